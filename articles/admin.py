@@ -1,0 +1,223 @@
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles import services
+from articles.models import Agency, Article, ArticlePhoto, Author, Photo, Section
+
+# Publishing actions sit in the list and on the edit form.
+EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "article_count"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description=_("Artikel"), ordering="article_count")
+    def article_count(self, section):
+        return section.article_count
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "credit_format"]
+    search_fields = ["short_name", "name"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "caption_short", "credit", "agency", "created_at"]
+    list_display_links = ["thumbnail", "caption_short"]
+    list_filter = ["agency", "created_at"]
+    list_select_related = ["agency"]
+    search_fields = ["caption", "alt_text", "creator", "credit_line"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["agency"]
+    readonly_fields = ["preview", "width", "height", "credit"]
+    fields = [
+        "image",
+        "preview",
+        ("width", "height"),
+        "caption",
+        "alt_text",
+        ("creator", "agency"),
+        "credit_line",
+        "credit",
+    ]
+
+    @admin.display(description=_("Bild"))
+    def thumbnail(self, photo):
+        return format_html(
+            '<img src="{}" alt="" width="96" height="{}" class="admin-thumb">',
+            photo.image.url,
+            round(96 * (photo.height or 1) / (photo.width or 1)),
+        )
+
+    @admin.display(description=_("Vorschau"))
+    def preview(self, photo):
+        return self.thumbnail(photo) if photo.image else "–"
+
+    @admin.display(description=_("Bildunterschrift"), ordering="caption")
+    def caption_short(self, photo):
+        return photo.caption[:80] or photo.alt_text[:80] or photo.image.name
+
+    @admin.display(description=_("Angezeigte Bildquelle"))
+    def credit(self, photo):
+        return photo.credit or "–"
+
+
+class ArticlePhotoInline(admin.TabularInline):
+    model = ArticlePhoto
+    fields = ["position", "photo", "caption"]
+    autocomplete_fields = ["photo"]
+    extra = 0
+    ordering = ["position", "pk"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "headline",
+        "section",
+        "status",
+        "published_at",
+        "view_count",
+        "agency",
+    ]
+    list_filter = ["status", "section", "agency", "published_at"]
+    list_select_related = ["section", "agency"]
+    search_fields = ["headline", "kicker", "teaser", "dateline"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["section", "authors", "agency"]
+    readonly_fields = [
+        "status",
+        "first_published_at",
+        "view_count",
+        "created_at",
+        "modified_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["kicker", "headline", "teaser", "dateline", "body"]}),
+        (_("Einordnung"), {"fields": ["section", "authors", "agency", "slug"]}),
+        (
+            _("Veröffentlichung"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "embargo_until",
+                    "first_published_at",
+                    "updated_at",
+                    "view_count",
+                    ("created_at", "modified_at"),
+                ]
+            },
+        ),
+    ]
+    inlines = [ArticlePhotoInline]
+    actions = ["publish", "unpublish", "mark_updated"]
+    publishing_fields = ["published_at", "embargo_until", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Timing is publishing: only those who may publish may change it.
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm("articles.publish_article"):
+            fields = [*fields, *self.publishing_fields]
+        return fields
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def run_service(self, request, queryset, service, done_message):
+        done = 0
+        for article in queryset:
+            try:
+                service(article, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                message = getattr(error, "messages", None) or [str(error)]
+                self.message_user(request, " ".join(message), messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(
+        description=_("Ausgewählte Artikel veröffentlichen"),
+        permissions=["publish"],
+        location=EVERYWHERE,
+    )
+    def publish(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            services.publish_article,
+            lambda n: (
+                ngettext("%d Artikel veröffentlicht.", "%d Artikel veröffentlicht.", n)
+                % n
+            ),
+        )
+
+    @admin.action(
+        description=_("Ausgewählte Artikel zurück in den Entwurf"),
+        permissions=["publish"],
+        location=EVERYWHERE,
+    )
+    def unpublish(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            services.unpublish_article,
+            lambda n: (
+                ngettext(
+                    "%d Artikel zurück in den Entwurf gesetzt.",
+                    "%d Artikel zurück in den Entwurf gesetzt.",
+                    n,
+                )
+                % n
+            ),
+        )
+
+    @admin.action(
+        description=_("Als inhaltliche Aktualisierung markieren („Update“)"),
+        permissions=["publish"],
+        location=EVERYWHERE,
+    )
+    def mark_updated(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            services.mark_article_updated,
+            lambda n: (
+                ngettext(
+                    "%d Artikel als aktualisiert markiert.",
+                    "%d Artikel als aktualisiert markiert.",
+                    n,
+                )
+                % n
+            ),
+        )
+
+
+@admin.register(ArticlePhoto)
+class ArticlePhotoAdmin(admin.ModelAdmin):
+    list_display = ["photo", "article", "position"]
+    list_select_related = ["photo__agency", "article"]
+    search_fields = ["article__headline", "photo__caption", "photo__credit_line"]
+    autocomplete_fields = ["article", "photo"]

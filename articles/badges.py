@@ -1,0 +1,44 @@
+"""Teaser badges ("Top", "Neu", "Update"), decided by rules in one place.
+
+Rails, section pages and (later) feeds all ask `badge_for`; templates only
+print the result.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Badge(models.TextChoices):
+    TOP = "top", _("Top")
+    UPDATE = "update", _("Update")
+    NEW = "new", _("Neu")
+
+
+def badge_for(
+    *,
+    is_top: bool,
+    first_published_at: datetime | None,
+    updated_at: datetime | None,
+    at: datetime,
+) -> Badge | None:
+    """The one badge a teaser shows at `at`; editorial "Top" wins over rules."""
+    if is_top:
+        return Badge.TOP
+    update_window = timedelta(hours=settings.NEWSROOM_UPDATE_BADGE_HOURS)
+    if (
+        updated_at
+        and first_published_at
+        and first_published_at < updated_at <= at
+        and at - updated_at < update_window
+    ):
+        return Badge.UPDATE
+    new_window = timedelta(hours=settings.NEWSROOM_NEW_BADGE_HOURS)
+    if (
+        first_published_at
+        and first_published_at <= at < first_published_at + new_window
+    ):
+        return Badge.NEW
+    return None

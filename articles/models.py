@@ -1,0 +1,402 @@
+import re
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from articles.sanitising import sanitise_body_html
+
+# Section slugs become the first URL segment, so they must not shadow the
+# site's own paths.
+RESERVED_SECTION_SLUGS = frozenset(
+    {"admin", "static", "media", "suche", "feeds", "api", "sitemap", "robots.txt"}
+)
+
+
+GERMAN_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def german_slugify(text: str) -> str:
+    """Readable ASCII slugs: "Geld für Bürger" → "geld-fuer-buerger"."""
+    return slugify(text.translate(GERMAN_TRANSLITERATION))
+
+
+def validate_section_slug(value: str) -> None:
+    if value in RESERVED_SECTION_SLUGS:
+        raise ValidationError(
+            _("„%(slug)s“ ist für die Website reserviert."), params={"slug": value}
+        )
+
+
+class Section(models.Model):
+    name = models.CharField(_("Name"), max_length=80)
+    slug = models.SlugField(
+        _("Kurzname (URL)"),
+        max_length=80,
+        unique=True,
+        validators=[validate_section_slug],
+    )
+    order = models.PositiveSmallIntegerField(
+        _("Reihenfolge"), default=0, help_text=_("Kleinere Zahlen stehen vorn.")
+    )
+
+    class Meta:
+        verbose_name = _("Ressort")
+        verbose_name_plural = _("Ressorts")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Agency(models.Model):
+    name = models.CharField(_("Name"), max_length=120)
+    short_name = models.CharField(
+        _("Kürzel"),
+        max_length=40,
+        unique=True,
+        help_text=_("So erscheint die Agentur in Quellenangaben, z. B. „dpa“."),
+    )
+    credit_format = models.CharField(
+        _("Format der Bildquelle"),
+        max_length=80,
+        default="{creator}/{agency}",
+        help_text=_(
+            "Wie eine Bildquelle aus Fotograf und Agentur gebildet wird, "
+            "wenn die Agentur keine fertige liefert. Platzhalter: {creator}, "
+            "{agency}. Beispiel: „{creator}/{agency}“ → „Peter Kneffel/dpa“."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Agentur")
+        verbose_name_plural = _("Agenturen")
+        ordering = ["short_name"]
+
+    def __str__(self):
+        return self.short_name
+
+    def clean(self):
+        unknown = set(re.findall(r"{([^}]*)}", self.credit_format)) - {
+            "creator",
+            "agency",
+        }
+        if unknown:
+            raise ValidationError(
+                {
+                    "credit_format": _("Unbekannte Platzhalter: %(names)s")
+                    % {"names": ", ".join(sorted(unknown))}
+                }
+            )
+
+    def compose_credit(self, creator: str) -> str:
+        """The credit for a photo by `creator`, written the agency's way."""
+        if not creator:
+            return self.short_name
+        # Plain replacement, not str.format: the pattern is editor input.
+        return self.credit_format.replace("{creator}", creator).replace(
+            "{agency}", self.short_name
+        )
+
+
+class Author(models.Model):
+    name = models.CharField(_("Name"), max_length=120)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("Autor")
+        verbose_name_plural = _("Autoren")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Photo(models.Model):
+    image = models.ImageField(
+        _("Bilddatei"),
+        upload_to="photos/%Y/%m/",
+        width_field="width",
+        height_field="height",
+    )
+    width = models.PositiveIntegerField(_("Breite (px)"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("Höhe (px)"), null=True, editable=False)
+    caption = models.TextField(_("Bildunterschrift"), blank=True)
+    alt_text = models.CharField(
+        _("Alternativtext"),
+        max_length=300,
+        blank=True,
+        help_text=_("Beschreibt das Bild für Menschen, die es nicht sehen."),
+    )
+    creator = models.CharField(_("Fotograf/in"), max_length=120, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("Agentur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    credit_line = models.CharField(
+        _("Bildquelle (wörtlich)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Von der Agentur gelieferte Quellenangabe, z. B. „Peter Kneffel/dpa“. "
+            "Leer lassen, um sie aus Fotograf/in und Agentur zu bilden."
+        ),
+    )
+    created_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Foto")
+        verbose_name_plural = _("Fotos")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        label = self.caption or self.alt_text or self.image.name
+        return f"{label[:60]} ({self.credit})" if self.credit else label[:60]
+
+    @property
+    def credit(self) -> str:
+        """The credit shown with every rendering of this photo."""
+        if self.credit_line:
+            return self.credit_line
+        if self.agency_id:
+            return self.agency.compose_credit(self.creator)
+        return self.creator
+
+    @property
+    def credit_source(self) -> str:
+        """Who the article's closing photo line names: the agency if known."""
+        return self.agency.short_name if self.agency_id else self.credit
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at: datetime | None = None):
+        """Articles the public may see at `at` (default: now).
+
+        The one visibility rule: every public page, rail and feed starts here.
+        """
+        at = at or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=at),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=at,
+        )
+
+    def in_section(self, section: Section):
+        return self.filter(section=section)
+
+    def for_listing(self):
+        return self.select_related("section").prefetch_related(
+            Prefetch(
+                "article_photos",
+                queryset=ArticlePhoto.objects.select_related("photo__agency"),
+            )
+        )
+
+    def for_detail(self):
+        return self.for_listing().select_related("agency").prefetch_related("authors")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        REVIEW = "review", _("In Prüfung")
+        PUBLISHED = "published", _("Veröffentlicht")
+        WITHDRAWN = "withdrawn", _("Zurückgezogen")
+
+    kicker = models.CharField(_("Dachzeile"), max_length=120, blank=True)
+    headline = models.CharField(_("Überschrift"), max_length=200)
+    slug = models.SlugField(
+        _("Kurzname (URL)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wird aus der Überschrift gebildet, wenn leer."),
+    )
+    teaser = models.TextField(_("Vorspann"), blank=True)
+    body = models.TextField(
+        _("Text"),
+        blank=True,
+        help_text=_("HTML; unerlaubte Elemente und Attribute werden entfernt."),
+    )
+    dateline = models.CharField(
+        _("Ortsmarke"),
+        max_length=100,
+        blank=True,
+        help_text=_("Erscheint vor dem ersten Absatz, z. B. „Mountain View“."),
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("Ressort"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("Autoren"), blank=True, related_name="articles"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("Agentur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    status = models.CharField(
+        _("Status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        editable=False,
+    )
+    first_published_at = models.DateTimeField(
+        _("Erstmals veröffentlicht"), null=True, blank=True, editable=False
+    )
+    published_at = models.DateTimeField(
+        _("Veröffentlichungszeit"),
+        null=True,
+        blank=True,
+        help_text=_("Liegt sie in der Zukunft, geht der Artikel dann online."),
+    )
+    updated_at = models.DateTimeField(
+        _("Aktualisiert am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Zeit der letzten inhaltlichen Aktualisierung (zeigt „Update“); "
+            "Tippfehler-Korrekturen setzen sie nicht."
+        ),
+    )
+    embargo_until = models.DateTimeField(
+        _("Sperrfrist bis"),
+        null=True,
+        blank=True,
+        help_text=_("Bis zu diesem Zeitpunkt ist der Artikel nirgends öffentlich."),
+    )
+    view_count = models.PositiveIntegerField(_("Aufrufe"), default=0, editable=False)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("Zuletzt gespeichert"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Artikel")
+        verbose_name_plural = _("Artikel")
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", _("Kann Artikel veröffentlichen"))]
+        indexes = [models.Index(fields=["status", "published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_publication_time",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = german_slugify(self.headline)[:200].strip("-") or "artikel"
+        self.body = sanitise_body_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:detail", args=[self.section.slug, self.slug or "artikel", self.pk]
+        )
+
+    def is_live(self, at: datetime | None = None) -> bool:
+        """Python twin of `ArticleQuerySet.published()` for one loaded row."""
+        at = at or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= at
+            and (self.embargo_until is None or self.embargo_until <= at)
+        )
+
+    @property
+    def photo_uses(self) -> list["ArticlePhoto"]:
+        # .all() reads the for_listing()/for_detail() prefetch: no query.
+        return list(self.article_photos.all())
+
+    @property
+    def lead_photo_use(self) -> "ArticlePhoto | None":
+        uses = self.photo_uses
+        return uses[0] if uses else None
+
+    @property
+    def photo_credit_line(self) -> str:
+        """'Foto: dpa' or 'Fotos: dpa, AFP': sources in order, without repeats."""
+        sources = list(dict.fromkeys(u.photo.credit_source for u in self.photo_uses))
+        sources = [source for source in sources if source]
+        if not sources:
+            return ""
+        label = _("Foto") if len(self.photo_uses) == 1 else _("Fotos")
+        return f"{label}: {', '.join(sources)}"
+
+    @property
+    def body_html(self) -> SafeString:
+        """The sanitised body with the dateline opening its first paragraph."""
+        body = self.body
+        if self.dateline and body.startswith("<p>"):
+            first_text = strip_tags(body[3:200]).lstrip()
+            # Agency copy sometimes carries the dateline already.
+            if not first_text.startswith(self.dateline):
+                body = (
+                    f'<p><span class="dateline">{escape(self.dateline)}</span> - '
+                    f"{body[3:]}"
+                )
+        return mark_safe(body)
+
+
+class ArticlePhoto(models.Model):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("Artikel"),
+        on_delete=models.CASCADE,
+        related_name="article_photos",
+    )
+    photo = models.ForeignKey(
+        Photo, verbose_name=_("Foto"), on_delete=models.PROTECT, related_name="uses"
+    )
+    position = models.PositiveSmallIntegerField(
+        _("Position"), default=0, help_text=_("Das erste Foto ist das Aufmacherbild.")
+    )
+    caption = models.TextField(
+        _("Bildunterschrift in diesem Artikel"),
+        blank=True,
+        help_text=_("Leer lassen, um die Bildunterschrift des Fotos zu verwenden."),
+    )
+
+    class Meta:
+        verbose_name = _("Artikelfoto")
+        verbose_name_plural = _("Artikelfotos")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "photo"], name="photo_used_once_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article} – {self.photo}"
+
+    @property
+    def display_caption(self) -> str:
+        return self.caption or self.photo.caption

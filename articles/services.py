@@ -1,0 +1,67 @@
+"""The only writers of an article's editorial state.
+
+The admin (form buttons and bulk actions), the demo loader and, later, the
+importers call these; none of them sets `status` itself.
+"""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Article
+
+
+def check_may_publish(user: AbstractBaseUser | None) -> None:
+    # `None` is the system itself (demo loader, importers).
+    if user is not None and not user.has_perm("articles.publish_article"):
+        raise PermissionDenied(_("Sie dürfen keine Artikel veröffentlichen."))
+
+
+@transaction.atomic
+def publish_article(
+    article: Article, *, by: AbstractBaseUser | None, at: datetime | None = None
+) -> Article:
+    """Publish `article` at `at` (default: its set time, else now)."""
+    check_may_publish(by)
+    if article.status == Article.Status.WITHDRAWN:
+        raise ValidationError(
+            _("„%(headline)s“ ist zurückgezogen und kann nicht veröffentlicht werden.")
+            % {"headline": article.headline}
+        )
+    now = timezone.now()
+    article.published_at = at or article.published_at or now
+    if article.first_published_at is None:
+        article.first_published_at = article.published_at
+    article.status = Article.Status.PUBLISHED
+    article.full_clean()
+    article.save()
+    return article
+
+
+@transaction.atomic
+def unpublish_article(article: Article, *, by: AbstractBaseUser | None) -> Article:
+    """Take `article` off the site and back into draft for rework."""
+    check_may_publish(by)
+    article.status = Article.Status.DRAFT
+    article.save(update_fields=["status", "modified_at"])
+    return article
+
+
+@transaction.atomic
+def mark_article_updated(
+    article: Article, *, by: AbstractBaseUser | None, at: datetime | None = None
+) -> Article:
+    """Record a substantial update: the teaser shows "Update" for a while."""
+    check_may_publish(by)
+    if article.first_published_at is None:
+        raise ValidationError(
+            _("„%(headline)s“ war noch nicht veröffentlicht.")
+            % {"headline": article.headline}
+        )
+    article.updated_at = at or timezone.now()
+    article.save(update_fields=["updated_at", "modified_at"])
+    return article

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from articles import views
+
+app_name = "articles"
+urlpatterns = [
+    path("<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path(
+        "<slug:section>/<slug:slug>-<int:pk>/",
+        views.ArticleDetailView.as_view(),
+        name="detail",
+    ),
+]

@@ -1,0 +1,286 @@
+"""Demo content: the seed page (front page rails and the WhatsApp article).
+
+Running it again never duplicates anything: every object is looked up by a
+natural key first. By default existing objects are left as editors changed
+them; `reset=True` puts the seed's values (and fresh timestamps, so the "Neu"
+badges show again) back.
+"""
+
+import colorsys
+import hashlib
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
+from PIL import Image, ImageDraw
+
+from articles.models import Agency, Article, ArticlePhoto, Photo, Section
+from articles.services import publish_article
+from teasers import demo_data
+from teasers.models import Rail, RailItem, SponsoredSlot
+
+DEMO_PASSWORD = "newsroom-demo"
+# (username, role group or None for the superuser)
+DEMO_USERS = [
+    ("admin", None),
+    ("redakteur", "Redakteur"),
+    ("cvd", "Chef vom Dienst"),
+    ("bildredaktion", "Bildredaktion"),
+    ("anzeigen", "Anzeigen"),
+]
+DEMO_BODY = (
+    "<p>Dieser Artikel gehört zum Demo-Inhalt: Die Beispielseite zeigt von ihm "
+    "nur den Teaser.</p>"
+)
+
+
+@dataclass
+class DemoReport:
+    created: Counter = field(default_factory=Counter)
+    users: list[tuple[str, str]] = field(default_factory=list)
+
+
+def upsert(model: type[models.Model], report, *, reset, defaults, **lookup):
+    if reset:
+        obj, created = model.objects.update_or_create(defaults=defaults, **lookup)
+    else:
+        obj, created = model.objects.get_or_create(defaults=defaults, **lookup)
+    if created:
+        report.created[model._meta.verbose_name_plural] += 1
+    return obj
+
+
+def draw_demo_photo(seed: str, *, size=(1280, 720), whatsapp=False) -> ContentFile:
+    """A JPEG drawn with Pillow: no network, no third-party pictures."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    hue = digest[0] / 255
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    for y in range(height):
+        r, g, b = colorsys.hsv_to_rgb(hue, 0.55, 0.85 - 0.45 * y / height)
+        draw.line([(0, y), (width, y)], fill=(int(r * 255), int(g * 255), int(b * 255)))
+    if whatsapp:
+        # A white speech bubble with a handset-green dot, evoking the app icon.
+        image.paste((37, 211, 102), (0, 0, width, height))
+        cx, cy, radius = width // 2, height // 2, height // 3
+        draw.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], fill="white")
+        draw.polygon(
+            [
+                (cx - radius * 0.75, cy + radius * 0.5),
+                (cx - radius * 1.05, cy + radius * 1.05),
+                (cx - radius * 0.3, cy + radius * 0.85),
+            ],
+            fill="white",
+        )
+        inner = radius * 0.55
+        draw.ellipse(
+            [cx - inner, cy - inner, cx + inner, cy + inner], fill=(37, 211, 102)
+        )
+    else:
+        for index in range(3):
+            x = digest[index + 1] / 255 * width
+            y = digest[index + 4] / 255 * height
+            radius = 60 + digest[index + 7] / 255 * height / 3
+            draw.ellipse(
+                [x - radius, y - radius, x + radius, y + radius],
+                outline=(255, 255, 255),
+                width=6,
+            )
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80, optimize=True)
+    return ContentFile(buffer.getvalue(), name=f"demo-{slugify(seed)[:60]}.jpg")
+
+
+def ensure_photo(article: Article, *, caption, alt_text, agency, whatsapp=False):
+    if article.article_photos.exists():
+        return
+    photo = Photo(caption=caption, alt_text=alt_text, agency=agency)
+    image = draw_demo_photo(article.headline, whatsapp=whatsapp)
+    photo.image.save(image.name, image, save=False)
+    photo.save()
+    ArticlePhoto.objects.create(article=article, photo=photo, position=0)
+
+
+def teaser_times(badge: str | None, index: int, now: datetime):
+    """(first published, updated) so that the rules give the seed's badge."""
+    if badge == "neu":
+        return now - timedelta(minutes=5 + 9 * index), None
+    if badge == "update":
+        return now - timedelta(days=1, minutes=index), now - timedelta(minutes=40)
+    if badge == "top":
+        return now - timedelta(hours=7, minutes=index), None
+    return now - timedelta(hours=8, minutes=37 * index), None
+
+
+@transaction.atomic
+def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport:
+    if not settings.NEWSROOM_ALLOW_DEMO:
+        raise ImproperlyConfigured(
+            "Demo content (with demo logins) is disabled here: DEBUG is off. "
+            "Set NEWSROOM_ALLOW_DEMO=true only on a development machine."
+        )
+    now = now or timezone.now()
+    report = DemoReport()
+    sections = {
+        slug: upsert(
+            Section, report, reset=reset, slug=slug, defaults={"name": name, "order": i}
+        )
+        for i, (name, slug) in enumerate(demo_data.SECTIONS)
+    }
+    dpa = upsert(
+        Agency,
+        report,
+        reset=reset,
+        short_name="dpa",
+        defaults={
+            "name": "Deutsche Presse-Agentur",
+            "credit_format": "{creator}/{agency}",
+        },
+    )
+    upsert(
+        Agency,
+        report,
+        reset=reset,
+        short_name="AFP",
+        defaults={
+            "name": "Agence France-Presse",
+            "credit_format": "{creator}/{agency}",
+        },
+    )
+
+    seed = demo_data.ARTICLE
+    article = upsert(
+        Article,
+        report,
+        reset=reset,
+        headline=seed["headline"],
+        defaults={
+            "kicker": seed["kicker"],
+            "teaser": seed["teaser"],
+            "dateline": seed["dateline"],
+            "body": "".join(f"<p>{escape(p)}</p>" for p in seed["paragraphs"]),
+            "section": sections[seed["section"]],
+            "agency": dpa,
+            "view_count": seed["view_count"],
+        },
+    )
+    publish_demo_article(article, at=now - timedelta(hours=9), reset=reset)
+    ensure_photo(
+        article,
+        caption=seed["photo_caption"],
+        alt_text="Logo von WhatsApp: eine weiße Sprechblase auf grünem Grund",
+        agency=dpa,
+        whatsapp=True,
+    )
+
+    for rail_order, rail_data in enumerate(demo_data.RAILS):
+        rail = upsert(
+            Rail,
+            report,
+            reset=reset,
+            slug=rail_data["slug"],
+            defaults={"title": rail_data["title"], "order": rail_order},
+        )
+        for position, item in enumerate(rail_data["items"], start=1):
+            if item.get("sponsored"):
+                load_sponsored_slot(item, rail=rail, position=position, now=now,
+                                    reset=reset, report=report)  # fmt: skip
+            else:
+                load_teaser(item, rail=rail, position=position, now=now, reset=reset,
+                            report=report, sections=sections, agency=dpa)  # fmt: skip
+
+    for username, role in DEMO_USERS:
+        report.users.append((username, role or "Administrator"))
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"is_staff": True, "is_superuser": role is None},
+        )
+        if created or reset:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff, user.is_superuser = True, role is None
+            user.save()
+            report.created["Benutzer"] += created
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+    return report
+
+
+def publish_demo_article(article: Article, *, at: datetime, reset: bool, updated=None):
+    if article.status == Article.Status.PUBLISHED and not reset:
+        return
+    article.first_published_at = None
+    article.updated_at = updated
+    publish_article(article, by=None, at=at)
+
+
+def load_teaser(item, *, rail, position, now, reset, report, sections, agency):
+    first_published, updated = teaser_times(item["badge"], position, now)
+    article = upsert(
+        Article,
+        report,
+        reset=reset,
+        headline=item["headline"],
+        defaults={
+            "kicker": item["kicker"],
+            "section": sections[item["section"]],
+            "body": DEMO_BODY,
+            "agency": agency,
+            "view_count": item["views"],
+        },
+    )
+    publish_demo_article(article, at=first_published, reset=reset, updated=updated)
+    ensure_photo(
+        article,
+        caption=item["headline"],
+        alt_text="Symbolbild: farbige Kreise auf einem Farbverlauf",
+        agency=agency,
+    )
+    upsert(
+        RailItem,
+        report,
+        reset=reset,
+        rail=rail,
+        article=article,
+        defaults={"position": position, "is_top": item["badge"] == "top"},
+    )
+
+
+def load_sponsored_slot(item, *, rail, position, now, reset, report):
+    slot = upsert(
+        SponsoredSlot,
+        report,
+        reset=reset,
+        headline=item["headline"],
+        defaults={
+            "advertiser": item["advertiser"],
+            "kicker": item["kicker"],
+            "target_url": f"https://www.example.com/{slugify(item['advertiser'])}",
+            "starts_at": now - timedelta(days=1),
+            "ends_at": now + timedelta(days=30),
+            "rail": rail,
+            "position": position,
+            "view_count": item["views"],
+        },
+    )
+    if slot.photo_id is None:
+        photo = Photo(
+            caption=item["headline"],
+            alt_text="Werbebild: farbige Kreise auf einem Farbverlauf",
+            creator=item["advertiser"],
+        )
+        image = draw_demo_photo(item["headline"])
+        photo.image.save(image.name, image, save=False)
+        photo.save()
+        slot.photo = photo
+        slot.save(update_fields=["photo"])

@@ -1,0 +1,544 @@
+"""Demo content for the teaser rails and the article page.
+
+Pure data, modelled on a real German regional news page: one full article
+plus the teaser rails around it. Sponsored slots carry an invented advertiser.
+"""
+
+from __future__ import annotations
+
+# (name, slug) in navigation order.
+SECTIONS = [
+    ("Nachrichten", "nachrichten"),
+    ("Region", "region"),
+    ("Blaulicht", "blaulicht"),
+    ("Sport", "sport"),
+    ("Promi & Show", "promi-show"),
+    ("Digital", "digital"),
+]
+
+ARTICLE = {
+    "section": "digital",
+    "kicker": "Kurzmitteilungsdienst",
+    "headline": "WhatsApp soll bald für einige Geld kosten!",
+    "teaser": (
+        "Der Kurzmitteilungsdienst ist bald nicht mehr für alle Kunden kostenlos."
+    ),
+    "dateline": "Mountain View",
+    "paragraphs": [
+        (
+            "WhatsApp will von Unternehmen künftig Geld verlangen, wenn sie Facebooks "
+            "Kurzmitteilungsdienst für die Kommunikation mit ihren Kunden nutzen."
+        ),
+        (
+            "Das sagte der für das operative Geschäft zuständige WhatsApp-Manager Matt "
+            'Idema dem "Wall Street Journal". Das wäre eine Abkehr von Facebooks '
+            "typischem Geschäftsmodell, seine Dienste über Werbung zu finanzieren. "
+            "WhatsApp-Mitgründer Jan Koum hatte auch nach der Übernahme durch Facebook "
+            "stets betont, dass der Service werbefrei bleiben solle. WhatsApp hat mehr "
+            "als eine Milliarde Nutzer."
+        ),
+        (
+            '"Wir wollen eine Grundlage dafür schaffen, damit Menschen Unternehmen '
+            "Kurzmitteilungen schicken können und die Antworten, die sie wollen, "
+            'bekommen", sagte Idema der Zeitung. "Wir haben vor, dafür von '
+            'Unternehmen in der Zukunft Geld zu verlangen." Bisher wurden Firmen '
+            "probeweise kostenlose Werkzeuge für den Kontakt zu Kunden angeboten. An "
+            "dem Test nahm unter anderem die Fluggesellschaft KLM teil."
+        ),
+        (
+            "Derzeit gehe es um eine kostenlose Business-App für kleine bis "
+            "mittelgroße Unternehmen, und eine Unternehmenslösung für Großunternehmen "
+            "mit globaler Kundschaft, wie zum Beispiel Fluggesellschaften, "
+            "Onlinehandel und Banken, erklärte WhatsApp in einem Blogeintrag am "
+            'Dienstag. "Unternehmen werden unsere Lösungen dazu nutzen können, um '
+            "ihre Kunden über nützliche Informationen wie Flugzeiten, "
+            'Lieferbestätigungen und andere Informationen zu benachrichtigen."'
+        ),
+        (
+            "Wenn Nutzer nicht möchten, dass sie von einem bestimmten Unternehmen "
+            "kontaktiert werden, könnten sie es blockieren, hieß es. Erkennen kann man "
+            "die Firmen mit verifizierter Telefonnummer an einem Siegel mit einem "
+            "weißen Häkchen auf grünem Hintergrund. Die Chats mit den Firmen seien wie "
+            "die restliche WhatsApp-Kommunikation Ende-zu-Ende verschlüsselt."
+        ),
+        (
+            "Das Online-Netzwerk bietet bei seinem zweiten Kurzmitteilungsdienst, dem "
+            "Facebook Messenger, ebenfalls die Möglichkeit für Unternehmen, mit ihren "
+            "Kunden zu kommunizieren. Dort soll das Geld aber mit Werbung verdient "
+            "werden. Messenger-Chef David Marcus will außerdem automatisierte Chatbots "
+            "für den Kundendienst auf der Plattform etablieren."
+        ),
+        (
+            "Facebook hatte WhatsApp im Jahr 2014 für rund 22 Milliarden Dollar "
+            "übernommen. Zuletzt gab es Kontroversen mit Datenschützern über einen "
+            "Austausch von Nutzerdaten zwischen WhatsApp und Facebook, in Europa "
+            "liegen die Pläne auf Eis."
+        ),
+    ],
+    "photo_caption": (
+        "WhatsApp will künftig von Unternehmen Geld für die Nutzung verlangen."
+    ),
+    "view_count": 19467,
+}
+
+# One dict per rail, in page order. Items in page order; each item is either an
+# editorial teaser or a sponsored slot.
+RAILS = [
+    {
+        "title": "Top-Themen",
+        "slug": "top-themen",
+        "items": [
+            {
+                "kicker": "",
+                "headline": (
+                    "Schluss mit goldenem Oktober! Erster Herbststurm rollt auf uns zu"
+                ),
+                "section": "nachrichten",
+                "badge": "top",
+                "views": 8420,
+            },
+            {
+                "kicker": "In der Heimat",
+                "headline": '"Game of Thrones"-Star hat sich getraut',
+                "section": "promi-show",
+                "badge": "top",
+                "views": 6135,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "TSG Hoffenheim will ersten Champions-League-Sieg der "
+                    "Vereinsgeschichte"
+                ),
+                "section": "sport",
+                "badge": "neu",
+                "views": 2378,
+            },
+            {
+                "kicker": "Blutbad im Auftrag des Teufels",
+                "headline": "Was passiert mit dem Tatverdächtigen?",
+                "section": "blaulicht",
+                "badge": "neu",
+                "views": 3964,
+            },
+            {
+                "sponsored": True,
+                "advertiser": "Traumlos Soziallotterie",
+                "kicker": "Spenden für guten Zweck",
+                "headline": "Mitmachen und Traumreise gewinnen!",
+                "views": 4839,
+            },
+        ],
+    },
+    {
+        "title": "Neueste Nachrichten",
+        "slug": "neueste-nachrichten",
+        "items": [
+            {
+                "kicker": "Nachbarsmädchen missbraucht",
+                "headline": "Kinderschänder erhält hohe Haftstrafe",
+                "section": "blaulicht",
+                "badge": "neu",
+                "views": 1287,
+            },
+            {
+                "kicker": "Pärchen geschockt",
+                "headline": "Von Biber gefällter Baum kracht auf Motorboot",
+                "section": "region",
+                "badge": "neu",
+                "views": 942,
+            },
+            {
+                "sponsored": True,
+                "advertiser": "Rheinwerk Logistik GmbH",
+                "kicker": "",
+                "headline": (
+                    "Auf Jobsuche? Düsseldorfer Unternehmen sucht dringend neue Leute!"
+                ),
+                "views": 1694,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    'Von wegen idyllische Hofwoche! Böse Überraschung bei "Bauer '
+                    'sucht Frau"'
+                ),
+                "section": "promi-show",
+                "badge": "neu",
+                "views": 2751,
+            },
+            {
+                "kicker": "Fall Khashoggi",
+                "headline": "Siemens-Chef Joe Kaeser sagt Reise nach Riad ab",
+                "section": "nachrichten",
+                "badge": "neu",
+                "views": 1468,
+            },
+            {
+                "sponsored": True,
+                "advertiser": "Vitalis Krankenkasse",
+                "kicker": "",
+                "headline": (
+                    "Hat unser Pflegesystem die Grenze erreicht? Beitragserhögung "
+                    "verspricht keine Besserung"
+                ),
+                "views": 13343,
+            },
+            {
+                "kicker": '"Feine Sahne Fischfilet"',
+                "headline": "Jetzt regnet es Konzert-Einladungen",
+                "section": "promi-show",
+                "badge": "neu",
+                "views": 1832,
+            },
+            {
+                "kicker": "Experte schätzt ein",
+                "headline": "Ist der Babybrei-Erpresser schuldfähig?",
+                "section": "blaulicht",
+                "badge": "neu",
+                "views": 2209,
+            },
+            {
+                "sponsored": True,
+                "advertiser": "Startup Stage Rhein-Main e.V.",
+                "kicker": "Gründerpitch in Frankfurt",
+                "headline": "Startups winken insgesamt 30.000 Euro Preisgeld",
+                "views": 7779,
+            },
+            {
+                "kicker": "",
+                "headline": "Drogenkurier mit 5,5 Kilo Kokain geht Polizei ins Netz",
+                "section": "blaulicht",
+                "badge": "neu",
+                "views": 764,
+            },
+            {
+                "kicker": "18 Tote und knapp 170 Verletzte nach tragischem Zugunglück",
+                "headline": "Ursache steht wohl fest!",
+                "section": "nachrichten",
+                "badge": "neu",
+                "views": 4317,
+            },
+            {
+                "kicker": "Bundesliga-Novum",
+                "headline": "Eintracht wandelt auf Spuren von Manchester City",
+                "section": "sport",
+                "badge": "neu",
+                "views": 3158,
+            },
+            {
+                "kicker": "",
+                "headline": "110-Kilo Sprenggranate am Bonner Rheinufer geborgen",
+                "section": "region",
+                "badge": "neu",
+                "views": 1096,
+            },
+            {
+                "kicker": "Mann in Zug kontrolliert",
+                "headline": "Nachdem er seine Tasche öffnet, landet er im Knast",
+                "section": "blaulicht",
+                "badge": "neu",
+                "views": 2583,
+            },
+            {
+                "kicker": "Schock in der Manege",
+                "headline": "Zirkus-Artistin kracht ungebremst zu Boden",
+                "section": "nachrichten",
+                "badge": "neu",
+                "views": 1725,
+            },
+            {
+                "kicker": "Frau wird erstochen in ihrer Wohnung aufgefunden",
+                "headline": "Kannte sie ihren Mörder?",
+                "section": "blaulicht",
+                "badge": "neu",
+                "views": 3392,
+            },
+        ],
+    },
+    {
+        "title": "Aus aller Welt",
+        "slug": "aus-aller-welt",
+        "items": [
+            {
+                "kicker": "Kind (5) stirbt bei Horror-Unfall",
+                "headline": "Schockierendes Detail kommt ans Licht",
+                "section": "blaulicht",
+                "badge": "neu",
+                "views": 5046,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Krasse Bilder! Hagelsturm flutet Straßen von Millionen-Metropole"
+                ),
+                "section": "nachrichten",
+                "badge": "neu",
+                "views": 2870,
+            },
+        ],
+    },
+    {
+        "title": "Aktuell",
+        "slug": "aktuell",
+        "items": [
+            {
+                "kicker": "",
+                "headline": 'Tolle Neuigkeiten für Fans von "Biathlon auf Schalke"',
+                "section": "sport",
+                "badge": "neu",
+                "views": 618,
+            },
+            {
+                "kicker": "Passagier bepöbelt schwarze Frau im Flieger",
+                "headline": "Reaktion von Ryanair entsetzt",
+                "section": "nachrichten",
+                "badge": "neu",
+                "views": 1954,
+            },
+            {
+                "kicker": "",
+                "headline": "Sprengsatz gezündet! Anschlag auf Berliner Bar",
+                "section": "blaulicht",
+                "badge": "neu",
+                "views": 1379,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Lebensgefährlich! Schwarzfahrer stößt Kontrolleur ins Gleis"
+                ),
+                "section": "blaulicht",
+                "badge": "neu",
+                "views": 887,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Drogenrausch? Schwester von Miley Cyrus protzt mit riesigem "
+                    "Marihuana-Haufen"
+                ),
+                "section": "promi-show",
+                "badge": "neu",
+                "views": 2436,
+            },
+        ],
+    },
+    {
+        "title": "Meistgelesen",
+        "slug": "meistgelesen",
+        "items": [
+            {
+                "kicker": "Raubüberfall auf Geldtransporter",
+                "headline": "Polizei sucht silbernen BMW!",
+                "section": "blaulicht",
+                "badge": None,
+                "views": 460,
+            },
+            {
+                "kicker": "Flüchtling verstümmelt 18-Jährigem Gesicht",
+                "headline": "Opfer nahezu blind",
+                "section": "blaulicht",
+                "badge": None,
+                "views": 4795,
+            },
+            {
+                "kicker": "Pegel-Rekord im Rhein",
+                "headline": "So flach wie nie!",
+                "section": "region",
+                "badge": None,
+                "views": 260,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Mutter schüttelt Baby zu Tode und wird direkt wieder schwanger"
+                ),
+                "section": "blaulicht",
+                "badge": None,
+                "views": 2065,
+            },
+            {
+                "kicker": "Sohn schlägt Vater mit Stein bewusstlos und köpft ihn",
+                "headline": "Jetzt gesteht er die Tat!",
+                "section": "blaulicht",
+                "badge": None,
+                "views": 2814,
+            },
+            {
+                "kicker": "Von GZSZ-Nico zum Obdachlosen",
+                "headline": "Das macht Raphaël Vogt heute!",
+                "section": "promi-show",
+                "badge": None,
+                "views": 3420,
+            },
+            {
+                "kicker": "",
+                "headline": "Frau stirbt nach brutalem Handtaschen-Raub",
+                "section": "blaulicht",
+                "badge": "update",
+                "views": 490,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Rund 690 in nur zwei Jahren! Reichsbürgern werden in Bayern "
+                    "Waffen entzogen"
+                ),
+                "section": "nachrichten",
+                "badge": None,
+                "views": 77,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Schüler bedroht Lehrerin mit falscher Waffe mitten im "
+                    "Klassenzimmer"
+                ),
+                "section": "blaulicht",
+                "badge": None,
+                "views": 2203,
+            },
+            {
+                "kicker": "Todessturz von Parkbank",
+                "headline": "Starb 26-Jähriger wegen eines schlechten Scherzes?",
+                "section": "blaulicht",
+                "badge": None,
+                "views": 3749,
+            },
+            {
+                "kicker": "Umfrage",
+                "headline": "Grüne lachen, Seehofer angezählt, SPD im Keller",
+                "section": "nachrichten",
+                "badge": None,
+                "views": 531,
+            },
+            {
+                "kicker": "Blutiges Drama im Zoo",
+                "headline": "Löwin tötet Vater ihrer drei Jungen",
+                "section": "nachrichten",
+                "badge": None,
+                "views": 3423,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Darum solltet Ihr auf Klos niemals Toilettenpapier als Unterlage "
+                    "verwenden"
+                ),
+                "section": "nachrichten",
+                "badge": None,
+                "views": 3567,
+            },
+            {
+                "kicker": "Dumm gelaufen",
+                "headline": "Mieter muss ausziehen, weil er zu laut Pornos schaut",
+                "section": "nachrichten",
+                "badge": None,
+                "views": 1472,
+            },
+            {
+                "kicker": "Schwäche gezeigt",
+                "headline": (
+                    "Bayern-Legende Breitner übt klare Kritik an Hoeneß und Rummenigge"
+                ),
+                "section": "sport",
+                "badge": None,
+                "views": 883,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Happy End! Gestohlene Hundewelpen und Besitzer wieder vereint"
+                ),
+                "section": "region",
+                "badge": None,
+                "views": 1733,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Rechtsextreme Tötungsvideos ohne Barriere im Internet abrufbar"
+                ),
+                "section": "digital",
+                "badge": None,
+                "views": 1415,
+            },
+            {
+                "kicker": "Produkt-Rückruf",
+                "headline": "Diese Sprossen verursachen blutigen Durchfall!",
+                "section": "nachrichten",
+                "badge": None,
+                "views": 1516,
+            },
+            {
+                "kicker": "Mädchen kam nicht in der Schule an",
+                "headline": "Wo ist Nika Sophia (12)?",
+                "section": "blaulicht",
+                "badge": "update",
+                "views": 3620,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Riverboat-Aus für Stephanie Stumph! Und ihr Nachfolger ist eine "
+                    "echte Überraschung"
+                ),
+                "section": "promi-show",
+                "badge": None,
+                "views": 7047,
+            },
+            {
+                "kicker": "Drama in Asylunterkunft",
+                "headline": "Kleines Mädchen (2) stürzt von Balkon in die Tiefe",
+                "section": "blaulicht",
+                "badge": None,
+                "views": 1592,
+            },
+            {
+                "kicker": "Nach Tierquälerei auf Schlachthof",
+                "headline": "Waren auch zwei Tierärzte beteiligt?",
+                "section": "region",
+                "badge": None,
+                "views": 668,
+            },
+            {
+                "kicker": "",
+                "headline": (
+                    "Neuer Trend? Lübecker Agentur führt bayerische Feiertage ein"
+                ),
+                "section": "region",
+                "badge": None,
+                "views": 86,
+            },
+            {
+                "kicker": "Eltern brutal mit Hammer im Bett erschlagen und eingemauert",
+                "headline": "So geht es weiter",
+                "section": "blaulicht",
+                "badge": None,
+                "views": 2946,
+            },
+            {
+                "kicker": "Meghan böse beleidigt",
+                "headline": "TV-Moderator disst schwangere Herzogin",
+                "section": "promi-show",
+                "badge": None,
+                "views": 2913,
+            },
+            {
+                "kicker": "Autos in Bayern am sichersten",
+                "headline": "Diese Marken bevorzugen Diebe",
+                "section": "region",
+                "badge": None,
+                "views": 146,
+            },
+            {
+                "kicker": "FC Bayern vor CL-Duell in Athen",
+                "headline": "Franck Ribéry nicht mit dabei",
+                "section": "sport",
+                "badge": None,
+                "views": 680,
+            },
+        ],
+    },
+]

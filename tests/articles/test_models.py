@@ -1,0 +1,143 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from articles.models import Agency, Article, Section
+from tests.factories import (
+    AgencyFactory,
+    ArticleFactory,
+    ArticlePhotoFactory,
+    PhotoFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class TestPublished:
+    def test_published_article_in_the_past_is_visible(self):
+        article = ArticleFactory()
+        assert list(Article.objects.published()) == [article]
+        assert article.is_live()
+
+    @pytest.mark.parametrize(
+        "overrides",
+        [
+            {"draft": True},
+            {"scheduled": True},
+            {"status": Article.Status.REVIEW},
+            {"status": Article.Status.WITHDRAWN},
+            {"embargo_until": timezone.now() + timedelta(minutes=5)},
+        ],
+        ids=["draft", "scheduled", "in-review", "withdrawn", "embargoed"],
+    )
+    def test_hidden_articles_are_not_published(self, overrides):
+        article = ArticleFactory(**overrides)
+        assert not Article.objects.published().exists()
+        assert not article.is_live()
+
+    def test_scheduled_article_is_visible_from_its_time_on(self):
+        article = ArticleFactory(scheduled=True)
+        later = article.published_at + timedelta(seconds=1)
+        assert list(Article.objects.published(at=later)) == [article]
+        assert article.is_live(at=later)
+
+    def test_embargo_lifts_at_its_time(self):
+        embargo = timezone.now() + timedelta(hours=1)
+        article = ArticleFactory(embargo_until=embargo)
+        assert list(Article.objects.published(at=embargo)) == [article]
+
+    def test_database_refuses_published_status_without_time(self):
+        with pytest.raises(Exception, match="published_article_has_publication_time"):
+            ArticleFactory(published_at=None, first_published_at=None)
+
+
+class TestBodySanitising:
+    def test_scripts_handlers_and_javascript_urls_are_removed_on_save(self):
+        article = ArticleFactory(
+            body=(
+                '<p onclick="steal()">Text <script>alert(1)</script>'
+                '<a href="javascript:alert(2)">x</a>'
+                '<a href="https://example.org/">Quelle</a></p>'
+                "<iframe src='https://evil.example'></iframe>"
+            )
+        )
+        article.refresh_from_db()
+        assert "script" not in article.body
+        assert "onclick" not in article.body
+        assert "javascript:" not in article.body
+        assert "iframe" not in article.body
+        assert (
+            '<a href="https://example.org/" rel="noopener noreferrer">Quelle</a>'
+            in article.body
+        )
+
+    def test_dateline_opens_the_first_paragraph(self):
+        article = ArticleFactory(dateline="Mountain View", body="<p>WhatsApp will.</p>")
+        assert article.body_html.startswith(
+            '<p><span class="dateline">Mountain View</span> - WhatsApp will.'
+        )
+
+    def test_dateline_already_in_agency_body_is_not_doubled(self):
+        article = ArticleFactory(
+            dateline="Berlin", body="<p>Berlin (dpa) - Der Bundestag hat…</p>"
+        )
+        assert article.body_html.count("Berlin") == 1
+
+    def test_dateline_is_escaped(self):
+        article = ArticleFactory(dateline="<b>Ort</b>", body="<p>Text</p>")
+        assert "&lt;b&gt;Ort&lt;/b&gt;" in article.body_html
+
+
+def test_slug_transliterates_german_umlauts():
+    article = ArticleFactory(headline="WhatsApp soll bald für einige Geld kosten!")
+    assert article.slug == "whatsapp-soll-bald-fuer-einige-geld-kosten"
+    assert article.get_absolute_url() == (
+        f"/{article.section.slug}/whatsapp-soll-bald-fuer-einige-geld-kosten-"
+        f"{article.pk}/"
+    )
+
+
+def test_reserved_section_slug_is_refused():
+    with pytest.raises(ValidationError, match="reserviert"):
+        Section(name="Admin", slug="admin").full_clean()
+
+
+class TestCredits:
+    def test_verbatim_agency_credit_line_wins(self):
+        photo = PhotoFactory(credit_line="Peter Kneffel/dpa", creator="Jemand")
+        assert photo.credit == "Peter Kneffel/dpa"
+
+    def test_credit_is_composed_by_the_agency_rule(self):
+        afp = AgencyFactory(short_name="AFP", credit_format="{creator} / {agency}")
+        assert PhotoFactory(agency=afp, creator="Tobias Schwarz").credit == (
+            "Tobias Schwarz / AFP"
+        )
+        assert PhotoFactory(agency=afp, creator="").credit == "AFP"
+
+    def test_credit_of_a_photo_without_agency_is_the_creator(self):
+        assert PhotoFactory(agency=None, creator="Lisa Lokal").credit == "Lisa Lokal"
+
+    def test_credit_format_rejects_unknown_placeholders(self):
+        agency = Agency(name="X", short_name="x", credit_format="{creator.__class__}")
+        with pytest.raises(ValidationError, match="Unbekannte Platzhalter"):
+            agency.full_clean()
+
+    def test_one_photo_gives_singular_credit_line(self):
+        use = ArticlePhotoFactory()
+        assert use.article.photo_credit_line == "Foto: dpa"
+
+    def test_several_photos_list_sources_in_order_without_repeats(self):
+        article = ArticleFactory()
+        afp = AgencyFactory(short_name="AFP")
+        dpa = AgencyFactory(short_name="dpa")
+        for position, agency in enumerate([dpa, afp, dpa]):
+            ArticlePhotoFactory(
+                article=article, photo=PhotoFactory(agency=agency), position=position
+            )
+        article = Article.objects.for_detail().get(pk=article.pk)
+        assert article.photo_credit_line == "Fotos: dpa, AFP"
+
+    def test_article_without_photos_has_no_credit_line(self):
+        assert ArticleFactory().photo_credit_line == ""

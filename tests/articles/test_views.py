@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    ArticleFactory,
+    ArticlePhotoFactory,
+    PhotoFactory,
+    RailItemFactory,
+    SectionFactory,
+    SponsoredSlotFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_article_page_shows_article_with_lead_photo_and_credit(client):
+    use = ArticlePhotoFactory(
+        article__kicker="Kurzmitteilungsdienst",
+        article__dateline="Mountain View",
+        article__body="<p>WhatsApp will Geld.</p>",
+        article__view_count=19467,
+        caption="WhatsApp will künftig von Unternehmen Geld für die Nutzung verlangen.",
+        photo__credit_line="",
+        photo__creator="",
+    )
+    response = client.get(use.article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Kurzmitteilungsdienst" in html
+    assert f'<h1 class="article__headline">{use.article.headline}</h1>' in html
+    assert '<span class="dateline">Mountain View</span> - WhatsApp will Geld.' in html
+    assert "19.467" in html
+    figure = html[html.index('<figure class="photo article__lead">') :]
+    figure = figure[: figure.index("</figure>")]
+    assert "WhatsApp will künftig von Unternehmen" in figure
+    assert "Foto: dpa" in figure
+    assert '<p class="article__credits">Foto: dpa</p>' in html
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"draft": True},
+        {"scheduled": True},
+        {"embargo_until": timezone.now() + timedelta(hours=1)},
+    ],
+    ids=["draft", "scheduled", "embargoed"],
+)
+def test_hidden_article_answers_404(client, overrides):
+    article = ArticleFactory(**overrides)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_changed_slug_redirects_permanently(client):
+    article = ArticleFactory(headline="Alte Überschrift")
+    old_url = article.get_absolute_url()
+    article.slug = "neue-ueberschrift"
+    article.save()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_section_page_lists_visible_articles_newest_first(client):
+    section = SectionFactory(slug="sport")
+    older = ArticleFactory(
+        section=section, published_at=timezone.now() - timedelta(days=1)
+    )
+    newer = ArticleFactory(section=section)
+    ArticleFactory(section=section, draft=True, headline="Entwurf bleibt geheim")
+    ArticleFactory(section=section, scheduled=True, headline="Kommt erst später")
+    ArticleFactory(headline="Anderes Ressort")
+    response = client.get(reverse("articles:section", args=["sport"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert list(response.context["articles"]) == [newer, older]
+    assert html.index(newer.headline) < html.index(older.headline)
+    for hidden in ["Entwurf bleibt geheim", "Kommt erst später", "Anderes Ressort"]:
+        assert hidden not in html
+
+
+def test_section_page_is_paginated_with_rel_links(client, settings):
+    settings.NEWSROOM_SECTION_PAGE_SIZE = 2
+    section = SectionFactory(slug="region")
+    ArticleFactory.create_batch(5, section=section)
+    first = client.get(reverse("articles:section", args=["region"]))
+    assert len(first.context["articles"]) == 2
+    assert '<link rel="next" href="?page=2">' in first.content.decode()
+    last = client.get(reverse("articles:section", args=["region"]) + "?page=3")
+    assert len(last.context["articles"]) == 1
+    assert '<link rel="prev" href="?page=2">' in last.content.decode()
+
+
+def test_unknown_section_answers_404(client):
+    assert client.get("/gibt-es-nicht/").status_code == 404
+
+
+def build_site(number_of_articles: int):
+    """A section full of illustrated articles, some of them in a rail."""
+    section = SectionFactory(slug="nachrichten")
+    photo = PhotoFactory()
+    articles = ArticleFactory.create_batch(number_of_articles, section=section)
+    for article in articles:
+        ArticlePhotoFactory(article=article, photo=photo)
+    for article in articles[:-1]:
+        RailItemFactory(article=article, rail__slug=f"leiste-{article.pk % 3}")
+    SponsoredSlotFactory(rail__slug="leiste-0")
+    return articles[-1]
+
+
+@pytest.mark.parametrize("page", ["article", "section"])
+def test_query_count_does_not_grow_with_articles(client, count_queries, page, settings):
+    settings.NEWSROOM_SECTION_PAGE_SIZE = 50
+
+    def url(article):
+        if page == "article":
+            return article.get_absolute_url()
+        return reverse("articles:section", args=["nachrichten"])
+
+    article = build_site(10)
+    few = count_queries(lambda: client.get(url(article)))
+    article = build_site(190)
+    many = count_queries(lambda: client.get(url(article)))
+    assert few == many
+
+
+def test_article_page_query_budget(client, django_assert_max_num_queries):
+    article = build_site(30)
+    # article with section and agency, authors, photos, navigation, rails,
+    # rail items, rail item photos, sponsored slots
+    with django_assert_max_num_queries(8):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_section_page_query_budget(client, django_assert_max_num_queries):
+    build_site(30)
+    # section, count, page of articles, their photos, navigation
+    with django_assert_max_num_queries(5):
+        assert client.get("/nachrichten/").status_code == 200

@@ -1,0 +1,90 @@
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, ArticlePhoto, Photo, Section
+from teasers.models import RailItem, SponsoredSlot
+
+pytestmark = pytest.mark.django_db
+
+HEADLINE = "WhatsApp soll bald für einige Geld kosten!"
+CAPTION = "WhatsApp will künftig von Unternehmen Geld für die Nutzung verlangen."
+
+
+@pytest.fixture
+def demo(settings):
+    settings.NEWSROOM_ALLOW_DEMO = True
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def row_counts():
+    return [
+        model.objects.count()
+        for model in (Section, Article, Photo, ArticlePhoto, RailItem, SponsoredSlot)
+    ]
+
+
+def test_front_page_shows_the_seed_rails(client, demo):
+    html = client.get("/").content.decode()
+    assert "Schluss mit goldenem Oktober!" in html
+    assert html.count('<article class="teaser') >= 40
+    for badge in ("Top", "Neu", "Update"):
+        assert f">{badge}</span>" in html
+    assert "Mitmachen und Traumreise gewinnen!" in html
+    block = re.search(
+        r'<article class="teaser teaser--sponsored">(.*?)</article>', html, re.S
+    ).group(1)
+    assert re.sub(r"<[^>]+>", " ", block).split()[0] == "Anzeige"
+    assert "4.839" in block
+
+
+def test_article_page_shows_the_seed_article(client, demo):
+    article = Article.objects.get(headline=HEADLINE)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert HEADLINE in html
+    assert CAPTION in html
+    assert "Der Kurzmitteilungsdienst ist bald nicht mehr für alle" in html
+    assert '<span class="dateline">Mountain View</span> - WhatsApp will von' in html
+    assert "die Pläne auf Eis." in html
+    assert "19.467" in html
+    assert '<p class="article__credits">Foto: dpa</p>' in html
+    assert "Anzeige" in html  # the rails below carry sponsored slots
+
+
+def test_running_again_creates_nothing_new(demo, settings):
+    before = row_counts()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert row_counts() == before
+    assert "nothing new" in out.getvalue()
+
+
+def test_reset_restores_seed_texts_without_duplicates(demo):
+    article = Article.objects.get(headline=HEADLINE)
+    article.kicker = "Von Hand geändert"
+    article.save()
+    call_command("load_demo", stdout=StringIO())
+    assert Article.objects.get(pk=article.pk).kicker == "Von Hand geändert"
+    before = row_counts()
+    call_command("load_demo", "--reset", stdout=StringIO())
+    assert Article.objects.get(pk=article.pk).kicker == "Kurzmitteilungsdienst"
+    assert row_counts() == before
+
+
+def test_demo_users_can_log_into_the_admin(client, demo):
+    assert "redakteur" in demo
+    assert "newsroom-demo" in demo
+    for username in ("admin", "redakteur", "cvd", "bildredaktion", "anzeigen"):
+        assert client.login(username=username, password="newsroom-demo")
+        assert client.get("/admin/").status_code == 200
+
+
+def test_demo_is_refused_without_permission(settings):
+    settings.NEWSROOM_ALLOW_DEMO = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=StringIO())
+    assert not Article.objects.exists()

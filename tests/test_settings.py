@@ -1,0 +1,101 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7Gq2vLr9tPz4sWk8mNc1bHd6fJy3eQa5uRo0iTl-_Vn2XpZ7gKw",
+    "ALLOWED_HOSTS": "www.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://www.example.com",
+    "DATABASE_URL": "postgres://newsroom:secret@db.internal:5432/newsroom",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+}
+
+
+def manage(*args, **env):
+    clean_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {*PRODUCTION, "DJANGO_SETTINGS_MODULE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_without_secret_key_refuses_to_start():
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "secrets.token_urlsafe" in result.stderr
+
+
+def test_environment_selects_postgres_and_redis():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], "
+        "s.CACHES['default']['BACKEND'], s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE)",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-6:] == [
+        "django.db.backends.postgresql",
+        "db.internal",
+        "django.core.cache.backends.redis.RedisCache",
+        "False",
+        "de",
+        "Europe/Berlin",
+    ]
+
+
+def test_defaults_need_nothing_installed():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['NAME'], s.CACHES['default']['BACKEND'])",
+        DEBUG="true",
+    )
+    assert result.returncode == 0, result.stderr
+    name, cache = result.stdout.split()[-2:]
+    assert name.endswith("var/newsroom.sqlite3")
+    assert cache == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_invalid_boolean_is_named():
+    result = manage("check", DEBUG="vielleicht")
+    assert result.returncode != 0
+    assert "DEBUG='vielleicht' is not a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_csp_without_unsafe_inline(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_migrations_are_complete():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
