@@ -1,7 +1,10 @@
 import re
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -11,12 +14,23 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from articles.photo_checks import validate_photo_file
 from articles.sanitising import sanitise_body_html
 
 # Section slugs become the first URL segment, so they must not shadow the
 # site's own paths.
 RESERVED_SECTION_SLUGS = frozenset(
-    {"admin", "static", "media", "suche", "feeds", "api", "sitemap", "robots.txt"}
+    {
+        "admin",
+        "api",
+        "bild",
+        "feeds",
+        "media",
+        "robots.txt",
+        "sitemap",
+        "static",
+        "suche",
+    }
 )
 
 
@@ -79,6 +93,19 @@ class Agency(models.Model):
             "{agency}. Beispiel: „{creator}/{agency}“ → „Peter Kneffel/dpa“."
         ),
     )
+    aliases = models.TextField(
+        _("Andere Schreibweisen"),
+        blank=True,
+        help_text=_(
+            "Eine pro Zeile, z. B. „Deutsche Presse-Agentur“ oder „picture "
+            "alliance“. Groß-/Kleinschreibung spielt keine Rolle."
+        ),
+    )
+    needs_review = models.BooleanField(
+        _("Prüfen"),
+        default=False,
+        help_text=_("Automatisch aus Bildmetadaten angelegt: bitte prüfen."),
+    )
 
     class Meta:
         verbose_name = _("Agentur")
@@ -100,6 +127,12 @@ class Agency(models.Model):
                     % {"names": ", ".join(sorted(unknown))}
                 }
             )
+
+    @property
+    def names(self) -> set[str]:
+        """Every lower-cased spelling that identifies this agency."""
+        names = {self.short_name, self.name, *self.aliases.splitlines()}
+        return {name.strip().casefold() for name in names if name.strip()}
 
     def compose_credit(self, creator: str) -> str:
         """The credit for a photo by `creator`, written the agency's way."""
@@ -124,13 +157,42 @@ class Author(models.Model):
         return self.name
 
 
+def photo_upload_to(photo: "Photo", filename: str) -> str:
+    # Nothing of the uploaded name reaches the path: it may be hostile.
+    extension = PurePath(filename).suffix.lower()
+    if extension not in {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}:
+        extension = ".img"
+    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+def usable_photo_q(at: datetime, prefix: str = "") -> Q:
+    """Licence valid and not killed at `at`; `prefix` reaches through a FK."""
+    return (
+        Q(**{f"{prefix}licence_expires_at__isnull": True})
+        | Q(**{f"{prefix}licence_expires_at__gt": at})
+    ) & (
+        Q(**{f"{prefix}killed_at__isnull": True}) | Q(**{f"{prefix}killed_at__gt": at})
+    )
+
+
+class PhotoQuerySet(models.QuerySet):
+    def usable(self, at: datetime | None = None):
+        """Photos the public may see at `at`: licensed and not killed."""
+        return self.filter(usable_photo_q(at or timezone.now()))
+
+    def licence_ending(self, within: timedelta, at: datetime | None = None):
+        """Photos whose licence has ended or ends within `within`."""
+        at = at or timezone.now()
+        return self.filter(licence_expires_at__lte=at + within)
+
+
 class Photo(models.Model):
     image = models.ImageField(
         _("Bilddatei"),
-        upload_to="photos/%Y/%m/",
-        width_field="width",
-        height_field="height",
+        upload_to=photo_upload_to,
+        validators=[validate_photo_file],
     )
+    # As displayed, i.e. after EXIF orientation; filled by articles.photos.
     width = models.PositiveIntegerField(_("Breite (px)"), null=True, editable=False)
     height = models.PositiveIntegerField(_("Höhe (px)"), null=True, editable=False)
     caption = models.TextField(_("Bildunterschrift"), blank=True)
@@ -158,7 +220,54 @@ class Photo(models.Model):
             "Leer lassen, um sie aus Fotograf/in und Agentur zu bilden."
         ),
     )
+    copyright_notice = models.CharField(
+        _("Copyright-Vermerk"), max_length=300, blank=True
+    )
+    source = models.CharField(_("Quelle (Lieferant)"), max_length=120, blank=True)
+    headline = models.CharField(_("Bildtitel"), max_length=300, blank=True)
+    instructions = models.TextField(_("Anweisungen der Agentur"), blank=True)
+    usage_terms = models.TextField(_("Nutzungsbedingungen"), blank=True)
+    web_statement = models.URLField(
+        _("Rechte-Information (URL)"), max_length=500, blank=True
+    )
+    restrictions = models.CharField(
+        _("Einschränkungen"),
+        max_length=300,
+        blank=True,
+        help_text=_("Z. B. „nur redaktionelle Nutzung“, „keine Archivierung“."),
+    )
+    licence_expires_at = models.DateTimeField(
+        _("Lizenz gültig bis"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Danach erscheint das Foto auf keiner öffentlichen Seite mehr."),
+    )
+    killed_at = models.DateTimeField(
+        _("Gesperrt seit"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Von der Agentur zurückgezogen (Kill): ab diesem Zeitpunkt nirgends "
+            "mehr öffentlich."
+        ),
+    )
+    kill_reason = models.CharField(_("Grund der Sperre"), max_length=300, blank=True)
+    focal_x = models.FloatField(
+        _("Bildmittelpunkt waagerecht"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 = linker Rand, 1 = rechter Rand; Ausschnitte zentrieren hier."),
+    )
+    focal_y = models.FloatField(
+        _("Bildmittelpunkt senkrecht"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 = oberer Rand, 1 = unterer Rand."),
+    )
     created_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Foto")
@@ -166,8 +275,13 @@ class Photo(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        label = self.caption or self.alt_text or self.image.name
-        return f"{label[:60]} ({self.credit})" if self.credit else label[:60]
+        return f"{self.label} ({self.credit})" if self.credit else self.label
+
+    @property
+    def label(self) -> str:
+        """How an editor recognises the photo: caption, else alt text, else id."""
+        text = self.caption or self.alt_text or self.headline
+        return text[:60] if text else f"Foto {self.pk or 'neu'}"
 
     @property
     def credit(self) -> str:
@@ -178,10 +292,53 @@ class Photo(models.Model):
             return self.agency.compose_credit(self.creator)
         return self.creator
 
+    def is_usable(self, at: datetime | None = None) -> bool:
+        """Python twin of `PhotoQuerySet.usable()` for one loaded row."""
+        at = at or timezone.now()
+        licensed = self.licence_expires_at is None or self.licence_expires_at > at
+        return licensed and (self.killed_at is None or self.killed_at > at)
+
+    @property
+    def missing_for_publication(self) -> list[str]:
+        """What an editor must add before an article with this photo goes live."""
+        missing = []
+        if not self.credit:
+            missing.append(str(_("Bildquelle")))
+        if not self.alt_text.strip():
+            missing.append(str(_("Alternativtext")))
+        return missing
+
     @property
     def credit_source(self) -> str:
         """Who the article's closing photo line names: the agency if known."""
         return self.agency.short_name if self.agency_id else self.credit
+
+
+class Rendition(models.Model):
+    photo = models.ForeignKey(
+        Photo,
+        verbose_name=_("Foto"),
+        on_delete=models.CASCADE,
+        related_name="renditions",
+    )
+    version = models.CharField(_("Version"), max_length=16)
+    spec = models.CharField(_("Format"), max_length=40)
+    file = models.FileField(_("Datei"), max_length=200)
+    width = models.PositiveIntegerField(_("Breite (px)"))
+    height = models.PositiveIntegerField(_("Höhe (px)"))
+    created_at = models.DateTimeField(_("Erzeugt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Bildvariante")
+        verbose_name_plural = _("Bildvarianten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "version", "spec"], name="one_rendition_per_spec"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id}/{self.version}/{self.spec}"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -200,16 +357,14 @@ class ArticleQuerySet(models.QuerySet):
     def in_section(self, section: Section):
         return self.filter(section=section)
 
-    def for_listing(self):
+    def for_listing(self, at: datetime | None = None):
+        """Section and the photos the public may see, in a fixed query count."""
         return self.select_related("section").prefetch_related(
-            Prefetch(
-                "article_photos",
-                queryset=ArticlePhoto.objects.select_related("photo__agency"),
-            )
+            Prefetch("article_photos", queryset=ArticlePhoto.objects.usable(at))
         )
 
-    def for_detail(self):
-        return self.for_listing().select_related("agency").prefetch_related("authors")
+    def for_detail(self, at: datetime | None = None):
+        return self.for_listing(at).select_related("agency").prefetch_related("authors")
 
 
 class Article(models.Model):
@@ -365,6 +520,14 @@ class Article(models.Model):
         return mark_safe(body)
 
 
+class ArticlePhotoQuerySet(models.QuerySet):
+    def usable(self, at: datetime | None = None):
+        """Uses of photos the public may see at `at`, with what credits need."""
+        return self.filter(
+            usable_photo_q(at or timezone.now(), prefix="photo__")
+        ).select_related("photo__agency")
+
+
 class ArticlePhoto(models.Model):
     article = models.ForeignKey(
         Article,
@@ -383,6 +546,8 @@ class ArticlePhoto(models.Model):
         blank=True,
         help_text=_("Leer lassen, um die Bildunterschrift des Fotos zu verwenden."),
     )
+
+    objects = ArticlePhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Artikelfoto")

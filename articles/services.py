@@ -21,6 +21,28 @@ def check_may_publish(user: AbstractBaseUser | None) -> None:
         raise PermissionDenied(_("Sie dürfen keine Artikel veröffentlichen."))
 
 
+def check_photos_ready(article: Article) -> None:
+    """Every photo of a published article carries a credit and an alt text.
+
+    The one check behind the admin form, the bulk action and imports.
+    """
+    problems = []
+    for use in article.article_photos.select_related("photo__agency"):
+        if missing := use.photo.missing_for_publication:
+            problems.append(
+                _("Foto „%(photo)s“ fehlt: %(missing)s")
+                % {"photo": use.photo.label, "missing": ", ".join(missing)}
+            )
+    if problems:
+        raise ValidationError(
+            [
+                _("„%(headline)s“ kann nicht veröffentlicht werden.")
+                % {"headline": article.headline},
+                *problems,
+            ]
+        )
+
+
 @transaction.atomic
 def publish_article(
     article: Article, *, by: AbstractBaseUser | None, at: datetime | None = None
@@ -32,6 +54,7 @@ def publish_article(
             _("„%(headline)s“ ist zurückgezogen und kann nicht veröffentlicht werden.")
             % {"headline": article.headline}
         )
+    check_photos_ready(article)
     now = timezone.now()
     article.published_at = at or article.published_at or now
     if article.first_published_at is None:

@@ -4,6 +4,11 @@ from articles import views
 
 app_name = "articles"
 urlpatterns = [
+    path(
+        "bild/<int:photo_id>/<str:version>/<str:spec>",
+        views.photo_rendition,
+        name="rendition",
+    ),
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),
     path(
         "<slug:section>/<slug:slug>-<int:pk>/",

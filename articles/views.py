@@ -1,9 +1,18 @@
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Section
+from articles.models import Article, Photo, Section
+from articles.renditions import (
+    RenditionSpec,
+    UnknownSpec,
+    get_rendition,
+    rendition_url,
+    rendition_version,
+)
 from teasers.services import Teaser, assemble_rails
 
 
@@ -49,3 +58,31 @@ class SectionView(ListView):
             Teaser.from_article(article, at=now) for article in context["articles"]
         ]
         return context
+
+
+def photo_rendition(request, photo_id: int, version: str, spec: str):
+    """A public image: served only while the photo's licence allows it."""
+    try:
+        spec = RenditionSpec.parse(spec)
+    except UnknownSpec:
+        raise Http404("unknown rendition") from None
+    photo = get_object_or_404(Photo, pk=photo_id)
+    now = timezone.now()
+    usable = photo.is_usable(now)
+    if not usable and not request.user.is_staff:
+        raise Http404("photo not available")
+    if version != rendition_version(photo):
+        # Replaced file or moved focal point: the current crop lives elsewhere.
+        return redirect(rendition_url(photo, spec))
+    rendition = get_rendition(photo, spec)
+    response = FileResponse(rendition.file.open("rb"), content_type=spec.content_type)
+    if usable:
+        max_age = settings.NEWSROOM_IMAGE_MAX_AGE
+        if photo.licence_expires_at:
+            seconds_left = (photo.licence_expires_at - now).total_seconds()
+            max_age = min(max_age, int(seconds_left))
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        # Staff may look at an expired photo; no shared cache may keep it.
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -179,11 +179,11 @@ STORAGES = {
 # forced off, so this follows the environment, not the runtime flag).
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
-# Media is served by Django itself only when asked (development, or a small
-# single-host install); larger installs put a web server or CDN in front.
-NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", DEBUG)
+# MEDIA_ROOT holds originals and renditions and is never served directly:
+# public images go through a view that checks the photo's licence.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o644
 
 # --- Security ---------------------------------------------------------------
 SECURE_CSP = {
@@ -231,5 +231,10 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Rheinblick")
 NEWSROOM_NEW_BADGE_HOURS = env_int("NEWSROOM_NEW_BADGE_HOURS", 6)
 NEWSROOM_UPDATE_BADGE_HOURS = env_int("NEWSROOM_UPDATE_BADGE_HOURS", 6)
 NEWSROOM_SECTION_PAGE_SIZE = env_int("NEWSROOM_SECTION_PAGE_SIZE", 20)
+# Photo uploads and imports: larger files are refused with a clear message.
+NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 25 * 1000 * 1000)
+NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 50 * 1000 * 1000)
+# Public image responses may be cached this long (capped at licence expiry).
+NEWSROOM_IMAGE_MAX_AGE = env_int("NEWSROOM_IMAGE_MAX_AGE", 24 * 60 * 60)
 # load_demo creates demo users with known passwords: never on a production host.
 NEWSROOM_ALLOW_DEMO = env_bool("NEWSROOM_ALLOW_DEMO", DEBUG)

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from articles.models import Agency, Article, ArticlePhoto, Photo, Section
+from articles.photos import save_photo
 from articles.services import publish_article
 from teasers import demo_data
 from teasers.models import Rail, RailItem, SponsoredSlot
@@ -106,9 +107,8 @@ def ensure_photo(article: Article, *, caption, alt_text, agency, whatsapp=False)
     if article.article_photos.exists():
         return
     photo = Photo(caption=caption, alt_text=alt_text, agency=agency)
-    image = draw_demo_photo(article.headline, whatsapp=whatsapp)
-    photo.image.save(image.name, image, save=False)
-    photo.save()
+    photo.image = draw_demo_photo(article.headline, whatsapp=whatsapp)
+    save_photo(photo)
     ArticlePhoto.objects.create(article=article, photo=photo, position=0)
 
 
@@ -279,8 +279,7 @@ def load_sponsored_slot(item, *, rail, position, now, reset, report):
             alt_text="Werbebild: farbige Kreise auf einem Farbverlauf",
             creator=item["advertiser"],
         )
-        image = draw_demo_photo(item["headline"])
-        photo.image.save(image.name, image, save=False)
-        photo.save()
+        photo.image = draw_demo_photo(item["headline"])
+        save_photo(photo)
         slot.photo = photo
         slot.save(update_fields=["photo"])

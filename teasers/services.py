@@ -64,14 +64,15 @@ class Teaser:
         )
 
     @classmethod
-    def from_sponsored_slot(cls, slot: SponsoredSlot) -> "Teaser":
+    def from_sponsored_slot(cls, slot: SponsoredSlot, *, at: datetime) -> "Teaser":
+        photo = slot.photo if slot.photo and slot.photo.is_usable(at) else None
         return cls(
             kicker=slot.kicker,
             headline=slot.headline,
             teaser=slot.teaser,
             url=slot.target_url,
-            photo=slot.photo,
-            photo_caption=slot.photo.caption if slot.photo else "",
+            photo=photo,
+            photo_caption=photo.caption if photo else "",
             view_count=slot.view_count,
             is_sponsored=True,
             advertiser=slot.advertiser,
@@ -102,8 +103,7 @@ def assemble_rails(
         .select_related("article__section")
         .prefetch_related(
             Prefetch(
-                "article__article_photos",
-                queryset=ArticlePhoto.objects.select_related("photo__agency"),
+                "article__article_photos", queryset=ArticlePhoto.objects.usable(at)
             )
         )
     ):
@@ -128,7 +128,8 @@ def assemble_rails(
             teasers.append(Teaser.from_article(item.article, at=at, item=item))
         for slot in slots_by_rail[rail.pk]:
             teasers.insert(
-                min(slot.position - 1, len(teasers)), Teaser.from_sponsored_slot(slot)
+                min(slot.position - 1, len(teasers)),
+                Teaser.from_sponsored_slot(slot, at=at),
             )
         if teasers:
             assembled.append(AssembledRail(rail=rail, teasers=teasers))

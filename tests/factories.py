@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from articles.photos import save_photo
 from articles.models import Agency, Article, ArticlePhoto, Author, Photo, Section
 from teasers.models import Rail, RailItem, SponsoredSlot
 
@@ -45,6 +46,11 @@ class PhotoFactory(factory.django.DjangoModelFactory):
     alt_text = "Ein türkisfarbenes Rechteck"
     creator = "Peter Kneffel"
     agency = factory.SubFactory(AgencyFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The real path: file checked, size recorded, metadata pre-filled.
+        return save_photo(model_class(*args, **kwargs))
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

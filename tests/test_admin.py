@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
+from articles.renditions import RenditionSpec, get_rendition
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,9 @@ OBJECT_FACTORIES = {
     "sponsoredslot": factories.SponsoredSlotFactory,
     "user": lambda: factories.UserFactory(username="someone"),
     "group": lambda: Group.objects.get(name="Redakteur"),
+    "rendition": lambda: get_rendition(
+        factories.PhotoFactory(), RenditionSpec("1x1", 320, "jpg")
+    ),
 }
 
 
@@ -46,11 +50,13 @@ def test_changelist_add_and_change_pages_answer(superuser_client, model):
     info = model._meta.app_label, model._meta.model_name
     for url in (
         reverse("admin:{}_{}_changelist".format(*info)),
-        reverse("admin:{}_{}_add".format(*info)),
         reverse("admin:{}_{}_change".format(*info), args=[obj.pk]),
     ):
         response = superuser_client.get(url)
         assert response.status_code == 200, url
+    add_page = superuser_client.get(reverse("admin:{}_{}_add".format(*info)))
+    # Renditions are made from photos, never uploaded.
+    assert add_page.status_code == (403 if info[1] == "rendition" else 200)
 
 
 @pytest.mark.parametrize(

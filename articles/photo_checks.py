@@ -1,0 +1,91 @@
+"""Is an uploaded or imported file an image we accept? Checked by content.
+
+Limits are settings (`NEWSROOM_PHOTO_MAX_BYTES`, `NEWSROOM_PHOTO_MAX_PIXELS`).
+Each refusal names the problem so an editor or an import report can act on it.
+"""
+
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
+
+
+def check_image_file(file) -> str:
+    """Decode `file` completely within the limits; return its Pillow format."""
+    max_bytes = settings.NEWSROOM_PHOTO_MAX_BYTES
+    if file.size is not None and file.size > max_bytes:
+        raise ValidationError(
+            _("Die Datei ist %(size).1f MB groß; erlaubt sind höchstens %(max).0f MB.")
+            % {"size": file.size / 1e6, "max": max_bytes / 1e6},
+            code="too_large",
+        )
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                check_dimensions(image)
+                if image.format not in ACCEPTED_FORMATS:
+                    raise ValidationError(
+                        _(
+                            "Bildformat %(format)s wird nicht angenommen (erlaubt: %(ok)s)."
+                        )
+                        % {
+                            "format": image.format,
+                            "ok": ", ".join(sorted(ACCEPTED_FORMATS)),
+                        },
+                        code="format",
+                    )
+                if image.format == "JPEG":
+                    # DCT scaling still reads every byte, so truncation shows,
+                    # at a fraction of the memory of a full decode.
+                    image.draft("RGB", (image.width // 8, image.height // 8))
+                image.load()
+                return image.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _("Die Datei entpackt sich zu einem riesigen Bild (Dekompressionsbombe)."),
+            code="bomb",
+        ) from None
+    except UnidentifiedImageError:
+        raise ValidationError(
+            _("Die Datei ist keine Bilddatei (oder ein unbekanntes Format)."),
+            code="not_an_image",
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise ValidationError(
+            _("Die Bilddatei ist beschädigt oder unvollständig (%(error)s).")
+            % {"error": error},
+            code="broken",
+        ) from None
+    finally:
+        file.seek(0)
+
+
+def check_dimensions(image: Image.Image) -> None:
+    max_pixels = settings.NEWSROOM_PHOTO_MAX_PIXELS
+    if image.width * image.height > max_pixels:
+        raise ValidationError(
+            _(
+                "Das Bild hat %(width)d × %(height)d Pixel (%(mp).1f Megapixel); "
+                "erlaubt sind höchstens %(max).0f Megapixel."
+            )
+            % {
+                "width": image.width,
+                "height": image.height,
+                "mp": image.width * image.height / 1e6,
+                "max": max_pixels / 1e6,
+            },
+            code="too_many_pixels",
+        )
+
+
+def validate_photo_file(value) -> None:
+    """Model-field validator: checks new uploads, not files stored earlier."""
+    if getattr(value, "_committed", True):
+        return
+    check_image_file(value)
