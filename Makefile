@@ -58,3 +58,7 @@ lock: install-dev
 
 clean:
 	rm -rf $(VENV) var/newsroom.sqlite3
+
+# Benchmarks print side-by-side ratios; they are not part of `make test`.
+bench: install-dev
+	$(BIN)/python bench/renditions.py

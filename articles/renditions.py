@@ -125,7 +125,8 @@ def render(
                 "RGB", (math.ceil(stored[0] / scale), math.ceil(stored[1] / scale))
             )
         icc_profile = image.info.get("icc_profile")
-        image = ImageOps.exif_transpose(image)
+        if orientation != 1:
+            image = ImageOps.exif_transpose(image)
         factor = image.width / shown[0]
         scaled_box = tuple(edge * factor for edge in box)
         image = to_srgb(image, icc_profile)
@@ -261,3 +262,69 @@ def all_specs(photo: Photo) -> list[RenditionSpec]:
         for width in widths_for(crop_box(shown_size(photo), shape, focal))
         for image_format in FORMATS
     ]
+
+
+@dataclass
+class RenditionRun:
+    created: int = 0
+    existing: int = 0
+    failed: list[str] | None = None
+
+
+def generate_renditions(
+    photos, *, dry_run: bool = False, progress=lambda photo, done, total: None
+) -> RenditionRun:
+    """Render every missing spec of `photos`; already stored ones are skipped.
+
+    Safe to stop and run again: each rendition is committed on its own.
+    """
+    run = RenditionRun(failed=[])
+    total = len(photos)
+    for done, photo in enumerate(photos, start=1):
+        version = rendition_version(photo)
+        stored = set(
+            photo.renditions.filter(version=version).values_list("spec", flat=True)
+        )
+        for spec in all_specs(photo):
+            if str(spec) in stored:
+                run.existing += 1
+                continue
+            run.created += 1
+            if dry_run:
+                continue
+            try:
+                get_rendition(photo, spec)
+            except (OSError, ValueError) as error:
+                run.created -= 1
+                run.failed.append(f"Foto {photo.pk} {spec}: {error}")
+        progress(photo, done, total)
+    return run
+
+
+def remove_orphaned_renditions(*, dry_run: bool = False) -> list[str]:
+    """Delete renditions of old versions and files no rendition row knows."""
+    removed = []
+    current = {photo.pk: rendition_version(photo) for photo in Photo.objects.all()}
+    for rendition in Rendition.objects.iterator(chunk_size=1000):
+        if current.get(rendition.photo_id) != rendition.version:
+            removed.append(rendition.file.name)
+            if not dry_run:
+                rendition.file.delete(save=False)
+                rendition.delete()
+    known = set(Rendition.objects.values_list("file", flat=True))
+    for name in walk_storage("renditions"):
+        if name not in known and name not in removed:
+            removed.append(name)
+            if not dry_run:
+                default_storage.delete(name)
+    return removed
+
+
+def walk_storage(folder: str):
+    if not default_storage.exists(folder):
+        return
+    directories, files = default_storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for directory in directories:
+        yield from walk_storage(f"{folder}/{directory}")

@@ -6,8 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.photos import save_photo
 from articles.models import Agency, Article, ArticlePhoto, Author, Photo, Section
+from articles.photos import save_photo
 from teasers.models import Rail, RailItem, SponsoredSlot
 
 

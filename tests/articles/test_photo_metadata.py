@@ -1,31 +1,17 @@
 import io
-import os
-from pathlib import Path
 
 import pytest
 from PIL import Image, IptcImagePlugin
 from PIL.ExifTags import Base
 
 from articles.photo_metadata import PhotoMetadata, decode_iim_bytes, read_photo_metadata
+from tests.samples import sample_path
 
-REPO = Path(__file__).resolve().parents[2]
 UTF8_MARKER = b"\x1b%G"
 
 
-def samples_dir() -> Path:
-    default = REPO.parent / "shared" / "samples"
-    return Path(os.environ.get("NEWSROOM_SAMPLES", default))
-
-
 def sample_photo(name: str) -> Image.Image:
-    """Open a sample photo; if it is missing, skip locally but fail on CI."""
-    path = samples_dir() / "photos" / name
-    if not path.is_file():
-        message = f"samples not found at {path}; set NEWSROOM_SAMPLES"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return Image.open(path)
+    return Image.open(sample_path(f"photos/{name}"))
 
 
 def read_sample(name: str) -> PhotoMetadata:
