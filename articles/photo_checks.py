@@ -32,7 +32,8 @@ def check_image_file(file) -> str:
                 if image.format not in ACCEPTED_FORMATS:
                     raise ValidationError(
                         _(
-                            "Bildformat %(format)s wird nicht angenommen (erlaubt: %(ok)s)."
+                            "Bildformat %(format)s wird nicht angenommen "
+                            "(erlaubt: %(ok)s)."
                         )
                         % {
                             "format": image.format,

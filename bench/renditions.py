@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 os.environ.setdefault("DEBUG", "true")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -36,7 +36,6 @@ OUTPUTS = [(1200, "WEBP", "webp"), (400, "JPEG", "jpg")]
 
 def photo_like_jpeg(size=(4000, 3000)) -> bytes:
     """Fractal structure, soft gradients and sensor-like noise, as quality 90."""
-    width, height = size
     detail = Image.effect_mandelbrot(size, (-2.2, -1.2, 1.0, 1.2), 160)
     noise = Image.effect_noise(size, 64)
     gradient = Image.linear_gradient("L").resize(size)

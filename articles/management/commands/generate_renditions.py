@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true")
-        parser.add_argument("--photo", type=int, action="append", help="Only these ids.")
+        parser.add_argument(
+            "--photo", type=int, action="append", help="Only these ids."
+        )
 
     def handle(self, *args, dry_run, photo, verbosity, **options):
         photos = Photo.objects.usable().order_by("pk")
