@@ -1,6 +1,7 @@
 """Settings for Newsroom: one module, configured by environment variables.
 
-Development needs no variables at all (the Makefile sets DEBUG=true): SQLite
+Development needs no variables at all (the Makefile, and manage.py on a
+machine without SECRET_KEY, set DEBUG=true): SQLite
 under var/, local media, local-memory cache. Production sets DEBUG=false,
 SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and usually REDIS_URL; see README.md.
 """

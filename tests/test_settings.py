@@ -82,6 +82,26 @@ def test_defaults_need_nothing_installed():
     assert cache == "django.core.cache.backends.locmem.LocMemCache"
 
 
+def test_manage_py_without_any_configuration_is_development():
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "True"
+
+
+def test_manage_py_with_a_secret_key_keeps_debug_off():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        SECRET_KEY=PRODUCTION["SECRET_KEY"],
+        ALLOWED_HOSTS="www.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "False"
+
+
 def test_invalid_boolean_is_named():
     result = manage("check", DEBUG="vielleicht")
     assert result.returncode != 0
