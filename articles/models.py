@@ -498,11 +498,11 @@ class Article(models.Model):
     @property
     def photo_credit_line(self) -> str:
         """'Foto: dpa' or 'Fotos: dpa, AFP': sources in order, without repeats."""
-        sources = list(dict.fromkeys(u.photo.credit_source for u in self.photo_uses))
-        sources = [source for source in sources if source]
+        uses = self.photo_uses
+        sources = [s for s in dict.fromkeys(u.photo.credit_source for u in uses) if s]
         if not sources:
             return ""
-        label = _("Foto") if len(self.photo_uses) == 1 else _("Fotos")
+        label = _("Foto") if len(uses) == 1 else _("Fotos")
         return f"{label}: {', '.join(sources)}"
 
     @property

@@ -13,7 +13,7 @@ first: an expired or killed photo stops being served.
 import hashlib
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.core.files.base import ContentFile
@@ -268,7 +268,7 @@ def all_specs(photo: Photo) -> list[RenditionSpec]:
 class RenditionRun:
     created: int = 0
     existing: int = 0
-    failed: list[str] | None = None
+    failed: list[str] = field(default_factory=list)
 
 
 def generate_renditions(
@@ -278,7 +278,7 @@ def generate_renditions(
 
     Safe to stop and run again: each rendition is committed on its own.
     """
-    run = RenditionRun(failed=[])
+    run = RenditionRun()
     total = len(photos)
     for done, photo in enumerate(photos, start=1):
         version = rendition_version(photo)
@@ -289,14 +289,13 @@ def generate_renditions(
             if str(spec) in stored:
                 run.existing += 1
                 continue
-            run.created += 1
-            if dry_run:
-                continue
             try:
-                get_rendition(photo, spec)
+                if not dry_run:
+                    get_rendition(photo, spec)
             except (OSError, ValueError) as error:
-                run.created -= 1
                 run.failed.append(f"Foto {photo.pk} {spec}: {error}")
+            else:
+                run.created += 1
         progress(photo, done, total)
     return run
 

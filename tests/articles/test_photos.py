@@ -68,7 +68,7 @@ class TestUploadChecks:
             save_photo(photo)
         assert photo.pk is None
         assert not Photo.objects.exists()
-        assert not any(media_root.rglob("*.gif")) if media_root.exists() else True
+        assert not list(media_root.rglob("*.gif"))
 
     def test_stored_name_is_generated(self):
         photo = save_photo(
