@@ -17,9 +17,12 @@ from articles.models import (
     ArticlePhoto,
     Author,
     Photo,
+    Region,
     Rendition,
     Section,
+    Tag,
 )
+from articles.page_cache import PurgesPageCacheAdmin
 from articles.renditions import RenditionSpec, rendition_url
 
 # Publishing actions sit in the list and on the edit form.
@@ -27,7 +30,7 @@ EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "order", "article_count"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -42,14 +45,29 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = ["short_name", "name", "credit_format", "needs_review"]
     list_filter = ["needs_review"]
     search_fields = ["short_name", "name", "aliases"]
 
 
+@admin.register(Region)
+class RegionAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -82,7 +100,7 @@ class LicenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = [
         "thumbnail",
         "caption_short",
@@ -229,7 +247,7 @@ class ArticlePhotoInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = [
         "headline",
         "section",
@@ -242,7 +260,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["section", "agency"]
     search_fields = ["headline", "kicker", "teaser", "dateline"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section", "authors", "agency"]
+    autocomplete_fields = ["section", "authors", "agency", "regions", "tags"]
     readonly_fields = [
         "status",
         "first_published_at",
@@ -252,12 +270,16 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "teaser", "dateline", "body"]}),
-        (_("Einordnung"), {"fields": ["section", "authors", "agency", "slug"]}),
+        (
+            _("Einordnung"),
+            {"fields": ["section", "regions", "tags", "authors", "agency", "slug"]},
+        ),
         (
             _("Veröffentlichung"),
             {
                 "fields": [
                     "status",
+                    "is_top",
                     "published_at",
                     "embargo_until",
                     "first_published_at",
@@ -270,7 +292,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     inlines = [ArticlePhotoInline]
     actions = ["publish", "unpublish", "mark_updated"]
-    publishing_fields = ["published_at", "embargo_until", "updated_at"]
+    publishing_fields = ["is_top", "published_at", "embargo_until", "updated_at"]
 
     def get_readonly_fields(self, request, obj=None):
         # Timing is publishing: only those who may publish may change it.
@@ -353,7 +375,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticlePhoto)
-class ArticlePhotoAdmin(admin.ModelAdmin):
+class ArticlePhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = ["photo", "article", "position"]
     list_select_related = ["photo__agency", "article"]
     search_fields = ["article__headline", "photo__caption", "photo__credit_line"]

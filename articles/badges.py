@@ -42,3 +42,20 @@ def badge_for(
     ):
         return Badge.NEW
     return None
+
+
+def badge_changes_at(
+    *,
+    first_published_at: datetime | None,
+    updated_at: datetime | None,
+    at: datetime,
+) -> datetime | None:
+    """When a rule badge shown at `at` ends by itself (for cache expiry)."""
+    ends = []
+    if first_published_at:
+        ends.append(
+            first_published_at + timedelta(hours=settings.NEWSROOM_NEW_BADGE_HOURS)
+        )
+    if updated_at:
+        ends.append(updated_at + timedelta(hours=settings.NEWSROOM_UPDATE_BADGE_HOURS))
+    return min((end for end in ends if end > at), default=None)

@@ -6,7 +6,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Min, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -22,6 +22,7 @@ from articles.sanitising import sanitise_body_html
 RESERVED_SECTION_SLUGS = frozenset(
     {
         "admin",
+        "anzeige",
         "api",
         "bild",
         "feeds",
@@ -151,6 +152,35 @@ class Author(models.Model):
     class Meta:
         verbose_name = _("Autor")
         verbose_name_plural = _("Autoren")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Region(models.Model):
+    """A place the site reports on ("Köln", "Rhein-Sieg-Kreis")."""
+
+    name = models.CharField(_("Name"), max_length=80)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Region")
+        verbose_name_plural = _("Regionen")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("Name"), max_length=80)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("Schlagwort")
+        verbose_name_plural = _("Schlagwörter")
         ordering = ["name"]
 
     def __str__(self):
@@ -354,8 +384,26 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=at,
         )
 
+    def next_visibility_change(self, at: datetime | None = None) -> datetime | None:
+        """The next moment after `at` when a published article goes live."""
+        at = at or timezone.now()
+        moments = self.filter(status=Article.Status.PUBLISHED).aggregate(
+            publication=Min("published_at", filter=Q(published_at__gt=at)),
+            embargo=Min("embargo_until", filter=Q(embargo_until__gt=at)),
+        )
+        return min(filter(None, moments.values()), default=None)
+
     def in_section(self, section: Section):
         return self.filter(section=section)
+
+    def in_region(self, region: "Region"):
+        return self.filter(regions=region)
+
+    def tagged(self, tag: "Tag"):
+        return self.filter(tags=tag)
+
+    def latest(self):
+        return self.order_by("-published_at", "-pk")
 
     def for_listing(self, at: datetime | None = None):
         """Section and the photos the public may see, in a fixed query count."""
@@ -410,6 +458,19 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="articles",
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("Regionen"), blank=True, related_name="articles"
+    )
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("Schlagwörter"), blank=True, related_name="articles"
+    )
+    is_top = models.BooleanField(
+        _("Top-Thema"),
+        default=False,
+        help_text=_(
+            "Zeigt das Abzeichen „Top“ überall, wo der Artikel angeteasert wird."
+        ),
     )
     status = models.CharField(
         _("Status"),

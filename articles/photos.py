@@ -13,6 +13,7 @@ from django.db import transaction
 from PIL import ExifTags, Image
 
 from articles.models import Agency, Photo
+from articles.page_cache import purge_pages_on_commit
 from articles.photo_checks import check_image_file
 from articles.photo_metadata import PhotoMetadata, read_photo_metadata
 
@@ -95,4 +96,6 @@ def save_photo(photo: Photo) -> Photo:
     # The file itself was checked by prepare_photo(); decoding it once is enough.
     photo.full_clean(exclude=["image"])
     photo.save()
+    # Credits, captions, licence and kill all show on public pages.
+    purge_pages_on_commit()
     return photo

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from articles.page_cache import purge_pages_on_commit
 
 
 def check_may_publish(user: AbstractBaseUser | None) -> None:
@@ -62,6 +63,7 @@ def publish_article(
     article.status = Article.Status.PUBLISHED
     article.full_clean()
     article.save()
+    purge_pages_on_commit()
     return article
 
 
@@ -71,6 +73,7 @@ def unpublish_article(article: Article, *, by: AbstractBaseUser | None) -> Artic
     check_may_publish(by)
     article.status = Article.Status.DRAFT
     article.save(update_fields=["status", "modified_at"])
+    purge_pages_on_commit()
     return article
 
 
@@ -87,4 +90,5 @@ def mark_article_updated(
         )
     article.updated_at = at or timezone.now()
     article.save(update_fields=["updated_at", "modified_at"])
+    purge_pages_on_commit()
     return article

@@ -13,11 +13,14 @@ from articles.renditions import (
     rendition_url,
     rendition_version,
 )
-from teasers.services import Teaser, assemble_rails
+from teasers.counting import count_article_view, count_impressions
+from teasers.services import Teaser, assemble_page
 
 
 class ArticleDetailView(DetailView):
-    queryset = Article.objects.published().for_detail()
+    def get_queryset(self):
+        # Built per request: a class attribute would freeze "now" at import.
+        return Article.objects.published().for_detail()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -25,12 +28,13 @@ class ArticleDetailView(DetailView):
         if request.path != canonical:
             # Old slug or moved section: one permanent address per article.
             return redirect(canonical, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["rails"] = assemble_rails(exclude_article_ids=[self.object.pk])
-        return context
+        page = assemble_page(exclude_article_ids=[self.object.pk])
+        response = self.render_to_response(
+            self.get_context_data(object=self.object, rails=page.rails)
+        )
+        count_article_view(request, self.object.pk)
+        count_impressions(request, page.sponsored_slot_ids)
+        return response
 
 
 class SectionView(ListView):

@@ -128,7 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
-if REDIS_URL := os.environ.get("REDIS_URL"):
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -239,3 +240,21 @@ NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 50 * 1000 * 100
 NEWSROOM_IMAGE_MAX_AGE = env_int("NEWSROOM_IMAGE_MAX_AGE", 24 * 60 * 60)
 # load_demo creates demo users with known passwords: never on a production host.
 NEWSROOM_ALLOW_DEMO = env_bool("NEWSROOM_ALLOW_DEMO", DEBUG)
+# Public pages are cached until they change by themselves, at most this long
+# (view counts on teasers refresh at this pace); 0 turns the cache off.
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
+# Sponsored slots competing for one place take turns in windows this long.
+NEWSROOM_SPONSORED_ROTATION_SECONDS = env_int(
+    "NEWSROOM_SPONSORED_ROTATION_SECONDS", 10 * 60
+)
+# View, impression and click counts wait in a buffer until `flush_counts`:
+# Redis when configured, else append-only files (single machine).
+NEWSROOM_COUNTER_BUFFER = os.environ.get(
+    "NEWSROOM_COUNTER_BUFFER", "redis" if REDIS_URL else "file"
+)
+NEWSROOM_COUNTER_PREFIX = (
+    f"{os.environ.get('NEWSROOM_CACHE_PREFIX', 'newsroom')}:counts:"
+)
+NEWSROOM_COUNTER_DIR = Path(
+    os.environ.get("NEWSROOM_COUNTER_DIR", BASE_DIR / "var" / "counters")
+)

@@ -1,78 +1,175 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.page_cache import PurgesPageCacheAdmin
+from teasers import views
 from teasers.models import Rail, RailItem, SponsoredSlot
 
 
 class RailItemInline(admin.TabularInline):
     model = RailItem
-    fields = ["position", "article", "is_top", "kicker", "headline", "teaser"]
+    fields = [
+        "position",
+        "article",
+        "is_top",
+        "pinned_until",
+        "kicker",
+        "headline",
+        "teaser",
+        "crop_ratio",
+    ]
     autocomplete_fields = ["article"]
-    extra = 0
+    extra = 1
     ordering = ["position", "pk"]
+    verbose_name_plural = _("Feste Plätze")
 
 
 @admin.register(Rail)
-class RailAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "order", "item_count"]
+class RailAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["title", "kind", "size", "order", "item_count"]
     list_editable = ["order"]
+    list_filter = ["kind"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["section", "region", "tag"]
+    readonly_fields = ["preview"]
     inlines = [RailItemInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "order", "kind", "size", "crop_ratio"]}),
+        (
+            _("Automatisch füllen"),
+            {
+                "fields": ["fill", "section", "region", "tag"],
+                "description": _(
+                    "Für automatische und gemischte Leisten: freie Plätze füllt die "
+                    "Leiste selbst, auf Wunsch nur aus einem Ressort, einer Region "
+                    "oder mit einem Schlagwort."
+                ),
+            },
+        ),
+        (_("Regeln"), {"fields": ["skips_shown", "keeps_top_first"]}),
+        (_("Vorschau"), {"fields": ["preview"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_count=Count("items"))
 
-    @admin.display(description=_("Teaser"), ordering="item_count")
+    def get_urls(self):
+        return [
+            path(
+                "vorschau/",
+                self.admin_site.admin_view(views.front_page_preview),
+                name="teasers_front_page_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("Feste Plätze"), ordering="item_count")
     def item_count(self, rail):
         return rail.item_count
 
+    @admin.display(description=_("So sieht die Leiste jetzt aus"))
+    def preview(self, rail):
+        if not rail.pk:
+            return _("Nach dem ersten Sichern zu sehen.")
+        url = reverse("admin:teasers_front_page_preview")
+        return format_html(
+            '<iframe class="rail-preview" src="{}?leiste={}" title="{}" '
+            'loading="lazy"></iframe><p><a href="{}">{}</a></p>',
+            url,
+            rail.slug,
+            _("Vorschau der Leiste"),
+            url,
+            _("Ganze Startseite zu einem gewählten Zeitpunkt ansehen"),
+        )
+
+    class Media:
+        css = {"all": ["teasers/admin.css"]}
+
 
 @admin.register(RailItem)
-class RailItemAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "rail", "position", "is_top"]
+class RailItemAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["__str__", "rail", "position", "is_top", "pinned_until"]
     list_filter = ["rail", "is_top"]
     list_select_related = ["rail", "article"]
     search_fields = ["headline", "article__headline", "rail__title"]
     autocomplete_fields = ["rail", "article"]
 
 
+class FlightStatusFilter(admin.SimpleListFilter):
+    title = _("Laufzeit")
+    parameter_name = "laufzeit"
+
+    def lookups(self, request, model_admin):
+        return SponsoredSlot.FlightStatus.choices
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        match self.value():
+            case SponsoredSlot.FlightStatus.UPCOMING:
+                return queryset.upcoming(now)
+            case SponsoredSlot.FlightStatus.RUNNING:
+                return queryset.running(now)
+            case SponsoredSlot.FlightStatus.ENDED:
+                return queryset.ended(now)
+        return queryset
+
+
 @admin.register(SponsoredSlot)
-class SponsoredSlotAdmin(admin.ModelAdmin):
+class SponsoredSlotAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = [
         "headline",
         "advertiser",
         "rail",
-        "position",
+        "placement",
         "starts_at",
         "ends_at",
-        "is_running",
-        "view_count",
+        "flight_status",
+        "impression_count",
+        "click_count",
+        "click_through_rate",
     ]
-    list_filter = ["rail", "advertiser"]
+    list_filter = [FlightStatusFilter, "rail", "advertiser"]
     list_select_related = ["rail"]
     search_fields = ["headline", "advertiser", "kicker"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["rail", "photo"]
-    readonly_fields = ["label", "view_count"]
-    fields = [
-        "label",
-        "advertiser",
-        "kicker",
-        "headline",
-        "teaser",
-        "photo",
-        "target_url",
-        ("starts_at", "ends_at"),
-        ("rail", "position"),
-        "view_count",
+    readonly_fields = ["label", "impression_count", "click_count"]
+    fieldsets = [
+        (None, {"fields": ["label", "advertiser", "kicker", "headline", "teaser"]}),
+        (None, {"fields": ["photo", "target_url"]}),
+        (
+            _("Laufzeit und Platz"),
+            {
+                "fields": [
+                    ("starts_at", "ends_at"),
+                    "rail",
+                    ("position", "every_nth"),
+                    "priority",
+                ]
+            },
+        ),
+        (_("Zahlen"), {"fields": [("impression_count", "click_count")]}),
     ]
 
-    @admin.display(description=_("Kennzeichnung"))
-    def label(self, slot):
-        return SponsoredSlot.LABEL
+    @admin.display(description=_("Platz"), ordering="position")
+    def placement(self, slot):
+        if slot.every_nth:
+            return _("jeder %(n)s.") % {"n": slot.every_nth}
+        return slot.position
 
-    @admin.display(description=_("Läuft"), boolean=True)
-    def is_running(self, slot):
-        return slot.is_running()
+    @admin.display(description=_("Status"))
+    def flight_status(self, slot):
+        return slot.flight_status().label
+
+    @admin.display(description=_("CTR"))
+    def click_through_rate(self, slot):
+        rate = slot.click_through_rate
+        if rate is None:
+            return "–"
+        return f"{localize(round(rate * 100, 2))} %"

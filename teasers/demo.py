@@ -190,7 +190,11 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
             report,
             reset=reset,
             slug=rail_data["slug"],
-            defaults={"title": rail_data["title"], "order": rail_order},
+            defaults={
+                "title": rail_data["title"],
+                "order": rail_order,
+                "size": sum(not item.get("sponsored") for item in rail_data["items"]),
+            },
         )
         for position, item in enumerate(rail_data["items"], start=1):
             if item.get("sponsored"):
@@ -270,7 +274,9 @@ def load_sponsored_slot(item, *, rail, position, now, reset, report):
             "ends_at": now + timedelta(days=30),
             "rail": rail,
             "position": position,
-            "view_count": item["views"],
+            "click_count": item["views"],
+            # A plausible 2 % click-through rate for the ad-sales list.
+            "impression_count": item["views"] * 50,
         },
     )
     if slot.photo_id is None:

@@ -1,32 +1,141 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Photo
+from articles.models import Article, Photo, Region, Section, Tag
+
+
+class CropRatio(models.TextChoices):
+    WIDE = "16x9", _("16:9")
+    CLASSIC = "4x3", _("4:3")
+    SQUARE = "1x1", _("1:1")
 
 
 class Rail(models.Model):
+    class Kind(models.TextChoices):
+        CURATED = "curated", _("Kuratiert")
+        AUTOMATIC = "automatic", _("Automatisch")
+        MIXED = "mixed", _("Gemischt (feste Plätze, Rest automatisch)")
+
+    class Fill(models.TextChoices):
+        LATEST = "latest", _("Neueste")
+        MOST_READ_DAY = "most_read_24h", _("Meistgelesen (24 Stunden)")
+        MOST_READ_WEEK = "most_read_7d", _("Meistgelesen (7 Tage)")
+
     title = models.CharField(_("Titel"), max_length=120)
     slug = models.SlugField(_("Kurzname"), max_length=120, unique=True)
     order = models.PositiveSmallIntegerField(
         _("Reihenfolge"), default=0, help_text=_("Kleinere Zahlen stehen weiter oben.")
+    )
+    kind = models.CharField(
+        _("Art"), max_length=20, choices=Kind.choices, default=Kind.CURATED
+    )
+    size = models.PositiveSmallIntegerField(
+        _("Anzahl Teaser"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Redaktionelle Teaser; Anzeigen kommen hinzu."),
+    )
+    fill = models.CharField(
+        _("Automatisch füllen mit"),
+        max_length=20,
+        choices=Fill.choices,
+        default=Fill.LATEST,
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("nur aus Ressort"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rails",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("nur aus Region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rails",
+    )
+    tag = models.ForeignKey(
+        Tag,
+        verbose_name=_("nur mit Schlagwort"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rails",
+    )
+    skips_shown = models.BooleanField(
+        _("Keine Dopplungen"),
+        default=True,
+        help_text=_("Artikel, die eine Leiste weiter oben zeigt, hier auslassen."),
+    )
+    keeps_top_first = models.BooleanField(
+        _("Top-Teaser bleibt auf Platz 1"),
+        default=True,
+        help_text=_("Eine Anzeige für Platz 1 rückt dann auf Platz 2."),
+    )
+    crop_ratio = models.CharField(
+        _("Bildformat"), max_length=8, choices=CropRatio.choices, default=CropRatio.WIDE
     )
 
     class Meta:
         verbose_name = _("Teaser-Leiste")
         verbose_name_plural = _("Teaser-Leisten")
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gte=1, size__lte=60), name="rail_size_1_to_60"
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return f"{reverse('teasers:front_page')}#leiste-{self.slug}"
+
+    @property
+    def has_pins(self) -> bool:
+        return self.kind != self.Kind.AUTOMATIC
+
+    @property
+    def is_filled_automatically(self) -> bool:
+        return self.kind != self.Kind.CURATED
+
+    @property
+    def most_read_window(self) -> timedelta | None:
+        return {
+            self.Fill.MOST_READ_DAY: timedelta(hours=24),
+            self.Fill.MOST_READ_WEEK: timedelta(days=7),
+        }.get(self.fill)
+
+    def articles_to_fill(self, at: datetime | None = None):
+        """Published articles matching this rail's section, region and tag."""
+        articles = Article.objects.published(at)
+        if self.section_id:
+            articles = articles.filter(section_id=self.section_id)
+        if self.region_id:
+            articles = articles.filter(regions=self.region_id)
+        if self.tag_id:
+            articles = articles.filter(tags=self.tag_id)
+        return articles
+
+
+class RailItemQuerySet(models.QuerySet):
+    def pinned(self, at: datetime | None = None):
+        """Items whose pin holds at `at` and whose article the public may see."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(pinned_until__isnull=True) | Q(pinned_until__gt=at),
+            article__in=Article.objects.published(at),
+        )
 
 
 class RailItem(models.Model):
@@ -39,15 +148,31 @@ class RailItem(models.Model):
         on_delete=models.CASCADE,
         related_name="rail_items",
     )
-    position = models.PositiveSmallIntegerField(_("Position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("Platz"), default=1, validators=[MinValueValidator(1)]
+    )
     is_top = models.BooleanField(
         _("Top"), default=False, help_text=_("Zeigt das Abzeichen „Top“.")
+    )
+    pinned_until = models.DateTimeField(
+        _("Bis"),
+        null=True,
+        blank=True,
+        help_text=_("Danach füllt die Leiste den Platz wieder selbst."),
     )
     kicker = models.CharField(_("Dachzeile (abweichend)"), max_length=120, blank=True)
     headline = models.CharField(
         _("Überschrift (abweichend)"), max_length=200, blank=True
     )
     teaser = models.TextField(_("Vorspann (abweichend)"), blank=True)
+    crop_ratio = models.CharField(
+        _("Bildformat (abweichend)"),
+        max_length=8,
+        choices=CropRatio.choices,
+        blank=True,
+    )
+
+    objects = RailItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Teaser")
@@ -63,18 +188,88 @@ class RailItem(models.Model):
         return f"{self.rail}: {self.headline or self.article.headline}"
 
 
+class HourlyViewsQuerySet(models.QuerySet):
+    def most_read_article_ids(self, articles, *, since: datetime, until: datetime):
+        """Ids of `articles` by views between `since` and `until`, most first."""
+        return (
+            self.filter(hour__gte=since, hour__lte=until, article__in=articles)
+            .values("article")
+            .annotate(total=Sum("views"))
+            .order_by("-total", "-article")
+            .values_list("article", flat=True)
+        )
+
+
+class HourlyViews(models.Model):
+    """Public views of one article in one clock hour, for "Meistgelesen"."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="hourly_views"
+    )
+    hour = models.DateTimeField(_("Stunde"))
+    views = models.PositiveIntegerField(_("Aufrufe"), default=0)
+
+    objects = HourlyViewsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Aufrufe pro Stunde")
+        verbose_name_plural = _("Aufrufe pro Stunde")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "hour"], name="one_views_row_per_article_hour"
+            )
+        ]
+        indexes = [models.Index(fields=["hour", "article"])]
+
+    def __str__(self):
+        return f"{self.article_id} {self.hour:%Y-%m-%d %H}: {self.views}"
+
+
+class FlushedCounterBatch(models.Model):
+    """A counter batch already added to the database.
+
+    Written in the same transaction as the counts, so a flush that crashed
+    after committing never adds the same batch twice.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    flushed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Übertragener Zählerstapel")
+        verbose_name_plural = _("Übertragene Zählerstapel")
+
+    def __str__(self):
+        return self.key
+
+
 class SponsoredSlotQuerySet(models.QuerySet):
     def running(self, at: datetime | None = None):
         """Slots whose flight covers `at` (default: now)."""
         at = at or timezone.now()
         return self.filter(starts_at__lte=at, ends_at__gt=at)
 
+    def upcoming(self, at: datetime | None = None):
+        return self.filter(starts_at__gt=at or timezone.now())
+
+    def ended(self, at: datetime | None = None):
+        return self.filter(ends_at__lte=at or timezone.now())
+
 
 class SponsoredSlot(models.Model):
-    # Not a field: nobody can edit or remove the label (legal requirement for
-    # advertising that looks like editorial content).
-    LABEL = _("Anzeige")
+    # German law (Landespressegesetze, § 6 TMG/DDG) requires exactly this word
+    # on paid content that looks editorial, so it is not translatable, not a
+    # form field, and a database constraint keeps it on every row.
+    LABEL = "Anzeige"
 
+    class FlightStatus(models.TextChoices):
+        UPCOMING = "upcoming", _("geplant")
+        RUNNING = "running", _("läuft")
+        ENDED = "ended", _("beendet")
+
+    label = models.CharField(
+        _("Kennzeichnung"), max_length=20, default=LABEL, editable=False
+    )
     advertiser = models.CharField(_("Werbekunde"), max_length=120)
     kicker = models.CharField(_("Dachzeile"), max_length=120, blank=True)
     headline = models.CharField(_("Überschrift"), max_length=200)
@@ -102,9 +297,30 @@ class SponsoredSlot(models.Model):
         related_name="sponsored_slots",
     )
     position = models.PositiveSmallIntegerField(
-        _("Position"), default=1, help_text=_("1 = erster Platz der Leiste.")
+        _("Platz"), default=1, help_text=_("1 = erster Platz der Leiste.")
     )
-    view_count = models.PositiveIntegerField(_("Aufrufe"), default=0, editable=False)
+    every_nth = models.PositiveSmallIntegerField(
+        _("Jeder n-te Platz"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2)],
+        help_text=_(
+            "Statt eines festen Platzes: wiederholt auf Platz n, 2n, 3n … der Leiste."
+        ),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("Gewicht"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Konkurrieren mehrere Anzeigen um denselben Platz, wechseln sie sich "
+            "ab; eine Anzeige mit Gewicht 3 erscheint dreimal so oft wie eine mit 1."
+        ),
+    )
+    impression_count = models.PositiveIntegerField(
+        _("Einblendungen"), default=0, editable=False
+    )
+    click_count = models.PositiveIntegerField(_("Klicks"), default=0, editable=False)
 
     objects = SponsoredSlotQuerySet.as_manager()
 
@@ -114,11 +330,21 @@ class SponsoredSlot(models.Model):
         ordering = ["-starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
+                condition=Q(label="Anzeige"), name="sponsored_slot_labelled_anzeige"
+            ),
+            models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="sponsored_flight_ends_after_start",
             ),
             models.CheckConstraint(
                 condition=Q(position__gte=1), name="sponsored_position_from_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(every_nth__isnull=True) | Q(every_nth__gte=2),
+                name="sponsored_every_nth_from_two",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1), name="sponsored_priority_from_one"
             ),
         ]
 
@@ -131,3 +357,22 @@ class SponsoredSlot(models.Model):
     def is_running(self, at: datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.starts_at <= at < self.ends_at
+
+    def flight_status(self, at: datetime | None = None) -> "SponsoredSlot.FlightStatus":
+        at = at or timezone.now()
+        if at < self.starts_at:
+            return self.FlightStatus.UPCOMING
+        if at < self.ends_at:
+            return self.FlightStatus.RUNNING
+        return self.FlightStatus.ENDED
+
+    @property
+    def click_through_rate(self) -> float | None:
+        """Clicks per impression, or None before the first impression."""
+        if not self.impression_count:
+            return None
+        return self.click_count / self.impression_count
+
+    @property
+    def first_position(self) -> int:
+        return self.every_nth or self.position

@@ -1,21 +1,25 @@
-"""Turn rails, rail items and sponsored slots into plain teasers.
+"""Turn rails, pins, automatic fills and sponsored slots into plain teasers.
 
-Templates only render what this module decides: what is visible at `at`,
-what is sponsored, which badge applies, and that no article appears twice on
-one page.
+Templates only render what this module decides for a moment `at`: what is
+visible, what is sponsored, which badge applies, that no article appears
+twice on one page, and when the page will change by itself next.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.badges import Badge, badge_for
-from articles.models import Article, ArticlePhoto, Photo
-from teasers.models import Rail, RailItem, SponsoredSlot
+from articles.badges import Badge, badge_changes_at, badge_for
+from articles.models import Article, Photo
+from teasers.models import CropRatio, HourlyViews, Rail, RailItem, SponsoredSlot
+
+CLICK_SALT = "teasers.sponsored-click"
 
 
 @dataclass(frozen=True)
@@ -26,15 +30,14 @@ class Teaser:
     teaser: str = ""
     photo: Photo | None = None
     photo_caption: str = ""
+    crop_ratio: str = CropRatio.WIDE
     badge: Badge | None = None
     view_count: int = 0
     is_sponsored: bool = False
     advertiser: str = ""
+    label: str = ""
     article_id: int | None = None
-
-    @property
-    def label(self) -> str:
-        return str(SponsoredSlot.LABEL) if self.is_sponsored else ""
+    slot_id: int | None = None
 
     @property
     def link_rel(self) -> str:
@@ -43,7 +46,12 @@ class Teaser:
 
     @classmethod
     def from_article(
-        cls, article: Article, *, at: datetime, item: RailItem | None = None
+        cls,
+        article: Article,
+        *,
+        at: datetime,
+        item: RailItem | None = None,
+        crop_ratio: str = CropRatio.WIDE,
     ) -> "Teaser":
         lead = article.lead_photo_use
         return cls(
@@ -53,8 +61,9 @@ class Teaser:
             url=article.get_absolute_url(),
             photo=lead.photo if lead else None,
             photo_caption=lead.display_caption if lead else "",
+            crop_ratio=(item and item.crop_ratio) or crop_ratio,
             badge=badge_for(
-                is_top=bool(item and item.is_top),
+                is_top=bool(item and item.is_top) or article.is_top,
                 first_published_at=article.first_published_at,
                 updated_at=article.updated_at,
                 at=at,
@@ -64,19 +73,40 @@ class Teaser:
         )
 
     @classmethod
-    def from_sponsored_slot(cls, slot: SponsoredSlot, *, at: datetime) -> "Teaser":
+    def from_sponsored_slot(
+        cls, slot: SponsoredSlot, *, at: datetime, crop_ratio: str = CropRatio.WIDE
+    ) -> "Teaser":
         photo = slot.photo if slot.photo and slot.photo.is_usable(at) else None
         return cls(
             kicker=slot.kicker,
             headline=slot.headline,
             teaser=slot.teaser,
-            url=slot.target_url,
+            url=sponsored_click_url(slot),
             photo=photo,
             photo_caption=photo.caption if photo else "",
-            view_count=slot.view_count,
+            crop_ratio=crop_ratio,
+            # The advertorial's readers: clicks through to it.
+            view_count=slot.click_count,
             is_sponsored=True,
             advertiser=slot.advertiser,
+            label=slot.label,
+            slot_id=slot.pk,
         )
+
+
+def sponsored_click_url(slot: SponsoredSlot) -> str:
+    """Our own click-counting address for `slot`, signed against tampering."""
+    token = signing.Signer(salt=CLICK_SALT).sign(str(slot.pk))
+    return reverse("teasers:sponsored_click", args=[token])
+
+
+def sponsored_slot_for_click(token: str) -> SponsoredSlot | None:
+    """The slot behind a click token, or None for a forged or unknown one."""
+    try:
+        slot_id = int(signing.Signer(salt=CLICK_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    return SponsoredSlot.objects.filter(pk=slot_id).first()
 
 
 @dataclass
@@ -85,52 +115,209 @@ class AssembledRail:
     teasers: list[Teaser] = field(default_factory=list)
 
 
-def assemble_rails(
-    *, at: datetime | None = None, exclude_article_ids: Iterable[int] = ()
-) -> list[AssembledRail]:
-    """All rails in page order as they look at `at`, in a fixed number of queries.
+@dataclass
+class AssembledPage:
+    rails: list[AssembledRail]
+    at: datetime
+    # The next moment this page changes by itself; None if nothing is due.
+    changes_at: datetime | None = None
 
+    @property
+    def sponsored_slot_ids(self) -> list[int]:
+        return [
+            teaser.slot_id
+            for assembled in self.rails
+            for teaser in assembled.teasers
+            if teaser.is_sponsored
+        ]
+
+
+class ChangeTimes:
+    """Collects the future moments at which a page stops being true."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+        self.earliest: datetime | None = None
+
+    def add(self, moment: datetime | None) -> None:
+        if moment and moment > self.at:
+            self.earliest = min(self.earliest or moment, moment)
+
+
+def assemble_page(
+    *, at: datetime | None = None, exclude_article_ids: Iterable[int] = ()
+) -> AssembledPage:
+    """All rails in page order as they look at `at`.
+
+    Queries: rails, pins, sponsored slots, the next scheduled publication,
+    one per automatically filled rail, then the shown articles and their
+    photos. None of these grows with the number of items or articles.
     An article shown in a rail higher up (or excluded, like the article a
-    reader is on) is skipped further down.
+    reader is on) is skipped further down where the rail asks for it.
     """
     at = at or timezone.now()
+    changes = ChangeTimes(at)
     rails = list(Rail.objects.all())
-    items_by_rail = defaultdict(list)
-    for item in (
-        RailItem.objects.filter(
-            rail__in=rails, article__in=Article.objects.published(at)
-        )
-        .select_related("article__section")
-        .prefetch_related(
-            Prefetch(
-                "article__article_photos", queryset=ArticlePhoto.objects.usable(at)
-            )
-        )
-    ):
-        items_by_rail[item.rail_id].append(item)
+    pins_by_rail = defaultdict(list)
+    for item in RailItem.objects.pinned(at).filter(rail__in=rails):
+        pins_by_rail[item.rail_id].append(item)
+        changes.add(item.pinned_until)
     slots_by_rail = defaultdict(list)
     for slot in (
-        SponsoredSlot.objects.running(at)
-        .filter(rail__in=rails)
+        SponsoredSlot.objects.filter(rail__in=rails, ends_at__gt=at)
         .select_related("photo__agency")
-        .order_by("position", "pk")
+        .order_by("pk")
     ):
-        slots_by_rail[slot.rail_id].append(slot)
+        if slot.is_running(at):
+            slots_by_rail[slot.rail_id].append(slot)
+            changes.add(slot.ends_at)
+        else:
+            changes.add(slot.starts_at)
+    changes.add(Article.objects.next_visibility_change(at))
 
     shown = set(exclude_article_ids)
-    assembled = []
+    plans = []
     for rail in rails:
+        entries = plan_rail(rail, pins_by_rail[rail.pk], shown=shown, at=at)
+        shown.update(article_id for article_id, _item in entries)
+        plans.append((rail, entries))
+
+    articles = Article.objects.for_listing(at).in_bulk(shown)
+    assembled = []
+    for rail, entries in plans:
         teasers = []
-        for item in items_by_rail[rail.pk]:
-            if item.article_id in shown:
-                continue
-            shown.add(item.article_id)
-            teasers.append(Teaser.from_article(item.article, at=at, item=item))
-        for slot in slots_by_rail[rail.pk]:
-            teasers.insert(
-                min(slot.position - 1, len(teasers)),
-                Teaser.from_sponsored_slot(slot, at=at),
-            )
+        for article_id, item in entries:
+            if article := articles.get(article_id):
+                teasers.append(
+                    Teaser.from_article(
+                        article, at=at, item=item, crop_ratio=rail.crop_ratio
+                    )
+                )
+                changes.add(
+                    badge_changes_at(
+                        first_published_at=article.first_published_at,
+                        updated_at=article.updated_at,
+                        at=at,
+                    )
+                )
+        teasers = place_sponsored(rail, teasers, slots_by_rail[rail.pk], changes)
+        for teaser in teasers:
+            if teaser.photo:
+                changes.add(teaser.photo.licence_expires_at)
         if teasers:
             assembled.append(AssembledRail(rail=rail, teasers=teasers))
-    return assembled
+    return AssembledPage(rails=assembled, at=at, changes_at=changes.earliest)
+
+
+def plan_rail(
+    rail: Rail, pins: list[RailItem], *, shown: set[int], at: datetime
+) -> list[tuple[int, RailItem | None]]:
+    """(article id, pin or None) pairs in rail order, at most `rail.size`."""
+    if not rail.has_pins:
+        pins = []
+    if rail.skips_shown:
+        pins = [item for item in pins if item.article_id not in shown]
+    if not rail.is_filled_automatically:
+        return [(item.article_id, item) for item in pins[: rail.size]]
+
+    places: list[tuple[int, RailItem | None] | None] = [None] * rail.size
+    crowded = []
+    for item in pins:  # ordered by position
+        index = item.position - 1
+        if index < rail.size and places[index] is None:
+            places[index] = (item.article_id, item)
+        else:
+            crowded.append(item)
+    for item in crowded:
+        if None in places:
+            places[places.index(None)] = (item.article_id, item)
+
+    taken = {place[0] for place in places if place}
+    skipped = shown if rail.skips_shown else set()
+    limit = rail.size + len(skipped) + len(taken)
+    fill = (
+        article_id
+        for article_id in automatic_article_ids(rail, at=at, limit=limit)
+        if article_id not in taken and article_id not in skipped
+    )
+    for index, place in enumerate(places):
+        if place is None:
+            article_id = next(fill, None)
+            places[index] = (article_id, None) if article_id else None
+    return [place for place in places if place]
+
+
+def automatic_article_ids(rail: Rail, *, at: datetime, limit: int) -> list[int]:
+    """Candidates for a rail's free places: latest or most read in a window."""
+    articles = rail.articles_to_fill(at)
+    if window := rail.most_read_window:
+        # Hourly buckets: the window starts at the full hour it falls in.
+        since = (at - window).replace(minute=0, second=0, microsecond=0)
+        ids = HourlyViews.objects.most_read_article_ids(articles, since=since, until=at)
+        return list(ids[:limit])
+    return list(articles.latest().values_list("pk", flat=True)[:limit])
+
+
+def place_sponsored(
+    rail: Rail,
+    teasers: list[Teaser],
+    running_slots: list[SponsoredSlot],
+    changes: ChangeTimes,
+) -> list[Teaser]:
+    """Insert the running sponsored slots at their places in the rail."""
+    competitors = defaultdict(list)
+    for slot in running_slots:
+        competitors[slot.position, slot.every_nth].append(slot)
+    winners = []
+    for group in competitors.values():
+        slot, rotation_ends = rotation_winner(group, at=changes.at)
+        changes.add(rotation_ends)
+        winners.append(slot)
+
+    placed = list(teasers)
+    for slot in sorted(winners, key=lambda slot: (slot.first_position, slot.pk)):
+        teaser = Teaser.from_sponsored_slot(
+            slot, at=changes.at, crop_ratio=rail.crop_ratio
+        )
+        if slot.every_nth:
+            index = slot.every_nth - 1
+            while index < len(placed):
+                placed.insert(index, teaser)
+                index += slot.every_nth
+            continue
+        index = min(slot.position - 1, len(placed))
+        if index == 0 and rail.keeps_top_first and is_editorial_top(placed):
+            index = 1
+        placed.insert(index, teaser)
+    return placed
+
+
+def is_editorial_top(teasers: list[Teaser]) -> bool:
+    return (
+        bool(teasers) and teasers[0].badge == Badge.TOP and not teasers[0].is_sponsored
+    )
+
+
+def rotation_winner(
+    slots: list[SponsoredSlot], *, at: datetime
+) -> tuple[SponsoredSlot, datetime | None]:
+    """The slot whose turn it is at `at`, and when its turn ends.
+
+    Time is cut into rotation windows; over `sum(priority)` windows each slot
+    gets `priority` of them. Deterministic, so a cached page and a fresh one
+    agree, and the cache knows when the next turn starts.
+    """
+    if len(slots) == 1:
+        return slots[0], None
+    period = settings.NEWSROOM_SPONSORED_ROTATION_SECONDS
+    window = int(at.timestamp()) // period
+    ticket = window % sum(slot.priority for slot in slots)
+    ordered = sorted(slots, key=lambda slot: slot.pk)
+    winner = ordered[-1]
+    for slot in ordered:
+        ticket -= slot.priority
+        if ticket < 0:
+            winner = slot
+            break
+    ends = datetime.fromtimestamp((window + 1) * period, tz=UTC)
+    return winner, ends

@@ -1,7 +1,75 @@
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.csp import CSP
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_safe
 
-from teasers.services import assemble_rails
+from articles.page_cache import serve_cached_page
+from teasers.counting import count_click, count_impressions
+from teasers.forms import FrontPagePreviewForm
+from teasers.services import assemble_page, sponsored_slot_for_click
 
 
+@require_safe
 def front_page(request):
-    return render(request, "teasers/front_page.html", {"rails": assemble_rails()})
+    def build(now):
+        page = assemble_page(at=now)
+        response = render(request, "teasers/front_page.html", {"page": page})
+        return response, page.changes_at, {"slot_ids": page.sponsored_slot_ids}
+
+    response, facts = serve_cached_page(request, "front_page", build)
+    count_impressions(request, facts["slot_ids"])
+    return response
+
+
+@require_safe
+def sponsored_click(request, token: str):
+    """Count a click on a sponsored teaser and send the reader on.
+
+    Only our own signed tokens lead anywhere, so this is no open redirect.
+    """
+    slot = sponsored_slot_for_click(token)
+    if slot is None:
+        raise Http404("unknown sponsored slot")
+    if slot.is_running():
+        count_click(request, slot.pk)
+    response = HttpResponseRedirect(slot.target_url)
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# The rail editor shows the preview in a frame of the admin (same origin
+# only); csp_override needs the mapping when the module loads.
+PREVIEW_CSP = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
+
+
+@never_cache
+@staff_member_required
+@xframe_options_sameorigin
+@csp_override(PREVIEW_CSP)
+def front_page_preview(request):
+    """The front page as it will look at a chosen moment, for editors."""
+    if not request.user.has_perm("teasers.view_rail"):
+        raise PermissionDenied
+    form = FrontPagePreviewForm(request.GET or None)
+    at = timezone.now()
+    only_rail = ""
+    if form.is_valid():
+        at = form.cleaned_data["zeit"] or at
+        only_rail = form.cleaned_data["leiste"]
+    page = assemble_page(at=at)
+    if only_rail:
+        page.rails = [r for r in page.rails if r.rail.slug == only_rail]
+    return render(
+        request,
+        "teasers/front_page.html",
+        {"page": page, "preview_form": form, "preview_at": at, "only_rail": only_rail},
+    )

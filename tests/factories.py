@@ -6,7 +6,16 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Agency, Article, ArticlePhoto, Author, Photo, Section
+from articles.models import (
+    Agency,
+    Article,
+    ArticlePhoto,
+    Author,
+    Photo,
+    Region,
+    Section,
+    Tag,
+)
 from articles.photos import save_photo
 from teasers.models import Rail, RailItem, SponsoredSlot
 
@@ -51,6 +60,24 @@ class PhotoFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         # The real path: file checked, size recorded, metadata pre-filled.
         return save_photo(model_class(*args, **kwargs))
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    slug = factory.Sequence(lambda n: f"region-{n}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Schlagwort {n}")
+    slug = factory.Sequence(lambda n: f"schlagwort-{n}")
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -104,7 +131,7 @@ class RailItemFactory(factory.django.DjangoModelFactory):
 
     rail = factory.SubFactory(RailFactory)
     article = factory.SubFactory(ArticleFactory)
-    position = factory.Sequence(int)
+    position = factory.Sequence(lambda n: n + 1)
 
 
 class SponsoredSlotFactory(factory.django.DjangoModelFactory):
@@ -119,7 +146,7 @@ class SponsoredSlotFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
     rail = factory.SubFactory(RailFactory)
     position = 1
-    view_count = 4839
+    click_count = 4839
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,8 @@ OBJECT_FACTORIES = {
     "section": factories.SectionFactory,
     "agency": factories.AgencyFactory,
     "author": factories.AuthorFactory,
+    "region": factories.RegionFactory,
+    "tag": factories.TagFactory,
     "photo": factories.PhotoFactory,
     "article": factories.ArticleFactory,
     "articlephoto": factories.ArticlePhotoFactory,

@@ -1,18 +1,32 @@
+from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.badges import Badge
-from teasers.services import assemble_rails
+from teasers.models import HourlyViews, Rail, SponsoredSlot
+from teasers.services import (
+    assemble_page,
+    sponsored_click_url,
+    sponsored_slot_for_click,
+)
 from tests.factories import (
     ArticleFactory,
     RailFactory,
     RailItemFactory,
+    RegionFactory,
+    SectionFactory,
     SponsoredSlotFactory,
+    TagFactory,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def assemble_rails(**kwargs):
+    return assemble_page(**kwargs).rails
 
 
 def headlines(assembled_rail):
@@ -106,3 +120,224 @@ def test_sponsored_slot_outside_its_flight_appears_nowhere():
     assert not any(t.is_sponsored for t in assemble_rails()[0].teasers)
     preview = assemble_rails(at=now + timedelta(hours=2))[0].teasers
     assert [t.is_sponsored for t in preview] == [True, False]
+
+
+def test_automatic_rail_fills_with_the_latest_of_its_section():
+    news = SectionFactory(slug="nachrichten")
+    now = timezone.now()
+    for hours in (3, 1, 2):
+        ArticleFactory(
+            section=news,
+            headline=f"vor {hours} h",
+            published_at=now - timedelta(hours=hours),
+        )
+    ArticleFactory(headline="anderes Ressort")
+    RailFactory(kind=Rail.Kind.AUTOMATIC, section=news, size=2)
+    assert headlines(assemble_rails()[0]) == ["vor 1 h", "vor 2 h"]
+
+
+def test_automatic_rail_can_follow_a_region_or_a_tag():
+    cologne, flood = RegionFactory(), TagFactory()
+    in_cologne = ArticleFactory(headline="Köln")
+    in_cologne.regions.add(cologne)
+    tagged = ArticleFactory(headline="Hochwasser")
+    tagged.tags.add(flood)
+    ArticleFactory(headline="Sonstiges")
+    RailFactory(order=1, kind=Rail.Kind.AUTOMATIC, region=cologne, skips_shown=False)
+    RailFactory(order=2, kind=Rail.Kind.AUTOMATIC, tag=flood, skips_shown=False)
+    assert [headlines(r) for r in assemble_rails()] == [["Köln"], ["Hochwasser"]]
+
+
+def test_mixed_rail_keeps_pins_in_place_and_fills_the_rest():
+    now = timezone.now()
+    latest = [
+        ArticleFactory(headline=f"Neu {n}", published_at=now - timedelta(minutes=n))
+        for n in (1, 2, 3)
+    ]
+    rail = RailFactory(kind=Rail.Kind.MIXED, size=3)
+    RailItemFactory(
+        rail=rail,
+        position=2,
+        article__headline="Fest",
+        article__published_at=now - timedelta(days=2),
+    )
+    assert headlines(assemble_rails()[0]) == ["Neu 1", "Fest", "Neu 2"]
+    assert latest[2].headline not in headlines(assemble_rails()[0])
+
+
+def test_expired_pin_falls_back_to_automatic_fill_by_itself():
+    now = timezone.now()
+    ArticleFactory(headline="Automatisch", published_at=now - timedelta(minutes=5))
+    rail = RailFactory(kind=Rail.Kind.MIXED, size=1)
+    RailItemFactory(
+        rail=rail,
+        position=1,
+        is_top=True,
+        pinned_until=now + timedelta(hours=1),
+        article__headline="Top bis gleich",
+        article__published_at=now - timedelta(days=1),
+    )
+    assert headlines(assemble_rails()[0]) == ["Top bis gleich"]
+    later = now + timedelta(hours=1, seconds=1)
+    assert headlines(assemble_rails(at=later)[0]) == ["Automatisch"]
+
+
+def test_curated_rail_drops_an_expired_pin_and_respects_its_size():
+    now = timezone.now()
+    rail = RailFactory(size=2)
+    RailItemFactory(rail=rail, position=1, article__headline="A")
+    RailItemFactory(
+        rail=rail,
+        position=2,
+        article__headline="B",
+        pinned_until=now - timedelta(minutes=1),
+    )
+    RailItemFactory(rail=rail, position=3, article__headline="C")
+    RailItemFactory(rail=rail, position=4, article__headline="D")
+    assert headlines(assemble_rails()[0]) == ["A", "C"]
+
+
+def test_a_rail_may_allow_articles_shown_above():
+    article = ArticleFactory(headline="Zweimal erlaubt")
+    RailItemFactory(rail=RailFactory(order=1), article=article)
+    RailItemFactory(rail=RailFactory(order=2, skips_shown=False), article=article)
+    assert [headlines(r) for r in assemble_rails()] == [
+        ["Zweimal erlaubt"],
+        ["Zweimal erlaubt"],
+    ]
+
+
+def test_most_read_ranks_by_views_inside_the_window_not_all_time():
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    old_hit = ArticleFactory(headline="Früher viel gelesen", view_count=900_000)
+    today = ArticleFactory(headline="Heute gefragt", view_count=50)
+    steady = ArticleFactory(headline="Die ganze Woche", view_count=400)
+    HourlyViews.objects.create(
+        article=old_hit, hour=hour - timedelta(days=3), views=5000
+    )
+    HourlyViews.objects.create(article=today, hour=hour, views=40)
+    HourlyViews.objects.create(article=steady, hour=hour - timedelta(hours=2), views=30)
+    for days in range(2, 6):
+        HourlyViews.objects.create(
+            article=steady, hour=hour - timedelta(days=days), views=100
+        )
+    RailFactory(order=1, kind=Rail.Kind.AUTOMATIC, fill=Rail.Fill.MOST_READ_DAY)
+    RailFactory(
+        order=2,
+        kind=Rail.Kind.AUTOMATIC,
+        fill=Rail.Fill.MOST_READ_WEEK,
+        skips_shown=False,
+    )
+    day, week = assemble_rails()
+    assert headlines(day) == ["Heute gefragt", "Die ganze Woche"]
+    assert headlines(week) == [
+        "Früher viel gelesen",
+        "Die ganze Woche",
+        "Heute gefragt",
+    ]
+
+
+def test_crop_ratio_comes_from_the_item_else_the_rail():
+    rail = RailFactory(crop_ratio="4x3")
+    RailItemFactory(rail=rail, position=1, crop_ratio="1x1")
+    RailItemFactory(rail=rail, position=2)
+    SponsoredSlotFactory(rail=rail, position=3)
+    assert [t.crop_ratio for t in assemble_rails()[0].teasers] == ["1x1", "4x3", "4x3"]
+
+
+def test_an_article_marked_top_shows_top_everywhere():
+    RailItemFactory(article__is_top=True)
+    assert assemble_rails()[0].teasers[0].badge == Badge.TOP
+
+
+def test_sponsored_slot_can_repeat_every_nth_place():
+    rail = RailFactory()
+    for position in range(1, 6):
+        RailItemFactory(rail=rail, position=position, article__headline=f"E{position}")
+    SponsoredSlotFactory(rail=rail, every_nth=3, headline="Anz")
+    assert headlines(assemble_rails()[0]) == [
+        "E1",
+        "E2",
+        "Anz",
+        "E3",
+        "E4",
+        "Anz",
+        "E5",
+    ]
+
+
+def test_sponsored_slot_does_not_push_top_out_of_first_place():
+    rail = RailFactory()
+    RailItemFactory(rail=rail, position=1, is_top=True, article__headline="Top")
+    RailItemFactory(rail=rail, position=2, article__headline="Zwei")
+    SponsoredSlotFactory(rail=rail, position=1, headline="Anz")
+    assert headlines(assemble_rails()[0]) == ["Top", "Anz", "Zwei"]
+    rail.keeps_top_first = False
+    rail.save()
+    assert headlines(assemble_rails()[0]) == ["Anz", "Top", "Zwei"]
+
+
+def test_competing_slots_take_turns_by_weight(settings):
+    settings.NEWSROOM_SPONSORED_ROTATION_SECONDS = 600
+    rail = RailFactory()
+    RailItemFactory(rail=rail)
+    now = timezone.now()
+    SponsoredSlotFactory(
+        rail=rail, position=1, headline="Schwer", priority=3,
+        starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=2),
+    )  # fmt: skip
+    SponsoredSlotFactory(
+        rail=rail, position=1, headline="Leicht", priority=1,
+        starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=2),
+    )  # fmt: skip
+    shown = Counter()
+    for window in range(40):
+        page = assemble_page(at=now + timedelta(minutes=10 * window))
+        sponsored = [t.headline for t in page.rails[0].teasers if t.is_sponsored]
+        assert len(sponsored) == 1
+        shown[sponsored[0]] += 1
+        # The cached page expires when the next turn starts.
+        assert page.changes_at <= page.at + timedelta(minutes=10)
+    assert shown == {"Schwer": 30, "Leicht": 10}
+
+
+def test_page_knows_when_it_changes_by_itself():
+    now = timezone.now()
+    rail = RailFactory()
+    RailItemFactory(rail=rail, pinned_until=now + timedelta(hours=5))
+    ArticleFactory(scheduled=True, published_at=now + timedelta(hours=4))
+    SponsoredSlotFactory(rail=rail, starts_at=now + timedelta(hours=3))
+    running = SponsoredSlotFactory(rail=rail, ends_at=now + timedelta(hours=2))
+    ArticleFactory(embargo_until=now + timedelta(hours=1, minutes=30))
+    fresh = RailItemFactory(rail=rail, article__first_published_at=now)
+    page = assemble_page(at=now)
+    assert page.changes_at == now + timedelta(hours=1, minutes=30)
+    moments = [now + timedelta(hours=h) for h in (2, 3, 4, 5)]
+    assert assemble_page(at=now + timedelta(hours=1, minutes=45)).changes_at == (
+        running.ends_at
+    )
+    assert moments[0] == running.ends_at
+    new_badge_ends = fresh.article.first_published_at + timedelta(hours=6)
+    assert assemble_page(at=now + timedelta(hours=5, minutes=30)).changes_at == (
+        new_badge_ends
+    )
+
+
+def test_sponsored_label_is_enforced_by_the_database():
+    slot = SponsoredSlotFactory()
+    assert slot.label == "Anzeige"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SponsoredSlot.objects.filter(pk=slot.pk).update(label="Partner")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SponsoredSlotFactory(label="")
+
+
+def test_click_tokens_are_signed():
+    slot = SponsoredSlotFactory()
+    token = sponsored_click_url(slot).rstrip("/").rsplit("/", 1)[1]
+    assert sponsored_slot_for_click(token) == slot
+    other = SponsoredSlotFactory()
+    forged = token.replace(f"{slot.pk}:", f"{other.pk}:", 1)
+    assert sponsored_slot_for_click(forged) is None
+    assert sponsored_slot_for_click(str(slot.pk)) is None

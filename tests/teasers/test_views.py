@@ -1,15 +1,26 @@
 import re
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from articles.models import Article, ArticlePhoto
+from articles.services import publish_article
+from teasers.counting import flush_counts
+from teasers.models import HourlyViews, Rail, RailItem
+from teasers.services import sponsored_click_url
 from tests.factories import (
-    ArticleFactory,
     ArticlePhotoFactory,
     PhotoFactory,
     RailFactory,
     RailItemFactory,
+    RegionFactory,
+    SectionFactory,
     SponsoredSlotFactory,
+    TagFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,26 +75,205 @@ def test_front_page_hides_unpublished_articles(client):
     assert "Geplant" not in html
 
 
-def fill_front_page(number_of_articles: int):
+def cache_control(response) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def build_front_page(number_of_articles: int):
+    """Rails of every kind over `number_of_articles` articles, in bulk."""
+    now = timezone.now()
+    section, region, tag = SectionFactory(), RegionFactory(), TagFactory()
     photo = PhotoFactory()
-    rails = [RailFactory(), RailFactory(), RailFactory()]
-    for index, article in enumerate(ArticleFactory.create_batch(number_of_articles)):
-        ArticlePhotoFactory(article=article, photo=photo)
-        RailItemFactory(rail=rails[index % 3], article=article)
-    for rail in rails:
-        SponsoredSlotFactory(rail=rail, photo=photo)
+    articles = Article.objects.bulk_create(
+        Article(
+            headline=f"Artikel {n}",
+            slug=f"artikel-{n}",
+            section=section,
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(minutes=n + 1),
+            first_published_at=now - timedelta(minutes=n + 1),
+        )
+        for n in range(number_of_articles)
+    )
+    ArticlePhoto.objects.bulk_create(
+        ArticlePhoto(article=article, photo=photo) for article in articles
+    )
+    Article.regions.through.objects.bulk_create(
+        Article.regions.through(article=article, region=region) for article in articles
+    )
+    Article.tags.through.objects.bulk_create(
+        Article.tags.through(article=article, tag=tag) for article in articles
+    )
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    HourlyViews.objects.bulk_create(
+        HourlyViews(article=article, hour=hour, views=n + 1)
+        for n, article in enumerate(articles)
+    )
+    curated = RailFactory(order=1, size=60)
+    RailItem.objects.bulk_create(
+        RailItem(rail=curated, article=article, position=n + 1)
+        for n, article in enumerate(articles)
+    )
+    mixed = RailFactory(order=2, kind=Rail.Kind.MIXED, section=section)
+    RailItemFactory(rail=mixed, article=articles[-1], position=2)
+    RailFactory(order=3, kind=Rail.Kind.AUTOMATIC, region=region)
+    RailFactory(order=4, kind=Rail.Kind.AUTOMATIC, tag=tag, skips_shown=False)
+    RailFactory(order=5, kind=Rail.Kind.AUTOMATIC, fill=Rail.Fill.MOST_READ_DAY)
+    for rail in Rail.objects.all():
+        SponsoredSlotFactory(rail=rail, photo=photo, position=2)
 
 
-def test_front_page_query_count_does_not_grow(client, count_queries):
-    fill_front_page(10)
+def test_front_page_query_count_does_not_grow(
+    client, settings, count_queries, django_assert_max_num_queries
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # every request builds the page
+    build_front_page(10)
     few = count_queries(lambda: client.get("/"))
-    fill_front_page(190)
-    many = count_queries(lambda: client.get("/"))
-    assert few == many
+    Rail.objects.all().delete()
+    Article.objects.all().delete()
+    build_front_page(10_000)
+    # navigation; rails, pins, sponsored slots, next scheduled change; one
+    # query per automatic or mixed rail (4); shown articles and their photos
+    with django_assert_max_num_queries(11):
+        response = client.get("/")
+    assert few == 11
+    assert response.content.decode().count('class="teaser') > 60
 
 
-def test_front_page_query_budget(client, django_assert_max_num_queries):
-    fill_front_page(30)
-    # rails, rail items with articles, their photos, sponsored slots, navigation
-    with django_assert_max_num_queries(5):
-        assert client.get("/").status_code == 200
+def test_cached_front_page_needs_no_query(client, django_assert_num_queries):
+    RailItemFactory(article__headline="Gespeichert")
+    client.get("/")
+    with django_assert_num_queries(0):
+        response = client.get("/")
+    assert "Gespeichert" in response.content.decode()
+    directives = cache_control(response)
+    assert {"public", "max-age=0"} <= directives
+    [shared] = [d for d in directives if d.startswith("s-maxage=")]
+    assert 55 <= int(shared.removeprefix("s-maxage=")) <= 60
+
+
+def test_cached_front_page_expires_when_a_scheduled_article_goes_live(client):
+    rail = RailFactory()
+    RailItemFactory(rail=rail)
+    RailItemFactory(
+        rail=rail,
+        article__headline="Um 18 Uhr",
+        article__published_at=timezone.now() + timedelta(seconds=25),
+    )
+    response = client.get("/")
+    seconds = int(response["Cache-Control"].rsplit("s-maxage=", 1)[1])
+    assert 20 <= seconds <= 25
+    assert "Um 18 Uhr" not in response.content.decode()
+
+
+def test_publishing_purges_the_cached_front_page(
+    client, django_capture_on_commit_callbacks
+):
+    item = RailItemFactory(article__draft=True, article__headline="Eilmeldung")
+    assert "Eilmeldung" not in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_article(item.article, by=None)
+    assert "Eilmeldung" in client.get("/").content.decode()
+
+
+def test_editors_get_a_fresh_uncached_page(client, django_assert_max_num_queries):
+    RailItemFactory()
+    client.force_login(UserFactory())
+    response = client.get("/")
+    assert cache_control(response) == {"private", "no-store"}
+    client.logout()
+    with django_assert_max_num_queries(20) as captured:
+        client.get("/")
+    assert len(captured) > 0  # nothing was stored for anonymous readers
+
+
+def test_click_redirects_to_the_target_only_with_a_valid_signature(client):
+    slot = SponsoredSlotFactory(target_url="https://werbung.example/angebot")
+    url = sponsored_click_url(slot)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == "https://werbung.example/angebot"
+    assert "no-store" in response["Cache-Control"]
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    value, signature = token.split(":")
+    tampered = reverse(
+        "teasers:sponsored_click", args=[f"{int(value) + 1}:{signature}"]
+    )
+    assert client.get(tampered).status_code == 404
+    unsigned = reverse("teasers:sponsored_click", args=[value])
+    assert client.get(unsigned).status_code == 404
+
+
+def test_click_on_an_ended_slot_still_lands_but_does_not_count(client):
+    now = timezone.now()
+    slot = SponsoredSlotFactory(
+        starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=1)
+    )
+    response = client.get(sponsored_click_url(slot), headers={"User-Agent": "Firefox"})
+    assert response.status_code == 302
+    flush_counts(at=now + timedelta(minutes=2))
+    slot.refresh_from_db()
+    assert slot.click_count == 4839
+
+
+def first_visible_words(html: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>", " ", block).split()[0] for block in sponsored_blocks(html)
+    ]
+
+
+def test_anzeige_is_the_first_text_of_every_sponsored_slot_on_every_surface(client):
+    rail = RailFactory()
+    items = [RailItemFactory(rail=rail, position=n) for n in range(1, 5)]
+    photo = PhotoFactory()
+    SponsoredSlotFactory(rail=rail, position=1, photo=photo)
+    SponsoredSlotFactory(rail=rail, every_nth=2, kicker="", photo=None)
+    admin = UserFactory(username="chefin", is_superuser=True)
+    preview = reverse("admin:teasers_front_page_preview")
+    surfaces = {
+        "front page": "/",
+        "article page": items[0].article.get_absolute_url(),
+    }
+    for name, url in surfaces.items():
+        words = first_visible_words(client.get(url).content.decode())
+        assert len(words) >= 2, name
+        assert set(words) == {"Anzeige"}, name
+    client.force_login(admin)
+    for url in (preview, f"{preview}?leiste={rail.slug}"):
+        words = first_visible_words(client.get(url).content.decode())
+        assert len(words) >= 2 and set(words) == {"Anzeige"}, url
+
+
+def test_anzeige_label_is_legible_and_the_slot_framed():
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    label_rule = re.search(r"\.teaser__label \{(.*?)\}", css, re.S).group(1)
+    size = float(re.search(r"font-size: ([\d.]+)rem", label_rule).group(1))
+    assert size >= 0.8125  # 13 px at the default root size
+    frame_rule = re.search(r"\.teaser--sponsored \{(.*?)\}", css, re.S).group(1)
+    assert "border" in frame_rule and "background" in frame_rule
+
+
+def test_time_preview_shows_the_future_front_page_to_editors_only(client):
+    now = timezone.now()
+    rail = RailFactory()
+    RailItemFactory(rail=rail, article__headline="Jetzt")
+    RailItemFactory(
+        rail=rail,
+        article__headline="Heute Abend",
+        article__published_at=now + timedelta(hours=3),
+    )
+    url = reverse("admin:teasers_front_page_preview")
+    assert client.get(url).status_code == 302  # to the login
+    client.force_login(UserFactory(username="ohne-rechte"))
+    assert client.get(url).status_code == 403
+    client.force_login(UserFactory(username="chefin", is_superuser=True))
+    future = timezone.localtime(now + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
+    response = client.get(url, {"zeit": future})
+    html = response.content.decode()
+    assert "Heute Abend" in html and "Jetzt" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    assert "Heute Abend" not in client.get(url).content.decode()
+    assert "Heute Abend" not in client.get("/").content.decode()

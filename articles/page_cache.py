@@ -1,0 +1,134 @@
+"""Whole-page cache for public pages that knows when a page stops being true.
+
+A page is stored with the moment it changes by itself (a scheduled article
+going live, a pin or a badge expiring, a flight starting or ending) and
+expires then, or after NEWSROOM_PAGE_CACHE_SECONDS, whichever is sooner.
+Editorial writes purge every page at once by moving the cache generation:
+cheap, and nothing can be forgotten when a write touches several pages.
+
+Only anonymous GET/HEAD requests are served from or stored in the cache;
+logged-in users (editors) always see a fresh page that no shared cache keeps.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+GENERATION_KEY = "pages:generation"
+
+# What a page builder returns: the response, when the page changes by itself
+# (None: not by itself), and facts the view needs on every serve (such as
+# the sponsored slots shown, whose impressions count on cache hits too).
+type BuiltPage = tuple[HttpResponse, datetime | None, dict]
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    content: bytes
+    content_type: str
+    expires_at: datetime
+    facts: dict = field(default_factory=dict)
+
+    def seconds_left(self, at: datetime) -> int:
+        return max(0, int((self.expires_at - at).total_seconds()))
+
+
+def purge_pages() -> None:
+    """Forget every cached page (after an editorial write)."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def purge_pages_on_commit() -> None:
+    transaction.on_commit(purge_pages)
+
+
+def _page_key(name: str) -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return f"pages:{generation}:{name}"
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    return (
+        settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+    )
+
+
+def serve_cached_page(
+    request: HttpRequest, name: str, build: Callable[[datetime], BuiltPage]
+) -> tuple[HttpResponse, dict]:
+    """The page `name` from the cache, or built by `build(now)` and stored.
+
+    Returns the response with its Cache-Control set and the page's facts.
+    """
+    now = timezone.now()
+    if not is_cacheable(request):
+        response, _changes_at, facts = build(now)
+        _patch_headers(response, 0)
+        return response, facts
+
+    key = _page_key(name)
+    page = cache.get(key)
+    if page is None or page.expires_at <= now:
+        response, changes_at, facts = build(now)
+        seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+        if changes_at is not None:
+            seconds = min(seconds, _seconds_until(changes_at, now))
+        if seconds > 0 and response.status_code == 200 and not response.cookies:
+            page = CachedPage(
+                content=response.content,
+                content_type=response["Content-Type"],
+                expires_at=now + timedelta(seconds=seconds),
+                facts=facts,
+            )
+            cache.set(key, page, seconds)
+        _patch_headers(response, seconds)
+        return response, facts
+
+    response = HttpResponse(page.content, content_type=page.content_type)
+    _patch_headers(response, page.seconds_left(now))
+    return response, page.facts
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(0, int((moment - now).total_seconds()))
+
+
+def _patch_headers(response: HttpResponse, shared_seconds: int) -> None:
+    if shared_seconds > 0:
+        # Browsers revalidate; a CDN may keep the page until it changes.
+        patch_cache_control(response, public=True, max_age=0, s_maxage=shared_seconds)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+
+
+class PurgesPageCacheAdmin:
+    """ModelAdmin mixin: every admin write purges the public page cache."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        purge_pages_on_commit()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        purge_pages_on_commit()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        purge_pages_on_commit()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        purge_pages_on_commit()
