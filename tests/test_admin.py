@@ -63,7 +63,8 @@ def test_changelist_add_and_change_pages_answer(superuser_client, model):
 
 @pytest.mark.parametrize(
     "model_name",
-    ["section", "agency", "author", "photo", "article", "articlephoto", "rail",
+    ["section", "agency", "author", "region", "tag", "photo", "article",
+     "articlephoto", "rail",
      "railitem", "sponsoredslot"],
 )  # fmt: skip
 def test_changelist_query_count_does_not_grow(

@@ -1,0 +1,152 @@
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from teasers.models import SponsoredSlot
+from tests.factories import (
+    ArticleFactory,
+    RailFactory,
+    RailItemFactory,
+    SponsoredSlotFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def user_in(group: str, username: str):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def slot_form(rail, **overrides):
+    now = timezone.localtime()
+    data = {
+        "advertiser": "Autohaus Rhein",
+        "kicker": "Winteraktion",
+        "headline": "Reifenwechsel zum Festpreis",
+        "teaser": "",
+        "photo": "",
+        "target_url": "https://autohaus.example/winter",
+        "starts_at_0": now.strftime("%d.%m.%Y"),
+        "starts_at_1": "00:00:00",
+        "ends_at_0": "31.12.2030",
+        "ends_at_1": "23:59:00",
+        "rail": rail.pk,
+        "position": "2",
+        "every_nth": "",
+        "priority": "1",
+    }
+    return {**data, **overrides}
+
+
+def test_ad_operations_create_a_slot_and_it_lands_in_the_history(client):
+    client.force_login(user_in("Anzeigen", "anzeigen"))
+    rail = RailFactory()
+    response = client.post(
+        reverse("admin:teasers_sponsoredslot_add"),
+        slot_form(rail, label="Partnerinhalt"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    slot = SponsoredSlot.objects.get()
+    assert slot.label == "Anzeige"  # the posted label was ignored
+    change = reverse("admin:teasers_sponsoredslot_change", args=[slot.pk])
+    client.post(change, slot_form(rail, headline="Neuer Titel"))
+    history = LogEntry.objects.filter(object_id=str(slot.pk)).order_by("pk")
+    assert [entry.action_flag for entry in history] == [1, 2]
+    assert history[1].user.username == "anzeigen"
+
+
+def test_ad_operations_cannot_touch_editorial_content(client):
+    client.force_login(user_in("Anzeigen", "anzeigen"))
+    article = ArticleFactory()
+    rail = RailFactory(title="Top-Themen")
+    change_article = reverse("admin:articles_article_change", args=[article.pk])
+    assert client.get(change_article).status_code == 403
+    change_rail = reverse("admin:teasers_rail_change", args=[rail.pk])
+    response = client.post(change_rail, {"title": "Gekauft", "slug": rail.slug})
+    assert response.status_code == 403
+    rail.refresh_from_db()
+    assert rail.title == "Top-Themen"
+
+
+def test_editors_may_look_at_slots_but_not_change_them(client):
+    client.force_login(user_in("Chef vom Dienst", "cvd"))
+    slot = SponsoredSlotFactory(headline="Original")
+    change = reverse("admin:teasers_sponsoredslot_change", args=[slot.pk])
+    assert client.get(change).status_code == 200  # read-only view
+    response = client.post(change, slot_form(slot.rail, headline="Redaktionell"))
+    assert response.status_code == 403
+    slot.refresh_from_db()
+    assert slot.headline == "Original"
+    assert (
+        client.post(
+            reverse("admin:teasers_sponsoredslot_add"), slot_form(slot.rail)
+        ).status_code
+        == 403
+    )
+
+
+def test_slot_list_shows_flight_status_and_click_through_rate(client):
+    client.force_login(UserFactory(username="chefin", is_superuser=True))
+    now = timezone.now()
+    SponsoredSlotFactory(headline="Läuft gerade", impression_count=2000, click_count=50)
+    SponsoredSlotFactory(
+        headline="Kommt noch",
+        starts_at=now + timezone.timedelta(days=1),
+        ends_at=now + timezone.timedelta(days=2),
+    )
+    url = reverse("admin:teasers_sponsoredslot_changelist")
+    html = client.get(url).content.decode()
+    assert "läuft" in html and "geplant" in html
+    assert "2,5 %" in html
+    running = client.get(url, {"laufzeit": "running"}).content.decode()
+    assert "Läuft gerade" in running and "Kommt noch" not in running
+
+
+def test_rail_editor_shows_a_preview_and_saving_purges_the_front_page(
+    client, django_capture_on_commit_callbacks
+):
+    client.force_login(user_in("Chef vom Dienst", "cvd"))
+    rail = RailFactory(title="Alt")
+    item = RailItemFactory(rail=rail)
+    assert "Alt" in client.get("/").content.decode()
+    change = reverse("admin:teasers_rail_change", args=[rail.pk])
+    html = client.get(change).content.decode()
+    preview = reverse("admin:teasers_front_page_preview")
+    assert f'src="{preview}?leiste={rail.slug}"' in html
+    client.logout()
+    assert "Alt" in client.get("/").content.decode()  # now cached
+    client.force_login(user_in("Chef vom Dienst", "cvd2"))
+    data = {
+        "title": "Neu",
+        "slug": rail.slug,
+        "order": "0",
+        "kind": "curated",
+        "size": "8",
+        "crop_ratio": "16x9",
+        "fill": "latest",
+        "skips_shown": "on",
+        "keeps_top_first": "on",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "1",
+        "items-0-id": item.pk,
+        "items-0-rail": rail.pk,
+        "items-0-position": "1",
+        "items-0-article": item.article_id,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change, data)
+    assert response.status_code == 302
+    client.logout()
+    html = client.get("/").content.decode()
+    assert ">Neu</h2>" in html
+
+
+def test_rail_list_links_to_the_time_preview(client):
+    client.force_login(user_in("Chef vom Dienst", "cvd"))
+    html = client.get(reverse("admin:teasers_rail_changelist")).content.decode()
+    assert reverse("admin:teasers_front_page_preview") in html
