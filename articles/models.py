@@ -1,5 +1,6 @@
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
 
@@ -137,12 +138,14 @@ class Agency(models.Model):
 
     def compose_credit(self, creator: str) -> str:
         """The credit for a photo by `creator`, written the agency's way."""
-        if not creator:
-            return self.short_name
-        # Plain replacement, not str.format: the pattern is editor input.
-        return self.credit_format.replace("{creator}", creator).replace(
-            "{agency}", self.short_name
-        )
+        return agency_credit(self.credit_format, self.short_name, creator)
+
+
+def agency_credit(credit_format: str, short_name: str, creator: str) -> str:
+    if not creator:
+        return short_name
+    # Plain replacement, not str.format: the pattern is editor input.
+    return credit_format.replace("{creator}", creator).replace("{agency}", short_name)
 
 
 class Author(models.Model):
@@ -322,6 +325,19 @@ class Photo(models.Model):
             return self.agency.compose_credit(self.creator)
         return self.creator
 
+    def shown(self) -> "ShownPhoto":
+        return ShownPhoto(
+            pk=self.pk,
+            image_name=self.image.name,
+            width=self.width,
+            height=self.height,
+            focal_x=self.focal_x,
+            focal_y=self.focal_y,
+            alt_text=self.alt_text,
+            credit=self.credit,
+            licence_expires_at=self.licence_expires_at,
+        )
+
     def is_usable(self, at: datetime | None = None) -> bool:
         """Python twin of `PhotoQuerySet.usable()` for one loaded row."""
         at = at or timezone.now()
@@ -342,6 +358,62 @@ class Photo(models.Model):
     def credit_source(self) -> str:
         """Who the article's closing photo line names: the agency if known."""
         return self.agency.short_name if self.agency_id else self.credit
+
+
+@dataclass(frozen=True)
+class ShownPhoto:
+    """A photo as pages show it: plain values, no model, no query.
+
+    Teasers carry these instead of Photo rows (DESIGN.md 4), and being
+    hashable by value they key the memoised figure markup.
+    """
+
+    pk: int
+    image_name: str
+    width: int | None
+    height: int | None
+    focal_x: float
+    focal_y: float
+    alt_text: str
+    credit: str
+    licence_expires_at: datetime | None = None
+
+    # ArticlePhoto.values() fields that from_row() reads.
+    ROW_FIELDS = (
+        "photo_id",
+        "photo__image",
+        "photo__width",
+        "photo__height",
+        "photo__focal_x",
+        "photo__focal_y",
+        "photo__alt_text",
+        "photo__creator",
+        "photo__credit_line",
+        "photo__agency__short_name",
+        "photo__agency__credit_format",
+        "photo__licence_expires_at",
+    )
+
+    @classmethod
+    def from_row(cls, row: dict) -> "ShownPhoto":
+        credit = row["photo__credit_line"]
+        if not credit and row["photo__agency__short_name"]:
+            credit = agency_credit(
+                row["photo__agency__credit_format"],
+                row["photo__agency__short_name"],
+                row["photo__creator"],
+            )
+        return cls(
+            pk=row["photo_id"],
+            image_name=row["photo__image"],
+            width=row["photo__width"],
+            height=row["photo__height"],
+            focal_x=row["photo__focal_x"],
+            focal_y=row["photo__focal_y"],
+            alt_text=row["photo__alt_text"],
+            credit=credit or row["photo__creator"],
+            licence_expires_at=row["photo__licence_expires_at"],
+        )
 
 
 class Rendition(models.Model):
@@ -369,6 +441,24 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.photo_id}/{self.version}/{self.spec}"
+
+
+TEASER_FIELDS = (
+    "id",
+    "kicker",
+    "headline",
+    "slug",
+    "teaser",
+    "section__slug",
+    "first_published_at",
+    "updated_at",
+    "view_count",
+    "is_top",
+)
+
+
+def article_url(section_slug: str, slug: str, pk: int) -> str:
+    return reverse("articles:detail", args=[section_slug, slug or "artikel", pk])
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -405,14 +495,35 @@ class ArticleQuerySet(models.QuerySet):
     def latest(self):
         return self.order_by("-published_at", "-pk")
 
+    def teaser_rows(self):
+        """Plain rows with what a teaser shows (no body, no model instances).
+
+        Listings show dozens of teasers; rows cost a fraction of models.
+        """
+        return self.values(*TEASER_FIELDS)
+
     def for_listing(self, at: datetime | None = None):
         """Section and the photos the public may see, in a fixed query count."""
-        return self.select_related("section").prefetch_related(
-            Prefetch("article_photos", queryset=ArticlePhoto.objects.usable(at))
+        return (
+            self.select_related("section")
+            # Listings never show the body; it is the largest column by far.
+            .defer("body")
+            .prefetch_related(
+                Prefetch(
+                    "article_photos",
+                    queryset=ArticlePhoto.objects.usable(at),
+                    to_attr="usable_photo_uses",
+                )
+            )
         )
 
     def for_detail(self, at: datetime | None = None):
-        return self.for_listing(at).select_related("agency").prefetch_related("authors")
+        return (
+            self.for_listing(at)
+            .defer(None)
+            .select_related("agency")
+            .prefetch_related("authors")
+        )
 
 
 class Article(models.Model):
@@ -532,9 +643,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(
-            "articles:detail", args=[self.section.slug, self.slug or "artikel", self.pk]
-        )
+        return article_url(self.section.slug, self.slug, self.pk)
 
     def is_live(self, at: datetime | None = None) -> bool:
         """Python twin of `ArticleQuerySet.published()` for one loaded row."""
@@ -548,8 +657,13 @@ class Article(models.Model):
 
     @property
     def photo_uses(self) -> list["ArticlePhoto"]:
-        # .all() reads the for_listing()/for_detail() prefetch: no query.
-        return list(self.article_photos.all())
+        """The photos the public may see now, in order."""
+        # for_listing()/for_detail() prefetch them: then this is no query.
+        if not hasattr(self, "usable_photo_uses"):
+            self.usable_photo_uses = list(
+                ArticlePhoto.objects.usable().filter(article=self)
+            )
+        return self.usable_photo_uses
 
     @property
     def lead_photo_use(self) -> "ArticlePhoto | None":
@@ -587,6 +701,17 @@ class ArticlePhotoQuerySet(models.QuerySet):
         return self.filter(
             usable_photo_q(at or timezone.now(), prefix="photo__")
         ).select_related("photo__agency")
+
+    def lead_photos(self, article_ids, at: datetime | None = None):
+        """{article id: ShownPhoto} of each article's first usable photo."""
+        rows = (
+            self.usable(at)
+            .filter(article__in=article_ids)
+            .order_by("article_id", "-position", "-pk")
+            .values("article_id", *ShownPhoto.ROW_FIELDS)
+        )
+        # Ordered last to first, so the first photo is the one kept.
+        return {row["article_id"]: ShownPhoto.from_row(row) for row in rows}
 
 
 class ArticlePhoto(models.Model):

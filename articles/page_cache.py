@@ -50,12 +50,28 @@ def purge_pages_on_commit() -> None:
     transaction.on_commit(purge_pages)
 
 
-def _page_key(name: str) -> str:
-    generation = cache.get(GENERATION_KEY)
+class _Generation:
+    # The generation this process saw last: usually still current, so the
+    # page can be fetched in the same round trip as the generation itself.
+    last_seen: str | None = None
+
+
+def _cached_page(name: str) -> tuple[str, "CachedPage | None"]:
+    """The current cache key for page `name` and what is stored under it."""
+    guess = _Generation.last_seen
+    keys = [GENERATION_KEY]
+    if guess:
+        keys.append(f"pages:{guess}:{name}")
+    found = cache.get_many(keys)
+    generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
         generation = cache.get(GENERATION_KEY)
-    return f"pages:{generation}:{name}"
+    _Generation.last_seen = generation
+    key = f"pages:{generation}:{name}"
+    if generation == guess:
+        return key, found.get(key)
+    return key, cache.get(key)
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -79,8 +95,7 @@ def serve_cached_page(
         _patch_headers(response, 0)
         return response, facts
 
-    key = _page_key(name)
-    page = cache.get(key)
+    key, page = _cached_page(name)
     if page is None or page.expires_at <= now:
         response, changes_at, facts = build(now)
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS

@@ -14,7 +14,7 @@ from articles.renditions import (
     rendition_version,
 )
 from teasers.counting import count_article_view, count_impressions
-from teasers.services import Teaser, assemble_page
+from teasers.services import article_teasers, assemble_page
 
 
 class ArticleDetailView(DetailView):
@@ -47,10 +47,7 @@ class SectionView(ListView):
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return (
-            Article.objects.published()
-            .in_section(self.section)
-            .for_listing()
-            .order_by("-published_at", "-pk")
+            Article.objects.published().in_section(self.section).latest().teaser_rows()
         )
 
     def get_context_data(self, **kwargs):
@@ -58,9 +55,7 @@ class SectionView(ListView):
         now = timezone.now()
         context["section"] = self.section
         context["current_section_slug"] = self.section.slug
-        context["teasers"] = [
-            Teaser.from_article(article, at=now) for article in context["articles"]
-        ]
+        context["teasers"] = article_teasers(list(context["articles"]), at=now)
         return context
 
 

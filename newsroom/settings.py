@@ -132,7 +132,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom"),
         }
@@ -258,3 +258,6 @@ NEWSROOM_COUNTER_PREFIX = (
 NEWSROOM_COUNTER_DIR = Path(
     os.environ.get("NEWSROOM_COUNTER_DIR", BASE_DIR / "var" / "counters")
 )
+# Each web process sums its increments and hands them to the buffer this
+# often (a process killed outright loses at most this much); 0: every request.
+NEWSROOM_COUNTER_PUSH_SECONDS = env_int("NEWSROOM_COUNTER_PUSH_SECONDS", 2)

@@ -11,10 +11,12 @@ Buffer keys are "view:<article id>:<UTC hour>", "impression:<slot id>" and
 "click:<slot id>".
 """
 
+import atexit
 import contextlib
 import logging
 import os
 import re
+import threading
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -71,12 +73,55 @@ def count_click(request: HttpRequest, slot_id: int) -> None:
         _add_to_buffer([f"click:{slot_id}"])
 
 
+class _Pending:
+    """Increments this process has not handed to the buffer yet.
+
+    A busy page would otherwise talk to the buffer on every request; instead
+    increments are summed here and pushed at most every
+    NEWSROOM_COUNTER_PUSH_SECONDS by a timer thread (and at exit). A process
+    killed outright loses at most that much.
+    """
+
+    lock = threading.Lock()
+    counts: Counter = Counter()
+    timer: threading.Timer | None = None
+
+
 def _add_to_buffer(keys: list[str]) -> None:
+    delay = settings.NEWSROOM_COUNTER_PUSH_SECONDS
+    if delay <= 0:
+        _push(Counter(keys))
+        return
+    with _Pending.lock:
+        _Pending.counts.update(keys)
+        if _Pending.timer is None:
+            _Pending.timer = threading.Timer(delay, push_pending_counts)
+            _Pending.timer.daemon = True
+            _Pending.timer.start()
+
+
+def push_pending_counts() -> None:
+    """Hand this process's summed increments to the buffer now."""
+    with _Pending.lock:
+        counts, _Pending.counts = _Pending.counts, Counter()
+        if _Pending.timer is not None:
+            _Pending.timer.cancel()
+            _Pending.timer = None
+    if counts:
+        _push(counts)
+
+
+atexit.register(push_pending_counts)
+
+
+def _push(counts: Counter) -> None:
     # Counting must never break a page: a buffer outage loses counts only.
     try:
-        counter_buffer().add(keys)
+        counter_buffer().add(counts)
     except Exception:
-        logger.exception("Counter buffer unavailable; %s increments lost", len(keys))
+        logger.exception(
+            "Counter buffer unavailable; %s increments lost", counts.total()
+        )
 
 
 @dataclass(frozen=True)
@@ -99,13 +144,10 @@ class RedisCounterBuffer:
         self.pending_key = f"{prefix}pending"
         self.batch_prefix = f"{prefix}batch:"
 
-    def add(self, keys: list[str]) -> None:
-        if len(keys) == 1:
-            self.client.hincrby(self.pending_key, keys[0], 1)
-            return
+    def add(self, counts: Counter) -> None:
         pipeline = self.client.pipeline(transaction=False)
-        for key in keys:
-            pipeline.hincrby(self.pending_key, key, 1)
+        for key, amount in counts.items():
+            pipeline.hincrby(self.pending_key, key, amount)
         pipeline.execute()
 
     def batches(self, at: datetime) -> Iterator[Batch]:
@@ -140,10 +182,10 @@ class FileCounterBuffer:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
 
-    def add(self, keys: list[str]) -> None:
+    def add(self, counts: Counter) -> None:
         minute = timezone.now().astimezone(UTC).strftime(self.MINUTE_FORMAT)
         path = self.directory / f"{minute}-{os.getpid()}.counts"
-        data = "".join(f"{key}\n" for key in keys).encode()
+        data = "".join(f"{key} {amount}\n" for key, amount in counts.items()).encode()
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except FileNotFoundError:
@@ -161,11 +203,22 @@ class FileCounterBuffer:
         for path in sorted(self.directory.glob("*.counts")):
             if path.name.split("-", 1)[0] >= current:
                 continue
-            lines = path.read_text(errors="replace").splitlines()
-            yield Batch(key=f"file:{path.name}", counts=Counter(filter(None, lines)))
+            yield Batch(key=f"file:{path.name}", counts=read_counts_file(path))
 
     def discard(self, batch: Batch) -> None:
         (self.directory / batch.key.removeprefix("file:")).unlink(missing_ok=True)
+
+
+def read_counts_file(path: Path) -> Counter:
+    """Lines "key amount"; a damaged line counts as an unreadable key."""
+    counts = Counter()
+    for line in path.read_text(errors="replace").splitlines():
+        key, _, amount = line.rpartition(" ")
+        if key and amount.isdigit():
+            counts[key] += int(amount)
+        elif line:
+            counts[f"unreadable:{line}"] += 1
+    return counts
 
 
 @cache
@@ -227,6 +280,7 @@ def parse_counts(counts: Counter) -> ParsedCounts:
 
 def flush_counts(*, buffer=None, at: datetime | None = None) -> FlushReport:
     """Add every finished buffer batch to the database, each exactly once."""
+    push_pending_counts()
     buffer = buffer or counter_buffer()
     at = at or timezone.now()
     report = FlushReport()

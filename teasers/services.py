@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.badges import Badge, badge_changes_at, badge_for
-from articles.models import Article, Photo
+from articles.models import Article, ArticlePhoto, ShownPhoto, article_url
 from teasers.models import CropRatio, HourlyViews, Rail, RailItem, SponsoredSlot
 
 CLICK_SALT = "teasers.sponsored-click"
@@ -28,8 +28,7 @@ class Teaser:
     url: str
     kicker: str = ""
     teaser: str = ""
-    photo: Photo | None = None
-    photo_caption: str = ""
+    photo: ShownPhoto | None = None
     crop_ratio: str = CropRatio.WIDE
     badge: Badge | None = None
     view_count: int = 0
@@ -47,29 +46,29 @@ class Teaser:
     @classmethod
     def from_article(
         cls,
-        article: Article,
+        row: dict,
         *,
+        photo: ShownPhoto | None,
         at: datetime,
         item: RailItem | None = None,
         crop_ratio: str = CropRatio.WIDE,
     ) -> "Teaser":
-        lead = article.lead_photo_use
+        """A teaser from an article's `teaser_rows()` row and its lead photo."""
         return cls(
-            kicker=(item and item.kicker) or article.kicker,
-            headline=(item and item.headline) or article.headline,
-            teaser=(item and item.teaser) or article.teaser,
-            url=article.get_absolute_url(),
-            photo=lead.photo if lead else None,
-            photo_caption=lead.display_caption if lead else "",
+            kicker=(item and item.kicker) or row["kicker"],
+            headline=(item and item.headline) or row["headline"],
+            teaser=(item and item.teaser) or row["teaser"],
+            url=article_url(row["section__slug"], row["slug"], row["id"]),
+            photo=photo,
             crop_ratio=(item and item.crop_ratio) or crop_ratio,
             badge=badge_for(
-                is_top=bool(item and item.is_top) or article.is_top,
-                first_published_at=article.first_published_at,
-                updated_at=article.updated_at,
+                is_top=bool(item and item.is_top) or row["is_top"],
+                first_published_at=row["first_published_at"],
+                updated_at=row["updated_at"],
                 at=at,
             ),
-            view_count=article.view_count,
-            article_id=article.pk,
+            view_count=row["view_count"],
+            article_id=row["id"],
         )
 
     @classmethod
@@ -82,8 +81,7 @@ class Teaser:
             headline=slot.headline,
             teaser=slot.teaser,
             url=sponsored_click_url(slot),
-            photo=photo,
-            photo_caption=photo.caption if photo else "",
+            photo=photo.shown() if photo else None,
             crop_ratio=crop_ratio,
             # The advertorial's readers: clicks through to it.
             view_count=slot.click_count,
@@ -182,21 +180,28 @@ def assemble_page(
         shown.update(article_id for article_id, _item in entries)
         plans.append((rail, entries))
 
-    articles = Article.objects.for_listing(at).in_bulk(shown)
+    rows = {
+        row["id"]: row for row in Article.objects.filter(pk__in=shown).teaser_rows()
+    }
+    photos = ArticlePhoto.objects.lead_photos(shown, at)
     assembled = []
     for rail, entries in plans:
         teasers = []
         for article_id, item in entries:
-            if article := articles.get(article_id):
+            if row := rows.get(article_id):
                 teasers.append(
                     Teaser.from_article(
-                        article, at=at, item=item, crop_ratio=rail.crop_ratio
+                        row,
+                        photo=photos.get(article_id),
+                        at=at,
+                        item=item,
+                        crop_ratio=rail.crop_ratio,
                     )
                 )
                 changes.add(
                     badge_changes_at(
-                        first_published_at=article.first_published_at,
-                        updated_at=article.updated_at,
+                        first_published_at=row["first_published_at"],
+                        updated_at=row["updated_at"],
                         at=at,
                     )
                 )
@@ -321,3 +326,11 @@ def rotation_winner(
             break
     ends = datetime.fromtimestamp((window + 1) * period, tz=UTC)
     return winner, ends
+
+
+def article_teasers(rows: list[dict], *, at: datetime) -> list[Teaser]:
+    """Teasers for `teaser_rows()` rows, in order (section pages, lists)."""
+    photos = ArticlePhoto.objects.lead_photos([row["id"] for row in rows], at)
+    return [
+        Teaser.from_article(row, photo=photos.get(row["id"]), at=at) for row in rows
+    ]

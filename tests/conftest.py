@@ -15,6 +15,7 @@ def counter_dir(settings, tmp_path):
     """Counts go to a file buffer of the test's own (see test_counting)."""
     settings.NEWSROOM_COUNTER_BUFFER = "file"
     settings.NEWSROOM_COUNTER_DIR = tmp_path / "counters"
+    settings.NEWSROOM_COUNTER_PUSH_SECONDS = 0
     return settings.NEWSROOM_COUNTER_DIR
 
 

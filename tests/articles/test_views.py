@@ -76,7 +76,7 @@ def test_section_page_lists_visible_articles_newest_first(client):
     response = client.get(reverse("articles:section", args=["sport"]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert list(response.context["articles"]) == [newer, older]
+    assert [row["id"] for row in response.context["articles"]] == [newer.pk, older.pk]
     assert html.index(newer.headline) < html.index(older.headline)
     for hidden in ["Entwurf bleibt geheim", "Kommt erst später", "Anderes Ressort"]:
         assert hidden not in html

@@ -1,7 +1,8 @@
 import os
 import re
 import uuid
-from datetime import timedelta
+from collections import Counter
+from datetime import UTC, timedelta
 from io import StringIO
 
 import pytest
@@ -10,7 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from teasers.counting import FileCounterBuffer, RedisCounterBuffer, flush_counts
+from teasers.counting import (
+    FileCounterBuffer,
+    RedisCounterBuffer,
+    flush_counts,
+    push_pending_counts,
+)
 from teasers.models import HourlyViews
 from tests.factories import (
     ArticleFactory,
@@ -27,6 +33,10 @@ READER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
 def later():
     # File batches close with their minute; a flush two minutes on takes them.
     return timezone.now() + timedelta(minutes=2)
+
+
+def current_hour():
+    return timezone.now().astimezone(UTC).strftime("%Y%m%d%H")
 
 
 def read(client, article, headers=READER):
@@ -109,11 +119,29 @@ def test_impressions_and_clicks_reach_the_slot(client):
 
 def test_unreadable_buffer_lines_are_reported_not_fatal(counter_dir):
     article = ArticleFactory(view_count=0)
-    buffer = FileCounterBuffer(counter_dir)
-    buffer.add([f"view:{article.pk}:2026112410", "view:kaputt", "gibtsnicht:1"])
+    counter_dir.mkdir()
+    (counter_dir / "202611241000-1.counts").write_text(
+        f"view:{article.pk}:2026112410 2\nview:kaputt 1\ngibtsnicht:1 1\n\x00\x01\n"
+    )
     report = flush_counts(at=later())
     article.refresh_from_db()
-    assert (article.view_count, report.ignored) == (1, 2)
+    assert (article.view_count, report.ignored) == (2, 3)
+
+
+def test_a_process_sums_increments_before_handing_them_on(
+    client, settings, counter_dir
+):
+    settings.NEWSROOM_COUNTER_PUSH_SECONDS = 60
+    article = ArticleFactory(view_count=0)
+    for _ in range(3):
+        read(client, article)
+    assert not counter_dir.exists()  # nothing written per request
+    push_pending_counts()
+    [written] = counter_dir.iterdir()
+    assert written.read_text() == f"view:{article.pk}:{current_hour()} 3\n"
+    flush_counts(at=later())
+    article.refresh_from_db()
+    assert article.view_count == 3
 
 
 def test_flush_command_prints_a_summary(client):
@@ -142,9 +170,9 @@ def redis_buffer(settings):
 def test_redis_buffer_renames_pending_counts_into_a_batch(redis_buffer):
     article = ArticleFactory(view_count=5)
     hour = timezone.now().strftime("%Y%m%d%H")
-    redis_buffer.add([f"view:{article.pk}:{hour}"] * 2)
+    redis_buffer.add(Counter({f"view:{article.pk}:{hour}": 2}))
     batches = list(redis_buffer.batches(timezone.now()))
-    redis_buffer.add([f"view:{article.pk}:{hour}"])  # arrives during the flush
+    redis_buffer.add(Counter([f"view:{article.pk}:{hour}"]))  # during the flush
     assert [b.counts.total() for b in batches] == [2]
     for batch in batches:
         redis_buffer.discard(batch)
@@ -155,7 +183,7 @@ def test_redis_buffer_renames_pending_counts_into_a_batch(redis_buffer):
 
 def test_redis_batch_left_by_a_crash_is_flushed_once(redis_buffer):
     article = ArticleFactory(view_count=0)
-    redis_buffer.add([f"view:{article.pk}:2026112410"] * 4)
+    redis_buffer.add(Counter({f"view:{article.pk}:2026112410": 4}))
 
     class CrashAfterCommit(RedisCounterBuffer):
         def discard(self, batch):
