@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,3 +278,29 @@ def test_time_preview_shows_the_future_front_page_to_editors_only(client):
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert "Heute Abend" not in client.get(url).content.decode()
     assert "Heute Abend" not in client.get("/").content.decode()
+
+
+def test_teaser_shows_the_first_usable_photo_of_the_article(client):
+    item = RailItemFactory()
+    later_photo = PhotoFactory(alt_text="Zweites Bild", credit_line="B/dpa")
+    lead = PhotoFactory(alt_text="Aufmacher", credit_line="A/AFP")
+    ArticlePhotoFactory(article=item.article, photo=later_photo, position=1)
+    ArticlePhotoFactory(article=item.article, photo=lead, position=0)
+    html = client.get("/").content.decode()
+    assert 'alt="Aufmacher"' in html and "Foto: A/AFP" in html
+    assert "Zweites Bild" not in html
+    lead.killed_at = timezone.now() - timedelta(minutes=1)
+    lead.save()
+    cache.clear()  # what the photo desk's save purges (see test_admin)
+    html = client.get("/").content.decode()
+    assert "Aufmacher" not in html and 'alt="Zweites Bild"' in html
+
+
+def test_a_changed_alt_text_is_not_hidden_by_memoised_markup(client):
+    use = ArticlePhotoFactory(photo__alt_text="Alt")
+    RailItemFactory(article=use.article)
+    assert 'alt="Alt"' in client.get("/").content.decode()
+    use.photo.alt_text = "Neu beschrieben"
+    use.photo.save()
+    cache.clear()
+    assert 'alt="Neu beschrieben"' in client.get("/").content.decode()
