@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -530,6 +531,8 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
         REVIEW = "review", _("In Prüfung")
+        APPROVED = "approved", _("Freigegeben")
+        # Published with a future publication time shows as "Geplant".
         PUBLISHED = "published", _("Veröffentlicht")
         WITHDRAWN = "withdrawn", _("Zurückgezogen")
 
@@ -614,7 +617,25 @@ class Article(models.Model):
         blank=True,
         help_text=_("Bis zu diesem Zeitpunkt ist der Artikel nirgends öffentlich."),
     )
+    withdrawn_at = models.DateTimeField(
+        _("Zurückgezogen am"), null=True, blank=True, editable=False
+    )
+    withdrawal_reason = models.TextField(
+        _("Grund für das Zurückziehen"), blank=True, editable=False
+    )
     view_count = models.PositiveIntegerField(_("Aufrufe"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Angelegt von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Counts content saves; the edit form carries it to refuse overwriting a
+    # newer version (optimistic locking).
+    version = models.PositiveIntegerField(_("Fassung"), default=0, editable=False)
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     modified_at = models.DateTimeField(_("Zuletzt gespeichert"), auto_now=True)
 
@@ -644,6 +665,34 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return article_url(self.section.slug, self.slug, self.pk)
+
+    def clean(self):
+        if (
+            self.embargo_until
+            and self.published_at
+            and self.embargo_until < self.published_at
+        ):
+            raise ValidationError(
+                {
+                    "embargo_until": _(
+                        "Die Sperrfrist endet vor der Veröffentlichungszeit und "
+                        "hätte keine Wirkung. Bitte eine spätere Sperrfrist oder "
+                        "keine angeben."
+                    )
+                }
+            )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_embargoed(self) -> bool:
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
 
     def is_live(self, at: datetime | None = None) -> bool:
         """Python twin of `ArticleQuerySet.published()` for one loaded row."""
@@ -751,3 +800,108 @@ class ArticlePhoto(models.Model):
     @property
     def display_caption(self) -> str:
         return self.caption or self.photo.caption
+
+
+# The fields a revision keeps: what an editor writes, not workflow state.
+REVISION_FIELDS = (
+    "kicker",
+    "headline",
+    "slug",
+    "teaser",
+    "body",
+    "dateline",
+    "section",
+    "agency",
+)
+REVISION_RELATIONS = ("authors", "regions", "tags")
+
+
+class ArticleRevision(models.Model):
+    """One saved state of an article's content; never changed afterwards."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("Fassung"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("gespeichert am"), default=timezone.now)
+    data = models.JSONField(_("Inhalt"))
+    note = models.CharField(_("Hinweis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Fassung")
+        verbose_name_plural = _("Fassungen")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="one_revision_per_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} #{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Revisions are immutable.")
+        super().save(*args, **kwargs)
+
+    def field_texts(self) -> dict[str, str]:
+        """Each content field as text, for diffs."""
+        return {name: str(self.data.get(name) or "") for name in self.data}
+
+
+class ArticleTransition(models.Model):
+    """Who moved an article from one state to another, when and why."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(
+        _("von"), max_length=20, choices=Article.Status.choices
+    )
+    to_status = models.CharField(
+        _("nach"), max_length=20, choices=Article.Status.choices
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("durch"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("am"), default=timezone.now)
+    comment = models.TextField(_("Kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("Statuswechsel")
+        verbose_name_plural = _("Statuswechsel")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["to_status", "at"])]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
+class CorrectionNote(models.Model):
+    """ "Korrektur: …" printed at the end of a published article."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField(_("Korrektur"))
+    created_at = models.DateTimeField(_("Zeit"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Korrektur")
+        verbose_name_plural = _("Korrekturen")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]

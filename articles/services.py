@@ -1,7 +1,10 @@
 """The only writers of an article's editorial state.
 
-The admin (form buttons and bulk actions), the demo loader and, later, the
-importers call these; none of them sets `status` itself.
+Every state change is one function here, used alike by the admin (form
+buttons and bulk actions), the demo loader and the importers. Each checks
+the permission on the server, checks the rules, writes, records who moved the
+article from which state to which (`ArticleTransition`), and purges the page
+cache after the commit. `user=None` is the system itself (demo, importers).
 """
 
 from datetime import datetime
@@ -10,16 +13,57 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from articles.models import Article
+from articles.models import (
+    REVISION_FIELDS,
+    REVISION_RELATIONS,
+    Article,
+    ArticleRevision,
+    ArticleTransition,
+    CorrectionNote,
+)
 from articles.page_cache import purge_pages_on_commit
+
+Status = Article.Status
+
+# Which state may follow which; anything else is refused.
+TRANSITIONS = {
+    Status.DRAFT: {Status.REVIEW, Status.APPROVED, Status.PUBLISHED},
+    Status.REVIEW: {Status.DRAFT, Status.APPROVED, Status.PUBLISHED},
+    Status.APPROVED: {Status.DRAFT, Status.PUBLISHED},
+    Status.PUBLISHED: {Status.DRAFT, Status.WITHDRAWN},
+    Status.WITHDRAWN: {Status.DRAFT},
+}
+
+
+def may_publish(user: AbstractBaseUser | None) -> bool:
+    return user is None or user.has_perm("articles.publish_article")
 
 
 def check_may_publish(user: AbstractBaseUser | None) -> None:
-    # `None` is the system itself (demo loader, importers).
-    if user is not None and not user.has_perm("articles.publish_article"):
+    if not may_publish(user):
         raise PermissionDenied(_("Sie dürfen keine Artikel veröffentlichen."))
+
+
+def may_edit(user: AbstractBaseUser | None, article: Article) -> bool:
+    """Editors edit any article; reporters only their own drafts."""
+    if may_publish(user):
+        return True
+    if not user.has_perm("articles.change_article"):
+        return False
+    return article.pk is None or (
+        article.created_by_id == user.pk and article.status == Status.DRAFT
+    )
+
+
+def check_may_edit(user: AbstractBaseUser | None, article: Article) -> None:
+    if not may_edit(user, article):
+        raise PermissionDenied(
+            _("Sie dürfen „%(headline)s“ nicht bearbeiten.")
+            % {"headline": article.headline}
+        )
 
 
 def check_photos_ready(article: Article) -> None:
@@ -44,37 +88,125 @@ def check_photos_ready(article: Article) -> None:
         )
 
 
+def _move(
+    article: Article,
+    to: str,
+    *,
+    by: AbstractBaseUser | None,
+    comment: str = "",
+    update_fields: tuple[str, ...] | None = (),
+) -> Article:
+    """Change the status along an allowed edge and record the transition.
+
+    `update_fields=None` saves every field (publishing saves the times).
+    """
+    from_status = article.status
+    if to not in TRANSITIONS[from_status]:
+        raise ValidationError(
+            _("„%(headline)s“ kann nicht von „%(from)s“ zu „%(to)s“ wechseln.")
+            % {
+                "headline": article.headline,
+                "from": Status(from_status).label,
+                "to": Status(to).label,
+            }
+        )
+    article.status = to
+    if update_fields is None:
+        article.save()
+    else:
+        article.save(update_fields=["status", "modified_at", *update_fields])
+    ArticleTransition.objects.create(
+        article=article, from_status=from_status, to_status=to, by=by, comment=comment
+    )
+    purge_pages_on_commit()
+    return article
+
+
+@transaction.atomic
+def submit_for_review(
+    article: Article, *, by: AbstractBaseUser | None, comment: str = ""
+) -> Article:
+    """A draft goes to the desk ("Chef vom Dienst") for review."""
+    check_may_edit(by, article)
+    return _move(article, Status.REVIEW, by=by, comment=comment)
+
+
+@transaction.atomic
+def approve_article(
+    article: Article, *, by: AbstractBaseUser | None, comment: str = ""
+) -> Article:
+    """The desk approves an article for publication (not yet public)."""
+    check_may_publish(by)
+    check_photos_ready(article)
+    return _move(article, Status.APPROVED, by=by, comment=comment)
+
+
 @transaction.atomic
 def publish_article(
-    article: Article, *, by: AbstractBaseUser | None, at: datetime | None = None
+    article: Article,
+    *,
+    by: AbstractBaseUser | None,
+    at: datetime | None = None,
+    comment: str = "",
 ) -> Article:
-    """Publish `article` at `at` (default: its set time, else now)."""
+    """Publish `article` at `at` (default: its set time, else now).
+
+    A time in the future schedules it: it goes live then on every page,
+    without any job running.
+    """
     check_may_publish(by)
-    if article.status == Article.Status.WITHDRAWN:
+    if article.status == Status.WITHDRAWN:
         raise ValidationError(
             _("„%(headline)s“ ist zurückgezogen und kann nicht veröffentlicht werden.")
             % {"headline": article.headline}
         )
     check_photos_ready(article)
-    now = timezone.now()
-    article.published_at = at or article.published_at or now
+    article.published_at = at or article.published_at or timezone.now()
     if article.first_published_at is None:
         article.first_published_at = article.published_at
-    article.status = Article.Status.PUBLISHED
     article.full_clean()
-    article.save()
-    purge_pages_on_commit()
-    return article
+    if article.status == Status.PUBLISHED:
+        # Rescheduling: same state, new time.
+        article.save()
+        purge_pages_on_commit()
+        return article
+    return _move(article, Status.PUBLISHED, by=by, comment=comment, update_fields=None)
 
 
 @transaction.atomic
-def unpublish_article(article: Article, *, by: AbstractBaseUser | None) -> Article:
-    """Take `article` off the site and back into draft for rework."""
+def unpublish_article(
+    article: Article, *, by: AbstractBaseUser | None, comment: str = ""
+) -> Article:
+    """Back to draft for rework: off the site, out of review."""
+    own_in_review = (
+        by is not None
+        and article.status == Status.REVIEW
+        and article.created_by_id == by.pk
+    )
+    if not own_in_review:
+        check_may_publish(by)
+    return _move(article, Status.DRAFT, by=by, comment=comment)
+
+
+@transaction.atomic
+def withdraw_article(
+    article: Article, *, by: AbstractBaseUser | None, reason: str
+) -> Article:
+    """Take a published article off every surface; readers get 410 Gone."""
     check_may_publish(by)
-    article.status = Article.Status.DRAFT
-    article.save(update_fields=["status", "modified_at"])
-    purge_pages_on_commit()
-    return article
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Bitte einen Grund für das Zurückziehen angeben.")}
+        )
+    article.withdrawn_at = timezone.now()
+    article.withdrawal_reason = reason.strip()
+    return _move(
+        article,
+        Status.WITHDRAWN,
+        by=by,
+        comment=article.withdrawal_reason,
+        update_fields=("withdrawn_at", "withdrawal_reason"),
+    )
 
 
 @transaction.atomic
@@ -92,3 +224,119 @@ def mark_article_updated(
     article.save(update_fields=["updated_at", "modified_at"])
     purge_pages_on_commit()
     return article
+
+
+class EditConflict(ValidationError):
+    """Someone saved the article after the editor loaded it."""
+
+
+def check_not_changed_since(article_id: int, loaded_version: int) -> None:
+    """Refuse to save over a version newer than the one the form was loaded from.
+
+    Locks the row for the rest of the transaction, so the check and the save
+    that follows cannot be overtaken by another save (PostgreSQL row lock;
+    SQLite writes are serialised by its IMMEDIATE transactions).
+    """
+    current = Article.objects.select_for_update().only("version").get(pk=article_id)
+    if current.version == loaded_version:
+        return
+    latest = (
+        ArticleRevision.objects.filter(article_id=article_id)
+        .select_related("created_by")
+        .first()
+    )
+    who = (latest and latest.created_by and str(latest.created_by)) or _("jemand")
+    when = (
+        date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT")
+        if latest
+        else ""
+    )
+    raise EditConflict(
+        _(
+            "%(who)s hat diesen Artikel am %(when)s gespeichert (Fassung "
+            "%(version)s), nachdem Sie ihn geöffnet haben (Fassung %(loaded)s). "
+            "Ihre Eingaben stehen unverändert im Formular."
+        )
+        % {
+            "who": who,
+            "when": when,
+            "version": current.version,
+            "loaded": loaded_version,
+        },
+        code="edit_conflict",
+        params={"version": current.version, "loaded": loaded_version},
+    )
+
+
+def save_article(
+    article: Article, *, by: AbstractBaseUser | None, substantial: bool = False
+) -> Article:
+    """Save an edit of the article's own fields; the caller records the revision
+    (after related objects are saved) with `record_revision`."""
+    check_may_edit(by, article)
+    if article.pk is None and by is not None:
+        article.created_by = by
+    article.version += 1
+    if substantial and article.first_published_at:
+        article.updated_at = timezone.now()
+    article.save()
+    purge_pages_on_commit()
+    return article
+
+
+def snapshot(article: Article) -> dict:
+    """The content a revision keeps, as JSON-ready values."""
+    data = {name: getattr(article, name) for name in REVISION_FIELDS}
+    data["section"] = article.section_id
+    data["agency"] = article.agency_id
+    for name in REVISION_RELATIONS:
+        data[name] = sorted(getattr(article, name).values_list("pk", flat=True))
+    return data
+
+
+def record_revision(
+    article: Article, *, by: AbstractBaseUser | None, note: str = ""
+) -> ArticleRevision:
+    return ArticleRevision.objects.create(
+        article=article,
+        number=article.version,
+        created_by=by,
+        data=snapshot(article),
+        note=note,
+    )
+
+
+@transaction.atomic
+def restore_revision(
+    article: Article, revision: ArticleRevision, *, by: AbstractBaseUser | None
+) -> ArticleRevision:
+    """Make an old revision current again, as a new revision."""
+    check_may_edit(by, article)
+    data = revision.data
+    for name in REVISION_FIELDS:
+        if name in ("section", "agency"):
+            setattr(article, f"{name}_id", data[name])
+        else:
+            setattr(article, name, data[name])
+    save_article(article, by=by)
+    for name in REVISION_RELATIONS:
+        getattr(article, name).set(data[name])
+    return record_revision(
+        article,
+        by=by,
+        note=_("Wiederhergestellt aus Fassung %(number)s")
+        % {"number": revision.number},
+    )
+
+
+@transaction.atomic
+def add_correction(
+    article: Article, *, by: AbstractBaseUser | None, text: str
+) -> CorrectionNote:
+    """A "Korrektur: …" note at the end of a published article."""
+    check_may_publish(by)
+    if not text.strip():
+        raise ValidationError({"text": _("Die Korrektur ist leer.")})
+    note = CorrectionNote.objects.create(article=article, text=text.strip())
+    purge_pages_on_commit()
+    return note
