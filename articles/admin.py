@@ -4,18 +4,22 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles import photos, services
+from articles import admin_views, photos, presence, services
+from articles.forms import ArticleAdminForm
 from articles.models import (
     Agency,
     Article,
     ArticlePhoto,
     Author,
+    CorrectionNote,
     Photo,
     Region,
     Rendition,
@@ -246,30 +250,83 @@ class ArticlePhotoInline(admin.TabularInline):
     ordering = ["position", "pk"]
 
 
+class CorrectionNoteInline(admin.TabularInline):
+    """Corrections are added (through the service), never edited."""
+
+    model = CorrectionNote
+    fields = ["text", "created_at"]
+    readonly_fields = ["created_at"]
+    extra = 0
+    verbose_name_plural = _("Korrekturen (erscheinen am Ende des Artikels)")
+
+    def has_add_permission(self, request, obj=None):
+        return bool(obj and obj.first_published_at) and services.may_publish(
+            request.user
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return services.may_publish(request.user)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("Status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Article.Status.choices, ("scheduled", _("Geplant"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = [
         "headline",
         "section",
-        "status",
+        "status_label",
+        "embargo",
         "published_at",
         "view_count",
-        "agency",
+        "created_by",
     ]
-    list_filter = ["status", "section", "agency", "published_at"]
-    list_select_related = ["section", "agency"]
+    list_filter = [StatusFilter, "section", "agency", "published_at"]
+    list_select_related = ["section", "agency", "created_by"]
     search_fields = ["headline", "kicker", "teaser", "dateline"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["section", "authors", "agency", "regions", "tags"]
     readonly_fields = [
-        "status",
+        "status_label",
         "first_published_at",
+        "withdrawal",
         "view_count",
+        "version",
+        "created_by",
         "created_at",
         "modified_at",
     ]
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "teaser", "dateline", "body"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kicker",
+                    "headline",
+                    "teaser",
+                    "dateline",
+                    "body",
+                    "loaded_version",
+                ]
+            },
+        ),
         (
             _("Einordnung"),
             {"fields": ["section", "regions", "tags", "authors", "agency", "slug"]},
@@ -278,31 +335,169 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             _("Veröffentlichung"),
             {
                 "fields": [
-                    "status",
+                    "status_label",
                     "is_top",
                     "published_at",
                     "embargo_until",
                     "first_published_at",
                     "updated_at",
+                    "substantial_update",
+                    "withdrawal",
                     "view_count",
+                    ("version", "created_by"),
                     ("created_at", "modified_at"),
                 ]
             },
         ),
     ]
-    inlines = [ArticlePhotoInline]
-    actions = ["publish", "unpublish", "mark_updated"]
+    inlines = [ArticlePhotoInline, CorrectionNoteInline]
+    actions = [
+        "submit_for_review",
+        "approve",
+        "publish",
+        "unpublish",
+        "withdraw",
+        "mark_updated",
+    ]
     publishing_fields = ["is_top", "published_at", "embargo_until", "updated_at"]
+
+    class Media:
+        js = ["articles/article_form.js"]
+        css = {"all": ["articles/admin.css"]}
 
     def get_readonly_fields(self, request, obj=None):
         # Timing is publishing: only those who may publish may change it.
         fields = super().get_readonly_fields(request, obj)
-        if not request.user.has_perm("articles.publish_article"):
+        if not services.may_publish(request.user):
             fields = [*fields, *self.publishing_fields]
         return fields
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if services.may_publish(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [
+                f for f in options["fields"] if f != "substantial_update"
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
+
+    def has_change_permission(self, request, obj=None):
+        # Reporters edit their own drafts only; checked again by the service.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or services.may_edit(request.user, obj))
+
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+        return services.may_publish(request.user)
+
+    def save_model(self, request, obj, form, change):
+        services.save_article(
+            obj,
+            by=request.user,
+            substantial=bool(form.cleaned_data.get("substantial_update")),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.record_revision(form.instance, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CorrectionNote:
+            return super().save_formset(request, form, formset, change)
+        for note in formset.save(commit=False):
+            services.add_correction(form.instance, by=request.user, text=note.text)
+        for note in formset.deleted_objects:
+            note.delete()
+        return None
+
+    def get_urls(self):
+        def wrap(view):
+            def view_with_admin(request, *args, **kwargs):
+                return view(self, request, *args, **kwargs)
+
+            return self.admin_site.admin_view(view_with_admin)
+
+        return [
+            path(
+                "<int:object_id>/fassungen/",
+                wrap(admin_views.revision_history),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<int:object_id>/fassungen/vergleich/",
+                wrap(admin_views.revision_diff),
+                name="articles_article_revision_diff",
+            ),
+            path(
+                "<int:object_id>/fassungen/<int:number>/wiederherstellen/",
+                wrap(admin_views.restore),
+                name="articles_article_restore",
+            ),
+            path(
+                "<int:object_id>/vorschau/",
+                wrap(admin_views.preview),
+                name="articles_article_preview",
+            ),
+            path(
+                "<int:object_id>/vorschau-link/",
+                wrap(admin_views.create_preview_link),
+                name="articles_article_preview_link",
+            ),
+            path(
+                "<int:object_id>/zurueckziehen/",
+                wrap(admin_views.withdraw),
+                name="articles_article_withdraw",
+            ),
+            path(
+                "<int:object_id>/bearbeitung/",
+                wrap(admin_views.editing_ping),
+                name="articles_article_editing",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if request.method == "GET" and object_id and object_id.isdigit():
+            presence.report_editing(int(object_id), request.user)
+            extra_context["other_editors"] = presence.other_editors(
+                int(object_id), request.user
+            )
+        extra_context["may_publish"] = services.may_publish(request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_label(self, article):
+        if article.is_scheduled:
+            return format_html(
+                "{} <small>({})</small>",
+                _("Geplant"),
+                date_format(
+                    timezone.localtime(article.published_at), "DATETIME_FORMAT"
+                ),
+            )
+        return article.get_status_display()
+
+    @admin.display(description=_("Sperrfrist"), ordering="embargo_until")
+    def embargo(self, article):
+        if not article.is_embargoed:
+            return ""
+        return format_html(
+            '<strong class="embargo-flag">{} {}</strong>',
+            _("Sperrfrist bis"),
+            date_format(timezone.localtime(article.embargo_until), "DATETIME_FORMAT"),
+        )
+
+    @admin.display(description=_("Zurückgezogen"))
+    def withdrawal(self, article):
+        if article.status != Article.Status.WITHDRAWN:
+            return "–"
+        return format_html(
+            "{}: {}",
+            date_format(timezone.localtime(article.withdrawn_at), "DATETIME_FORMAT"),
+            article.withdrawal_reason,
+        )
 
     def run_service(self, request, queryset, service, done_message):
         done = 0
@@ -318,7 +513,40 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             self.message_user(request, done_message(done), messages.SUCCESS)
 
     @admin.action(
-        description=_("Ausgewählte Artikel veröffentlichen"),
+        description=_("Zur Prüfung einreichen"),
+        permissions=["change"],
+        location=EVERYWHERE,
+    )
+    def submit_for_review(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            services.submit_for_review,
+            lambda n: (
+                ngettext(
+                    "%d Artikel zur Prüfung eingereicht.",
+                    "%d Artikel zur Prüfung eingereicht.",
+                    n,
+                )
+                % n
+            ),
+        )
+
+    @admin.action(
+        description=_("Freigeben"), permissions=["publish"], location=EVERYWHERE
+    )
+    def approve(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            services.approve_article,
+            lambda n: (
+                ngettext("%d Artikel freigegeben.", "%d Artikel freigegeben.", n) % n
+            ),
+        )
+
+    @admin.action(
+        description=_("Veröffentlichen (oder zur gesetzten Zeit planen)"),
         permissions=["publish"],
         location=EVERYWHERE,
     )
@@ -334,8 +562,8 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         )
 
     @admin.action(
-        description=_("Ausgewählte Artikel zurück in den Entwurf"),
-        permissions=["publish"],
+        description=_("Zurück in den Entwurf"),
+        permissions=["change"],
         location=EVERYWHERE,
     )
     def unpublish(self, request, queryset):
@@ -351,6 +579,24 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 )
                 % n
             ),
+        )
+
+    @admin.action(
+        description=_("Zurückziehen (mit Grund) …"),
+        permissions=["publish"],
+        location=EVERYWHERE,
+    )
+    def withdraw(self, request, queryset):
+        # A reason is required per article: one at a time, on its own page.
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                _("Bitte Artikel einzeln zurückziehen: jeder braucht einen Grund."),
+                messages.ERROR,
+            )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_withdraw", args=[queryset.get().pk])
         )
 
     @admin.action(

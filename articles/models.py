@@ -33,6 +33,7 @@ RESERVED_SECTION_SLUGS = frozenset(
         "sitemap",
         "static",
         "suche",
+        "vorschau",
     }
 )
 
@@ -484,6 +485,18 @@ class ArticleQuerySet(models.QuerySet):
         )
         return min(filter(None, moments.values()), default=None)
 
+    def withdrawn(self):
+        return self.filter(status=Article.Status.WITHDRAWN)
+
+    def scheduled(self, at: datetime | None = None):
+        """Published, but their publication time is still to come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now()
+        )
+
+    def embargoed(self, at: datetime | None = None):
+        return self.filter(embargo_until__gt=at or timezone.now())
+
     def in_section(self, section: Section):
         return self.filter(section=section)
 
@@ -523,7 +536,7 @@ class ArticleQuerySet(models.QuerySet):
             self.for_listing(at)
             .defer(None)
             .select_related("agency")
-            .prefetch_related("authors")
+            .prefetch_related("authors", "corrections")
         )
 
 

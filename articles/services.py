@@ -229,6 +229,10 @@ def mark_article_updated(
 class EditConflict(ValidationError):
     """Someone saved the article after the editor loaded it."""
 
+    def __init__(self, message: str, *, current_version: int):
+        super().__init__(message, code="edit_conflict")
+        self.current_version = current_version
+
 
 def check_not_changed_since(article_id: int, loaded_version: int) -> None:
     """Refuse to save over a version newer than the one the form was loaded from.
@@ -245,17 +249,18 @@ def check_not_changed_since(article_id: int, loaded_version: int) -> None:
         .select_related("created_by")
         .first()
     )
-    who = (latest and latest.created_by and str(latest.created_by)) or _("jemand")
-    when = (
-        date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT")
-        if latest
-        else ""
-    )
+    who = _("jemand")
+    when = ""
+    if latest:
+        if latest.created_by:
+            who = latest.created_by.get_full_name() or latest.created_by.get_username()
+        when = date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT")
     raise EditConflict(
         _(
             "%(who)s hat diesen Artikel am %(when)s gespeichert (Fassung "
             "%(version)s), nachdem Sie ihn geöffnet haben (Fassung %(loaded)s). "
-            "Ihre Eingaben stehen unverändert im Formular."
+            "Ihre Eingaben stehen unverändert im Formular; speichern Sie erneut, "
+            "überschreiben Sie die andere Fassung (sie bleibt im Verlauf)."
         )
         % {
             "who": who,
@@ -263,8 +268,7 @@ def check_not_changed_since(article_id: int, loaded_version: int) -> None:
             "version": current.version,
             "loaded": loaded_version,
         },
-        code="edit_conflict",
-        params={"version": current.version, "loaded": loaded_version},
+        current_version=current.version,
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
         views.photo_rendition,
         name="rendition",
     ),
+    path("vorschau/<str:token>/", views.shared_preview, name="shared_preview"),
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),
     path(
         "<slug:section>/<slug:slug>-<int:pk>/",

@@ -1,11 +1,14 @@
 from django.conf import settings
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Photo, Section
+from articles.previews import article_as_of, article_for_preview_token
 from articles.renditions import (
     RenditionSpec,
     UnknownSpec,
@@ -23,18 +26,49 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().for_detail()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            if Article.objects.withdrawn().filter(pk=kwargs["pk"]).exists():
+                return render(request, "410.html", status=410)
+            raise
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
             # Old slug or moved section: one permanent address per article.
             return redirect(canonical, permanent=True)
         page = assemble_page(exclude_article_ids=[self.object.pk])
         response = self.render_to_response(
-            self.get_context_data(object=self.object, rails=page.rails)
+            self.get_context_data(
+                object=self.object,
+                authors=list(self.object.authors.all()),
+                rails=page.rails,
+            )
         )
         count_article_view(request, self.object.pk)
         count_impressions(request, page.sponsored_slot_ids)
         return response
+
+
+@never_cache
+@require_safe
+def shared_preview(request, token: str):
+    """An article's current state for someone holding a preview link."""
+    article = article_for_preview_token(token)
+    if article is None:
+        raise Http404("preview link forged or expired")
+    article, authors = article_as_of(article, article.revisions.first())
+    return render_preview(request, article, authors)
+
+
+def render_preview(request, article: Article, authors) -> HttpResponse:
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "authors": authors, "rails": [], "is_preview": True},
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 class SectionView(ListView):

@@ -62,7 +62,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the editors' dashboard as its start page.
+    "articles.admin_config.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -261,3 +262,5 @@ NEWSROOM_COUNTER_DIR = Path(
 # Each web process sums its increments and hands them to the buffer this
 # often (a process killed outright loses at most this much); 0: every request.
 NEWSROOM_COUNTER_PUSH_SECONDS = env_int("NEWSROOM_COUNTER_PUSH_SECONDS", 2)
+# Shared preview links ("Vorschau-Link") stop working after this many hours.
+NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)

@@ -1,10 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
-
-admin.site.site_header = _("Newsroom – Redaktion")
-admin.site.site_title = _("Newsroom")
-admin.site.index_title = _("Übersicht")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -102,7 +102,7 @@ def test_reporter_cannot_set_status_by_forged_post(client):
     reporter = factories.UserFactory(username="reporter")
     reporter.groups.add(Group.objects.get(name="Redakteur"))
     client.force_login(reporter)
-    article = factories.ArticleFactory(draft=True)
+    article = factories.ArticleFactory(draft=True, created_by=reporter)
     url = reverse("admin:articles_article_change", args=[article.pk])
     client.post(
         url,
@@ -141,7 +141,7 @@ def test_editor_publishes_from_the_edit_form(client):
     client.force_login(editor)
     article = factories.ArticleFactory(draft=True)
     url = reverse("admin:articles_article_change", args=[article.pk])
-    assert "Ausgewählte Artikel veröffentlichen" in client.get(url).content.decode()
+    assert "Veröffentlichen (oder zur gesetzten Zeit planen)" in client.get(url).content.decode()
     client.post(
         url, {"CHANGE_FORM-action": "publish", "_selected_action": [article.pk]}
     )

@@ -129,9 +129,10 @@ def test_query_count_does_not_grow_with_articles(client, count_queries, page, se
 
 def test_article_page_query_budget(client, django_assert_max_num_queries):
     article = build_site(30)
-    # article with section and agency, authors, photos, navigation; rails,
-    # pins, sponsored slots, next scheduled change, rail articles, their photos
-    with django_assert_max_num_queries(10):
+    # article with section and agency, authors, corrections, photos,
+    # navigation; rails, pins, sponsored slots, next scheduled change, rail
+    # articles, their photos
+    with django_assert_max_num_queries(11):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

@@ -1,0 +1,84 @@
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from articles import services
+from articles.models import Article
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The edit form; carries the version it was loaded from.
+
+    Saving over a newer version is refused (optimistic locking): the error
+    names who saved in between and links to the diff, the editor's input
+    stays in the form, and a second save is then a deliberate overwrite (the
+    other version stays in the history).
+    """
+
+    loaded_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0
+    )
+    substantial_update = forms.BooleanField(
+        label=_("Inhaltliche Aktualisierung"),
+        required=False,
+        help_text=_(
+            "Setzt „Aktualisiert am“ und zeigt eine Weile „Update“. Für "
+            "Tippfehler-Korrekturen nicht ankreuzen."
+        ),
+    )
+
+    class Meta:
+        model = Article
+        # The admin narrows this to its fieldsets for each user.
+        fields = [
+            "kicker",
+            "headline",
+            "teaser",
+            "dateline",
+            "body",
+            "section",
+            "regions",
+            "tags",
+            "authors",
+            "agency",
+            "slug",
+            "is_top",
+            "published_at",
+            "embargo_until",
+            "updated_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        loaded = cleaned.get("loaded_version")
+        if loaded is None:
+            loaded = self.instance.version
+        try:
+            services.check_not_changed_since(self.instance.pk, loaded)
+        except services.EditConflict as conflict:
+            current = conflict.current_version
+            # The next save is a deliberate overwrite of what was seen.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = current
+            diff_url = reverse(
+                "admin:articles_article_revision_diff", args=[self.instance.pk]
+            )
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}?a={}&amp;b={}">{}</a>',
+                    conflict.message,
+                    diff_url,
+                    loaded,
+                    current,
+                    _("Unterschiede ansehen"),
+                ),
+                code="edit_conflict",
+            ) from None
+        return cleaned

@@ -1,0 +1,123 @@
+// Article edit form, progressive enhancement (the form works without it):
+// 1. tells the server every 30 s that this form is open and shows who else
+//    has the article open ("wird gerade von X bearbeitet");
+// 2. keeps a copy of unsaved input in this browser (localStorage), so a
+//    closed tab or a lost connection does not lose text, and offers it back.
+(function () {
+  "use strict";
+  var form = document.getElementById("article_form");
+  var notices = document.querySelector(".workflow-notices");
+  if (!form) return;
+  var offer = document.querySelector(".autosave-offer");
+  var articleId = offer ? offer.dataset.article : "neu";
+  var version = notices ? notices.dataset.version : "0";
+  var storageKey = "newsroom:artikel:" + articleId;
+
+  function csrfToken() {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  // 1. Presence
+  if (notices && notices.dataset.editingUrl) {
+    var list = notices.querySelector(".presence");
+    var ping = function (closing) {
+      var body = new URLSearchParams({ csrfmiddlewaretoken: csrfToken() });
+      if (closing) body.append("closing", "1");
+      if (closing && navigator.sendBeacon) {
+        navigator.sendBeacon(notices.dataset.editingUrl, body);
+        return;
+      }
+      fetch(notices.dataset.editingUrl, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { others: [] }; })
+        .then(function (data) {
+          list.replaceChildren.apply(list, data.others.map(function (text) {
+            var item = document.createElement("li");
+            item.textContent = text;
+            return item;
+          }));
+        })
+        .catch(function () {});
+    };
+    setInterval(function () { ping(false); }, 30000);
+    window.addEventListener("pagehide", function () { ping(true); });
+  }
+
+  // 2. Autosave of unsaved input
+  var fields = function () {
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.name && element.name !== "csrfmiddlewaretoken" &&
+        element.type !== "hidden" && element.type !== "file" &&
+        element.type !== "submit" && element.type !== "button";
+    });
+  };
+  var valuesOf = function () {
+    var values = {};
+    fields().forEach(function (element) {
+      if (element.type === "checkbox" || element.type === "radio") {
+        if (element.checked) values[element.name + "=" + element.value] = true;
+      } else if (element.multiple) {
+        values[element.name] = Array.prototype.map.call(element.selectedOptions, function (o) { return o.value; });
+      } else {
+        values[element.name] = element.value;
+      }
+    });
+    return values;
+  };
+  var initial = JSON.stringify(valuesOf());
+  var save = function () {
+    var current = JSON.stringify(valuesOf());
+    try {
+      if (current === initial) {
+        localStorage.removeItem(storageKey);
+      } else {
+        localStorage.setItem(storageKey, JSON.stringify({
+          version: version, savedAt: new Date().toISOString(), values: JSON.parse(current)
+        }));
+      }
+    } catch (error) { /* storage full or disabled: nothing to do */ }
+  };
+  var timer = null;
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(save, 1000);
+  });
+  form.addEventListener("submit", function () {
+    try { localStorage.removeItem(storageKey); } catch (error) {}
+  });
+
+  var stored = null;
+  try { stored = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (error) {}
+  if (stored && offer && JSON.stringify(stored.values) !== initial) {
+    var when = new Date(stored.savedAt);
+    offer.textContent = offer.dataset.found + " " + when.toLocaleString("de-DE") +
+      (stored.version !== version ? " " + offer.dataset.older : "") + ".";
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.className = "button";
+    restore.textContent = offer.dataset.restore;
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "button";
+    discard.textContent = offer.dataset.discard;
+    offer.append(restore, discard);
+    offer.hidden = false;
+    restore.addEventListener("click", function () {
+      fields().forEach(function (element) {
+        if (element.type === "checkbox" || element.type === "radio") {
+          element.checked = !!stored.values[element.name + "=" + element.value];
+        } else if (element.multiple) {
+          var chosen = stored.values[element.name] || [];
+          Array.prototype.forEach.call(element.options, function (o) { o.selected = chosen.indexOf(o.value) >= 0; });
+        } else if (element.name in stored.values) {
+          element.value = stored.values[element.name];
+        }
+      });
+      offer.hidden = true;
+    });
+    discard.addEventListener("click", function () {
+      try { localStorage.removeItem(storageKey); } catch (error) {}
+      offer.hidden = true;
+    });
+  }
+})();
