@@ -338,6 +338,14 @@ class Photo(models.Model):
             alt_text=self.alt_text,
             credit=self.credit,
             licence_expires_at=self.licence_expires_at,
+            killed_at=self.killed_at,
+        )
+
+    @property
+    def usable_until(self) -> datetime | None:
+        """When the photo stops being shown: licence end or a set kill time."""
+        return min(
+            filter(None, (self.licence_expires_at, self.killed_at)), default=None
         )
 
     def is_usable(self, at: datetime | None = None) -> bool:
@@ -379,6 +387,7 @@ class ShownPhoto:
     alt_text: str
     credit: str
     licence_expires_at: datetime | None = None
+    killed_at: datetime | None = None
 
     # ArticlePhoto.values() fields that from_row() reads.
     ROW_FIELDS = (
@@ -394,6 +403,7 @@ class ShownPhoto:
         "photo__agency__short_name",
         "photo__agency__credit_format",
         "photo__licence_expires_at",
+        "photo__killed_at",
     )
 
     @classmethod
@@ -415,6 +425,14 @@ class ShownPhoto:
             alt_text=row["photo__alt_text"],
             credit=credit or row["photo__creator"],
             licence_expires_at=row["photo__licence_expires_at"],
+            killed_at=row["photo__killed_at"],
+        )
+
+    @property
+    def usable_until(self) -> datetime | None:
+        """When the photo stops being shown: licence end or a set kill time."""
+        return min(
+            filter(None, (self.licence_expires_at, self.killed_at)), default=None
         )
 
 

@@ -163,7 +163,11 @@ def publish_article(
     check_photos_ready(article)
     article.published_at = at or article.published_at or timezone.now()
     if article.first_published_at is None:
-        article.first_published_at = article.published_at
+        # Readers first see it when both the time and any embargo have come:
+        # that is when "Neu" starts.
+        article.first_published_at = max(
+            article.published_at, article.embargo_until or article.published_at
+        )
     article.full_clean()
     if article.status == Status.PUBLISHED:
         # Rescheduling: same state, new time.

@@ -111,9 +111,9 @@ def photo_rendition(request, photo_id: int, version: str, spec: str):
     response = FileResponse(rendition.file.open("rb"), content_type=spec.content_type)
     if usable:
         max_age = settings.NEWSROOM_IMAGE_MAX_AGE
-        if photo.licence_expires_at:
-            seconds_left = (photo.licence_expires_at - now).total_seconds()
-            max_age = min(max_age, int(seconds_left))
+        if usable_until := photo.usable_until:
+            # No cache may keep the image past its licence end or kill time.
+            max_age = min(max_age, int((usable_until - now).total_seconds()))
         patch_cache_control(response, public=True, max_age=max_age)
     else:
         # Staff may look at an expired photo; no shared cache may keep it.

@@ -253,6 +253,9 @@ NEWSROOM_SPONSORED_ROTATION_SECONDS = env_int(
 NEWSROOM_COUNTER_BUFFER = os.environ.get(
     "NEWSROOM_COUNTER_BUFFER", "redis" if REDIS_URL else "file"
 )
+# Counts must survive a cache flush and eviction: production points this at
+# a Redis database of its own with `maxmemory-policy noeviction`.
+NEWSROOM_COUNTER_REDIS_URL = os.environ.get("NEWSROOM_COUNTER_REDIS_URL", REDIS_URL)
 NEWSROOM_COUNTER_PREFIX = (
     f"{os.environ.get('NEWSROOM_CACHE_PREFIX', 'newsroom')}:counts:"
 )

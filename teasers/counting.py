@@ -199,11 +199,18 @@ class FileCounterBuffer:
     def batches(self, at: datetime) -> Iterator[Batch]:
         if not self.directory.is_dir():
             return
-        current = at.astimezone(UTC).strftime(self.MINUTE_FORMAT)
+        # A minute is taken once it is over by a full minute, leaving room
+        # for writers whose clocks run a little behind.
+        settled = (at - timedelta(minutes=1)).astimezone(UTC)
+        cutoff = settled.strftime(self.MINUTE_FORMAT)
         for path in sorted(self.directory.glob("*.counts")):
-            if path.name.split("-", 1)[0] >= current:
+            if path.name.split("-", 1)[0] >= cutoff:
                 continue
-            yield Batch(key=f"file:{path.name}", counts=read_counts_file(path))
+            try:
+                counts = read_counts_file(path)
+            except FileNotFoundError:
+                continue  # a flush running alongside took it
+            yield Batch(key=f"file:{path.name}", counts=counts)
 
     def discard(self, batch: Batch) -> None:
         (self.directory / batch.key.removeprefix("file:")).unlink(missing_ok=True)
@@ -228,7 +235,9 @@ def _redis_buffer(url: str, prefix: str) -> RedisCounterBuffer:
 
 def counter_buffer() -> RedisCounterBuffer | FileCounterBuffer:
     if settings.NEWSROOM_COUNTER_BUFFER == "redis":
-        return _redis_buffer(settings.REDIS_URL, settings.NEWSROOM_COUNTER_PREFIX)
+        return _redis_buffer(
+            settings.NEWSROOM_COUNTER_REDIS_URL, settings.NEWSROOM_COUNTER_PREFIX
+        )
     return FileCounterBuffer(settings.NEWSROOM_COUNTER_DIR)
 
 

@@ -181,7 +181,10 @@ class RailItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["rail", "article"], name="article_once_per_rail"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="rail_item_position_from_one"
+            ),
         ]
 
     def __str__(self):
@@ -293,7 +296,8 @@ class SponsoredSlot(models.Model):
     rail = models.ForeignKey(
         Rail,
         verbose_name=_("Leiste"),
-        on_delete=models.CASCADE,
+        # A sold slot never disappears with a rail: ad operations move it.
+        on_delete=models.PROTECT,
         related_name="sponsored_slots",
     )
     position = models.PositiveSmallIntegerField(

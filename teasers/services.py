@@ -122,12 +122,15 @@ class AssembledPage:
 
     @property
     def sponsored_slot_ids(self) -> list[int]:
-        return [
-            teaser.slot_id
-            for assembled in self.rails
-            for teaser in assembled.teasers
-            if teaser.is_sponsored
-        ]
+        """Each slot shown once or more: one impression per page view."""
+        return list(
+            dict.fromkeys(
+                teaser.slot_id
+                for assembled in self.rails
+                for teaser in assembled.teasers
+                if teaser.is_sponsored
+            )
+        )
 
 
 class ChangeTimes:
@@ -173,10 +176,13 @@ def assemble_page(
             changes.add(slot.starts_at)
     changes.add(Article.objects.next_visibility_change(at))
 
-    shown = set(exclude_article_ids)
+    excluded = set(exclude_article_ids)
+    shown: set[int] = set()
     plans = []
     for rail in rails:
-        entries = plan_rail(rail, pins_by_rail[rail.pk], shown=shown, at=at)
+        entries = plan_rail(
+            rail, pins_by_rail[rail.pk], shown=shown, excluded=excluded, at=at
+        )
         shown.update(article_id for article_id, _item in entries)
         plans.append((rail, entries))
 
@@ -208,37 +214,43 @@ def assemble_page(
         teasers = place_sponsored(rail, teasers, slots_by_rail[rail.pk], changes)
         for teaser in teasers:
             if teaser.photo:
-                changes.add(teaser.photo.licence_expires_at)
+                changes.add(teaser.photo.usable_until)
         if teasers:
             assembled.append(AssembledRail(rail=rail, teasers=teasers))
     return AssembledPage(rails=assembled, at=at, changes_at=changes.earliest)
 
 
 def plan_rail(
-    rail: Rail, pins: list[RailItem], *, shown: set[int], at: datetime
+    rail: Rail,
+    pins: list[RailItem],
+    *,
+    shown: set[int],
+    excluded: set[int],
+    at: datetime,
 ) -> list[tuple[int, RailItem | None]]:
-    """(article id, pin or None) pairs in rail order, at most `rail.size`."""
+    """(article id, pin or None) pairs in rail order, at most `rail.size`.
+
+    `excluded` (the article a reader is on) is always skipped; `shown` (what
+    rails above show) only when the rail asks for it.
+    """
+    skipped = (shown | excluded) if rail.skips_shown else excluded
+    pins = [item for item in pins if item.article_id not in skipped]
     if not rail.has_pins:
         pins = []
-    if rail.skips_shown:
-        pins = [item for item in pins if item.article_id not in shown]
     if not rail.is_filled_automatically:
         return [(item.article_id, item) for item in pins[: rail.size]]
 
     places: list[tuple[int, RailItem | None] | None] = [None] * rail.size
-    crowded = []
-    for item in pins:  # ordered by position
-        index = item.position - 1
-        if index < rail.size and places[index] is None:
-            places[index] = (item.article_id, item)
-        else:
-            crowded.append(item)
-    for item in crowded:
-        if None in places:
-            places[places.index(None)] = (item.article_id, item)
+    for item in pins:  # ordered by position, then age
+        wanted = min(item.position, rail.size) - 1
+        # A taken place pushes the pin down, never up past the pins above.
+        free = [i for i in range(wanted, rail.size) if places[i] is None] or [
+            i for i in range(wanted, -1, -1) if places[i] is None
+        ]
+        if free:
+            places[free[0]] = (item.article_id, item)
 
     taken = {place[0] for place in places if place}
-    skipped = shown if rail.skips_shown else set()
     limit = rail.size + len(skipped) + len(taken)
     fill = (
         article_id
@@ -269,31 +281,56 @@ def place_sponsored(
     running_slots: list[SponsoredSlot],
     changes: ChangeTimes,
 ) -> list[Teaser]:
-    """Insert the running sponsored slots at their places in the rail."""
-    competitors = defaultdict(list)
+    """The rail with its running sponsored slots at their places.
+
+    Places count in the finished rail. A slot for a fixed place wins over a
+    repeating one ("every n-th") that would land on the same place; slots
+    competing for the same fixed place, or repeating at the same interval,
+    take turns (`rotation_winner`). Repeating slots only go between
+    editorial teasers, never after the last one.
+    """
+    fixed_groups, repeating_groups = defaultdict(list), defaultdict(list)
     for slot in running_slots:
-        competitors[slot.position, slot.every_nth].append(slot)
-    winners = []
-    for group in competitors.values():
+        if slot.every_nth:
+            repeating_groups[slot.every_nth].append(slot)
+        else:
+            fixed_groups[slot.position].append(slot)
+
+    def winner(group):
         slot, rotation_ends = rotation_winner(group, at=changes.at)
         changes.add(rotation_ends)
-        winners.append(slot)
-
-    placed = list(teasers)
-    for slot in sorted(winners, key=lambda slot: (slot.first_position, slot.pk)):
-        teaser = Teaser.from_sponsored_slot(
+        return Teaser.from_sponsored_slot(
             slot, at=changes.at, crop_ratio=rail.crop_ratio
         )
-        if slot.every_nth:
-            index = slot.every_nth - 1
-            while index < len(placed):
-                placed.insert(index, teaser)
-                index += slot.every_nth
+
+    fixed = {position: winner(group) for position, group in fixed_groups.items()}
+    if 1 in fixed and rail.keeps_top_first and is_editorial_top(teasers):
+        # Never push an editorial "Top" off the first place.
+        place = 2
+        while place in fixed:
+            place += 1
+        fixed[place] = fixed.pop(1)
+    repeating = [
+        (every_nth, winner(group))
+        for every_nth, group in sorted(repeating_groups.items())
+    ]
+
+    placed: list[Teaser] = []
+    editorial = iter(teasers)
+    remaining = len(teasers)
+    while remaining:
+        place = len(placed) + 1
+        if place in fixed:
+            placed.append(fixed.pop(place))
             continue
-        index = min(slot.position - 1, len(placed))
-        if index == 0 and rail.keeps_top_first and is_editorial_top(placed):
-            index = 1
-        placed.insert(index, teaser)
+        due = next((t for n, t in repeating if place % n == 0), None)
+        if due is not None:
+            placed.append(due)
+            continue
+        placed.append(next(editorial))
+        remaining -= 1
+    # Fixed places beyond the rail's end come last, in their order.
+    placed.extend(teaser for _place, teaser in sorted(fixed.items()))
     return placed
 
 

@@ -57,7 +57,9 @@ PREVIEW_CSP = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
 @csp_override(PREVIEW_CSP)
 def front_page_preview(request):
     """The front page as it will look at a chosen moment, for editors."""
-    if not request.user.has_perm("teasers.view_rail"):
+    # It shows scheduled and embargoed articles: editors only, not ad
+    # operations (who may view rails to place their slots).
+    if not request.user.has_perm("teasers.change_rail"):
         raise PermissionDenied
     form = FrontPagePreviewForm(request.GET or None)
     at = timezone.now()

@@ -141,7 +141,10 @@ def test_editor_publishes_from_the_edit_form(client):
     client.force_login(editor)
     article = factories.ArticleFactory(draft=True)
     url = reverse("admin:articles_article_change", args=[article.pk])
-    assert "Veröffentlichen (oder zur gesetzten Zeit planen)" in client.get(url).content.decode()
+    assert (
+        "Veröffentlichen (oder zur gesetzten Zeit planen)"
+        in client.get(url).content.decode()
+    )
     client.post(
         url, {"CHANGE_FORM-action": "publish", "_selected_action": [article.pk]}
     )

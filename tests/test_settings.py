@@ -119,3 +119,11 @@ def test_pages_carry_a_csp_without_unsafe_inline(client):
 @pytest.mark.django_db
 def test_migrations_are_complete():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_check_deploy_warns_about_a_per_process_page_cache():
+    without_redis = {
+        key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"
+    }
+    result = manage("check", "--deploy", **without_redis)
+    assert "newsroom.W001" in result.stderr + result.stdout

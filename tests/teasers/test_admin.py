@@ -150,3 +150,8 @@ def test_rail_list_links_to_the_time_preview(client):
     client.force_login(user_in("Chef vom Dienst", "cvd"))
     html = client.get(reverse("admin:teasers_rail_changelist")).content.decode()
     assert reverse("admin:teasers_front_page_preview") in html
+
+
+def test_ad_operations_may_not_see_the_time_preview(client):
+    client.force_login(user_in("Anzeigen", "anzeigen"))
+    assert client.get(reverse("admin:teasers_front_page_preview")).status_code == 403

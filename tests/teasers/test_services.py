@@ -14,6 +14,7 @@ from teasers.services import (
 )
 from tests.factories import (
     ArticleFactory,
+    ArticlePhotoFactory,
     RailFactory,
     RailItemFactory,
     RegionFactory,
@@ -341,3 +342,70 @@ def test_click_tokens_are_signed():
     forged = token.replace(f"{slot.pk}:", f"{other.pk}:", 1)
     assert sponsored_slot_for_click(forged) is None
     assert sponsored_slot_for_click(str(slot.pk)) is None
+
+
+def test_fixed_and_repeating_slots_count_places_in_the_finished_rail():
+    rail = RailFactory()
+    for position in range(1, 7):
+        RailItemFactory(rail=rail, position=position, article__headline=f"E{position}")
+    SponsoredSlotFactory(rail=rail, every_nth=3, headline="Jede3", position=1)
+    SponsoredSlotFactory(rail=rail, position=3, headline="Fest3")
+    SponsoredSlotFactory(rail=rail, position=5, headline="Fest5")
+    assert headlines(assemble_rails()[0]) == [
+        "E1", "E2", "Fest3", "E3", "Fest5", "Jede3", "E4", "E5", "Jede3", "E6",
+    ]  # fmt: skip
+
+
+def test_repeating_slots_with_the_same_interval_take_turns():
+    rail = RailFactory()
+    for position in range(1, 7):
+        RailItemFactory(rail=rail, position=position)
+    SponsoredSlotFactory(rail=rail, every_nth=3, position=1, headline="A")
+    SponsoredSlotFactory(rail=rail, every_nth=3, position=2, headline="B")
+    page = assemble_page()
+    sponsored = [t.headline for t in page.rails[0].teasers if t.is_sponsored]
+    assert len(sponsored) == 2 and len(set(sponsored)) == 1
+    assert len(page.sponsored_slot_ids) == 1  # one impression per page view
+
+
+def test_top_keeps_first_place_and_fixed_slots_keep_their_order():
+    rail = RailFactory()
+    RailItemFactory(rail=rail, position=1, is_top=True, article__headline="Top")
+    RailItemFactory(rail=rail, position=2, article__headline="E2")
+    RailItemFactory(rail=rail, position=3, article__headline="E3")
+    SponsoredSlotFactory(rail=rail, position=1, headline="Anz1")
+    SponsoredSlotFactory(rail=rail, position=2, headline="Anz2")
+    assert headlines(assemble_rails()[0]) == ["Top", "Anz2", "Anz1", "E2", "E3"]
+
+
+def test_a_pin_on_a_taken_place_moves_down_not_up():
+    now = timezone.now()
+    ArticleFactory(headline="Auto", published_at=now - timedelta(minutes=1))
+    rail = RailFactory(kind=Rail.Kind.MIXED, size=4)
+    old = now - timedelta(days=1)
+    RailItemFactory(
+        rail=rail, position=2, article__headline="A", article__published_at=old
+    )
+    RailItemFactory(
+        rail=rail, position=2, article__headline="B", article__published_at=old
+    )
+    RailItemFactory(
+        rail=rail, position=9, article__headline="Weit", article__published_at=old
+    )
+    assert headlines(assemble_rails()[0]) == ["Auto", "A", "B", "Weit"]
+
+
+def test_a_photo_kill_in_the_future_ends_the_cached_page():
+    now = timezone.now()
+    use = ArticlePhotoFactory(photo__killed_at=now + timedelta(minutes=10))
+    RailItemFactory(article=use.article)
+    page = assemble_page(at=now)
+    assert page.changes_at == now + timedelta(minutes=10)
+    later = assemble_page(at=now + timedelta(minutes=11))
+    assert later.rails[0].teasers[0].photo is None
+
+
+def test_the_reader_s_article_never_shows_in_rails_below_it():
+    article = ArticleFactory()
+    RailItemFactory(rail=RailFactory(skips_shown=False), article=article)
+    assert assemble_rails(exclude_article_ids=[article.pk]) == []

@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.models import Article, ArticlePhoto
 from articles.services import publish_article
 from teasers.counting import flush_counts
-from teasers.models import HourlyViews, Rail, RailItem
+from teasers.models import HourlyViews, Rail, RailItem, SponsoredSlot
 from teasers.services import sponsored_click_url
 from tests.factories import (
     ArticlePhotoFactory,
@@ -130,6 +130,7 @@ def test_front_page_query_count_does_not_grow(
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # every request builds the page
     build_front_page(10)
     few = count_queries(lambda: client.get("/"))
+    SponsoredSlot.objects.all().delete()
     Rail.objects.all().delete()
     Article.objects.all().delete()
     build_front_page(10_000)

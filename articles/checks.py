@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """A production page cache must be shared by all web processes."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.NEWSROOM_PAGE_CACHE_SECONDS > 0 and backend.endswith("LocMemCache"):
+        return [
+            Warning(
+                "The page cache is in each process's own memory: a purge after "
+                "publishing reaches one gunicorn worker only, the others serve the "
+                "old page until it expires.",
+                hint="Set REDIS_URL, or NEWSROOM_PAGE_CACHE_SECONDS=0.",
+                id="newsroom.W001",
+            )
+        ]
+    return []

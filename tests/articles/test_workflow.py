@@ -1,0 +1,166 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, ArticleTransition
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def user_in(group: str, username: str):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def reporter():
+    return user_in("Redakteur", "reporterin")
+
+
+@pytest.fixture
+def editor():
+    return user_in("Chef vom Dienst", "cvd")
+
+
+def test_the_full_way_records_every_transition(reporter, editor):
+    article = ArticleFactory(draft=True, created_by=reporter)
+    services.submit_for_review(article, by=reporter, comment="Bitte lesen")
+    services.approve_article(article, by=editor)
+    services.publish_article(article, by=editor)
+    services.withdraw_article(article, by=editor, reason="Rechtliche Prüfung")
+    services.unpublish_article(article, by=editor, comment="Überarbeiten")
+    steps = list(
+        ArticleTransition.objects.filter(article=article)
+        .order_by("pk")
+        .values_list("from_status", "to_status", "by__username", "comment")
+    )
+    assert steps == [
+        ("draft", "review", "reporterin", "Bitte lesen"),
+        ("review", "approved", "cvd", ""),
+        ("approved", "published", "cvd", ""),
+        ("published", "withdrawn", "cvd", "Rechtliche Prüfung"),
+        ("withdrawn", "draft", "cvd", "Überarbeiten"),
+    ]
+
+
+def test_invalid_transitions_are_refused_with_a_clear_message(editor):
+    article = ArticleFactory(draft=True)
+    with pytest.raises(ValidationError, match=r"Entwurf.*Zurückgezogen"):
+        services.withdraw_article(article, by=editor, reason="x")
+    published = ArticleFactory()
+    with pytest.raises(ValidationError, match=r"Veröffentlicht.*In Prüfung"):
+        services.submit_for_review(published, by=editor)
+    assert not ArticleTransition.objects.exists()
+
+
+def test_withdrawing_needs_a_reason(editor):
+    article = ArticleFactory()
+    with pytest.raises(ValidationError, match="Grund"):
+        services.withdraw_article(article, by=editor, reason="  ")
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+
+def test_reporters_edit_their_own_drafts_only(reporter, editor):
+    own = ArticleFactory(draft=True, created_by=reporter)
+    assert services.may_edit(reporter, own)
+    assert not services.may_edit(reporter, ArticleFactory(draft=True))
+    services.submit_for_review(own, by=reporter)
+    assert not services.may_edit(reporter, own)  # with the desk now
+    assert services.may_edit(editor, own)
+    with pytest.raises(PermissionDenied):
+        services.approve_article(own, by=reporter)
+    with pytest.raises(PermissionDenied):
+        services.save_article(own, by=reporter)
+
+
+def test_a_reporter_may_pull_back_an_own_article_from_review(reporter):
+    article = ArticleFactory(draft=True, created_by=reporter)
+    services.submit_for_review(article, by=reporter)
+    services.unpublish_article(article, by=reporter)
+    assert article.status == Article.Status.DRAFT
+    with pytest.raises(PermissionDenied):
+        services.unpublish_article(ArticleFactory(), by=reporter)
+
+
+def test_publishing_in_the_future_schedules(editor):
+    article = ArticleFactory(draft=True)
+    at = timezone.now() + timedelta(hours=3)
+    services.publish_article(article, by=editor, at=at)
+    assert article.is_scheduled
+    assert not Article.objects.published().exists()
+    assert Article.objects.published(at + timedelta(seconds=1)).get() == article
+
+
+def test_an_embargo_before_the_publication_time_is_refused(editor):
+    now = timezone.now()
+    article = ArticleFactory(
+        draft=True, published_at=now + timedelta(hours=2), embargo_until=now
+    )
+    with pytest.raises(ValidationError, match="Sperrfrist endet vor"):
+        services.publish_article(article, by=editor)
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_new_counts_from_the_end_of_the_embargo(editor):
+    now = timezone.now()
+    article = ArticleFactory(draft=True, embargo_until=now + timedelta(hours=7))
+    services.publish_article(article, by=editor, at=now)
+    assert article.first_published_at == now + timedelta(hours=7)
+
+
+def test_every_save_keeps_a_revision_and_restoring_makes_a_new_one(editor):
+    article = ArticleFactory(headline="Erste Fassung")
+    services.save_article(article, by=editor)
+    services.record_revision(article, by=editor)
+    article.headline = "Zweite Fassung"
+    services.save_article(article, by=editor)
+    services.record_revision(article, by=editor)
+    first = article.revisions.get(number=1)
+    restored = services.restore_revision(article, first, by=editor)
+    article.refresh_from_db()
+    assert article.headline == "Erste Fassung"
+    assert (restored.number, article.version) == (3, 3)
+    assert "Fassung 1" in restored.note
+    assert list(article.revisions.values_list("number", flat=True)) == [3, 2, 1]
+    with pytest.raises(ValueError, match="immutable"):
+        first.save()
+
+
+def test_saving_over_a_newer_version_is_refused_naming_who_saved(editor):
+    other = user_in("Chef vom Dienst", "kollegin")
+    other.first_name, other.last_name = "Karla", "Kollegin"
+    other.save()
+    article = ArticleFactory()
+    loaded = article.version
+    services.save_article(article, by=other)
+    services.record_revision(article, by=other)
+    with pytest.raises(services.EditConflict, match="Karla Kollegin hat") as error:
+        services.check_not_changed_since(article.pk, loaded)
+    assert error.value.current_version == loaded + 1
+    services.check_not_changed_since(article.pk, loaded + 1)  # current: fine
+
+
+def test_a_substantial_edit_sets_update_a_minor_one_does_not(editor):
+    article = ArticleFactory(updated_at=None)
+    services.save_article(article, by=editor)
+    assert article.updated_at is None
+    services.save_article(article, by=editor, substantial=True)
+    assert article.updated_at is not None
+
+
+def test_corrections_need_text_and_the_desk(editor, reporter):
+    article = ArticleFactory()
+    with pytest.raises(ValidationError):
+        services.add_correction(article, by=editor, text=" ")
+    with pytest.raises(PermissionDenied):
+        services.add_correction(article, by=reporter, text="Falscher Name")
+    note = services.add_correction(article, by=editor, text="Falscher Name")
+    assert list(article.corrections.all()) == [note]
