@@ -391,6 +391,21 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     def has_publish_permission(self, request):
         return services.may_publish(request.user)
 
+    def response_action(self, request, queryset, *args, **kwargs):
+        # A forged request for an action this user may not run is refused
+        # outright (403), not silently ignored.
+        requested = {
+            value
+            for key, values in request.POST.lists()
+            if key == "action" or key.endswith("-action")
+            for value in values
+        }
+        for name in requested & set(self.actions):
+            needed = getattr(getattr(self, name), "allowed_permissions", ())
+            if not all(getattr(self, f"has_{p}_permission")(request) for p in needed):
+                raise PermissionDenied
+        return super().response_action(request, queryset, *args, **kwargs)
+
     def save_model(self, request, obj, form, change):
         services.save_article(
             obj,

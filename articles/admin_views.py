@@ -6,18 +6,23 @@ in admin_view (staff login, CSRF) and passes the ModelAdmin.
 """
 
 import difflib
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from articles import presence, services
 from articles.models import REVISION_FIELDS, Article, ArticleRevision
@@ -31,6 +36,18 @@ FIELD_LABELS = {
     "regions": gettext_lazy("Regionen"),
     "tags": gettext_lazy("Schlagwörter"),
 }
+
+
+def post_only(view):
+    """require_POST for views that take the ModelAdmin first."""
+
+    @wraps(view)
+    def checked(model_admin, request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(model_admin, request, *args, **kwargs)
+
+    return checked
 
 
 def _article(model_admin, request, object_id) -> Article:
@@ -80,8 +97,13 @@ def _revision(article, number) -> ArticleRevision:
 def revision_diff(model_admin, request, object_id):
     """What changed between two revisions (?a=3&b=5), field by field."""
     article = _article(model_admin, request, object_id)
-    older = _revision(article, request.GET.get("a"))
     newer = _revision(article, request.GET.get("b"))
+    try:
+        older = _revision(article, request.GET.get("a"))
+    except Http404:
+        # Articles saved before revisions existed (or by an import that
+        # kept none) have no such revision: compare with an empty one.
+        older = ArticleRevision(number=0, data={})
     if older.number > newer.number:
         older, newer = newer, older
     changes = []
@@ -122,7 +144,7 @@ def _as_lines(value) -> list[str]:
     return text.replace("</p>", "</p>\n").splitlines() or [""]
 
 
-@require_POST
+@post_only
 def restore(model_admin, request, object_id, number):
     article = _article(model_admin, request, object_id)
     revision = _revision(article, number)
@@ -148,7 +170,7 @@ def preview(model_admin, request, object_id):
     return render_preview(request, shown, authors)
 
 
-@require_POST
+@post_only
 def create_preview_link(model_admin, request, object_id):
     article = _article(model_admin, request, object_id)
     url = request.build_absolute_uri(preview_link(article))
@@ -204,7 +226,7 @@ def withdraw(model_admin, request, object_id):
     )
 
 
-@require_POST
+@post_only
 def editing_ping(model_admin, request, object_id):
     """The edit form's heartbeat: "I still have this open"; returns the others."""
     article = _article(model_admin, request, object_id)

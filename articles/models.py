@@ -698,6 +698,15 @@ class Article(models.Model):
         return article_url(self.section.slug, self.slug, self.pk)
 
     def clean(self):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            raise ValidationError(
+                {
+                    "published_at": _(
+                        "Ein veröffentlichter Artikel braucht eine "
+                        "Veröffentlichungszeit."
+                    )
+                }
+            )
         if (
             self.embargo_until
             and self.published_at

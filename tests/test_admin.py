@@ -86,16 +86,20 @@ def test_publish_action_is_refused_for_a_reporter(client):
     reporter = factories.UserFactory(username="reporter")
     reporter.groups.add(Group.objects.get(name="Redakteur"))
     client.force_login(reporter)
-    article = factories.ArticleFactory(draft=True)
+    article = factories.ArticleFactory(draft=True, created_by=reporter)
+    list_url = reverse("admin:articles_article_changelist")
     response = client.post(
-        reverse("admin:articles_article_changelist"),
-        {"action": "publish", "_selected_action": [article.pk]},
-        follow=True,
+        list_url, {"action": "publish", "_selected_action": [article.pk]}
     )
-    assert response.status_code == 200
-    assert "veröffentlicht" not in response.content.decode()
+    assert response.status_code == 403
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(
+        change_url, {"CHANGE_FORM-action": "publish", "_selected_action": [article.pk]}
+    )
+    assert response.status_code == 403
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
+    assert not Article.objects.published().exists()
 
 
 def test_reporter_cannot_set_status_by_forged_post(client):

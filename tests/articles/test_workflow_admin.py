@@ -1,0 +1,296 @@
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, ArticleRevision
+from articles.previews import preview_link
+from tests.factories import (
+    ArticleFactory,
+    ArticlePhotoFactory,
+    PhotoFactory,
+    SectionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def user_in(group: str, username: str, **names):
+    user = UserFactory(username=username, **names)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def edit_form(client, article) -> dict:
+    """The change form's current values, as a browser would send them back."""
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if isinstance(value, datetime):
+            local = timezone.localtime(value)
+            data[f"{name}_0"] = local.strftime("%d.%m.%Y")
+            data[f"{name}_1"] = local.strftime("%H:%M:%S")
+        elif isinstance(value, list):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = value
+    data.update(
+        {
+            "article_photos-TOTAL_FORMS": "0",
+            "article_photos-INITIAL_FORMS": "0",
+            "corrections-TOTAL_FORMS": "0",
+            "corrections-INITIAL_FORMS": "0",
+        }
+    )
+    return data
+
+
+def save(client, article, data):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    return client.post(url, data)
+
+
+def test_two_editors_cannot_overwrite_each_other_unknowingly():
+    anna = user_in("Chef vom Dienst", "anna", first_name="Anna", last_name="Alt")
+    ben = user_in("Chef vom Dienst", "ben")
+    article = ArticleFactory(headline="Original", section=SectionFactory())
+    anna_client, ben_client = client_for(anna), client_for(ben)
+    anna_form, ben_form = (
+        edit_form(anna_client, article),
+        edit_form(ben_client, article),
+    )
+
+    anna_form["headline"] = "Annas Überschrift"
+    assert save(anna_client, article, anna_form).status_code == 302
+
+    ben_form["headline"] = "Bens Überschrift"
+    response = save(ben_client, article, ben_form)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Anna Alt hat diesen Artikel am" in html
+    assert 'value="Bens Überschrift"' in html  # his input is still there
+    diff_link = re.search(r'href="([^"]*/fassungen/vergleich/[^"]*)"', html).group(1)
+    diff = ben_client.get(diff_link.replace("&amp;", "&")).content.decode()
+    assert "Annas" in diff
+    article.refresh_from_db()
+    assert article.headline == "Annas Überschrift"
+
+    # Having seen the conflict, saving again is a deliberate overwrite.
+    ben_form = edit_form(ben_client, article) | {"headline": "Bens Überschrift"}
+    ben_form["loaded_version"] = re.search(
+        r'name="loaded_version" value="(\d+)"', html
+    ).group(1)
+    assert save(ben_client, article, ben_form).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Bens Überschrift"
+    headlines = [r.data["headline"] for r in ArticleRevision.objects.order_by("number")]
+    assert headlines == ["Annas Überschrift", "Bens Überschrift"]
+
+
+def test_a_reporter_cannot_open_or_post_to_someone_else_s_article():
+    reporter = user_in("Redakteur", "rita")
+    client = client_for(reporter)
+    foreign = ArticleFactory(draft=True, headline="Fremd")
+    url = reverse("admin:articles_article_change", args=[foreign.pk])
+    assert "Fremd" in client.get(url).content.decode()  # may read
+    response = client.post(url, {"headline": "Übernommen", "status": "published"})
+    assert response.status_code == 403
+    foreign.refresh_from_db()
+    assert (foreign.headline, foreign.status) == ("Fremd", Article.Status.DRAFT)
+
+
+def test_history_lists_revisions_and_transitions_and_restores():
+    editor = user_in("Chef vom Dienst", "cvd")
+    client = client_for(editor)
+    article = ArticleFactory(headline="Eins")
+    for headline in ("Eins", "Zwei <b>fett</b>"):
+        article.headline = headline
+        services.save_article(article, by=editor)
+        services.record_revision(article, by=editor)
+    services.withdraw_article(article, by=editor, reason="Falsche Zahlen")
+    history = client.get(
+        reverse("admin:articles_article_revisions", args=[article.pk])
+    ).content.decode()
+    assert "Falsche Zahlen" in history and "Zurückgezogen" in history
+    diff = client.get(
+        reverse("admin:articles_article_revision_diff", args=[article.pk]),
+        {"a": 1, "b": 2},
+    ).content.decode()
+    assert "&lt;b&gt;fett&lt;/b&gt;" in diff and "<b>fett</b>" not in diff
+    restore = reverse("admin:articles_article_restore", args=[article.pk, 1])
+    assert client.get(restore).status_code == 405
+    assert client.post(restore).status_code == 302
+    article.refresh_from_db()
+    assert (article.headline, article.version) == ("Eins", 3)
+
+
+def test_preview_shows_any_revision_marked_and_never_cached():
+    editor = user_in("Chef vom Dienst", "cvd")
+    client = client_for(editor)
+    article = ArticleFactory(draft=True, headline="Alt")
+    services.save_article(article, by=editor)
+    services.record_revision(article, by=editor)
+    article.headline = "Neu"
+    services.save_article(article, by=editor)
+    services.record_revision(article, by=editor)
+    url = reverse("admin:articles_article_preview", args=[article.pk])
+    response = client.get(url, {"fassung": 1})
+    html = response.content.decode()
+    assert '<h1 class="article__headline">Alt</h1>' in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert "Vorschau" in html
+    assert "no-store" in response["Cache-Control"]
+    assert "Neu" in client.get(url).content.decode()
+
+
+def test_shared_preview_links_work_without_login_for_one_article_and_expire(
+    client, settings
+):
+    article = ArticleFactory(draft=True, headline="Noch geheim")
+    services.save_article(article, by=None)
+    services.record_revision(article, by=None)
+    link = preview_link(article)
+    response = client.get(link)
+    assert response.status_code == 200
+    assert "Noch geheim" in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "private" in response["Cache-Control"]
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    other = ArticleFactory(draft=True)
+    forged = token.replace(f"{article.pk}:", f"{other.pk}:", 1)
+    assert (
+        client.get(reverse("articles:shared_preview", args=[forged])).status_code == 404
+    )
+    settings.NEWSROOM_PREVIEW_LINK_HOURS = 0
+    assert client.get(link).status_code == 404
+    expired = signing.TimestampSigner(salt="other").sign(str(article.pk))
+    assert (
+        client.get(reverse("articles:shared_preview", args=[expired])).status_code
+        == 404
+    )
+
+
+def test_withdrawn_article_answers_410_and_needs_a_reason_in_the_admin(client):
+    editor = user_in("Chef vom Dienst", "cvd")
+    article = ArticleFactory(headline="Bald weg")
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    desk = client_for(editor)
+    withdraw = reverse("admin:articles_article_withdraw", args=[article.pk])
+    response = desk.post(withdraw, {"reason": ""})
+    assert (
+        response.status_code == 200
+        and "Dieses Feld ist zwingend" in response.content.decode()
+    )
+    assert desk.post(withdraw, {"reason": "Persönlichkeitsrecht"}).status_code == 302
+    response = client.get(url)
+    assert response.status_code == 410
+    assert "zurückgezogen" in response.content.decode()
+    assert "Bald weg" not in client.get("/").content.decode()
+
+
+def test_reporters_cannot_withdraw(client):
+    reporter = user_in("Redakteur", "rita")
+    article = ArticleFactory()
+    response = client_for(reporter).post(
+        reverse("admin:articles_article_withdraw", args=[article.pk]), {"reason": "x"}
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+
+def test_others_editing_are_shown_and_the_notice_expires(settings):
+    anna = user_in("Chef vom Dienst", "anna", first_name="Anna", last_name="Alt")
+    ben = user_in("Chef vom Dienst", "ben")
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client_for(anna).get(url)
+    html = client_for(ben).get(url).content.decode()
+    assert "wird gerade von Anna Alt bearbeitet (seit" in html
+    ping = reverse("admin:articles_article_editing", args=[article.pk])
+    anna_client = client_for(anna)
+    assert anna_client.post(ping).json()["others"][0].startswith("wird gerade von ben")
+    anna_client.post(ping, {"closing": "1"})
+    assert "Anna Alt" not in client_for(ben).get(url).content.decode()
+
+
+def test_corrections_appear_at_the_end_of_the_article(client):
+    editor = user_in("Chef vom Dienst", "cvd")
+    article = ArticleFactory()
+    services.add_correction(
+        article, by=editor, text="In einer früheren Fassung stand 1999."
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Korrektur" in html and "In einer früheren Fassung stand 1999." in html
+    assert html.index("früheren Fassung") > html.index("article__body")
+
+
+def test_dashboard_lists_what_needs_attention_in_constant_queries(
+    count_queries, django_assert_max_num_queries
+):
+    editor = user_in("Chef vom Dienst", "cvd")
+    client = client_for(editor)
+    now = timezone.now()
+
+    def fill(n):
+        for i in range(n):
+            ArticleFactory(draft=True, created_by=editor, headline=f"Mein Entwurf {i}")
+            ArticleFactory(
+                status=Article.Status.REVIEW, published_at=None, first_published_at=None
+            )
+            ArticleFactory(
+                published_at=now + timedelta(hours=2), headline=f"Geplant {i}"
+            )
+            ArticleFactory(embargo_until=now + timedelta(hours=1))
+            withdrawn = ArticleFactory()
+            services.withdraw_article(withdrawn, by=editor, reason=f"Grund {i}")
+            PhotoFactory(licence_expires_at=now + timedelta(days=2))
+
+    fill(2)
+    few = count_queries(lambda: client.get(reverse("admin:index")))
+    fill(12)
+    with django_assert_max_num_queries(few):
+        html = client.get(reverse("admin:index")).content.decode()
+    for title in (
+        "Meine Entwürfe",
+        "Warten auf Prüfung",
+        "Geplant in den nächsten 24 Stunden",
+        "Mit Sperrfrist",
+        "Zuletzt veröffentlicht",
+        "Zuletzt zurückgezogen",
+        "Fotos mit ablaufender Lizenz",
+    ):
+        assert title in html
+    assert "Mein Entwurf 11" in html and "Grund 11" in html
+
+
+def test_publishing_is_refused_while_a_photo_lacks_alt_text():
+    editor = user_in("Chef vom Dienst", "cvd")
+    client = client_for(editor)
+    use = ArticlePhotoFactory(article__draft=True, photo__alt_text="")
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [use.article_id]},
+        follow=True,
+    )
+    assert "Alternativtext" in response.content.decode()
+    use.article.refresh_from_db()
+    assert use.article.status == Article.Status.DRAFT
