@@ -945,3 +945,17 @@ class CorrectionNote(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class JobMark(models.Model):
+    """How far a catch-up job got: it handles (done_until, now] next time."""
+
+    name = models.CharField(max_length=80, unique=True)
+    done_until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Stand eines Hintergrundjobs")
+        verbose_name_plural = _("Stände der Hintergrundjobs")
+
+    def __str__(self):
+        return f"{self.name}: {self.done_until:%Y-%m-%d %H:%M:%S}"

@@ -267,3 +267,5 @@ NEWSROOM_COUNTER_DIR = Path(
 NEWSROOM_COUNTER_PUSH_SECONDS = env_int("NEWSROOM_COUNTER_PUSH_SECONDS", 2)
 # Shared preview links ("Vorschau-Link") stop working after this many hours.
 NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
+# URLs POSTed to (e.g. a WebSub hub) when articles go live or are withdrawn.
+NEWSROOM_PUBLICATION_PING_URLS = env_list("NEWSROOM_PUBLICATION_PING_URLS")

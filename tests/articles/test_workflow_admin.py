@@ -294,3 +294,29 @@ def test_publishing_is_refused_while_a_photo_lacks_alt_text():
     assert "Alternativtext" in response.content.decode()
     use.article.refresh_from_db()
     assert use.article.status == Article.Status.DRAFT
+
+
+def test_an_embargo_before_the_publication_time_is_a_form_error():
+    editor = user_in("Chef vom Dienst", "cvd")
+    client = client_for(editor)
+    article = ArticleFactory(headline="Unverändert")
+    data = edit_form(client, article)
+    publication = timezone.localtime(article.published_at)
+    earlier = publication - timedelta(hours=1)
+    data |= {
+        "headline": "Geändert",
+        "embargo_until_0": earlier.strftime("%d.%m.%Y"),
+        "embargo_until_1": earlier.strftime("%H:%M:%S"),
+    }
+    response = save(client, article, data)
+    assert response.status_code == 200
+    assert (
+        "Die Sperrfrist endet vor der Veröffentlichungszeit"
+        in response.content.decode()
+    )
+    article.refresh_from_db()
+    assert (article.headline, article.embargo_until, article.version) == (
+        "Unverändert",
+        None,
+        0,
+    )

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from articles.publication_events import process_publication_events
+
+
+class Command(BaseCommand):
+    help = (
+        "Purge caches and ping subscribers for articles that went live or were "
+        "withdrawn since the last run. Run it every minute from cron; it catches "
+        "up on anything it missed and is safe to run twice at once."
+    )
+
+    def handle(self, *args, verbosity, **options):
+        events = process_publication_events()
+        if verbosity:
+            self.stdout.write(events.summary())
+        if events.failed_pings and verbosity:
+            self.stderr.write(
+                self.style.WARNING("Ping failed: " + ", ".join(events.failed_pings))
+            )
