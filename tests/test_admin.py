@@ -118,6 +118,8 @@ def test_reporter_cannot_set_status_by_forged_post(client):
             "published_at_1": "10:00:00",
             "article_photos-TOTAL_FORMS": "0",
             "article_photos-INITIAL_FORMS": "0",
+            "corrections-TOTAL_FORMS": "0",
+            "corrections-INITIAL_FORMS": "0",
         },
     )
     article.refresh_from_db()
