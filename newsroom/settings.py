@@ -110,6 +110,10 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------
+if not os.environ.get("DATABASE_URL"):
+    # The embedded default lives in var/; a fresh clone has no such folder,
+    # and even `manage.py check` opens the database (JSONField support).
+    (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL")

@@ -1,0 +1,58 @@
+"""Admin for sections, agencies, regions, tags and authors."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import (
+    Agency,
+    Author,
+    Region,
+    Section,
+    Tag,
+)
+from articles.page_cache import PurgesPageCacheAdmin
+
+
+@admin.register(Section)
+class SectionAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "article_count"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description=_("Artikel"), ordering="article_count")
+    def article_count(self, section):
+        return section.article_count
+
+
+@admin.register(Agency)
+class AgencyAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["short_name", "name", "credit_format", "needs_review"]
+    list_filter = ["needs_review"]
+    search_fields = ["short_name", "name", "aliases"]
+
+
+@admin.register(Region)
+class RegionAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

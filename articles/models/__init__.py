@@ -1,0 +1,67 @@
+"""The articles app's models, one module per subject (re-exported here)."""
+
+from articles.models.articles import (
+    TEASER_FIELDS,
+    Article,
+    ArticlePhoto,
+    ArticlePhotoQuerySet,
+    ArticleQuerySet,
+    article_url,
+)
+from articles.models.photos import (
+    Photo,
+    PhotoQuerySet,
+    Rendition,
+    ShownPhoto,
+    photo_upload_to,
+    usable_photo_q,
+)
+from articles.models.taxonomy import (
+    RESERVED_SECTION_SLUGS,
+    Agency,
+    Author,
+    Region,
+    Section,
+    Tag,
+    agency_credit,
+    german_slugify,
+    validate_section_slug,
+)
+from articles.models.workflow import (
+    REVISION_FIELDS,
+    REVISION_RELATIONS,
+    ArticleRevision,
+    ArticleTransition,
+    CorrectionNote,
+    JobMark,
+)
+
+__all__ = [
+    "RESERVED_SECTION_SLUGS",
+    "REVISION_FIELDS",
+    "REVISION_RELATIONS",
+    "TEASER_FIELDS",
+    "Agency",
+    "Article",
+    "ArticlePhoto",
+    "ArticlePhotoQuerySet",
+    "ArticleQuerySet",
+    "ArticleRevision",
+    "ArticleTransition",
+    "Author",
+    "CorrectionNote",
+    "JobMark",
+    "Photo",
+    "PhotoQuerySet",
+    "Region",
+    "Rendition",
+    "Section",
+    "ShownPhoto",
+    "Tag",
+    "agency_credit",
+    "article_url",
+    "german_slugify",
+    "photo_upload_to",
+    "usable_photo_q",
+    "validate_section_slug",
+]

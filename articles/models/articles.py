@@ -1,0 +1,405 @@
+"""Articles and the photos they use."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Min, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from articles.models.photos import Photo, ShownPhoto, usable_photo_q
+from articles.models.taxonomy import (
+    Agency,
+    Author,
+    Region,
+    Section,
+    Tag,
+    german_slugify,
+)
+from articles.sanitising import sanitise_body_html
+
+TEASER_FIELDS = (
+    "id",
+    "kicker",
+    "headline",
+    "slug",
+    "teaser",
+    "section__slug",
+    "first_published_at",
+    "updated_at",
+    "view_count",
+    "is_top",
+)
+
+
+def article_url(section_slug: str, slug: str, pk: int) -> str:
+    return reverse("articles:detail", args=[section_slug, slug or "artikel", pk])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at: datetime | None = None):
+        """Articles the public may see at `at` (default: now).
+
+        The one visibility rule: every public page, rail and feed starts here.
+        """
+        at = at or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=at),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=at,
+        )
+
+    def next_visibility_change(self, at: datetime | None = None) -> datetime | None:
+        """The next moment after `at` when a published article goes live."""
+        at = at or timezone.now()
+        moments = self.filter(status=Article.Status.PUBLISHED).aggregate(
+            publication=Min("published_at", filter=Q(published_at__gt=at)),
+            embargo=Min("embargo_until", filter=Q(embargo_until__gt=at)),
+        )
+        return min(filter(None, moments.values()), default=None)
+
+    def withdrawn(self):
+        return self.filter(status=Article.Status.WITHDRAWN)
+
+    def scheduled(self, at: datetime | None = None):
+        """Published, but their publication time is still to come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now()
+        )
+
+    def embargoed(self, at: datetime | None = None):
+        return self.filter(embargo_until__gt=at or timezone.now())
+
+    def in_section(self, section: Section):
+        return self.filter(section=section)
+
+    def in_region(self, region: "Region"):
+        return self.filter(regions=region)
+
+    def tagged(self, tag: "Tag"):
+        return self.filter(tags=tag)
+
+    def latest(self):
+        return self.order_by("-published_at", "-pk")
+
+    def teaser_rows(self):
+        """Plain rows with what a teaser shows (no body, no model instances).
+
+        Listings show dozens of teasers; rows cost a fraction of models.
+        """
+        return self.values(*TEASER_FIELDS)
+
+    def for_listing(self, at: datetime | None = None):
+        """Section and the photos the public may see, in a fixed query count."""
+        return (
+            self.select_related("section")
+            # Listings never show the body; it is the largest column by far.
+            .defer("body")
+            .prefetch_related(
+                Prefetch(
+                    "article_photos",
+                    queryset=ArticlePhoto.objects.usable(at),
+                    to_attr="usable_photo_uses",
+                )
+            )
+        )
+
+    def for_detail(self, at: datetime | None = None):
+        return (
+            self.for_listing(at)
+            .defer(None)
+            .select_related("agency")
+            .prefetch_related("authors", "corrections")
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        REVIEW = "review", _("In Prüfung")
+        APPROVED = "approved", _("Freigegeben")
+        # Published with a future publication time shows as "Geplant".
+        PUBLISHED = "published", _("Veröffentlicht")
+        WITHDRAWN = "withdrawn", _("Zurückgezogen")
+
+    kicker = models.CharField(_("Dachzeile"), max_length=120, blank=True)
+    headline = models.CharField(_("Überschrift"), max_length=200)
+    slug = models.SlugField(
+        _("Kurzname (URL)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wird aus der Überschrift gebildet, wenn leer."),
+    )
+    teaser = models.TextField(_("Vorspann"), blank=True)
+    body = models.TextField(
+        _("Text"),
+        blank=True,
+        help_text=_("HTML; unerlaubte Elemente und Attribute werden entfernt."),
+    )
+    dateline = models.CharField(
+        _("Ortsmarke"),
+        max_length=100,
+        blank=True,
+        help_text=_("Erscheint vor dem ersten Absatz, z. B. „Mountain View“."),
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("Ressort"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("Autoren"), blank=True, related_name="articles"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("Agentur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("Regionen"), blank=True, related_name="articles"
+    )
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("Schlagwörter"), blank=True, related_name="articles"
+    )
+    is_top = models.BooleanField(
+        _("Top-Thema"),
+        default=False,
+        help_text=_(
+            "Zeigt das Abzeichen „Top“ überall, wo der Artikel angeteasert wird."
+        ),
+    )
+    status = models.CharField(
+        _("Status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        editable=False,
+    )
+    first_published_at = models.DateTimeField(
+        _("Erstmals veröffentlicht"), null=True, blank=True, editable=False
+    )
+    published_at = models.DateTimeField(
+        _("Veröffentlichungszeit"),
+        null=True,
+        blank=True,
+        help_text=_("Liegt sie in der Zukunft, geht der Artikel dann online."),
+    )
+    updated_at = models.DateTimeField(
+        _("Aktualisiert am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Zeit der letzten inhaltlichen Aktualisierung (zeigt „Update“); "
+            "Tippfehler-Korrekturen setzen sie nicht."
+        ),
+    )
+    embargo_until = models.DateTimeField(
+        _("Sperrfrist bis"),
+        null=True,
+        blank=True,
+        help_text=_("Bis zu diesem Zeitpunkt ist der Artikel nirgends öffentlich."),
+    )
+    withdrawn_at = models.DateTimeField(
+        _("Zurückgezogen am"), null=True, blank=True, editable=False
+    )
+    withdrawal_reason = models.TextField(
+        _("Grund für das Zurückziehen"), blank=True, editable=False
+    )
+    view_count = models.PositiveIntegerField(_("Aufrufe"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Angelegt von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Counts content saves; the edit form carries it to refuse overwriting a
+    # newer version (optimistic locking).
+    version = models.PositiveIntegerField(_("Fassung"), default=0, editable=False)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("Zuletzt gespeichert"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Artikel")
+        verbose_name_plural = _("Artikel")
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", _("Kann Artikel veröffentlichen"))]
+        indexes = [models.Index(fields=["status", "published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_publication_time",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = german_slugify(self.headline)[:200].strip("-") or "artikel"
+        self.body = sanitise_body_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return article_url(self.section.slug, self.slug, self.pk)
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            raise ValidationError(
+                {
+                    "published_at": _(
+                        "Ein veröffentlichter Artikel braucht eine "
+                        "Veröffentlichungszeit."
+                    )
+                }
+            )
+        if (
+            self.embargo_until
+            and self.published_at
+            and self.embargo_until < self.published_at
+        ):
+            raise ValidationError(
+                {
+                    "embargo_until": _(
+                        "Die Sperrfrist endet vor der Veröffentlichungszeit und "
+                        "hätte keine Wirkung. Bitte eine spätere Sperrfrist oder "
+                        "keine angeben."
+                    )
+                }
+            )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_embargoed(self) -> bool:
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
+
+    def is_live(self, at: datetime | None = None) -> bool:
+        """Python twin of `ArticleQuerySet.published()` for one loaded row."""
+        at = at or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= at
+            and (self.embargo_until is None or self.embargo_until <= at)
+        )
+
+    @property
+    def photo_uses(self) -> list["ArticlePhoto"]:
+        """The photos the public may see now, in order."""
+        # for_listing()/for_detail() prefetch them: then this is no query.
+        if not hasattr(self, "usable_photo_uses"):
+            self.usable_photo_uses = list(
+                ArticlePhoto.objects.usable().filter(article=self)
+            )
+        return self.usable_photo_uses
+
+    @property
+    def lead_photo_use(self) -> "ArticlePhoto | None":
+        uses = self.photo_uses
+        return uses[0] if uses else None
+
+    @property
+    def photo_credit_line(self) -> str:
+        """'Foto: dpa' or 'Fotos: dpa, AFP': sources in order, without repeats."""
+        uses = self.photo_uses
+        sources = [s for s in dict.fromkeys(u.photo.credit_source for u in uses) if s]
+        if not sources:
+            return ""
+        label = _("Foto") if len(uses) == 1 else _("Fotos")
+        return f"{label}: {', '.join(sources)}"
+
+    @property
+    def body_html(self) -> SafeString:
+        """The sanitised body with the dateline opening its first paragraph."""
+        body = self.body
+        if self.dateline and body.startswith("<p>"):
+            first_text = strip_tags(body[3:200]).lstrip()
+            # Agency copy sometimes carries the dateline already.
+            if not first_text.startswith(self.dateline):
+                body = (
+                    f'<p><span class="dateline">{escape(self.dateline)}</span> - '
+                    f"{body[3:]}"
+                )
+        return mark_safe(body)
+
+
+class ArticlePhotoQuerySet(models.QuerySet):
+    def usable(self, at: datetime | None = None):
+        """Uses of photos the public may see at `at`, with what credits need."""
+        return self.filter(
+            usable_photo_q(at or timezone.now(), prefix="photo__")
+        ).select_related("photo__agency")
+
+    def lead_photos(self, article_ids, at: datetime | None = None):
+        """{article id: ShownPhoto} of each article's first usable photo."""
+        rows = (
+            self.usable(at)
+            .filter(article__in=article_ids)
+            .order_by("article_id", "-position", "-pk")
+            .values("article_id", *ShownPhoto.ROW_FIELDS)
+        )
+        # Ordered last to first, so the first photo is the one kept.
+        return {row["article_id"]: ShownPhoto.from_row(row) for row in rows}
+
+
+class ArticlePhoto(models.Model):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("Artikel"),
+        on_delete=models.CASCADE,
+        related_name="article_photos",
+    )
+    photo = models.ForeignKey(
+        Photo, verbose_name=_("Foto"), on_delete=models.PROTECT, related_name="uses"
+    )
+    position = models.PositiveSmallIntegerField(
+        _("Position"), default=0, help_text=_("Das erste Foto ist das Aufmacherbild.")
+    )
+    caption = models.TextField(
+        _("Bildunterschrift in diesem Artikel"),
+        blank=True,
+        help_text=_("Leer lassen, um die Bildunterschrift des Fotos zu verwenden."),
+    )
+
+    objects = ArticlePhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Artikelfoto")
+        verbose_name_plural = _("Artikelfotos")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "photo"], name="photo_used_once_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article} – {self.photo}"
+
+    @property
+    def display_caption(self) -> str:
+        return self.caption or self.photo.caption
+
+
+# The fields a revision keeps: what an editor writes, not workflow state.

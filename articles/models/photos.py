@@ -1,0 +1,286 @@
+"""Photos, their credits and licences, and their stored renditions."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import PurePath
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models.taxonomy import Agency, agency_credit
+from articles.photo_checks import validate_photo_file
+
+
+def photo_upload_to(photo: "Photo", filename: str) -> str:
+    # Nothing of the uploaded name reaches the path: it may be hostile.
+    extension = PurePath(filename).suffix.lower()
+    if extension not in {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}:
+        extension = ".img"
+    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+def usable_photo_q(at: datetime, prefix: str = "") -> Q:
+    """Licence valid and not killed at `at`; `prefix` reaches through a FK."""
+    return (
+        Q(**{f"{prefix}licence_expires_at__isnull": True})
+        | Q(**{f"{prefix}licence_expires_at__gt": at})
+    ) & (
+        Q(**{f"{prefix}killed_at__isnull": True}) | Q(**{f"{prefix}killed_at__gt": at})
+    )
+
+
+class PhotoQuerySet(models.QuerySet):
+    def usable(self, at: datetime | None = None):
+        """Photos the public may see at `at`: licensed and not killed."""
+        return self.filter(usable_photo_q(at or timezone.now()))
+
+    def licence_ending(self, within: timedelta, at: datetime | None = None):
+        """Photos whose licence has ended or ends within `within`."""
+        at = at or timezone.now()
+        return self.filter(licence_expires_at__lte=at + within)
+
+
+class Photo(models.Model):
+    image = models.ImageField(
+        _("Bilddatei"),
+        upload_to=photo_upload_to,
+        validators=[validate_photo_file],
+    )
+    # As displayed, i.e. after EXIF orientation; filled by articles.photos.
+    width = models.PositiveIntegerField(_("Breite (px)"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("Höhe (px)"), null=True, editable=False)
+    caption = models.TextField(_("Bildunterschrift"), blank=True)
+    alt_text = models.CharField(
+        _("Alternativtext"),
+        max_length=300,
+        blank=True,
+        help_text=_("Beschreibt das Bild für Menschen, die es nicht sehen."),
+    )
+    creator = models.CharField(_("Fotograf/in"), max_length=120, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("Agentur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    credit_line = models.CharField(
+        _("Bildquelle (wörtlich)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Von der Agentur gelieferte Quellenangabe, z. B. „Peter Kneffel/dpa“. "
+            "Leer lassen, um sie aus Fotograf/in und Agentur zu bilden."
+        ),
+    )
+    copyright_notice = models.CharField(
+        _("Copyright-Vermerk"), max_length=300, blank=True
+    )
+    source = models.CharField(_("Quelle (Lieferant)"), max_length=120, blank=True)
+    headline = models.CharField(_("Bildtitel"), max_length=300, blank=True)
+    instructions = models.TextField(_("Anweisungen der Agentur"), blank=True)
+    usage_terms = models.TextField(_("Nutzungsbedingungen"), blank=True)
+    web_statement = models.URLField(
+        _("Rechte-Information (URL)"), max_length=500, blank=True
+    )
+    restrictions = models.CharField(
+        _("Einschränkungen"),
+        max_length=300,
+        blank=True,
+        help_text=_("Z. B. „nur redaktionelle Nutzung“, „keine Archivierung“."),
+    )
+    licence_expires_at = models.DateTimeField(
+        _("Lizenz gültig bis"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Danach erscheint das Foto auf keiner öffentlichen Seite mehr."),
+    )
+    killed_at = models.DateTimeField(
+        _("Gesperrt seit"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Von der Agentur zurückgezogen (Kill): ab diesem Zeitpunkt nirgends "
+            "mehr öffentlich."
+        ),
+    )
+    kill_reason = models.CharField(_("Grund der Sperre"), max_length=300, blank=True)
+    focal_x = models.FloatField(
+        _("Bildmittelpunkt waagerecht"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 = linker Rand, 1 = rechter Rand; Ausschnitte zentrieren hier."),
+    )
+    focal_y = models.FloatField(
+        _("Bildmittelpunkt senkrecht"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 = oberer Rand, 1 = unterer Rand."),
+    )
+    created_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Foto")
+        verbose_name_plural = _("Fotos")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.label} ({self.credit})" if self.credit else self.label
+
+    @property
+    def label(self) -> str:
+        """How an editor recognises the photo: caption, else alt text, else id."""
+        text = self.caption or self.alt_text or self.headline
+        return text[:60] if text else f"Foto {self.pk or 'neu'}"
+
+    @property
+    def credit(self) -> str:
+        """The credit shown with every rendering of this photo."""
+        if self.credit_line:
+            return self.credit_line
+        if self.agency_id:
+            return self.agency.compose_credit(self.creator)
+        return self.creator
+
+    def shown(self) -> "ShownPhoto":
+        return ShownPhoto(
+            pk=self.pk,
+            image_name=self.image.name,
+            width=self.width,
+            height=self.height,
+            focal_x=self.focal_x,
+            focal_y=self.focal_y,
+            alt_text=self.alt_text,
+            credit=self.credit,
+            licence_expires_at=self.licence_expires_at,
+            killed_at=self.killed_at,
+        )
+
+    @property
+    def usable_until(self) -> datetime | None:
+        """When the photo stops being shown: licence end or a set kill time."""
+        return min(
+            filter(None, (self.licence_expires_at, self.killed_at)), default=None
+        )
+
+    def is_usable(self, at: datetime | None = None) -> bool:
+        """Python twin of `PhotoQuerySet.usable()` for one loaded row."""
+        at = at or timezone.now()
+        licensed = self.licence_expires_at is None or self.licence_expires_at > at
+        return licensed and (self.killed_at is None or self.killed_at > at)
+
+    @property
+    def missing_for_publication(self) -> list[str]:
+        """What an editor must add before an article with this photo goes live."""
+        missing = []
+        if not self.credit:
+            missing.append(str(_("Bildquelle")))
+        if not self.alt_text.strip():
+            missing.append(str(_("Alternativtext")))
+        return missing
+
+    @property
+    def credit_source(self) -> str:
+        """Who the article's closing photo line names: the agency if known."""
+        return self.agency.short_name if self.agency_id else self.credit
+
+
+@dataclass(frozen=True)
+class ShownPhoto:
+    """A photo as pages show it: plain values, no model, no query.
+
+    Teasers carry these instead of Photo rows (DESIGN.md 4), and being
+    hashable by value they key the memoised figure markup.
+    """
+
+    pk: int
+    image_name: str
+    width: int | None
+    height: int | None
+    focal_x: float
+    focal_y: float
+    alt_text: str
+    credit: str
+    licence_expires_at: datetime | None = None
+    killed_at: datetime | None = None
+
+    # ArticlePhoto.values() fields that from_row() reads.
+    ROW_FIELDS = (
+        "photo_id",
+        "photo__image",
+        "photo__width",
+        "photo__height",
+        "photo__focal_x",
+        "photo__focal_y",
+        "photo__alt_text",
+        "photo__creator",
+        "photo__credit_line",
+        "photo__agency__short_name",
+        "photo__agency__credit_format",
+        "photo__licence_expires_at",
+        "photo__killed_at",
+    )
+
+    @classmethod
+    def from_row(cls, row: dict) -> "ShownPhoto":
+        credit = row["photo__credit_line"]
+        if not credit and row["photo__agency__short_name"]:
+            credit = agency_credit(
+                row["photo__agency__credit_format"],
+                row["photo__agency__short_name"],
+                row["photo__creator"],
+            )
+        return cls(
+            pk=row["photo_id"],
+            image_name=row["photo__image"],
+            width=row["photo__width"],
+            height=row["photo__height"],
+            focal_x=row["photo__focal_x"],
+            focal_y=row["photo__focal_y"],
+            alt_text=row["photo__alt_text"],
+            credit=credit or row["photo__creator"],
+            licence_expires_at=row["photo__licence_expires_at"],
+            killed_at=row["photo__killed_at"],
+        )
+
+    @property
+    def usable_until(self) -> datetime | None:
+        """When the photo stops being shown: licence end or a set kill time."""
+        return min(
+            filter(None, (self.licence_expires_at, self.killed_at)), default=None
+        )
+
+
+class Rendition(models.Model):
+    photo = models.ForeignKey(
+        Photo,
+        verbose_name=_("Foto"),
+        on_delete=models.CASCADE,
+        related_name="renditions",
+    )
+    version = models.CharField(_("Version"), max_length=16)
+    spec = models.CharField(_("Format"), max_length=40)
+    file = models.FileField(_("Datei"), max_length=200)
+    width = models.PositiveIntegerField(_("Breite (px)"))
+    height = models.PositiveIntegerField(_("Höhe (px)"))
+    created_at = models.DateTimeField(_("Erzeugt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Bildvariante")
+        verbose_name_plural = _("Bildvarianten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "version", "spec"], name="one_rendition_per_spec"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id}/{self.version}/{self.spec}"

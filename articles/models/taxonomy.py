@@ -1,0 +1,182 @@
+"""Where articles belong and who makes them: sections, regions, tags,
+agencies, authors."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+# Section slugs become the first URL segment, so they must not shadow the
+# site's own paths.
+RESERVED_SECTION_SLUGS = frozenset(
+    {
+        "admin",
+        "anzeige",
+        "api",
+        "bild",
+        "feeds",
+        "media",
+        "robots.txt",
+        "sitemap",
+        "static",
+        "suche",
+        "vorschau",
+    }
+)
+
+
+GERMAN_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def german_slugify(text: str) -> str:
+    """Readable ASCII slugs: "Geld für Bürger" → "geld-fuer-buerger"."""
+    return slugify(text.translate(GERMAN_TRANSLITERATION))
+
+
+def validate_section_slug(value: str) -> None:
+    if value in RESERVED_SECTION_SLUGS:
+        raise ValidationError(
+            _("„%(slug)s“ ist für die Website reserviert."), params={"slug": value}
+        )
+
+
+class Section(models.Model):
+    name = models.CharField(_("Name"), max_length=80)
+    slug = models.SlugField(
+        _("Kurzname (URL)"),
+        max_length=80,
+        unique=True,
+        validators=[validate_section_slug],
+    )
+    order = models.PositiveSmallIntegerField(
+        _("Reihenfolge"), default=0, help_text=_("Kleinere Zahlen stehen vorn.")
+    )
+
+    class Meta:
+        verbose_name = _("Ressort")
+        verbose_name_plural = _("Ressorts")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Agency(models.Model):
+    name = models.CharField(_("Name"), max_length=120)
+    short_name = models.CharField(
+        _("Kürzel"),
+        max_length=40,
+        unique=True,
+        help_text=_("So erscheint die Agentur in Quellenangaben, z. B. „dpa“."),
+    )
+    credit_format = models.CharField(
+        _("Format der Bildquelle"),
+        max_length=80,
+        default="{creator}/{agency}",
+        help_text=_(
+            "Wie eine Bildquelle aus Fotograf und Agentur gebildet wird, "
+            "wenn die Agentur keine fertige liefert. Platzhalter: {creator}, "
+            "{agency}. Beispiel: „{creator}/{agency}“ → „Peter Kneffel/dpa“."
+        ),
+    )
+    aliases = models.TextField(
+        _("Andere Schreibweisen"),
+        blank=True,
+        help_text=_(
+            "Eine pro Zeile, z. B. „Deutsche Presse-Agentur“ oder „picture "
+            "alliance“. Groß-/Kleinschreibung spielt keine Rolle."
+        ),
+    )
+    needs_review = models.BooleanField(
+        _("Prüfen"),
+        default=False,
+        help_text=_("Automatisch aus Bildmetadaten angelegt: bitte prüfen."),
+    )
+
+    class Meta:
+        verbose_name = _("Agentur")
+        verbose_name_plural = _("Agenturen")
+        ordering = ["short_name"]
+
+    def __str__(self):
+        return self.short_name
+
+    def clean(self):
+        unknown = set(re.findall(r"{([^}]*)}", self.credit_format)) - {
+            "creator",
+            "agency",
+        }
+        if unknown:
+            raise ValidationError(
+                {
+                    "credit_format": _("Unbekannte Platzhalter: %(names)s")
+                    % {"names": ", ".join(sorted(unknown))}
+                }
+            )
+
+    @property
+    def names(self) -> set[str]:
+        """Every lower-cased spelling that identifies this agency."""
+        names = {self.short_name, self.name, *self.aliases.splitlines()}
+        return {name.strip().casefold() for name in names if name.strip()}
+
+    def compose_credit(self, creator: str) -> str:
+        """The credit for a photo by `creator`, written the agency's way."""
+        return agency_credit(self.credit_format, self.short_name, creator)
+
+
+def agency_credit(credit_format: str, short_name: str, creator: str) -> str:
+    if not creator:
+        return short_name
+    # Plain replacement, not str.format: the pattern is editor input.
+    return credit_format.replace("{creator}", creator).replace("{agency}", short_name)
+
+
+class Author(models.Model):
+    name = models.CharField(_("Name"), max_length=120)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("Autor")
+        verbose_name_plural = _("Autoren")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Region(models.Model):
+    """A place the site reports on ("Köln", "Rhein-Sieg-Kreis")."""
+
+    name = models.CharField(_("Name"), max_length=80)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Region")
+        verbose_name_plural = _("Regionen")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("Name"), max_length=80)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("Schlagwort")
+        verbose_name_plural = _("Schlagwörter")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

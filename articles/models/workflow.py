@@ -1,0 +1,126 @@
+"""The editorial workflow's records: revisions, transitions, corrections,
+and the marks of catch-up jobs."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models.articles import Article
+
+REVISION_FIELDS = (
+    "kicker",
+    "headline",
+    "slug",
+    "teaser",
+    "body",
+    "dateline",
+    "section",
+    "agency",
+)
+REVISION_RELATIONS = ("authors", "regions", "tags")
+
+
+class ArticleRevision(models.Model):
+    """One saved state of an article's content; never changed afterwards."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("Fassung"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("gespeichert am"), default=timezone.now)
+    data = models.JSONField(_("Inhalt"))
+    note = models.CharField(_("Hinweis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Fassung")
+        verbose_name_plural = _("Fassungen")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="one_revision_per_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} #{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Revisions are immutable.")
+        super().save(*args, **kwargs)
+
+    def field_texts(self) -> dict[str, str]:
+        """Each content field as text, for diffs."""
+        return {name: str(self.data.get(name) or "") for name in self.data}
+
+
+class ArticleTransition(models.Model):
+    """Who moved an article from one state to another, when and why."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(
+        _("von"), max_length=20, choices=Article.Status.choices
+    )
+    to_status = models.CharField(
+        _("nach"), max_length=20, choices=Article.Status.choices
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("durch"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("am"), default=timezone.now)
+    comment = models.TextField(_("Kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("Statuswechsel")
+        verbose_name_plural = _("Statuswechsel")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["to_status", "at"])]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
+class CorrectionNote(models.Model):
+    """ "Korrektur: …" printed at the end of a published article."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField(_("Korrektur"))
+    created_at = models.DateTimeField(_("Zeit"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Korrektur")
+        verbose_name_plural = _("Korrekturen")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class JobMark(models.Model):
+    """How far a catch-up job got: it handles (done_until, now] next time."""
+
+    name = models.CharField(max_length=80, unique=True)
+    done_until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Stand eines Hintergrundjobs")
+        verbose_name_plural = _("Stände der Hintergrundjobs")
+
+    def __str__(self):
+        return f"{self.name}: {self.done_until:%Y-%m-%d %H:%M:%S}"
