@@ -173,6 +173,12 @@ def preview(model_admin, request, object_id):
 @post_only
 def create_preview_link(model_admin, request, object_id):
     article = _article(model_admin, request, object_id)
+    # Sharing an unpublished text outside the newsroom: its author or the desk.
+    if not (
+        services.may_edit(request.user, article)
+        or article.created_by_id == request.user.pk
+    ):
+        raise PermissionDenied
     url = request.build_absolute_uri(preview_link(article))
     messages.success(
         request,

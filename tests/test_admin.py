@@ -108,23 +108,26 @@ def test_reporter_cannot_set_status_by_forged_post(client):
     client.force_login(reporter)
     article = factories.ArticleFactory(draft=True, created_by=reporter)
     url = reverse("admin:articles_article_change", args=[article.pk])
-    client.post(
-        url,
-        {
-            "headline": "Geändert",
-            "section": article.section_id,
-            "status": "published",
-            "published_at_0": "01.01.2020",
-            "published_at_1": "10:00:00",
-            "article_photos-TOTAL_FORMS": "0",
-            "article_photos-INITIAL_FORMS": "0",
-            "corrections-TOTAL_FORMS": "0",
-            "corrections-INITIAL_FORMS": "0",
-        },
-    )
+    data = {
+        "headline": "Geändert",
+        "section": article.section_id,
+        "published_at_0": "01.01.2020",
+        "published_at_1": "10:00:00",
+        "article_photos-TOTAL_FORMS": "0",
+        "article_photos-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, {**data, "status": "published"})
+    assert response.status_code == 403
     article.refresh_from_db()
-    assert article.headline == "Geändert"  # the form was accepted...
-    assert article.status == Article.Status.DRAFT  # ...without its status
+    assert article.status == Article.Status.DRAFT
+    assert article.headline != "Geändert"
+    # The same form without the forged field saves the text, not the time.
+    assert client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Geändert"
+    assert article.status == Article.Status.DRAFT
     assert article.published_at is None
     assert not Article.objects.published().exists()
 

@@ -320,3 +320,13 @@ def test_an_embargo_before_the_publication_time_is_a_form_error():
         None,
         0,
     )
+
+
+def test_only_the_author_or_the_desk_may_share_a_preview_link():
+    author = user_in("Redakteur", "autorin")
+    colleague = user_in("Redakteur", "kollege")
+    article = ArticleFactory(draft=True, created_by=author)
+    url = reverse("admin:articles_article_preview_link", args=[article.pk])
+    assert client_for(colleague).post(url).status_code == 403
+    response = client_for(author).post(url, follow=True)
+    assert "/vorschau/" in response.content.decode()
