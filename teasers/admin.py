@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import localize
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -125,19 +126,16 @@ class SponsoredSlotAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = [
         "headline",
         "advertiser",
-        "rail",
         "placement",
-        "starts_at",
-        "ends_at",
+        "flight",
         "flight_status",
-        "impression_count",
-        "click_count",
+        "impressions",
+        "clicks",
         "click_through_rate",
     ]
     list_filter = [FlightStatusFilter, "rail", "advertiser"]
     list_select_related = ["rail"]
     search_fields = ["headline", "advertiser", "kicker"]
-    date_hierarchy = "starts_at"
     autocomplete_fields = ["rail", "photo"]
     readonly_fields = ["label", "impression_count", "click_count"]
     fieldsets = [
@@ -157,11 +155,28 @@ class SponsoredSlotAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         (_("Zahlen"), {"fields": [("impression_count", "click_count")]}),
     ]
 
-    @admin.display(description=_("Platz"), ordering="position")
+    @admin.display(description=_("Leiste und Platz"), ordering="rail__order")
     def placement(self, slot):
         if slot.every_nth:
-            return _("jeder %(n)s.") % {"n": slot.every_nth}
-        return slot.position
+            place = _("jeder %(n)s. Platz") % {"n": slot.every_nth}
+        else:
+            place = _("Platz %(n)s") % {"n": slot.position}
+        return f"{slot.rail}, {place}"
+
+    @admin.display(description=_("Laufzeit"), ordering="starts_at")
+    def flight(self, slot):
+        return "{} – {}".format(
+            date_format(timezone.localtime(slot.starts_at), "d.m. H:i"),
+            date_format(timezone.localtime(slot.ends_at), "d.m.Y H:i"),
+        )
+
+    @admin.display(description=_("Einblendungen"), ordering="impression_count")
+    def impressions(self, slot):
+        return intcomma(slot.impression_count)
+
+    @admin.display(description=_("Klicks"), ordering="click_count")
+    def clicks(self, slot):
+        return intcomma(slot.click_count)
 
     @admin.display(description=_("Status"))
     def flight_status(self, slot):

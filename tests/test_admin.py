@@ -165,3 +165,11 @@ def test_admin_is_german(superuser_client):
     assert "Ressorts" in html
     assert "Teaser-Leisten" in html
     assert 'lang="de"' in html
+
+
+def test_strings_django_left_untranslated_are_german(superuser_client):
+    article = factories.ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    html = superuser_client.get(url).content.decode()
+    assert ">Ausführen</button>" in html and "– Bitte wählen –" in html
+    assert "Select an option" not in html
