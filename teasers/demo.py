@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw
 
 from articles.models import Agency, Article, ArticlePhoto, Photo, Section
 from articles.photos import save_photo
-from articles.services import publish_article
+from articles.services import publish_article, submit_for_review
 from teasers import demo_data
 from teasers.models import Rail, RailItem, SponsoredSlot
 
@@ -217,7 +217,57 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
             report.created["Benutzer"] += created
         if role:
             user.groups.add(Group.objects.get(name=role))
+    load_workflow_examples(now=now, reset=reset, report=report, sections=sections)
     return report
+
+
+# One article in each state the dashboard lists, so it has something to show.
+WORKFLOW_EXAMPLES = [
+    ("draft", "Stadtrat vertagt Entscheidung über Rheinuferweg", "region", {}),
+    ("review", "Neue Buslinie verbindet Vororte mit der Innenstadt", "region", {}),
+    (
+        "scheduled",
+        "Weihnachtsmarkt öffnet mit längeren Öffnungszeiten",
+        "region",
+        {"published_at": timedelta(hours=3)},
+    ),
+    (
+        "embargoed",
+        "Studie: Pendler verbringen mehr Zeit im Stau",
+        "nachrichten",
+        {"published_at": timedelta(hours=-1), "embargo_until": timedelta(hours=5)},
+    ),
+]
+
+
+def load_workflow_examples(*, now, reset, report, sections):
+    reporter = get_user_model().objects.get(username="redakteur")
+    for state, headline, section, times in WORKFLOW_EXAMPLES:
+        article = upsert(
+            Article,
+            report,
+            reset=reset,
+            headline=headline,
+            defaults={
+                "kicker": "Demo",
+                "teaser": "Ein Beispiel für den Arbeitsablauf der Redaktion.",
+                "body": DEMO_BODY,
+                "section": sections[section],
+                "created_by": reporter,
+                "status": Article.Status.DRAFT,
+                "published_at": None,
+                "embargo_until": None,
+            },
+        )
+        if article.status != Article.Status.DRAFT and not reset:
+            continue
+        if state == "review":
+            submit_for_review(article, by=reporter)
+        elif state in ("scheduled", "embargoed"):
+            article.embargo_until = (
+                now + times["embargo_until"] if "embargo_until" in times else None
+            )
+            publish_article(article, by=None, at=now + times["published_at"])
 
 
 def publish_demo_article(article: Article, *, at: datetime, reset: bool, updated=None):

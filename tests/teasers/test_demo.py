@@ -88,3 +88,16 @@ def test_demo_is_refused_without_permission(settings):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("load_demo", stdout=StringIO())
     assert not Article.objects.exists()
+
+
+def test_demo_fills_the_editors_dashboard_without_touching_the_public_site(
+    client, demo
+):
+    html = client.get("/").content.decode()
+    assert "Rheinuferweg" not in html and "Pendler" not in html
+    client.login(username="cvd", password="newsroom-demo")
+    dashboard = client.get("/admin/").content.decode()
+    for headline in ("Neue Buslinie", "Weihnachtsmarkt", "Pendler"):
+        assert headline in dashboard
+    client.login(username="redakteur", password="newsroom-demo")
+    assert "Rheinuferweg" in client.get("/admin/").content.decode()  # own draft
