@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.page_cache import PurgesPageCacheAdmin
 from teasers import views
 from teasers.models import Rail, RailItem, SponsoredSlot
+from teasers.services import RailDraft, assemble_page
 
 
 class RailItemInline(admin.TabularInline):
@@ -67,26 +70,86 @@ class RailAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 self.admin_site.admin_view(views.front_page_preview),
                 name="teasers_front_page_preview",
             ),
+            path(
+                "<int:object_id>/vorschau/",
+                self.admin_site.admin_view(self.live_preview_view),
+                name="teasers_rail_live_preview",
+            ),
             *super().get_urls(),
         ]
+
+    def live_preview_view(self, request, object_id):
+        """The rail as the form stands, unsaved, rendered like the site."""
+        rail = self.get_object(request, str(object_id))
+        if rail is None:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, rail):
+            raise PermissionDenied
+        draft, errors = self.draft_from_post(request, rail)
+        page = assemble_page(draft=draft) if draft else assemble_page()
+        return views.framed_preview(request, page, only_rail=rail.slug, errors=errors)
+
+    def draft_from_post(self, request, rail) -> tuple[RailDraft | None, list[str]]:
+        """Validate the posted change form like a save would, but keep it all
+        in memory."""
+        form = self.get_form(request, rail, change=True)(
+            request.POST, request.FILES, instance=rail
+        )
+        errors = [msg for msgs in form.errors.values() for msg in msgs]
+        items = []
+        if not errors:
+            preview_rail = form.save(commit=False)
+            for formset_class, inline in self.get_formsets_with_inlines(request, rail):
+                formset = formset_class(
+                    request.POST,
+                    request.FILES,
+                    instance=preview_rail,
+                    prefix=formset_class.get_default_prefix(),
+                    queryset=inline.get_queryset(request),
+                )
+                if not formset.is_valid():
+                    errors += [
+                        msg
+                        for form_errors in formset.errors
+                        for msgs in form_errors.values()
+                        for msg in msgs
+                    ]
+                    errors += list(formset.non_form_errors())
+                    continue
+                for item_form in formset.forms:
+                    empty = not item_form.has_changed() and not item_form.instance.pk
+                    if empty or formset._should_delete_form(item_form):
+                        continue
+                    items.append(item_form.save(commit=False))
+        if errors:
+            return None, errors
+        return RailDraft(rail=preview_rail, items=items), []
 
     @admin.display(description=_("Feste Plätze"), ordering="item_count")
     def item_count(self, rail):
         return rail.item_count
 
-    @admin.display(description=_("So sieht die Leiste jetzt aus"))
+    @admin.display(description=_("So sieht die Leiste aus"))
     def preview(self, rail):
         if not rail.pk:
             return _("Nach dem ersten Sichern zu sehen.")
         url = reverse("admin:teasers_front_page_preview")
+        # The button posts this whole form, unsaved, into the frame.
         return format_html(
-            '<iframe class="rail-preview" src="{}?leiste={}" title="{}" '
-            'loading="lazy"></iframe><p><a href="{}">{}</a></p>',
+            '<p><button type="submit" class="button" formmethod="post" '
+            'formaction="{}" formtarget="rail-preview" formnovalidate>{}</button> '
+            '<a href="{}">{}</a></p>'
+            '<iframe class="rail-preview" name="rail-preview" src="{}?leiste={}" '
+            'title="{}" loading="lazy"></iframe>',
+            reverse("admin:teasers_rail_live_preview", args=[rail.pk]),
+            _("Vorschau mit den Eingaben aktualisieren (ohne zu sichern)"),
+            url,
+            _("Ganze Startseite zu einem gewählten Zeitpunkt ansehen"),
             url,
             rail.slug,
             _("Vorschau der Leiste"),
-            url,
-            _("Ganze Startseite zu einem gewählten Zeitpunkt ansehen"),
         )
 
     class Media:

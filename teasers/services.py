@@ -145,8 +145,19 @@ class ChangeTimes:
             self.earliest = min(self.earliest or moment, moment)
 
 
+@dataclass(frozen=True)
+class RailDraft:
+    """A rail as the editor has it in the form, not saved: for the live preview."""
+
+    rail: Rail
+    items: list[RailItem]
+
+
 def assemble_page(
-    *, at: datetime | None = None, exclude_article_ids: Iterable[int] = ()
+    *,
+    at: datetime | None = None,
+    exclude_article_ids: Iterable[int] = (),
+    draft: RailDraft | None = None,
 ) -> AssembledPage:
     """All rails in page order as they look at `at`.
 
@@ -155,6 +166,8 @@ def assemble_page(
     photos. None of these grows with the number of items or articles.
     An article shown in a rail higher up (or excluded, like the article a
     reader is on) is skipped further down where the rail asks for it.
+    A `draft` replaces its saved rail (one more query: which of its pinned
+    articles are visible).
     """
     at = at or timezone.now()
     changes = ChangeTimes(at)
@@ -163,6 +176,12 @@ def assemble_page(
     for item in RailItem.objects.pinned(at).filter(rail__in=rails):
         pins_by_rail[item.rail_id].append(item)
         changes.add(item.pinned_until)
+    if draft:
+        rails = sorted(
+            [r for r in rails if r.pk != draft.rail.pk] + [draft.rail],
+            key=lambda rail: (rail.order, rail.pk or 0),
+        )
+        pins_by_rail[draft.rail.pk] = draft_pins(draft, at=at)
     slots_by_rail = defaultdict(list)
     for slot in (
         SponsoredSlot.objects.filter(rail__in=rails, ends_at__gt=at)
@@ -218,6 +237,24 @@ def assemble_page(
         if teasers:
             assembled.append(AssembledRail(rail=rail, teasers=teasers))
     return AssembledPage(rails=assembled, at=at, changes_at=changes.earliest)
+
+
+def draft_pins(draft: RailDraft, *, at: datetime) -> list[RailItem]:
+    """The draft's items whose pin holds and whose article is visible at `at`."""
+    visible = set(
+        Article.objects.published(at)
+        .filter(pk__in=[item.article_id for item in draft.items])
+        .values_list("pk", flat=True)
+    )
+    return sorted(
+        (
+            item
+            for item in draft.items
+            if item.article_id in visible
+            and (item.pinned_until is None or item.pinned_until > at)
+        ),
+        key=lambda item: item.position,
+    )
 
 
 def plan_rail(

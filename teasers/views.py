@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
@@ -46,32 +48,53 @@ def sponsored_click(request, token: str):
     return response
 
 
-# The rail editor shows the preview in a frame of the admin (same origin
-# only); csp_override needs the mapping when the module loads.
-PREVIEW_CSP = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
+def preview_frame(view):
+    """Editors only, never cached, and framable by the admin (same origin).
+
+    The decorators build the relaxed CSP from settings when the view is
+    first called, so tests that change SECURE_CSP see their own.
+    """
+
+    @wraps(view)
+    def framed(request, *args, **kwargs):
+        # It shows scheduled and embargoed articles: editors only, not ad
+        # operations (who may view rails to place their slots).
+        if not request.user.has_perm("teasers.change_rail"):
+            raise PermissionDenied
+        csp = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
+        return csp_override(csp)(view)(request, *args, **kwargs)
+
+    return never_cache(staff_member_required(xframe_options_sameorigin(framed)))
 
 
-@never_cache
-@staff_member_required
-@xframe_options_sameorigin
-@csp_override(PREVIEW_CSP)
+@preview_frame
 def front_page_preview(request):
     """The front page as it will look at a chosen moment, for editors."""
-    # It shows scheduled and embargoed articles: editors only, not ad
-    # operations (who may view rails to place their slots).
-    if not request.user.has_perm("teasers.change_rail"):
-        raise PermissionDenied
     form = FrontPagePreviewForm(request.GET or None)
     at = timezone.now()
     only_rail = ""
     if form.is_valid():
         at = form.cleaned_data["zeit"] or at
         only_rail = form.cleaned_data["leiste"]
-    page = assemble_page(at=at)
+    return render_preview(request, assemble_page(at=at), form=form, only_rail=only_rail)
+
+
+@preview_frame
+def framed_preview(request, page, *, only_rail="", errors=()):
+    return render_preview(request, page, only_rail=only_rail, errors=errors)
+
+
+def render_preview(request, page, *, form=None, only_rail="", errors=()):
     if only_rail:
         page.rails = [r for r in page.rails if r.rail.slug == only_rail]
     return render(
         request,
         "teasers/front_page.html",
-        {"page": page, "preview_form": form, "preview_at": at, "only_rail": only_rail},
+        {
+            "page": page,
+            "preview_form": form or FrontPagePreviewForm(),
+            "preview_at": page.at,
+            "only_rail": only_rail,
+            "preview_errors": errors,
+        },
     )

@@ -127,3 +127,9 @@ def test_check_deploy_warns_about_a_per_process_page_cache():
     }
     result = manage("check", "--deploy", **without_redis)
     assert "newsroom.W001" in result.stderr + result.stdout
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

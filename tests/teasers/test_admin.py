@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from teasers.models import SponsoredSlot
+from teasers.models import RailItem, SponsoredSlot
 from tests.factories import (
     ArticleFactory,
     RailFactory,
@@ -155,3 +155,61 @@ def test_rail_list_links_to_the_time_preview(client):
 def test_ad_operations_may_not_see_the_time_preview(client):
     client.force_login(user_in("Anzeigen", "anzeigen"))
     assert client.get(reverse("admin:teasers_front_page_preview")).status_code == 403
+
+
+def rail_form(rail, items):
+    data = {
+        "title": rail.title,
+        "slug": rail.slug,
+        "order": "0",
+        "kind": "curated",
+        "size": "8",
+        "crop_ratio": "16x9",
+        "fill": "latest",
+        "skips_shown": "on",
+        "keeps_top_first": "on",
+        "items-TOTAL_FORMS": str(len(items)),
+        "items-INITIAL_FORMS": str(sum(1 for item in items if item.get("id"))),
+    }
+    for index, item in enumerate(items):
+        for key, value in item.items():
+            data[f"items-{index}-{key}"] = value
+    return data
+
+
+def test_live_preview_renders_unsaved_edits_and_saves_nothing(client):
+    client.force_login(user_in("Chef vom Dienst", "cvd"))
+    rail = RailFactory(title="Leiste")
+    item = RailItemFactory(rail=rail, position=1, article__headline="Gespeichert")
+    newcomer = ArticleFactory(headline="Nur in der Vorschau")
+    hidden = ArticleFactory(draft=True, headline="Entwurf bleibt unsichtbar")
+    url = reverse("admin:teasers_rail_live_preview", args=[rail.pk])
+    data = rail_form(
+        rail,
+        [
+            {"id": item.pk, "rail": rail.pk, "position": "2",
+             "article": item.article_id, "headline": "Neue Zeile"},
+            {"rail": rail.pk, "position": "1", "article": newcomer.pk},
+            {"rail": rail.pk, "position": "3", "article": hidden.pk},
+        ],
+    )  # fmt: skip
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("Nur in der Vorschau") < html.index("Neue Zeile")
+    assert "Entwurf bleibt unsichtbar" not in html
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    item.refresh_from_db()
+    assert (item.position, item.headline) == (1, "")
+    assert RailItem.objects.count() == 1
+    assert client.get(url).status_code == 405
+
+
+def test_live_preview_with_invalid_input_says_so(client):
+    client.force_login(user_in("Chef vom Dienst", "cvd"))
+    rail = RailFactory(title="Leiste")
+    url = reverse("admin:teasers_rail_live_preview", args=[rail.pk])
+    data = rail_form(rail, []) | {"size": "0"}
+    html = client.post(url, data).content.decode()
+    assert "noch nicht gültig" in html
