@@ -273,3 +273,5 @@ NEWSROOM_COUNTER_PUSH_SECONDS = env_int("NEWSROOM_COUNTER_PUSH_SECONDS", 2)
 NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
 # URLs POSTed to (e.g. a WebSub hub) when articles go live or are withdrawn.
 NEWSROOM_PUBLICATION_PING_URLS = env_list("NEWSROOM_PUBLICATION_PING_URLS")
+# Agency files larger than this are refused before parsing (hostile input).
+NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 20 * 1000 * 1000)

@@ -1,0 +1,167 @@
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from articles.importers.digitalwires import looks_like_digitalwires, parse_digitalwires
+from articles.importers.items import ItemStatus, ParseError, Signal, version_number
+from articles.importers.ninjs import looks_like_ninjs, parse_ninjs
+from articles.importers.safe_json import load_json
+from tests.samples import sample_path
+
+
+def sample(relative: str) -> bytes:
+    return sample_path(relative).read_bytes()
+
+
+def test_digitalwires_text_with_dateline_and_update_signal():
+    [item] = parse_digitalwires(sample("dpa-digitalwires/with_dateline.json"))
+    assert item.external_id == "urn:newsml:dpa.com:20090101:250128-930-357319"
+    assert (item.version, item.signal) == (2, Signal.UPDATE)
+    assert item.version_created == datetime(2025, 1, 28, 8, 18, 34, tzinfo=UTC)
+    assert item.headline == "DeepSeek-Schock aus China: Zeichen für KI-Zeitenwende?"
+    assert item.kicker == "Künstliche Intelligenz"
+    assert item.byline == "Von Andrej Sokolow, dpa"
+    assert item.dateline == "New York (dpa)"
+    assert item.body_html.startswith('<section class="main"><p><span class="dateline">')
+    assert item.provider == "dpa" and item.language == "de"
+    assert "wi" in item.desks
+
+
+def test_digitalwires_embargo_is_an_aware_time():
+    [item] = parse_digitalwires(sample("dpa-digitalwires/embargoed.json"))
+    assert item.embargo_until == datetime(2025, 1, 23, 18, 0, tzinfo=UTC)
+    assert item.status == ItemStatus.USABLE
+
+
+def test_digitalwires_picture_entry_carries_its_verbatim_credit():
+    [item] = parse_digitalwires(sample("dpa-digitalwires/image.json"))
+    assert item.is_photo_only
+    [photo] = item.photos
+    assert photo.credit_line == "Steve Helber/AP/dpa"
+    assert photo.caption.startswith("Caroline Kennedy, Tochter")
+    assert (photo.width, photo.height, photo.is_lead) == (2048, 1365, True)
+    assert photo.url.startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dw-1.json",
+        "embargoed.json",
+        "image.json",
+        "no_notepad.json",
+        "rubix_multimedia_real.json",
+        "rubix_multimedia_testartikel.json",
+        "spe2.json",
+        "with_dateline.json",
+    ],
+)
+def test_every_digitalwires_sample_parses(name):
+    raw = sample(f"dpa-digitalwires/{name}")
+    assert looks_like_digitalwires(json.loads(raw))
+    for item in parse_digitalwires(raw):
+        assert item.external_id.startswith("urn:")
+        assert item.headline or item.photos
+
+
+def test_digitalwires_non_public_notes_stay_internal():
+    items = [
+        item
+        for name in ("dw-1.json", "embargoed.json", "spe2.json", "with_dateline.json")
+        for item in parse_digitalwires(sample(f"dpa-digitalwires/{name}"))
+    ]
+    for item in items:
+        for note in item.internal_notes:
+            assert note not in item.body_html
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "1.4/ninjsExComplex1.json",
+        "1.4/ninjsExSimplePhoto1.json",
+        "2.1/ap_image.json",
+        "2.1/dpa_text.json",
+        "2.1/imageEncodedRights.json",
+        "2.1/imageLinkedRights.json",
+        "2.1/ntb_text.json",
+        "2.1/tt_text_image_2.json",
+        "3.0/tt_text_image_3.json",
+        "superdesk-flavour/ninjs4.json",
+        "superdesk-flavour/ninjs_embargoed.json",
+    ],
+)
+def test_every_ninjs_sample_parses(name):
+    raw = sample(f"ninjs/{name}")
+    assert looks_like_ninjs(json.loads(raw))
+    [item] = parse_ninjs(raw)
+    assert item.external_id
+    assert item.headline or item.photos
+
+
+def test_ninjs_2_and_3_agree_on_the_same_story():
+    [two] = parse_ninjs(sample("ninjs/2.1/tt_text_image_2.json"))
+    [three] = parse_ninjs(sample("ninjs/3.0/tt_text_image_3.json"))
+    assert two.headline == three.headline == "Militärövning i jätteformat hålls 2023"
+    assert two.version == three.version
+    assert (
+        two.photos[0].credit_line == three.photos[0].credit_line == "Karl Melander/TT"
+    )
+    # TT sends an HTML body next to the plain one: the HTML wins.
+    assert "<section" in two.body_html and "<section" in three.body_html
+
+
+def test_ninjs_ap_picture_credit_comes_from_the_creditline_role():
+    [item] = parse_ninjs(sample("ninjs/2.1/ap_image.json"))
+    [photo] = item.photos
+    assert photo.credit_line == "ASSOCIATED PRESS"
+    assert photo.caption.startswith("FILE - In this Monday")
+    assert item.internal_notes  # AP's ednote is not for publication
+
+
+def test_superdesk_embargo_is_read():
+    [item] = parse_ninjs(sample("ninjs/superdesk-flavour/ninjs_embargoed.json"))
+    assert item.embargo_until is not None and item.embargo_until.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b'{"urn": "x"' + b"\x00" + b"}", "NUL"),
+        (b'{"urn": "\xff\xfe"}', "UTF-8"),
+        (b"[" * 100_000 + b"]" * 100_000, "verschachtelt"),
+        (b'{"urn": ', "JSON"),
+    ],
+)
+def test_hostile_json_is_refused_with_a_reason(raw, reason):
+    with pytest.raises(ParseError, match=reason):
+        load_json(raw)
+
+
+def test_files_over_the_limit_are_refused_before_parsing(settings):
+    settings.NEWSROOM_IMPORT_MAX_BYTES = 10
+    with pytest.raises(ParseError, match="größer als 10 Bytes"):
+        load_json(b'{"urn": "urn:x:1"}')
+
+
+@pytest.mark.parametrize(
+    ("value", "number"), [(3, 3), ("3", 3), ("12.1", 12), (None, 0), ("", 0)]
+)
+def test_versions_are_normalised_to_numbers(value, number):
+    assert version_number(value) == number
+
+
+def test_a_naive_or_broken_time_names_the_field():
+    raw = json.dumps({"urn": "urn:x:1", "version_created": "2025-01-01T10:00:00"})
+    with pytest.raises(ParseError, match=r"version_created.*keine Zeitzone"):
+        parse_digitalwires(raw.encode())
+    raw = json.dumps({"urn": "urn:x:1", "embargoed": "morgen"})
+    with pytest.raises(ParseError, match="embargoed"):
+        parse_digitalwires(raw.encode())
+
+
+def test_an_unknown_status_is_refused():
+    raw = json.dumps({"urn": "urn:x:1", "pubstatus": "vielleicht"})
+    with pytest.raises(ParseError, match="vielleicht"):
+        parse_digitalwires(raw.encode())
