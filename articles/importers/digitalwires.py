@@ -96,6 +96,7 @@ def parse_entry(entry) -> AgencyItem:
         provider=provider,
         categories=names("dnltype:dpasubject") + names("dnltype:keyword"),
         desks=names("dnltype:desk"),
+        genres=names("dnltype:genre"),
         usage_terms=text(entry.get("usageterms")),
         copyright_notice=text(entry.get("copyrightnotice")),
         photos=tuple(

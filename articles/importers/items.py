@@ -64,6 +64,8 @@ class AgencyItem:
     provider: str = ""
     categories: tuple[str, ...] = ()
     desks: tuple[str, ...] = ()
+    # dpa sends notices to editors ("Achtung", "Hinweis") as genres.
+    genres: tuple[str, ...] = ()
     usage_terms: str = ""
     copyright_notice: str = ""
     photos: tuple[AgencyPhoto, ...] = ()

@@ -5,6 +5,7 @@ import pytest
 
 from articles.importers.digitalwires import looks_like_digitalwires, parse_digitalwires
 from articles.importers.items import ItemStatus, ParseError, Signal, version_number
+from articles.importers.newsml import parse_newsml
 from articles.importers.ninjs import looks_like_ninjs, parse_ninjs
 from articles.importers.safe_json import load_json
 from tests.samples import sample_path
@@ -165,3 +166,81 @@ def test_an_unknown_status_is_refused():
     raw = json.dumps({"urn": "urn:x:1", "pubstatus": "vielleicht"})
     with pytest.raises(ParseError, match="vielleicht"):
         parse_digitalwires(raw.encode())
+
+
+def test_dpa_newsml_text_item():
+    [item] = parse_newsml(sample("newsml-g2/dpa/dpa-text-2017-170626-99-998860.xml"))
+    assert item.external_id == "urn:newsml:dpa.com:20090101:170626-99-998860"
+    assert (item.version, item.signal, item.status) == (20, Signal.UPDATE, "usable")
+    assert (
+        item.headline
+        == "Thyssenkrupp-Klage gegen Ex-Manager muss neu verhandelt werden"
+    )
+    assert item.teaser.startswith("Erwartet wurde ein Grundsatzurteil.")
+    assert (item.byline, item.dateline) == ("Von Annett Gehler, dpa", "Erfurt (dpa)")
+    assert item.desks == ("wi",) and item.provider == "dpa" and item.language == "de"
+    assert "<p" in item.body_html and "html:" not in item.body_html
+    assert item.usage_terms == "Nutzung nur nach schriftlicher Vereinbarung mit dpa"
+    assert all("np-nonpublic" not in note for note in item.internal_notes)
+
+
+def test_dpa_newsml_correction_carries_its_note_and_genre():
+    [item] = parse_newsml(sample("newsml-g2/dpa/dpa-text-2017-170629-99-48571.xml"))
+    assert item.signal == Signal.CORRECTION
+    assert "Zufa statt KORR" in item.correction_note
+    assert "Achtung" in item.genres
+
+
+def test_dpa_newsml_picture_with_empty_embargo_is_flagged():
+    [item] = parse_newsml(sample("newsml-g2/dpa/dpa-picture-171117-99-908458.xml"))
+    assert item.embargo_time_unknown and item.embargo_until is None
+    [photo] = item.photos
+    assert photo.credit_line == "Peter Kneffel/dpa"
+    assert (photo.width, photo.height) == (5541, 3131)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dpa/dpa-text-2017-170629-99-43688.xml",
+        "dpa/dpa-text-2017-170629-99-48599.xml",
+        "dpa/dpa-text-2022-superdesk-fixture.xml",
+        "iptc-examples/LISTING_1_A_NewsML-G2_News_Item.xml",
+        "iptc-examples/LISTING_3_Photo_in_NewsML-G2.xml",
+        "iptc-examples/LISTING_26_Embedded_photo_metadata_fields_mapped_to_NewsML-G2.xml",
+    ],
+)
+def test_every_newsml_sample_parses(name):
+    for item in parse_newsml(sample(f"newsml-g2/{name}")):
+        assert item.external_id and (item.headline or item.photos)
+
+
+def test_iptc_example_embargo_and_signal():
+    [item] = parse_newsml(
+        sample("newsml-g2/iptc-examples/LISTING_1_A_NewsML-G2_News_Item.xml")
+    )
+    assert item.embargo_until == datetime(2018, 10, 23, 12, 0, tzinfo=UTC)
+    assert item.signal == Signal.UPDATE
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa">'
+            b'<!ENTITY b "&a;&a;">]><l>&b;</l>',
+            "Unsicheres XML",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b"<l>&x;</l>",
+            "Unsicheres XML",
+        ),
+        (b"<newsItem><unclosed></newsItem>", "Kein gültiges XML"),
+        (b"<a>\x00</a>", "NUL"),
+        (b"<plain/>", "Keine NewsML-G2-Datei"),
+    ],
+)
+def test_hostile_or_foreign_xml_is_refused_with_a_reason(raw, reason):
+    with pytest.raises(ParseError, match=reason):
+        parse_newsml(raw)
