@@ -1,12 +1,15 @@
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from articles.importers.detect import parse_file
 from articles.importers.digitalwires import looks_like_digitalwires, parse_digitalwires
 from articles.importers.items import ItemStatus, ParseError, Signal, version_number
 from articles.importers.newsml import parse_newsml
 from articles.importers.ninjs import looks_like_ninjs, parse_ninjs
+from articles.importers.nitf import parse_nitf
 from articles.importers.safe_json import load_json
 from tests.samples import sample_path
 
@@ -244,3 +247,71 @@ def test_iptc_example_embargo_and_signal():
 def test_hostile_or_foreign_xml_is_refused_with_a_reason(raw, reason):
     with pytest.raises(ParseError, match=reason):
         parse_newsml(raw)
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_nitf_embargo_kill_and_photo_credit():
+    [pa] = parse_nitf(sample("nitf/pa3.xml"))
+    assert pa.embargo_until == datetime(2016, 9, 8, 23, 1, tzinfo=UTC)
+    [killed] = parse_nitf(sample("nitf/nitf-fishing.xml"))
+    assert killed.status == ItemStatus.CANCELED
+    assert killed.external_id == "iptc.321656141.a"  # the document it kills
+    assert killed.photos[0].credit_line == "Karben"
+    [ntb] = parse_nitf(sample("nitf/NTB_nitf_sample.xml"))
+    assert ntb.photos and "<media" not in ntb.body_html
+    assert ntb.provider == "NTB" and ntb.language == "nb-NO"
+
+
+@pytest.mark.parametrize(
+    "name", ["NTB_nitf_sample.xml", "efe_nitf.xml", "nitf-ntb.xml", "pa3.xml"]
+)
+def test_every_nitf_sample_parses_including_latin_1(name):
+    [item] = parse_nitf(sample(f"nitf/{name}"))
+    assert item.external_id and item.headline and item.body_html
+
+
+def test_rss_items_parse_and_a_bad_one_is_reported_alone():
+    format, parsed = parse_file((FIXTURES / "regional-feed.rss").read_bytes())
+    assert format == "rss"
+    good, bad = parsed
+    assert good.item.external_id == "presse-2026-1123-01"
+    assert good.item.version_created == datetime(2026, 11, 23, 9, 15, tzinfo=UTC)
+    assert (
+        good.item.teaser
+        == "Die Wege in der Rheinaue sind nach dem Hochwasser wieder begehbar."
+    )
+    assert good.item.photos[0].credit_line == "Stadt Bonn/Max Muster"
+    assert good.item.byline == "Presseamt der Stadt Bonn"
+    assert bad.item is None and "guid" in bad.error and bad.reference == "#2"
+
+
+def test_atom_entries_parse():
+    format, [parsed] = parse_file((FIXTURES / "regional-feed.atom").read_bytes())
+    assert format == "rss"
+    assert parsed.item.external_id == "urn:example:polizei-koeln:2026-4711"
+    assert parsed.item.body_html.startswith("<p>Die Polizei sucht Zeugen")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("dpa-digitalwires/dw-1.json", "digitalwires"),
+        ("ninjs/2.1/dpa_text.json", "ninjs"),
+        ("ninjs/superdesk-flavour/ninjs4.json", "ninjs"),
+        ("newsml-g2/dpa/dpa-text-2017-170626-99-998860.xml", "newsml"),
+        ("nitf/pa3.xml", "nitf"),
+    ],
+)
+def test_the_format_is_detected_from_the_content(path, expected):
+    format, parsed = parse_file(sample(path))
+    assert format == expected
+    assert all(p.item for p in parsed)
+
+
+def test_unknown_or_mismatched_formats_are_named():
+    with pytest.raises(ParseError, match="Unbekanntes Format"):
+        parse_file(b"Hallo Welt")
+    with pytest.raises(ParseError, match="nicht im Format „nitf“"):
+        parse_file(sample("ninjs/2.1/dpa_text.json"), format="nitf")
