@@ -236,6 +236,8 @@ def withdraw(model_admin, request, object_id):
 def editing_ping(model_admin, request, object_id):
     """The edit form's heartbeat: "I still have this open"; returns the others."""
     article = _article(model_admin, request, object_id)
+    if not model_admin.has_change_permission(request, article):
+        raise PermissionDenied
     if request.POST.get("closing"):
         presence.stop_editing(article.pk, request.user)
         return JsonResponse({"others": []})

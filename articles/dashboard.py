@@ -3,82 +3,137 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticleTransition, Photo
 
 ROWS = 8
 
 
-@dataclass
+@dataclass(frozen=True)
+class DashboardRow:
+    title: str
+    url: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class DashboardList:
     title: str
-    rows: list
+    rows: list[DashboardRow]
     more_url: str = ""
 
 
-def editor_dashboard(user, *, at: datetime | None = None) -> list[DashboardList]:
-    """Seven short lists, one query each whatever the amount of data."""
+def when(moment: datetime | None) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
+
+
+def article_row(article: Article, detail: str) -> DashboardRow:
+    return DashboardRow(
+        title=article.headline,
+        url=reverse("admin:articles_article_change", args=[article.pk]),
+        detail=f"{article.section.name} · {detail}",
+    )
+
+
+def editor_dashboard(
+    user: AbstractBaseUser, *, at: datetime | None = None
+) -> list[DashboardList]:
+    """The lists `user` may see, one query each whatever the amount of data."""
     at = at or timezone.now()
-    articles = Article.objects.select_related("section", "created_by")
-    changelist = "/admin/articles/article/"
+    lists = []
+    if user.has_perm("articles.view_article"):
+        lists += article_lists(user, at)
+    if user.has_perm("articles.view_photo"):
+        photos = Photo.objects.licence_ending(timedelta(days=7), at).order_by(
+            "licence_expires_at"
+        )[:ROWS]
+        lists.append(
+            DashboardList(
+                _("Fotos mit ablaufender Lizenz"),
+                [
+                    DashboardRow(
+                        title=photo.label,
+                        url=reverse("admin:articles_photo_change", args=[photo.pk]),
+                        detail=_("Lizenz bis %(when)s")
+                        % {"when": when(photo.licence_expires_at)},
+                    )
+                    for photo in photos
+                ],
+                reverse("admin:articles_photo_changelist") + "?lizenz=endet",
+            )
+        )
+    return lists
 
-    def first(queryset: QuerySet) -> list:
-        return list(queryset[:ROWS])
 
+def article_lists(user, at) -> list[DashboardList]:
+    articles = Article.objects.select_related("section")
+    changelist = reverse("admin:articles_article_changelist")
+    drafts = articles.filter(created_by=user, status=Article.Status.DRAFT)
+    in_review = articles.filter(status=Article.Status.REVIEW)
+    scheduled = articles.scheduled(at).filter(
+        published_at__lte=at + timedelta(hours=24)
+    )
+    withdrawn = (
+        ArticleTransition.objects.filter(to_status=Article.Status.WITHDRAWN)
+        .select_related("article__section", "by")
+        .order_by("-at")[:ROWS]
+    )
     return [
         DashboardList(
             _("Meine Entwürfe"),
-            first(
-                articles.filter(created_by=user, status=Article.Status.DRAFT).order_by(
-                    "-modified_at"
-                )
-            ),
+            [
+                article_row(a, when(a.modified_at))
+                for a in drafts.order_by("-modified_at")[:ROWS]
+            ],
             f"{changelist}?status=draft",
         ),
         DashboardList(
             _("Warten auf Prüfung"),
-            first(
-                articles.filter(status=Article.Status.REVIEW).order_by("modified_at")
-            ),
+            [
+                article_row(a, when(a.modified_at))
+                for a in in_review.order_by("modified_at")[:ROWS]
+            ],
             f"{changelist}?status=review",
         ),
         DashboardList(
             _("Geplant in den nächsten 24 Stunden"),
-            first(
-                articles.scheduled(at)
-                .filter(published_at__lte=at + timedelta(hours=24))
-                .order_by("published_at")
-            ),
+            [
+                article_row(a, when(a.published_at))
+                for a in scheduled.order_by("published_at")[:ROWS]
+            ],
             f"{changelist}?status=scheduled",
         ),
         DashboardList(
             _("Mit Sperrfrist"),
-            first(articles.embargoed(at).order_by("embargo_until")),
+            [
+                article_row(
+                    a, _("Sperrfrist bis %(when)s") % {"when": when(a.embargo_until)}
+                )
+                for a in articles.embargoed(at).order_by("embargo_until")[:ROWS]
+            ],
         ),
         DashboardList(
             _("Zuletzt veröffentlicht"),
-            first(articles.published(at).order_by("-published_at")),
+            [
+                article_row(a, when(a.published_at))
+                for a in articles.published(at).order_by("-published_at")[:ROWS]
+            ],
             f"{changelist}?status=published",
         ),
         DashboardList(
             _("Zuletzt zurückgezogen"),
-            first(
-                ArticleTransition.objects.filter(to_status=Article.Status.WITHDRAWN)
-                .select_related("article", "by")
-                .order_by("-at")
-            ),
-            f"{changelist}?status=withdrawn",
-        ),
-        DashboardList(
-            _("Fotos mit ablaufender Lizenz"),
-            first(
-                Photo.objects.licence_ending(timedelta(days=7), at).order_by(
-                    "licence_expires_at"
+            [
+                article_row(
+                    t.article,
+                    f"{when(t.at)}, {t.by or _('System')}: {t.comment[:80]}",
                 )
-            ),
-            "/admin/articles/photo/?lizenz=endet",
+                for t in withdrawn
+            ],
+            f"{changelist}?status=withdrawn",
         ),
     ]

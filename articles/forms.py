@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles import services
-from articles.models import Article
+from articles.models import Article, ArticlePhoto
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -59,7 +59,8 @@ class ArticleAdminForm(forms.ModelForm):
             return cleaned
         loaded = cleaned.get("loaded_version")
         if loaded is None:
-            loaded = self.instance.version
+            # A form without its version cannot prove it saw the latest one.
+            loaded = -1
         try:
             services.check_not_changed_since(self.instance.pk, loaded)
         except services.EditConflict as conflict:
@@ -81,4 +82,41 @@ class ArticleAdminForm(forms.ModelForm):
                 ),
                 code="edit_conflict",
             ) from None
+        return cleaned
+
+
+def check_photo_ready(article: Article | None, photo) -> None:
+    """A published article may only gain photos with credit and alt text."""
+    if article is None or article.status != Article.Status.PUBLISHED or photo is None:
+        return
+    if missing := photo.missing_for_publication:
+        raise forms.ValidationError(
+            _("Foto „%(photo)s“ fehlt: %(missing)s")
+            % {"photo": photo.label, "missing": ", ".join(missing)}
+        )
+
+
+class ArticlePhotoFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            try:
+                check_photo_ready(self.instance, form.cleaned_data.get("photo"))
+            except forms.ValidationError as error:
+                form.add_error("photo", error)
+
+
+class ArticlePhotoForm(forms.ModelForm):
+    class Meta:
+        model = ArticlePhoto
+        fields = ["article", "photo", "position", "caption"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_photo_ready(cleaned.get("article"), cleaned.get("photo"))
+        except forms.ValidationError as error:
+            self.add_error("photo", error)
         return cleaned

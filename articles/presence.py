@@ -35,14 +35,15 @@ def _key(article_id: int) -> str:
 
 
 def report_editing(article_id: int, user) -> None:
-    editors = cache.get(_key(article_id)) or {}
     now = timezone.now()
-    current = editors.get(user.pk)
+    # Read, change, write: two pings at the same instant may drop one entry,
+    # which the next ping (30 s later) restores.
     editors = {
         user_id: (name, since, seen)
-        for user_id, (name, since, seen) in editors.items()
+        for user_id, (name, since, seen) in (cache.get(_key(article_id)) or {}).items()
         if (now - seen).total_seconds() < PRESENCE_TIMEOUT
     }
+    current = editors.get(user.pk)
     since = current[1] if current else now
     editors[user.pk] = (user.get_full_name() or user.get_username(), since, now)
     cache.set(_key(article_id), editors, PRESENCE_TIMEOUT)

@@ -34,7 +34,12 @@ def article_for_preview_token(token: str) -> Article | None:
         article_id = signing.TimestampSigner(salt=SALT).unsign(token, max_age=max_age)
     except signing.BadSignature:  # includes SignatureExpired
         return None
-    return Article.objects.filter(pk=int(article_id)).first()
+    # A withdrawn article is gone for everyone, link or not.
+    return (
+        Article.objects.exclude(status=Article.Status.WITHDRAWN)
+        .filter(pk=int(article_id))
+        .first()
+    )
 
 
 def article_as_of(article: Article, revision: ArticleRevision | None) -> tuple:

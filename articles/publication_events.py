@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 JOB = "publication_events"
 # A first run looks back this far (a new installation has nothing older).
 FIRST_LOOK_BACK = timedelta(days=1)
+OVERLAP = timedelta(minutes=5)
 
 
 @dataclass
@@ -52,7 +53,12 @@ class PublicationEvents:
 
 def process_publication_events(*, at: datetime | None = None) -> PublicationEvents:
     """Run the side effects of everything that went live or was withdrawn
-    since the last run, once."""
+    since the last run.
+
+    The window reaches OVERLAP back before the last run's end: a change
+    timestamped before a run but committed after it is caught by the next
+    run (side effects are idempotent: a purge or ping twice does no harm).
+    """
     at = at or timezone.now()
     with transaction.atomic():
         try:
@@ -66,28 +72,41 @@ def process_publication_events(*, at: datetime | None = None) -> PublicationEven
         events = PublicationEvents(since=mark.done_until, until=at)
         if at <= mark.done_until:
             return events  # a run alongside already got this far
-        events.went_live = list(
+        since = mark.done_until - OVERLAP
+        went_live = set(
             Article.objects.filter(status=Article.Status.PUBLISHED)
             .alias(
                 live_from=Greatest(
                     F("published_at"), Coalesce(F("embargo_until"), F("published_at"))
                 )
             )
-            .filter(live_from__gt=mark.done_until, live_from__lte=at)
+            .filter(live_from__gt=since, live_from__lte=at)
             .values_list("pk", flat=True)
         )
-        events.withdrawn = list(
+        # Published now with a time in the past (or republished): the
+        # transition, not the publication time, says when it went live.
+        went_live |= set(
             ArticleTransition.objects.filter(
-                to_status=Article.Status.WITHDRAWN,
-                at__gt=mark.done_until,
-                at__lte=at,
-            ).values_list("article_id", flat=True)
+                to_status=Article.Status.PUBLISHED, at__gt=since, at__lte=at
+            )
+            .filter(article__in=Article.objects.published(at))
+            .values_list("article_id", flat=True)
         )
-        if events.went_live or events.withdrawn:
-            purge_pages()
-            events.failed_pings = ping_subscribers()
+        events.went_live = sorted(went_live)
+        events.withdrawn = sorted(
+            set(
+                ArticleTransition.objects.filter(
+                    to_status=Article.Status.WITHDRAWN, at__gt=since, at__lte=at
+                ).values_list("article_id", flat=True)
+            )
+        )
         mark.done_until = at
         mark.save(update_fields=["done_until"])
+    if events.went_live or events.withdrawn:
+        # After the commit: slow pings must not hold the lock (on SQLite the
+        # database's write lock).
+        purge_pages()
+        events.failed_pings = ping_subscribers()
     return events
 
 

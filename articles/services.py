@@ -12,6 +12,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -88,18 +89,37 @@ def check_photos_ready(article: Article) -> None:
         )
 
 
+def lock(article: Article) -> None:
+    """Wait for (and block) any other writer of this article's row."""
+    Article.objects.select_for_update().filter(pk=article.pk).exists()
+
+
+def bump_version(article: Article) -> None:
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    article.version = Article.objects.values_list("version", flat=True).get(
+        pk=article.pk
+    )
+
+
+PUBLICATION_FIELDS = ("published_at", "first_published_at", "embargo_until")
+
+
 def _move(
     article: Article,
     to: str,
     *,
     by: AbstractBaseUser | None,
     comment: str = "",
-    update_fields: tuple[str, ...] | None = (),
+    update_fields: tuple[str, ...] = (),
 ) -> Article:
     """Change the status along an allowed edge and record the transition.
 
-    `update_fields=None` saves every field (publishing saves the times).
+    Saves only the status and `update_fields`: an object loaded a while ago
+    (a bulk action's queryset) must not write back stale text. The version
+    moves on, so an edit form opened before this change refuses to save over
+    it (optimistic locking).
     """
+    lock(article)
     from_status = article.status
     if to not in TRANSITIONS[from_status]:
         raise ValidationError(
@@ -111,10 +131,8 @@ def _move(
             }
         )
     article.status = to
-    if update_fields is None:
-        article.save()
-    else:
-        article.save(update_fields=["status", "modified_at", *update_fields])
+    article.save(update_fields=["status", "modified_at", *update_fields])
+    bump_version(article)
     ArticleTransition.objects.create(
         article=article, from_status=from_status, to_status=to, by=by, comment=comment
     )
@@ -161,20 +179,36 @@ def publish_article(
             % {"headline": article.headline}
         )
     check_photos_ready(article)
-    article.published_at = at or article.published_at or timezone.now()
-    if article.first_published_at is None:
-        # Readers first see it when both the time and any embargo have come:
-        # that is when "Neu" starts.
-        article.first_published_at = max(
-            article.published_at, article.embargo_until or article.published_at
-        )
+    now = timezone.now()
+    article.published_at = at or article.published_at or now
+    set_first_publication(article, now=now)
     article.full_clean()
     if article.status == Status.PUBLISHED:
         # Rescheduling: same state, new time.
-        article.save()
+        lock(article)
+        article.save(update_fields=[*PUBLICATION_FIELDS, "modified_at"])
+        bump_version(article)
         purge_pages_on_commit()
         return article
-    return _move(article, Status.PUBLISHED, by=by, comment=comment, update_fields=None)
+    return _move(
+        article,
+        Status.PUBLISHED,
+        by=by,
+        comment=comment,
+        update_fields=PUBLICATION_FIELDS,
+    )
+
+
+def set_first_publication(article: Article, *, now) -> None:
+    """When readers first see the article: "Neu" counts from there.
+
+    That is the later of publication time and embargo end, and it moves with
+    them until the article has actually been seen.
+    """
+    if article.first_published_at is None or article.first_published_at > now:
+        article.first_published_at = max(
+            article.published_at, article.embargo_until or article.published_at
+        )
 
 
 @transaction.atomic
@@ -224,8 +258,10 @@ def mark_article_updated(
             _("„%(headline)s“ war noch nicht veröffentlicht.")
             % {"headline": article.headline}
         )
+    lock(article)
     article.updated_at = at or timezone.now()
     article.save(update_fields=["updated_at", "modified_at"])
+    bump_version(article)
     purge_pages_on_commit()
     return article
 
@@ -255,10 +291,22 @@ def check_not_changed_since(article_id: int, loaded_version: int) -> None:
     )
     who = _("jemand")
     when = ""
-    if latest:
-        if latest.created_by:
-            who = latest.created_by.get_full_name() or latest.created_by.get_username()
-        when = date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT")
+    transition = (
+        ArticleTransition.objects.filter(article_id=article_id)
+        .select_related("by")
+        .first()
+    )
+    # A state change moves the version too; name whichever came last.
+    if transition and (latest is None or transition.at > latest.created_at):
+        latest_user, latest_at = transition.by, transition.at
+    elif latest:
+        latest_user, latest_at = latest.created_by, latest.created_at
+    else:
+        latest_user, latest_at = None, None
+    if latest_user:
+        who = latest_user.get_full_name() or latest_user.get_username()
+    if latest_at:
+        when = date_format(timezone.localtime(latest_at), "DATETIME_FORMAT")
     raise EditConflict(
         _(
             "%(who)s hat diesen Artikel am %(when)s gespeichert (Fassung "
@@ -284,9 +332,15 @@ def save_article(
     check_may_edit(by, article)
     if article.pk is None and by is not None:
         article.created_by = by
+    if by is not None and article.external_id:
+        # Later agency versions must not silently overwrite this edit.
+        article.locally_edited = True
     article.version += 1
     if substantial and article.first_published_at:
         article.updated_at = timezone.now()
+    if article.status == Status.PUBLISHED and article.published_at:
+        # A rescheduled time set in the form moves "Neu" along with it.
+        set_first_publication(article, now=timezone.now())
     article.save()
     purge_pages_on_commit()
     return article
@@ -328,7 +382,10 @@ def restore_revision(
             setattr(article, name, data[name])
     save_article(article, by=by)
     for name in REVISION_RELATIONS:
-        getattr(article, name).set(data[name])
+        related = getattr(article, name)
+        # Rows deleted since (a tag, an author) cannot come back.
+        still_there = related.model.objects.filter(pk__in=data[name])
+        related.set(still_there)
     return record_revision(
         article,
         by=by,

@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw
 
 from articles.models import Agency, Article, ArticlePhoto, Photo, Section
 from articles.photos import save_photo
-from articles.services import publish_article, submit_for_review
+from articles.services import publish_article, submit_for_review, unpublish_article
 from teasers import demo_data
 from teasers.models import Rail, RailItem, SponsoredSlot
 
@@ -254,13 +254,16 @@ def load_workflow_examples(*, now, reset, report, sections):
                 "body": DEMO_BODY,
                 "section": sections[section],
                 "created_by": reporter,
-                "status": Article.Status.DRAFT,
-                "published_at": None,
-                "embargo_until": None,
             },
         )
-        if article.status != Article.Status.DRAFT and not reset:
-            continue
+        if article.status != Article.Status.DRAFT:
+            if not reset:
+                continue
+            unpublish_article(article, by=None, comment="Demo zurückgesetzt")
+        article.published_at = article.embargo_until = article.first_published_at = None
+        article.save(
+            update_fields=["published_at", "embargo_until", "first_published_at"]
+        )
         if state == "review":
             submit_for_review(article, by=reporter)
         elif state in ("scheduled", "embargoed"):
@@ -275,6 +278,7 @@ def publish_demo_article(article: Article, *, at: datetime, reset: bool, updated
         return
     article.first_published_at = None
     article.updated_at = updated
+    article.save(update_fields=["first_published_at", "updated_at"])
     publish_article(article, by=None, at=at)
 
 

@@ -117,6 +117,7 @@ def test_reporter_cannot_set_status_by_forged_post(client):
         "article_photos-INITIAL_FORMS": "0",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
+        "loaded_version": str(article.version),
     }
     response = client.post(url, {**data, "status": "published"})
     assert response.status_code == 403

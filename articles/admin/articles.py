@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles import admin_views, presence, services
-from articles.forms import ArticleAdminForm
+from articles.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -26,10 +26,25 @@ EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 class ArticlePhotoInline(admin.TabularInline):
     model = ArticlePhoto
+    formset = ArticlePhotoFormSet
     fields = ["position", "photo", "caption"]
     autocomplete_fields = ["photo"]
     extra = 0
     ordering = ["position", "pk"]
+
+    # The article's photos are the article: the same rights as its text.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_edit(request, obj)
+
+
+def may_edit(request, article) -> bool:
+    return article is None or services.may_edit(request.user, article)
 
 
 class CorrectionNoteInline(admin.TabularInline):
@@ -264,10 +279,15 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        if request.method == "GET" and object_id and object_id.isdigit():
-            presence.report_editing(int(object_id), request.user)
+        article = (
+            self.get_object(request, object_id) if request.method == "GET" else None
+        )
+        if article is not None:
+            if self.has_change_permission(request, article):
+                # Only someone who can edit is "editing"; readers are not.
+                presence.report_editing(article.pk, request.user)
             extra_context["other_editors"] = presence.other_editors(
-                int(object_id), request.user
+                article.pk, request.user
             )
         extra_context["may_publish"] = services.may_publish(request.user)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -427,6 +447,22 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
 @admin.register(ArticlePhoto)
 class ArticlePhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    """Where a photo is used; changing a use needs the right to edit its article."""
+
+    form = ArticlePhotoForm
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and may_edit(request, obj and obj.article)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and may_edit(request, obj and obj.article)
+
+    def save_model(self, request, obj, form, change):
+        services.check_may_edit(request.user, obj.article)
+        super().save_model(request, obj, form, change)
+
     list_display = ["photo", "article", "position"]
     list_select_related = ["photo__agency", "article"]
     search_fields = ["article__headline", "photo__caption", "photo__credit_line"]

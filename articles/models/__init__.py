@@ -1,5 +1,6 @@
 """The articles app's models, one module per subject (re-exported here)."""
 
+from articles.models.agency import AgencyVersion, CategoryMapping
 from articles.models.articles import (
     TEASER_FIELDS,
     Article,
@@ -42,6 +43,7 @@ __all__ = [
     "REVISION_RELATIONS",
     "TEASER_FIELDS",
     "Agency",
+    "AgencyVersion",
     "Article",
     "ArticlePhoto",
     "ArticlePhotoQuerySet",
@@ -49,6 +51,7 @@ __all__ = [
     "ArticleRevision",
     "ArticleTransition",
     "Author",
+    "CategoryMapping",
     "CorrectionNote",
     "JobMark",
     "Photo",

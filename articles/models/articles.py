@@ -52,7 +52,10 @@ class ArticleQuerySet(models.QuerySet):
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=at),
             status=Article.Status.PUBLISHED,
             published_at__lte=at,
-        )
+            # An agency's "withheld" hides, and an embargo whose time the
+            # agency did not send keeps hidden until an editor sets one.
+            embargo_time_unknown=False,
+        ).exclude(agency_status=Article.AgencyStatus.WITHHELD)
 
     def next_visibility_change(self, at: datetime | None = None) -> datetime | None:
         """The next moment after `at` when a published article goes live."""
@@ -119,6 +122,12 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
+    class AgencyStatus(models.TextChoices):
+        NONE = "", _("–")
+        USABLE = "usable", _("freigegeben")
+        WITHHELD = "withheld", _("zurückgehalten")
+        CANCELED = "canceled", _("zurückgezogen (Kill)")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
         REVIEW = "review", _("In Prüfung")
@@ -140,6 +149,12 @@ class Article(models.Model):
         _("Text"),
         blank=True,
         help_text=_("HTML; unerlaubte Elemente und Attribute werden entfernt."),
+    )
+    byline = models.CharField(
+        _("Autorenzeile"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wie geliefert, z. B. „Von Andrej Sokolow, dpa“."),
     )
     dateline = models.CharField(
         _("Ortsmarke"),
@@ -208,6 +223,41 @@ class Article(models.Model):
         blank=True,
         help_text=_("Bis zu diesem Zeitpunkt ist der Artikel nirgends öffentlich."),
     )
+    # Identity and state of the agency item this article came from.
+    external_id = models.CharField(
+        _("Agentur-Kennung"), max_length=255, blank=True, editable=False
+    )
+    agency_version = models.PositiveIntegerField(
+        _("Agentur-Version"), default=0, editable=False
+    )
+    agency_version_created = models.DateTimeField(
+        _("Agentur-Versionszeit"), null=True, blank=True, editable=False
+    )
+    agency_status = models.CharField(
+        _("Agentur-Status"),
+        max_length=20,
+        choices=AgencyStatus.choices,
+        blank=True,
+        default=AgencyStatus.NONE,
+        editable=False,
+    )
+    embargo_time_unknown = models.BooleanField(
+        _("Sperrfrist ohne Zeit"),
+        default=False,
+        help_text=_(
+            "Die Agentur meldet eine Sperrfrist ohne Zeitpunkt: bis eine Zeit "
+            "eingetragen und dieses Häkchen entfernt ist, bleibt der Artikel "
+            "unsichtbar."
+        ),
+    )
+    # Set when an editor saves an imported article: later agency versions are
+    # stored but not applied, and the editor is alerted.
+    locally_edited = models.BooleanField(
+        _("Lokal bearbeitet"), default=False, editable=False
+    )
+    pending_agency_version = models.PositiveIntegerField(
+        _("Neuere Agentur-Version wartet"), null=True, blank=True, editable=False
+    )
     withdrawn_at = models.DateTimeField(
         _("Zurückgezogen am"), null=True, blank=True, editable=False
     )
@@ -242,7 +292,12 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_publication_time",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "external_id"],
+                condition=~Q(external_id=""),
+                name="one_article_per_agency_item",
+            ),
         ]
 
     def __str__(self):

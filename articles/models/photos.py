@@ -50,6 +50,9 @@ class Photo(models.Model):
         upload_to=photo_upload_to,
         validators=[validate_photo_file],
     )
+    external_id = models.CharField(
+        _("Agentur-Kennung"), max_length=255, blank=True, editable=False
+    )
     # As displayed, i.e. after EXIF orientation; filled by articles.photos.
     width = models.PositiveIntegerField(_("Breite (px)"), null=True, editable=False)
     height = models.PositiveIntegerField(_("Höhe (px)"), null=True, editable=False)
@@ -131,6 +134,14 @@ class Photo(models.Model):
         verbose_name = _("Foto")
         verbose_name_plural = _("Fotos")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # An agency photo is stored once however many articles use it.
+            models.UniqueConstraint(
+                fields=["agency", "external_id"],
+                condition=~Q(external_id=""),
+                name="one_photo_per_agency_item",
+            )
+        ]
 
     def __str__(self):
         return f"{self.label} ({self.credit})" if self.credit else self.label

@@ -3,7 +3,8 @@
 //    has the article open ("wird gerade von X bearbeitet");
 // 2. keeps a copy of unsaved input in this browser (localStorage), so a
 //    closed tab or a lost connection does not lose text, and offers it back.
-(function () {
+// The admin loads form media in <head>: wait for the form to exist.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var form = document.getElementById("article_form");
   var notices = document.querySelector(".workflow-notices");
@@ -46,9 +47,13 @@
   // 2. Autosave of unsaved input
   var fields = function () {
     return Array.prototype.filter.call(form.elements, function (element) {
+      // Autocomplete selects only hold their current options: restoring
+      // into them would silently drop values, so they are left out.
       return element.name && element.name !== "csrfmiddlewaretoken" &&
         element.type !== "hidden" && element.type !== "file" &&
-        element.type !== "submit" && element.type !== "button";
+        element.type !== "submit" && element.type !== "button" &&
+        !element.classList.contains("admin-autocomplete") &&
+        element.name.indexOf("action") === -1;
     });
   };
   var valuesOf = function () {
@@ -82,13 +87,25 @@
     clearTimeout(timer);
     timer = setTimeout(save, 1000);
   });
-  form.addEventListener("submit", function () {
-    try { localStorage.removeItem(storageKey); } catch (error) {}
+  // The copy stays until the server has the text: after a successful save
+  // the reloaded form equals it and it is dropped below; after a failed save
+  // (lost connection, refused) it is still there to offer.
+  form.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    var runsAction = submitter && submitter.name === "index";
+    if (runsAction && offer && JSON.stringify(valuesOf()) !== initial &&
+        !window.confirm(offer.dataset.actionWarning)) {
+      event.preventDefault();
+    }
   });
 
   var stored = null;
   try { stored = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (error) {}
-  if (stored && offer && JSON.stringify(stored.values) !== initial) {
+  if (stored && JSON.stringify(stored.values) === initial) {
+    try { localStorage.removeItem(storageKey); } catch (error) {}
+    stored = null;
+  }
+  if (stored && offer) {
     var when = new Date(stored.savedAt);
     offer.textContent = offer.dataset.found + " " + when.toLocaleString("de-DE") +
       (stored.version !== version ? " " + offer.dataset.older : "") + ".";
@@ -120,4 +137,4 @@
       offer.hidden = true;
     });
   }
-})();
+});

@@ -164,3 +164,44 @@ def test_corrections_need_text_and_the_desk(editor, reporter):
         services.add_correction(article, by=reporter, text="Falscher Name")
     note = services.add_correction(article, by=editor, text="Falscher Name")
     assert list(article.corrections.all()) == [note]
+
+
+def test_a_state_change_never_writes_back_stale_text(editor):
+    article = ArticleFactory(draft=True, headline="Alt")
+    stale = Article.objects.get(pk=article.pk)  # e.g. a bulk action's queryset
+    article.headline = "Neu, inzwischen gespeichert"
+    services.save_article(article, by=editor)
+    services.publish_article(stale, by=editor)
+    article.refresh_from_db()
+    assert article.headline == "Neu, inzwischen gespeichert"
+    assert article.status == Article.Status.PUBLISHED
+    assert article.version == 2  # the edit and the publication
+
+
+def test_an_open_form_cannot_undo_a_state_change(editor):
+    article = ArticleFactory(draft=True)
+    loaded = article.version
+    services.publish_article(article, by=editor)
+    with pytest.raises(services.EditConflict, match="cvd hat"):
+        services.check_not_changed_since(article.pk, loaded)
+
+
+def test_rescheduling_moves_new_along(editor):
+    now = timezone.now()
+    article = ArticleFactory(draft=True)
+    services.publish_article(article, by=editor, at=now + timedelta(hours=2))
+    services.publish_article(article, by=editor, at=now + timedelta(hours=5))
+    assert article.first_published_at == now + timedelta(hours=5)
+
+
+def test_restoring_skips_tags_deleted_since(editor):
+    from tests.factories import TagFactory
+
+    tag = TagFactory()
+    article = ArticleFactory()
+    article.tags.add(tag)
+    services.save_article(article, by=editor)
+    first = services.record_revision(article, by=editor)
+    tag.delete()
+    services.restore_revision(article, first, by=editor)
+    assert list(article.tags.all()) == []

@@ -138,7 +138,7 @@ def test_history_lists_revisions_and_transitions_and_restores():
     assert client.get(restore).status_code == 405
     assert client.post(restore).status_code == 302
     article.refresh_from_db()
-    assert (article.headline, article.version) == ("Eins", 3)
+    assert (article.headline, article.version) == ("Eins", 4)  # withdraw counted
 
 
 def test_preview_shows_any_revision_marked_and_never_cached():
@@ -330,3 +330,83 @@ def test_only_the_author_or_the_desk_may_share_a_preview_link():
     assert client_for(colleague).post(url).status_code == 403
     response = client_for(author).post(url, follow=True)
     assert "/vorschau/" in response.content.decode()
+
+
+def test_article_photos_follow_the_article_s_edit_rights():
+    reporter = user_in("Redakteur", "rita")
+    client = client_for(reporter)
+    use = ArticlePhotoFactory(article__headline="Fremd und live")
+    url = reverse("admin:articles_articlephoto_change", args=[use.pk])
+    response = client.post(
+        url,
+        {
+            "article": use.article_id,
+            "photo": use.photo_id,
+            "position": 0,
+            "caption": "x",
+        },
+    )
+    assert response.status_code == 403
+    delete = reverse("admin:articles_articlephoto_delete", args=[use.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    use.refresh_from_db()
+    assert use.caption == ""
+
+
+def test_a_live_article_cannot_gain_a_photo_without_alt_text():
+    editor = user_in("Chef vom Dienst", "cvd")
+    client = client_for(editor)
+    article = ArticleFactory()
+    bare = PhotoFactory(alt_text="")
+    data = edit_form(client, article) | {
+        "article_photos-TOTAL_FORMS": "1",
+        "article_photos-0-photo": str(bare.pk),
+        "article_photos-0-position": "0",
+    }
+    response = save(client, article, data)
+    assert response.status_code == 200
+    assert "Alternativtext" in response.content.decode()
+    assert not article.article_photos.exists()
+
+
+def test_the_dashboard_shows_editorial_lists_only_to_editorial_roles():
+    ArticleFactory(status=Article.Status.REVIEW, headline="Geheime Prüfung",
+                   published_at=None, first_published_at=None)  # fmt: skip
+    html = client_for(user_in("Anzeigen", "anzeigen")).get(reverse("admin:index"))
+    assert "Geheime Prüfung" not in html.content.decode()
+    desk = client_for(user_in("Chef vom Dienst", "cvd")).get(reverse("admin:index"))
+    assert "Geheime Prüfung" in desk.content.decode()
+
+
+def test_a_preview_link_stops_working_when_the_article_is_withdrawn(client):
+    article = ArticleFactory()
+    link = preview_link(article)
+    assert client.get(link).status_code == 200
+    services.withdraw_article(article, by=None, reason="Rechtlich")
+    assert client.get(link).status_code == 404
+
+
+def test_readers_are_not_shown_as_editing():
+    reader = user_in("Redakteur", "rita")
+    article = ArticleFactory(headline="Nur lesen")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client_for(reader).get(url)
+    editor_view = client_for(user_in("Chef vom Dienst", "cvd")).get(url)
+    assert "rita" not in editor_view.content.decode()
+    ping = reverse("admin:articles_article_editing", args=[article.pk])
+    assert client_for(reader).post(ping).status_code == 403
+
+
+def test_a_form_without_its_version_is_treated_as_a_conflict():
+    editor = user_in("Chef vom Dienst", "cvd")
+    client = client_for(editor)
+    article = ArticleFactory(headline="Alt")
+    data = edit_form(client, article) | {"headline": "Neu"}
+    data.pop("loaded_version", None)
+    response = save(client, article, data)
+    assert (
+        response.status_code == 200
+        and "hat diesen Artikel am" in response.content.decode()
+    )
+    article.refresh_from_db()
+    assert article.headline == "Alt"

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.publication_events import process_publication_events
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         events = process_publication_events()
         if verbosity:
             self.stdout.write(events.summary())
-        if events.failed_pings and verbosity:
-            self.stderr.write(
-                self.style.WARNING("Ping failed: " + ", ".join(events.failed_pings))
+        if events.failed_pings:
+            raise CommandError(
+                "Ping failed: " + ", ".join(events.failed_pings), returncode=2
             )

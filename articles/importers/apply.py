@@ -1,0 +1,399 @@
+"""The shared upsert of every parser's items (DESIGN.md 3: "apply").
+
+One transaction per item: identity (agency, external id), version order,
+kill and embargo, local-edit protection, photos. Everything goes through the
+article services, so revisions, transitions and cache purges happen as for
+an editor's change. Re-running an import changes nothing.
+"""
+
+import dataclasses
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles import services
+from articles.importers.detect import ParsedItem
+from articles.importers.fetch import fetch_image
+from articles.importers.items import AgencyItem, AgencyPhoto, ItemStatus, ParseError
+from articles.models import (
+    Agency,
+    AgencyVersion,
+    Article,
+    ArticlePhoto,
+    CategoryMapping,
+    Photo,
+    Section,
+)
+from articles.models.agency import version_key
+from articles.photos import resolve_agency, save_photo
+
+logger = logging.getLogger(__name__)
+
+OUTCOMES = (
+    "created",
+    "updated",
+    "unchanged",
+    "withdrawn",
+    "embargoed",
+    "skipped",
+    "failed",
+)
+EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass
+class ImportOptions:
+    publish: bool = False
+    section: str = ""
+    dry_run: bool = False
+    # Where a file's relative photo references are looked up (its folder).
+    base_dir: Path | None = None
+
+
+@dataclass
+class ImportReport:
+    counts: Counter = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def count(self, outcome: str, reference: str, note: str = "") -> None:
+        self.counts[outcome] += 1
+        if note:
+            self.notes.append((reference, note))
+
+    def fail(self, reference: str, reason: str) -> None:
+        self.counts["failed"] += 1
+        self.failures.append((reference, reason))
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+    def summary(self) -> str:
+        return ", ".join(f"{outcome} {self.counts[outcome]}" for outcome in OUTCOMES)
+
+    def as_json(self) -> dict:
+        return {
+            **{outcome: self.counts[outcome] for outcome in OUTCOMES},
+            "failures": [
+                {"item": item, "reason": reason} for item, reason in self.failures
+            ],
+            "notes": [{"item": item, "note": note} for item, note in self.notes],
+        }
+
+
+class Skip(Exception):
+    """The item is fine but must not change anything; the message says why."""
+
+
+def apply_items(
+    parsed_items: list[ParsedItem],
+    *,
+    format: str,
+    options: ImportOptions,
+    report: ImportReport,
+) -> None:
+    for parsed in parsed_items:
+        apply_parsed(parsed, format=format, options=options, report=report)
+
+
+def apply_parsed(
+    parsed: ParsedItem, *, format: str, options: ImportOptions, report: ImportReport
+) -> str:
+    if parsed.error:
+        report.fail(parsed.reference, parsed.error)
+        return "failed"
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                outcome, note = apply_item(
+                    parsed.item, payload=parsed.payload, format=format, options=options
+                )
+                if options.dry_run:
+                    transaction.set_rollback(True)
+        except Skip as skip:
+            report.count("skipped", parsed.reference, str(skip))
+            return "skipped"
+        except IntegrityError:
+            # Another import created the same story a moment ago: the second
+            # attempt finds it and treats this as an update or a re-send.
+            if attempt == 1:
+                continue
+            report.fail(parsed.reference, _("Gleichzeitiger Import kollidiert."))
+            return "failed"
+        except (ValidationError, ParseError) as error:
+            messages = getattr(error, "messages", None) or [str(error)]
+            report.fail(parsed.reference, " ".join(messages))
+            return "failed"
+        report.count(outcome, parsed.reference, note)
+        return outcome
+    return "failed"
+
+
+def apply_item(
+    item: AgencyItem, *, payload: str, format: str, options: ImportOptions
+) -> tuple[str, str]:
+    """(outcome, note) of one item, inside the caller's transaction."""
+    agency = resolve_agency(item.provider or format) or resolve_agency("Web")
+    if item.is_photo_only:
+        return apply_photo_item(item, agency=agency, options=options)
+    article = (
+        Article.objects.select_for_update()
+        .filter(agency=agency, external_id=item.external_id)
+        .first()
+    )
+    if article is None:
+        return create_article(item, agency, payload, format, options)
+    return update_article(article, item, payload, format, options)
+
+
+def create_article(item, agency, payload, format, options) -> tuple[str, str]:
+    if item.status == ItemStatus.CANCELED:
+        raise Skip(_("Kill für eine unbekannte Meldung."))
+    article = Article(
+        agency=agency,
+        external_id=item.external_id,
+        section=section_for(item, agency, options),
+    )
+    fill(article, item)
+    services.save_article(article, by=None)
+    services.record_revision(
+        article, by=None, note=_("Import, Agentur-Version %(v)s") % {"v": item.version}
+    )
+    keep_version(article, item, payload, format, applied=True)
+    attach_photos(article, item, agency, options)
+    if options.publish and item.status == ItemStatus.USABLE:
+        services.publish_article(article, by=None, at=timezone.now())
+    return ("embargoed" if is_embargoed(item) else "created"), ""
+
+
+def update_article(article, item, payload, format, options) -> tuple[str, str]:
+    key = version_key(item.version, item.version_created)
+    if AgencyVersion.objects.filter(article=article, version_key=key).exists():
+        return "unchanged", ""
+    current = (article.agency_version, article.agency_version_created or EPOCH)
+    if item.version_key <= current:
+        keep_version(article, item, payload, format, applied=False)
+        return "unchanged", _("ältere Version %(v)s aufbewahrt") % {"v": item.version}
+    version = keep_version(article, item, payload, format, applied=False)
+    if article.agency_status == Article.AgencyStatus.CANCELED:
+        raise_after_keeping(_("Die Agentur hat die Meldung zurückgezogen (Kill)."))
+    if item.status == ItemStatus.CANCELED:
+        kill(article, item)
+        version.applied = True
+        version.save(update_fields=["applied"])
+        return "withdrawn", ""
+    if article.locally_edited:
+        article.pending_agency_version = item.version
+        article.save(update_fields=["pending_agency_version", "modified_at"])
+        services.purge_pages_on_commit()
+        return "skipped", _(
+            "lokal bearbeitet: Agentur-Version %(v)s gespeichert, nicht übernommen"
+        ) % {"v": item.version}
+    fill(article, item)
+    if item.signal in ("update", "correction") and article.first_published_at:
+        article.updated_at = timezone.now()
+    services.save_article(article, by=None)
+    services.record_revision(
+        article, by=None, note=_("Agentur-Version %(v)s") % {"v": item.version}
+    )
+    if item.correction_note and article.first_published_at:
+        services.add_correction(article, by=None, text=item.correction_note)
+    attach_photos(article, item, article.agency, options)
+    version.applied = True
+    version.save(update_fields=["applied"])
+    unpublished = article.status in (Article.Status.DRAFT, Article.Status.APPROVED)
+    if options.publish and item.status == ItemStatus.USABLE and unpublished:
+        services.publish_article(article, by=None, at=timezone.now())
+    return ("embargoed" if is_embargoed(item) else "updated"), ""
+
+
+def raise_after_keeping(reason: str):
+    # The version is stored (history) but the kill blocks any republication;
+    # Skip would roll the savepoint back, so this returns through the report.
+    raise KeptSkip(reason)
+
+
+class KeptSkip(Skip):
+    pass
+
+
+def is_embargoed(item: AgencyItem) -> bool:
+    return item.embargo_time_unknown or bool(
+        item.embargo_until and item.embargo_until > timezone.now()
+    )
+
+
+def fill(article: Article, item: AgencyItem) -> None:
+    """Copy the agency's fields; the body is sanitised when the article saves."""
+    article.headline = item.headline[:200] or article.headline or item.external_id
+    article.kicker = item.kicker[:120]
+    article.teaser = item.teaser
+    article.body = item.body_html
+    article.byline = item.byline[:200]
+    article.dateline = item.dateline[:100]
+    article.embargo_until = item.embargo_until
+    article.embargo_time_unknown = item.embargo_time_unknown
+    article.agency_version = item.version
+    article.agency_version_created = item.version_created
+    article.agency_status = item.status
+    article.pending_agency_version = None
+
+
+def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
+    fields = dataclasses.asdict(item)
+    return AgencyVersion.objects.create(
+        article=article,
+        version=item.version,
+        version_key=version_key(item.version, item.version_created),
+        version_created=item.version_created,
+        format=format,
+        status=item.status,
+        signal=item.signal,
+        payload=payload,
+        fields=jsonable(fields),
+        applied=applied,
+    )
+
+
+def jsonable(value):
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def kill(article: Article, item: AgencyItem) -> None:
+    """Off every surface now, photos too, and never republished by an import."""
+    reason = _("Von der Agentur zurückgezogen (Kill).")
+    if item.correction_note:
+        reason = f"{reason} {item.correction_note}"
+    article.agency_status = Article.AgencyStatus.CANCELED
+    article.save(update_fields=["agency_status", "modified_at"])
+    if article.status == Article.Status.PUBLISHED:
+        services.withdraw_article(article, by=None, reason=reason)
+    now = timezone.now()
+    for use in article.article_photos.select_related("photo"):
+        if use.photo.external_id and use.photo.agency_id == article.agency_id:
+            use.photo.killed_at = use.photo.killed_at or now
+            use.photo.kill_reason = use.photo.kill_reason or reason
+            use.photo.save(update_fields=["killed_at", "kill_reason"])
+    services.purge_pages_on_commit()
+
+
+def section_for(item: AgencyItem, agency: Agency, options: ImportOptions) -> Section:
+    if options.section:
+        found = Section.objects.filter(slug=options.section).first()
+        if found is None:
+            raise ValidationError(
+                _("Ressort „%(slug)s“ gibt es nicht.") % {"slug": options.section}
+            )
+        return found
+    names = [*item.desks, *item.categories]
+    mapping = (
+        CategoryMapping.objects.filter(agency=agency, category__in=names)
+        .select_related("section")
+        .first()
+    )
+    if mapping:
+        return mapping.section
+    default = Section.objects.filter(
+        slug=settings.NEWSROOM_IMPORT_DEFAULT_SECTION
+    ).first()
+    if default is None:
+        raise ValidationError(
+            _(
+                "Kein Ressort: keine Zuordnung für %(names)s und kein Standard-Ressort "
+                "„%(slug)s“ (NEWSROOM_IMPORT_DEFAULT_SECTION)."
+            )
+            % {
+                "names": ", ".join(names) or "–",
+                "slug": settings.NEWSROOM_IMPORT_DEFAULT_SECTION,
+            }
+        )
+    return default
+
+
+def attach_photos(article, item, agency, options) -> None:
+    for position, agency_photo in enumerate(
+        sorted(item.photos, key=lambda photo: not photo.is_lead)
+    ):
+        photo = stored_photo(agency_photo, agency, options)
+        ArticlePhoto.objects.get_or_create(
+            article=article,
+            photo=photo,
+            defaults={"position": position, "caption": agency_photo.caption},
+        )
+
+
+def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:
+    """A picture sent on its own: store it (once) for the photo desk."""
+    [agency_photo] = item.photos
+    existed = Photo.objects.filter(agency=agency, external_id=agency_photo.external_id)
+    if item.status == ItemStatus.CANCELED:
+        updated = existed.filter(killed_at__isnull=True).update(
+            killed_at=timezone.now(),
+            kill_reason=_("Von der Agentur zurückgezogen (Kill)."),
+        )
+        services.purge_pages_on_commit()
+        return ("withdrawn" if updated else "unchanged"), ""
+    if existed.exists():
+        return "unchanged", ""
+    stored_photo(agency_photo, agency, options, usage_terms=item.usage_terms)
+    return "created", ""
+
+
+def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> Photo:
+    """The photo with this agency id, downloaded and saved the first time."""
+    existing = Photo.objects.filter(agency=agency, external_id=agency_photo.external_id)
+    if photo := existing.first():
+        return photo
+    data = photo_bytes(agency_photo, options)
+    digest = hashlib.sha256(agency_photo.external_id.encode()).hexdigest()[:12]
+    caption = agency_photo.caption
+    photo = Photo(
+        agency=agency,
+        external_id=agency_photo.external_id,
+        caption=caption,
+        # Agency pictures carry no alt text; the caption's first sentence is
+        # the closest description (the photo desk can refine it).
+        alt_text=caption.split(". ")[0][:250],
+        creator=agency_photo.creator[:120],
+        credit_line=agency_photo.credit_line[:200],
+        usage_terms=agency_photo.usage_terms or usage_terms,
+        copyright_notice=agency_photo.copyright_notice,
+        source=agency.short_name,
+    )
+    photo.image = ContentFile(data, name=f"{digest}.jpg")
+    return save_photo(photo)
+
+
+def photo_bytes(agency_photo: AgencyPhoto, options: ImportOptions) -> bytes:
+    url = agency_photo.url
+    if url.startswith(("http://", "https://")):
+        return fetch_image(url)[0]
+    if not url or options.base_dir is None:
+        raise ParseError(
+            _("Bild „%(id)s“ hat keine ladbare Adresse.")
+            % {"id": agency_photo.external_id}
+        )
+    base = options.base_dir.resolve()
+    path = (base / url).resolve()
+    if base not in path.parents or not path.is_file():
+        raise ParseError(
+            _("Bilddatei „%(url)s“ liegt nicht neben der Meldung.") % {"url": url[:80]}
+        )
+    return path.read_bytes()

@@ -1,0 +1,77 @@
+"""What agencies sent: every received version, and where their categories go."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from articles.models.articles import Article
+from articles.models.taxonomy import Agency, Section
+
+
+class AgencyVersion(models.Model):
+    """One received version of an agency item, raw and parsed, never changed.
+
+    Kept whether or not it was applied, so editors can see what the agency
+    changed (and what waits while an article is edited locally).
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="agency_versions"
+    )
+    version = models.PositiveIntegerField(_("Version"))
+    version_created = models.DateTimeField(_("Versionszeit"), null=True, blank=True)
+    # Version and time as one non-null value: a re-send is recognised even
+    # when the agency sends no version time (NULLs never compare equal).
+    version_key = models.CharField(max_length=80, editable=False)
+    received_at = models.DateTimeField(_("Empfangen"), auto_now_add=True)
+    format = models.CharField(_("Format"), max_length=20)
+    status = models.CharField(_("Status"), max_length=20)
+    signal = models.CharField(_("Signal"), max_length=20, blank=True)
+    payload = models.TextField(_("Rohdaten"))
+    fields = models.JSONField(_("Gelesene Felder"))
+    applied = models.BooleanField(_("Übernommen"), default=False)
+
+    class Meta:
+        verbose_name = _("Agentur-Version")
+        verbose_name_plural = _("Agentur-Versionen")
+        ordering = ["-version", "-version_created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "version_key"], name="agency_version_received_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} v{self.version}"
+
+
+class CategoryMapping(models.Model):
+    """An agency's desk or category → our section ("wi" → Wirtschaft)."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("Agentur"), on_delete=models.CASCADE
+    )
+    category = models.CharField(
+        _("Ressort/Kategorie der Agentur"),
+        max_length=120,
+        help_text=_("So, wie die Agentur sie sendet, z. B. „wi“ oder „Sport“."),
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("Unser Ressort"), on_delete=models.CASCADE
+    )
+
+    class Meta:
+        verbose_name = _("Ressort-Zuordnung")
+        verbose_name_plural = _("Ressort-Zuordnungen")
+        ordering = ["agency", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "category"], name="one_section_per_agency_category"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agency} {self.category} → {self.section}"
+
+
+def version_key(version: int, version_created) -> str:
+    return f"{version}@{version_created.isoformat() if version_created else ''}"
