@@ -46,6 +46,7 @@ class ArticleAdminForm(forms.ModelForm):
             "is_top",
             "published_at",
             "embargo_until",
+            "embargo_time_unknown",
             "updated_at",
         ]
 

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 def sample_path(relative: str) -> Path:
     root = Path(os.environ.get("NEWSROOM_SAMPLES", REPO.parent / "shared" / "samples"))
     path = root / relative
-    if not path.is_file():
+    if not path.exists():
         message = f"sample {relative} not found under {root}; set NEWSROOM_SAMPLES"
         if os.environ.get("CI") == "true":
             pytest.fail(message)

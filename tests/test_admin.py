@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import AgencyVersion, Article, CategoryMapping
 from articles.renditions import RenditionSpec, get_rendition
 from tests import factories
 
@@ -15,6 +15,20 @@ OBJECT_FACTORIES = {
     "agency": factories.AgencyFactory,
     "author": factories.AuthorFactory,
     "region": factories.RegionFactory,
+    "categorymapping": lambda: CategoryMapping.objects.create(
+        agency=factories.AgencyFactory(),
+        category="wi",
+        section=factories.SectionFactory(),
+    ),
+    "agencyversion": lambda: AgencyVersion.objects.create(
+        article=factories.ArticleFactory(),
+        version=1,
+        version_key="1@",
+        format="ninjs",
+        status="usable",
+        payload="{}",
+        fields={},
+    ),
     "tag": factories.TagFactory,
     "photo": factories.PhotoFactory,
     "article": factories.ArticleFactory,
@@ -57,8 +71,9 @@ def test_changelist_add_and_change_pages_answer(superuser_client, model):
         response = superuser_client.get(url)
         assert response.status_code == 200, url
     add_page = superuser_client.get(reverse("admin:{}_{}_add".format(*info)))
-    # Renditions are made from photos, never uploaded.
-    assert add_page.status_code == (403 if info[1] == "rendition" else 200)
+    # Renditions are made from photos, agency versions by imports.
+    read_only = info[1] in ("rendition", "agencyversion")
+    assert add_page.status_code == (403 if read_only else 200)
 
 
 @pytest.mark.parametrize(

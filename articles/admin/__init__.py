@@ -1,3 +1,3 @@
 """The articles admin, one module per subject; importing registers them."""
 
-from articles.admin import articles, photos, taxonomy  # noqa: F401
+from articles.admin import agency, articles, photos, taxonomy  # noqa: F401

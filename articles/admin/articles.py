@@ -136,6 +136,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                     "is_top",
                     "published_at",
                     "embargo_until",
+                    "embargo_time_unknown",
                     "first_published_at",
                     "updated_at",
                     "substantial_update",
@@ -156,7 +157,13 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         "withdraw",
         "mark_updated",
     ]
-    publishing_fields = ["is_top", "published_at", "embargo_until", "updated_at"]
+    publishing_fields = [
+        "is_top",
+        "published_at",
+        "embargo_until",
+        "embargo_time_unknown",
+        "updated_at",
+    ]
 
     class Media:
         js = ["articles/article_form.js"]

@@ -171,10 +171,10 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
         article, by=None, note=_("Import, Agentur-Version %(v)s") % {"v": item.version}
     )
     keep_version(article, item, payload, format, applied=True)
-    attach_photos(article, item, agency, options)
+    note = attach_photos(article, item, agency, options)
     if options.publish and item.status == ItemStatus.USABLE:
         services.publish_article(article, by=None, at=timezone.now())
-    return ("embargoed" if is_embargoed(item) else "created"), ""
+    return ("embargoed" if is_embargoed(item) else "created"), note
 
 
 def update_article(article, item, payload, format, options) -> tuple[str, str]:
@@ -209,13 +209,13 @@ def update_article(article, item, payload, format, options) -> tuple[str, str]:
     )
     if item.correction_note and article.first_published_at:
         services.add_correction(article, by=None, text=item.correction_note)
-    attach_photos(article, item, article.agency, options)
+    note = attach_photos(article, item, article.agency, options)
     version.applied = True
     version.save(update_fields=["applied"])
     unpublished = article.status in (Article.Status.DRAFT, Article.Status.APPROVED)
     if options.publish and item.status == ItemStatus.USABLE and unpublished:
         services.publish_article(article, by=None, at=timezone.now())
-    return ("embargoed" if is_embargoed(item) else "updated"), ""
+    return ("embargoed" if is_embargoed(item) else "updated"), note
 
 
 def raise_after_keeping(reason: str):
@@ -327,16 +327,29 @@ def section_for(item: AgencyItem, agency: Agency, options: ImportOptions) -> Sec
     return default
 
 
-def attach_photos(article, item, agency, options) -> None:
+def attach_photos(article, item, agency, options) -> str:
+    """Attach the item's photos; a photo that cannot be loaded is left out
+    (the text still comes) and named in the returned note."""
+    problems = []
     for position, agency_photo in enumerate(
         sorted(item.photos, key=lambda photo: not photo.is_lead)
     ):
-        photo = stored_photo(agency_photo, agency, options)
+        try:
+            with transaction.atomic():
+                photo = stored_photo(agency_photo, agency, options)
+        except (ParseError, ValidationError) as error:
+            messages = getattr(error, "messages", None) or [str(error)]
+            problems.append(
+                _("Bild %(id)s nicht übernommen: %(reason)s")
+                % {"id": agency_photo.external_id, "reason": " ".join(messages)}
+            )
+            continue
         ArticlePhoto.objects.get_or_create(
             article=article,
             photo=photo,
             defaults={"position": position, "caption": agency_photo.caption},
         )
+    return "; ".join(problems)
 
 
 def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:

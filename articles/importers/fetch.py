@@ -41,6 +41,15 @@ def public_address(host: str, port: int) -> str:
 
 def fetch_image(url: str) -> tuple[bytes, str]:
     """(bytes, content type) of an image URL, within the configured limits."""
+    return fetch(url, accept="image/", limit=settings.NEWSROOM_PHOTO_MAX_BYTES)
+
+
+def fetch_document(url: str) -> bytes:
+    """A feed file from a URL, within the import size limit."""
+    return fetch(url, accept="", limit=settings.NEWSROOM_IMPORT_MAX_BYTES)[0]
+
+
+def fetch(url: str, *, accept: str, limit: int) -> tuple[bytes, str]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(
@@ -67,16 +76,16 @@ def fetch_image(url: str) -> tuple[bytes, str]:
                 % {"url": url[:80], "status": response.status}
             )
         content_type = response.getheader("Content-Type", "").split(";")[0].strip()
-        if not content_type.startswith("image/"):
+        if not content_type.startswith(accept):
             raise FetchError(
                 _("%(url)s liefert kein Bild (%(type)s).")
                 % {"url": url[:80], "type": content_type or "?"}
             )
-        limit = settings.NEWSROOM_PHOTO_MAX_BYTES
         data = response.read(limit + 1)
         if len(data) > limit:
             raise FetchError(
-                _("Das Bild ist größer als %(limit)s Bytes.") % {"limit": limit}
+                _("%(url)s ist größer als %(limit)s Bytes.")
+                % {"url": url[:80], "limit": limit}
             )
         return data, content_type
     except (OSError, http.client.HTTPException) as error:

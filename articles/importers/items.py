@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -148,3 +149,10 @@ def signal_of(value) -> str:
         "correction": Signal.CORRECTION,
         "repeat": Signal.REPEAT,
     }.get(signal, Signal.NONE)
+
+
+def too_large() -> ParseError:
+    return ParseError(
+        _("Die Datei ist größer als %(limit)s Bytes (NEWSROOM_IMPORT_MAX_BYTES).")
+        % {"limit": settings.NEWSROOM_IMPORT_MAX_BYTES}
+    )

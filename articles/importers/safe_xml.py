@@ -13,16 +13,13 @@ from defusedxml.ElementTree import fromstring
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from articles.importers.items import ParseError
+from articles.importers.items import ParseError, too_large
 
 
 def load_xml(data: bytes) -> Element:
     limit = settings.NEWSROOM_IMPORT_MAX_BYTES
     if len(data) > limit:
-        raise ParseError(
-            _("Die Datei ist größer als %(limit)s Bytes (NEWSROOM_IMPORT_MAX_BYTES).")
-            % {"limit": limit}
-        )
+        raise too_large()
     if b"\x00" in data:
         raise ParseError(_("Die Datei enthält NUL-Bytes."))
     try:

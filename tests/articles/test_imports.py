@@ -1,0 +1,290 @@
+import http.server
+import io
+import json
+import threading
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from PIL import Image
+
+from articles import services
+from articles.importers.apply import ImportOptions
+from articles.importers.fetch import FetchError, fetch_image
+from articles.importers.runs import import_news
+from articles.models import AgencyVersion, Article, CategoryMapping, Photo
+from tests.factories import AgencyFactory, SectionFactory, UserFactory
+from tests.samples import sample_path
+
+pytestmark = pytest.mark.django_db
+
+DW = "dpa-digitalwires"
+
+
+@pytest.fixture(autouse=True)
+def sections():
+    SectionFactory(slug="nachrichten", name="Nachrichten")
+    return SectionFactory(slug="wirtschaft", name="Wirtschaft")
+
+
+def entry(name: str) -> dict:
+    return json.loads(sample_path(f"{DW}/{name}").read_text())
+
+
+def write(tmp_path, name: str, data) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    return str(path)
+
+
+def test_importing_a_sample_creates_a_draft_and_keeps_the_version():
+    report = import_news([str(sample_path(f"{DW}/with_dateline.json"))])
+    assert report.counts["created"] == 1 and not report.failed
+    article = Article.objects.get()
+    assert article.headline == "DeepSeek-Schock aus China: Zeichen für KI-Zeitenwende?"
+    assert article.status == Article.Status.DRAFT
+    assert (article.agency.short_name, article.agency_version) == ("dpa", 2)
+    assert article.byline == "Von Andrej Sokolow, dpa"
+    # The dateline is already in dpa's body: it is not printed twice.
+    assert article.body_html.count("New York") == 1
+    version = AgencyVersion.objects.get()
+    assert version.applied and '"urn"' in version.payload
+
+
+def test_importing_twice_changes_nothing():
+    source = [str(sample_path(f"{DW}/with_dateline.json"))]
+    import_news(source)
+    article = Article.objects.get()
+    report = import_news(source)
+    assert report.counts["unchanged"] == 1
+    article.refresh_from_db()
+    assert (article.version, AgencyVersion.objects.count()) == (1, 1)
+
+
+def test_a_newer_version_updates_and_an_older_one_does_not(tmp_path):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "v2.json", data)])
+    newer = data | {
+        "version": 3,
+        "headline": "Neue Fassung",
+        "version_created": "2025-01-28T10:00:00+01:00",
+    }
+    older = data | {
+        "version": 1,
+        "headline": "Alte Fassung",
+        "version_created": "2025-01-28T08:00:00+01:00",
+    }
+    assert import_news([write(tmp_path, "v3.json", newer)]).counts["updated"] == 1
+    assert import_news([write(tmp_path, "v1.json", older)]).counts["unchanged"] == 1
+    article = Article.objects.get()
+    assert (article.headline, article.agency_version) == ("Neue Fassung", 3)
+    assert AgencyVersion.objects.count() == 3  # every received version is kept
+
+
+def test_publish_option_and_the_update_badge_from_the_agency(tmp_path):
+    data = entry("with_dateline.json") | {"signal": None}
+    import_news([write(tmp_path, "a.json", data)], options=ImportOptions(publish=True))
+    article = Article.objects.get()
+    assert article.is_live() and article.updated_at is None
+    update = data | {"version": 3, "signal": "sig:update"}
+    import_news([write(tmp_path, "b.json", update)])
+    article.refresh_from_db()
+    assert article.updated_at is not None
+
+
+def test_a_kill_withdraws_and_blocks_later_versions(tmp_path, client):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "a.json", data)], options=ImportOptions(publish=True))
+    article = Article.objects.get()
+    kill = data | {"version": 3, "pubstatus": "canceled"}
+    assert import_news([write(tmp_path, "k.json", kill)]).counts["withdrawn"] == 1
+    article.refresh_from_db()
+    assert article.status == Article.Status.WITHDRAWN
+    assert client.get(article.get_absolute_url()).status_code == 410
+    again = data | {"version": 4}
+    report = import_news(
+        [write(tmp_path, "again.json", again)], options=ImportOptions(publish=True)
+    )
+    assert report.counts["skipped"] == 1
+    article.refresh_from_db()
+    assert article.status == Article.Status.WITHDRAWN
+
+
+def test_an_embargo_keeps_the_story_hidden_until_its_time(tmp_path):
+    data = entry("embargoed.json")
+    future = (timezone.now() + timedelta(hours=2)).isoformat()
+    report = import_news(
+        [write(tmp_path, "e.json", data | {"embargoed": future})],
+        options=ImportOptions(publish=True),
+    )
+    assert report.counts["embargoed"] == 1
+    assert not Article.objects.published().exists()
+    later = timezone.now() + timedelta(hours=3)
+    assert Article.objects.published(later).count() == 1
+    lifted = data | {"version": data["version"] + 1, "embargoed": None}
+    import_news([write(tmp_path, "l.json", lifted)])
+    assert Article.objects.published().count() == 1
+
+
+def test_a_local_edit_is_never_overwritten_silently(tmp_path):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "a.json", data)])
+    article = Article.objects.get()
+    editor = UserFactory(username="cvd", is_superuser=True)
+    article.headline = "Von der Redaktion verbessert"
+    services.save_article(article, by=editor)
+    report = import_news([write(tmp_path, "b.json", data | {"version": 3})])
+    assert report.counts["skipped"] == 1 and "lokal bearbeitet" in report.notes[0][1]
+    article.refresh_from_db()
+    assert article.headline == "Von der Redaktion verbessert"
+    assert article.pending_agency_version == 3
+    assert AgencyVersion.objects.filter(version=3, applied=False).exists()
+
+
+def test_desks_map_to_sections(tmp_path, sections):
+    CategoryMapping.objects.create(
+        agency=AgencyFactory(short_name="dpa"), category="wi", section=sections
+    )
+    import_news([str(sample_path(f"{DW}/with_dateline.json"))])
+    assert Article.objects.get().section == sections
+
+
+def test_a_bad_item_fails_alone_and_the_command_exits_2(tmp_path):
+    good = entry("with_dateline.json")
+    bad = {"urn": "urn:kaputt:1", "version_created": "gestern"}
+    path = write(tmp_path, "mixed.json", {"entries": [bad, good]})
+    report_file = tmp_path / "report.json"
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_news", path, "--json-report", str(report_file), stdout=StringIO(),
+            stderr=StringIO(),
+        )  # fmt: skip
+    assert error.value.returncode == 2
+    report = json.loads(report_file.read_text())
+    assert report["created"] == 1 and report["failed"] == 1
+    assert report["failures"][0]["item"] == "#1"
+    assert "version_created" in report["failures"][0]["reason"]
+
+
+def test_a_missing_source_exits_1():
+    with pytest.raises(CommandError) as error:
+        call_command("import_news", "/gibt/es/nicht.json", stdout=StringIO())
+    assert error.value.returncode == 1
+
+
+def test_dry_run_writes_nothing():
+    out = StringIO()
+    call_command(
+        "import_news", str(sample_path(f"{DW}/with_dateline.json")), "--dry-run",
+        stdout=out,
+    )  # fmt: skip
+    assert "created 1" in out.getvalue()
+    assert not Article.objects.exists()
+
+
+def test_a_directory_of_mixed_formats_imports(tmp_path):
+    for name in (
+        "ninjs/2.1/dpa_text.json",
+        "ninjs/2.1/tt_text_image_2.json",
+        "nitf/pa3.xml",
+        "newsml-g2/dpa/dpa-text-2022-superdesk-fixture.xml",
+    ):
+        (tmp_path / name.replace("/", "-")).write_bytes(sample_path(name).read_bytes())
+    (tmp_path / ".hidden.json").write_text("kaputt")
+    report = import_news([str(tmp_path)])  # fmt: skip
+    assert (report.counts["created"], report.failed) == (4, 0), report.failures
+    # No network here: TT's photo cannot be fetched, the text still comes.
+    [(item, note)] = report.notes
+    assert "tt.se" in item and "nicht übernommen" in note
+
+
+def jpeg_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "teal").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def image_server():
+    payload = jpeg_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_photos_are_downloaded_once_with_their_credit(tmp_path, settings, image_server):
+    settings.NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = True  # the test server is local
+    data = entry("image.json")
+    data["associations"][0]["renditions"][0]["url"] = f"{image_server}/bild.jpg"
+    text_item = entry("with_dateline.json") | {"associations": data["associations"]}
+    second = text_item | {"urn": "urn:newsml:dpa.com:20090101:250128-930-000001"}
+    report = import_news([write(tmp_path, "a.json", {"entries": [text_item, second]})])
+    assert report.counts["created"] == 2, report.failures
+    photo = Photo.objects.get()
+    assert photo.credit_line == "Steve Helber/AP/dpa"
+    assert photo.alt_text.startswith("Caroline Kennedy")
+    assert [a.lead_photo_use.photo for a in Article.objects.all()] == [photo, photo]
+
+
+def test_private_and_non_http_addresses_are_refused(image_server):
+    with pytest.raises(FetchError, match="interne Adresse"):
+        fetch_image(f"{image_server}/bild.jpg")
+    with pytest.raises(FetchError, match="Nur http"):
+        fetch_image("file:///etc/passwd")
+    with pytest.raises(FetchError, match="interne Adresse"):
+        fetch_image("http://169.254.169.254/latest/meta-data")
+
+
+def test_withheld_hides_until_a_usable_version_comes(tmp_path):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "a.json", data)], options=ImportOptions(publish=True))
+    import_news(
+        [write(tmp_path, "w.json", data | {"version": 3, "pubstatus": "withheld"})]
+    )
+    assert not Article.objects.published().exists()
+    import_news(
+        [write(tmp_path, "u.json", data | {"version": 4, "pubstatus": "usable"})]
+    )
+    assert Article.objects.published().count() == 1
+
+
+def test_an_agency_correction_note_is_printed_at_the_end(tmp_path, client):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "a.json", data)], options=ImportOptions(publish=True))
+    note = {"role": "dpaednoterole:correction", "ednote": "Name korrigiert",
+            "is_publishable": True}  # fmt: skip
+    correction = data | {"version": 3, "signal": "sig:correction",
+                         "ednotes": [*data["ednotes"], note]}  # fmt: skip
+    import_news([write(tmp_path, "c.json", correction)])
+    article = Article.objects.get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Name korrigiert" in html and article.updated_at is not None
+
+
+def test_a_kill_also_kills_the_agency_photos(tmp_path, settings, image_server):
+    settings.NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = True
+    data = entry("image.json")
+    data["associations"][0]["renditions"][0]["url"] = f"{image_server}/bild.jpg"
+    text_item = entry("with_dateline.json") | {"associations": data["associations"]}
+    import_news(
+        [write(tmp_path, "a.json", text_item)], options=ImportOptions(publish=True)
+    )
+    kill = text_item | {"version": 3, "pubstatus": "canceled"}
+    import_news([write(tmp_path, "k.json", kill)])
+    photo = Photo.objects.get()
+    assert photo.killed_at is not None and not photo.is_usable()
