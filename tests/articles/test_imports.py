@@ -288,3 +288,21 @@ def test_a_kill_also_kills_the_agency_photos(tmp_path, settings, image_server):
     import_news([write(tmp_path, "k.json", kill)])
     photo = Photo.objects.get()
     assert photo.killed_at is not None and not photo.is_usable()
+
+
+def test_photo_files_import_with_their_embedded_credit_once(tmp_path):
+    inbox = tmp_path / "eingang"  # apart from MEDIA_ROOT, which is in tmp_path
+    inbox.mkdir()
+    for name in ("cp-canadian-press.jpg", "IPTC-PhotometadataRef-Std2023.2.jpg"):
+        (inbox / name).write_bytes(sample_path(f"photos/{name}").read_bytes())
+    (inbox / "kaputt.jpg").write_bytes(b"\xff\xd8 kein Bild")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("import_photos", str(inbox), stdout=out, stderr=err)
+    assert error.value.returncode == 2
+    assert "created 2" in out.getvalue() and "kaputt.jpg" in err.getvalue()
+    assert all(photo.credit and photo.caption for photo in Photo.objects.all())
+    again = StringIO()
+    (inbox / "kaputt.jpg").unlink()
+    call_command("import_photos", str(inbox), stdout=again)
+    assert "unchanged 2" in again.getvalue() and Photo.objects.count() == 2

@@ -1,0 +1,80 @@
+"""Importing photo files: credits and captions from their embedded metadata.
+
+Each file is one item in its own transaction; its identity is a hash of its
+bytes, so a re-run (or the same picture under another name) changes nothing.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from articles.importers.apply import ImportReport
+from articles.importers.sources import SourceUnavailable
+from articles.models import Photo
+from articles.photos import save_photo
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
+
+
+def photo_files(sources: list[str]) -> Iterator[Path]:
+    for source in sources:
+        path = Path(source)
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            yield from (
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file()
+                and child.suffix.lower() in IMAGE_SUFFIXES
+                and not any(part.startswith(".") for part in child.parts)
+            )
+        else:
+            raise SourceUnavailable(
+                _("„%(source)s“ gibt es nicht.") % {"source": source}
+            )
+
+
+def import_photos(
+    sources: list[str],
+    *,
+    dry_run: bool = False,
+    progress: Callable[[str, str, str], None] = lambda file, item, outcome: None,
+) -> ImportReport:
+    report = ImportReport()
+    for path in photo_files(sources):
+        outcome = import_photo_file(path, dry_run=dry_run, report=report)
+        progress(str(path), str(path), outcome)
+    return report
+
+
+def import_photo_file(path: Path, *, dry_run: bool, report: ImportReport) -> str:
+    name = str(path)
+    if path.stat().st_size > settings.NEWSROOM_PHOTO_MAX_BYTES:
+        report.fail(name, _("Die Datei ist größer als das Limit für Fotos."))
+        return "failed"
+    data = path.read_bytes()
+    external_id = f"sha256:{hashlib.sha256(data).hexdigest()}"
+    if Photo.objects.filter(external_id=external_id).exists():
+        report.count("unchanged", name)
+        return "unchanged"
+    try:
+        with transaction.atomic():
+            photo = Photo(external_id=external_id)
+            photo.image = ContentFile(data, name=path.name)
+            save_photo(photo)
+            if dry_run:
+                transaction.set_rollback(True)
+    except ValidationError as error:
+        report.fail(name, " ".join(error.messages))
+        return "failed"
+    missing = photo.missing_for_publication
+    note = _("fehlt: %(missing)s") % {"missing": ", ".join(missing)} if missing else ""
+    report.count("created", name, note)
+    return "created"

@@ -1,0 +1,41 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importers.photo_files import import_photos
+from articles.importers.sources import SourceUnavailable
+
+
+class Command(BaseCommand):
+    help = (
+        "Import photo files (or folders of them); credit, caption and rights come "
+        "from their IPTC/XMP/EXIF metadata. Exit codes as for import_news."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("sources", nargs="+", metavar="SOURCE")
+        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--json-report", type=Path, metavar="FILE")
+
+    def handle(self, *args, sources, dry_run, json_report, verbosity, **options):
+        def progress(file, item, outcome):
+            if verbosity >= 2:
+                self.stdout.write(f"{outcome:10} {item}")
+
+        try:
+            report = import_photos(sources, dry_run=dry_run, progress=progress)
+        except SourceUnavailable as error:
+            raise CommandError(str(error)) from error
+        if json_report:
+            json_report.write_text(
+                json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+            )
+        if verbosity:
+            self.stdout.write(report.summary())
+            for item, reason in report.failures:
+                self.stderr.write(self.style.ERROR(f"{item}: {reason}"))
+            for item, note in report.notes:
+                self.stdout.write(self.style.WARNING(f"{item}: {note}"))
+        if report.failed:
+            raise CommandError(f"{report.failed} file(s) failed", returncode=2)
