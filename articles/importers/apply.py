@@ -49,6 +49,13 @@ OUTCOMES = (
     "failed",
 )
 EPOCH = datetime.min.replace(tzinfo=UTC)
+# dpa's notices to newsrooms ("Achtung – Verzögerung", "Hinweis"): for
+# editors, never for readers, so an import never publishes them.
+NOTICE_GENRES = {"achtung", "hinweis", "redaktioneller hinweis"}
+
+
+def is_notice(item: AgencyItem) -> bool:
+    return any(genre.casefold() in NOTICE_GENRES for genre in item.genres)
 
 
 @dataclass
@@ -172,7 +179,11 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
     )
     keep_version(article, item, payload, format, applied=True)
     note = attach_photos(article, item, agency, options)
-    if options.publish and item.status == ItemStatus.USABLE:
+    if is_notice(item):
+        note = "; ".join(
+            filter(None, [_("Hinweis an die Redaktion, nicht veröffentlicht"), note])
+        )
+    elif options.publish and item.status == ItemStatus.USABLE:
         services.publish_article(article, by=None, at=timezone.now())
     return ("embargoed" if is_embargoed(item) else "created"), note
 
@@ -213,7 +224,8 @@ def update_article(article, item, payload, format, options) -> tuple[str, str]:
     version.applied = True
     version.save(update_fields=["applied"])
     unpublished = article.status in (Article.Status.DRAFT, Article.Status.APPROVED)
-    if options.publish and item.status == ItemStatus.USABLE and unpublished:
+    publishable = item.status == ItemStatus.USABLE and not is_notice(item)
+    if options.publish and publishable and unpublished:
         services.publish_article(article, by=None, at=timezone.now())
     return ("embargoed" if is_embargoed(item) else "updated"), note
 

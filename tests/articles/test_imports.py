@@ -306,3 +306,13 @@ def test_photo_files_import_with_their_embedded_credit_once(tmp_path):
     (inbox / "kaputt.jpg").unlink()
     call_command("import_photos", str(inbox), stdout=again)
     assert "unchanged 2" in again.getvalue() and Photo.objects.count() == 2
+
+
+def test_a_dpa_notice_to_newsrooms_is_never_published():
+    report = import_news(
+        [str(sample_path("newsml-g2/dpa/dpa-text-2017-170629-99-48571.xml"))],
+        options=ImportOptions(publish=True),
+    )
+    assert report.counts["created"] == 1
+    assert "nicht veröffentlicht" in report.notes[0][1]
+    assert not Article.objects.published().exists()
