@@ -4,8 +4,12 @@ A file holds one entry, a list of entries, or wireQ's {"entries": [...]}.
 Field mapping: ../shared/samples/FORMATS.md, sections 2 and 3.
 """
 
-from django.utils.html import strip_tags
+import html
+import re
+
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.importers.items import (
     AgencyItem,
@@ -90,7 +94,9 @@ def parse_entry(entry) -> AgencyItem:
         headline=text(entry.get("headline")),
         kicker=text(entry.get("kicker")),
         teaser=text(entry.get("teaser")),
-        body_html=text(entry.get("article_html")) + text(entry.get("infobox_html")),
+        body_html=translate_dnl_elements(
+            text(entry.get("article_html")) + text(entry.get("infobox_html"))
+        ),
         byline=text(entry.get("byline")),
         dateline=text(entry.get("dateline")).rstrip(" -–").strip(),
         provider=provider,
@@ -130,3 +136,28 @@ def photo_of(association: dict) -> AgencyPhoto:
         else None,
         is_lead=bool(association.get("is_featureimage")),
     )
+
+
+DNL_ELEMENT = re.compile(r"<dnl-([a-z]+)\b([^>]*)>(.*?)</dnl-\1>", re.S)
+DNL_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+# Embeds become plain links: our pages load nothing from other hosts (CSP).
+EMBED_LINKS = {
+    "youtubeembed": gettext_lazy("Video bei YouTube ansehen"),
+    "twitterembed": gettext_lazy("Beitrag auf X ansehen"),
+    "wgchart": gettext_lazy("Grafik ansehen"),
+    "dwchart": gettext_lazy("Grafik ansehen"),
+}
+
+
+def translate_dnl_elements(body: str) -> str:
+    """dpa's custom elements: embeds → links; inline images → out of the text
+    (the picture comes as the article's photo, from `associations`)."""
+
+    def replace(match: re.Match) -> str:
+        kind, attributes = match.group(1), dict(DNL_ATTRIBUTE.findall(match.group(2)))
+        src = html.unescape(attributes.get("src", ""))
+        if kind in EMBED_LINKS and src.startswith(("https://", "http://")):
+            return format_html('<p><a href="{}">{}</a></p>', src, EMBED_LINKS[kind])
+        return ""
+
+    return DNL_ELEMENT.sub(replace, body)

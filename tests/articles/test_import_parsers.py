@@ -315,3 +315,16 @@ def test_unknown_or_mismatched_formats_are_named():
         parse_file(b"Hallo Welt")
     with pytest.raises(ParseError, match="nicht im Format „nitf“"):
         parse_file(sample("ninjs/2.1/dpa_text.json"), format="nitf")
+
+
+def test_dpa_embeds_become_links_and_inline_images_leave_the_text():
+    [item] = parse_digitalwires(
+        sample("dpa-digitalwires/rubix_multimedia_testartikel.json")
+    )
+    assert "<dnl-" not in item.body_html
+    assert (
+        '<a href="https://x.com/jack/status/20">Beitrag auf X ansehen</a>'
+        in item.body_html
+    )
+    assert "Video bei YouTube ansehen" in item.body_html
+    assert "Ein im Text positioniertes Bild." not in item.body_html
