@@ -316,3 +316,39 @@ def test_a_dpa_notice_to_newsrooms_is_never_published():
     assert report.counts["created"] == 1
     assert "nicht veröffentlicht" in report.notes[0][1]
     assert not Article.objects.published().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_files_at_once_create_no_duplicates(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite's in-memory test database cannot serve two writing threads; "
+            "CI runs this on PostgreSQL"
+        )
+    SectionFactory(slug="nachrichten", name="Nachrichten")
+    entries = [entry("with_dateline.json"), entry("embargoed.json"), entry("dw-1.json")]
+    source = write(tmp_path, "batch.json", {"entries": entries})
+    barrier = threading.Barrier(2)
+    reports, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            reports.append(import_news([source]))
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert Article.objects.count() == 3
+    assert AgencyVersion.objects.count() == 3
+    assert sum(r.counts["created"] for r in reports) == 3
+    assert sum(r.counts["unchanged"] for r in reports) == 3
