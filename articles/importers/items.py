@@ -151,6 +151,14 @@ def signal_of(value) -> str:
     }.get(signal, Signal.NONE)
 
 
+def check_raw(data: bytes) -> None:
+    """What every file must pass before any parser sees it."""
+    if len(data) > settings.NEWSROOM_IMPORT_MAX_BYTES:
+        raise too_large()
+    if b"\x00" in data:
+        raise ParseError(_("Die Datei enthält NUL-Bytes."))
+
+
 def too_large() -> ParseError:
     return ParseError(
         _("Die Datei ist größer als %(limit)s Bytes (NEWSROOM_IMPORT_MAX_BYTES).")

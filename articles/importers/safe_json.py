@@ -7,18 +7,13 @@ refusal gives a reason an operator can act on.
 
 import json
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from articles.importers.items import ParseError, too_large
+from articles.importers.items import ParseError, check_raw
 
 
 def load_json(data: bytes):
-    limit = settings.NEWSROOM_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise too_large()
-    if b"\x00" in data:
-        raise ParseError(_("Die Datei enthält NUL-Bytes."))
+    check_raw(data)
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -10,18 +10,13 @@ from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from articles.importers.items import ParseError, too_large
+from articles.importers.items import ParseError, check_raw
 
 
 def load_xml(data: bytes) -> Element:
-    limit = settings.NEWSROOM_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise too_large()
-    if b"\x00" in data:
-        raise ParseError(_("Die Datei enthält NUL-Bytes."))
+    check_raw(data)
     try:
         return fromstring(
             data, forbid_dtd=False, forbid_entities=True, forbid_external=True

@@ -1,10 +1,9 @@
-import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers.apply import ImportOptions
+from articles.importers.apply import ImportOptions, write_report
 from articles.importers.detect import FORMATS
 from articles.importers.runs import import_news
 from articles.importers.sources import SourceUnavailable
@@ -52,15 +51,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if show_progress:
             self.stdout.write("")
-        if json_report:
-            json_report.write_text(
-                json.dumps(report.as_json(), ensure_ascii=False, indent=2)
-            )
-        if verbosity:
-            self.stdout.write(report.summary())
-            for item, reason in report.failures:
-                self.stderr.write(self.style.ERROR(f"{item}: {reason}"))
-            for item, note in report.notes if verbosity >= 2 else ():
-                self.stdout.write(f"{item}: {note}")
+        write_report(self, report, json_report=json_report, verbosity=verbosity)
         if report.failed:
             raise CommandError(f"{report.failed} item(s) failed", returncode=2)

@@ -1,8 +1,8 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.importers.apply import write_report
 from articles.importers.photo_files import import_photos
 from articles.importers.sources import SourceUnavailable
 
@@ -27,15 +27,6 @@ class Command(BaseCommand):
             report = import_photos(sources, dry_run=dry_run, progress=progress)
         except SourceUnavailable as error:
             raise CommandError(str(error)) from error
-        if json_report:
-            json_report.write_text(
-                json.dumps(report.as_json(), ensure_ascii=False, indent=2)
-            )
-        if verbosity:
-            self.stdout.write(report.summary())
-            for item, reason in report.failures:
-                self.stderr.write(self.style.ERROR(f"{item}: {reason}"))
-            for item, note in report.notes:
-                self.stdout.write(self.style.WARNING(f"{item}: {note}"))
+        write_report(self, report, json_report=json_report, verbosity=verbosity)
         if report.failed:
             raise CommandError(f"{report.failed} file(s) failed", returncode=2)
