@@ -55,6 +55,13 @@ EPOCH = datetime.min.replace(tzinfo=UTC)
 NOTICE_GENRES = {"achtung", "hinweis", "redaktioneller hinweis"}
 
 
+def identity(external_id: str) -> str:
+    """Ids as stored: very long ones (feed URLs) become a stable hash."""
+    if len(external_id) <= 255:
+        return external_id
+    return "sha256:" + hashlib.sha256(external_id.encode()).hexdigest()
+
+
 def is_notice(item: AgencyItem) -> bool:
     return any(genre.casefold() in NOTICE_GENRES for genre in item.genres)
 
@@ -157,7 +164,7 @@ def apply_item(
         return apply_photo_item(item, agency=agency, options=options)
     article = (
         Article.objects.select_for_update()
-        .filter(agency=agency, external_id=item.external_id)
+        .filter(agency=agency, external_id=identity(item.external_id))
         .first()
     )
     if article is None:
@@ -170,7 +177,7 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
         raise Skip(_("Kill für eine unbekannte Meldung."))
     article = Article(
         agency=agency,
-        external_id=item.external_id,
+        external_id=identity(item.external_id),
         section=section_for(item, agency, options),
     )
     fill(article, item)
@@ -199,7 +206,8 @@ def update_article(article, item, payload, format, options) -> tuple[str, str]:
         return "unchanged", _("ältere Version %(v)s aufbewahrt") % {"v": item.version}
     version = keep_version(article, item, payload, format, applied=False)
     if article.agency_status == Article.AgencyStatus.CANCELED:
-        raise_after_keeping(_("Die Agentur hat die Meldung zurückgezogen (Kill)."))
+        # Kept for the record, never applied: a kill blocks republication.
+        return "skipped", _("Die Agentur hat die Meldung zurückgezogen (Kill).")
     if item.status == ItemStatus.CANCELED:
         kill(article, item)
         version.applied = True
@@ -229,16 +237,6 @@ def update_article(article, item, payload, format, options) -> tuple[str, str]:
     if options.publish and publishable and unpublished:
         services.publish_article(article, by=None, at=timezone.now())
     return ("embargoed" if is_embargoed(item) else "updated"), note
-
-
-def raise_after_keeping(reason: str):
-    # The version is stored (history) but the kill blocks any republication;
-    # Skip would roll the savepoint back, so this returns through the report.
-    raise KeptSkip(reason)
-
-
-class KeptSkip(Skip):
-    pass
 
 
 def is_embargoed(item: AgencyItem) -> bool:
@@ -368,7 +366,9 @@ def attach_photos(article, item, agency, options) -> str:
 def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:
     """A picture sent on its own: store it (once) for the photo desk."""
     [agency_photo] = item.photos
-    existed = Photo.objects.filter(agency=agency, external_id=agency_photo.external_id)
+    existed = Photo.objects.filter(
+        agency=agency, external_id=identity(agency_photo.external_id)
+    )
     if item.status == ItemStatus.CANCELED:
         updated = existed.filter(killed_at__isnull=True).update(
             killed_at=timezone.now(),
@@ -384,7 +384,9 @@ def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:
 
 def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> Photo:
     """The photo with this agency id, downloaded and saved the first time."""
-    existing = Photo.objects.filter(agency=agency, external_id=agency_photo.external_id)
+    existing = Photo.objects.filter(
+        agency=agency, external_id=identity(agency_photo.external_id)
+    )
     if photo := existing.first():
         return photo
     data = photo_bytes(agency_photo, options)
@@ -392,7 +394,7 @@ def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> 
     caption = agency_photo.caption
     photo = Photo(
         agency=agency,
-        external_id=agency_photo.external_id,
+        external_id=identity(agency_photo.external_id),
         caption=caption,
         # Agency pictures carry no alt text; the caption's first sentence is
         # the closest description (the photo desk can refine it).
@@ -400,7 +402,7 @@ def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> 
         creator=agency_photo.creator[:120],
         credit_line=agency_photo.credit_line[:200],
         usage_terms=agency_photo.usage_terms or usage_terms,
-        copyright_notice=agency_photo.copyright_notice,
+        copyright_notice=agency_photo.copyright_notice[:300],
         source=agency.short_name,
     )
     photo.image = ContentFile(data, name=f"{digest}.jpg")

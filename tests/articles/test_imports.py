@@ -110,6 +110,7 @@ def test_a_kill_withdraws_and_blocks_later_versions(tmp_path, client):
     assert report.counts["skipped"] == 1
     article.refresh_from_db()
     assert article.status == Article.Status.WITHDRAWN
+    assert AgencyVersion.objects.filter(version=4, applied=False).exists()
 
 
 def test_an_embargo_keeps_the_story_hidden_until_its_time(tmp_path):
@@ -352,3 +353,11 @@ def test_two_imports_of_the_same_files_at_once_create_no_duplicates(tmp_path):
     assert AgencyVersion.objects.count() == 3
     assert sum(r.counts["created"] for r in reports) == 3
     assert sum(r.counts["unchanged"] for r in reports) == 3
+
+
+def test_very_long_ids_are_stored_as_a_stable_hash(tmp_path):
+    data = entry("with_dateline.json") | {"urn": "urn:x:" + "a" * 400}
+    import_news([write(tmp_path, "a.json", data)])
+    assert import_news([write(tmp_path, "a.json", data)]).counts["unchanged"] == 1
+    article = Article.objects.get()
+    assert article.external_id.startswith("sha256:") and len(article.external_id) < 80
