@@ -122,9 +122,9 @@ class Rail(models.Model):
         if self.section_id:
             articles = articles.filter(section_id=self.section_id)
         if self.region_id:
-            articles = articles.filter(regions=self.region_id)
+            articles = articles.in_region(self.region_id)
         if self.tag_id:
-            articles = articles.filter(tags=self.tag_id)
+            articles = articles.tagged(self.tag_id)
         return articles
 
 
@@ -376,7 +376,3 @@ class SponsoredSlot(models.Model):
         if not self.impression_count:
             return None
         return self.click_count / self.impression_count
-
-    @property
-    def first_position(self) -> int:
-        return self.every_nth or self.position

@@ -111,17 +111,6 @@ class Skip(Exception):
     """The item is fine but must not change anything; the message says why."""
 
 
-def apply_items(
-    parsed_items: list[ParsedItem],
-    *,
-    format: str,
-    options: ImportOptions,
-    report: ImportReport,
-) -> None:
-    for parsed in parsed_items:
-        apply_parsed(parsed, format=format, options=options, report=report)
-
-
 def apply_parsed(
     parsed: ParsedItem, *, format: str, options: ImportOptions, report: ImportReport
 ) -> str:

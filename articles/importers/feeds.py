@@ -17,7 +17,7 @@ from articles.importers.items import (
     aware_datetime,
     text,
 )
-from articles.importers.safe_xml import attr, child, children, load_xml, local, text_of
+from articles.importers.safe_xml import attr, child, children, local, text_of
 
 FORMAT = "rss"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -28,17 +28,6 @@ MEDIA = "http://search.yahoo.com/mrss/"
 
 def looks_like_feed(root: Element) -> bool:
     return local(root.tag) == "rss" or root.tag == f"{{{ATOM}}}feed"
-
-
-def parse_feed(raw: bytes) -> list[AgencyItem]:
-    root = load_xml(raw)
-    if not looks_like_feed(root):
-        raise ParseError(_("Kein RSS- oder Atom-Feed."))
-    return parse_feed_root(root)
-
-
-def parse_feed_root(root: Element) -> list[AgencyItem]:
-    return [parse_entry(entry) for entry in entries(root)]
 
 
 def entries(root: Element) -> list[Element]:

@@ -81,10 +81,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_section(self, section: Section):
         return self.filter(section=section)
 
-    def in_region(self, region: "Region"):
+    def in_region(self, region: "Region | int"):
         return self.filter(regions=region)
 
-    def tagged(self, tag: "Tag"):
+    def tagged(self, tag: "Tag | int"):
         return self.filter(tags=tag)
 
     def latest(self):

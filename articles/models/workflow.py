@@ -57,10 +57,6 @@ class ArticleRevision(models.Model):
             raise ValueError("Revisions are immutable.")
         super().save(*args, **kwargs)
 
-    def field_texts(self) -> dict[str, str]:
-        """Each content field as text, for diffs."""
-        return {name: str(self.data.get(name) or "") for name in self.data}
-
 
 class ArticleTransition(models.Model):
     """Who moved an article from one state to another, when and why."""
