@@ -285,3 +285,5 @@ NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = env_bool(
 NEWSROOM_IMPORT_DEFAULT_SECTION = os.environ.get(
     "NEWSROOM_IMPORT_DEFAULT_SECTION", "nachrichten"
 )
+# Imported items per transaction (each item still has its own savepoint).
+NEWSROOM_IMPORT_BATCH_SIZE = env_int("NEWSROOM_IMPORT_BATCH_SIZE", 100)

@@ -36,7 +36,7 @@ from articles.models import (
     Section,
 )
 from articles.models.agency import version_key
-from articles.photos import resolve_agency, save_photo
+from articles.photos import credit_parts, resolve_agency, save_photo
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,53 @@ def is_notice(item: AgencyItem) -> bool:
     return any(genre.casefold() in NOTICE_GENRES for genre in item.genres)
 
 
+class RunLookups:
+    """Rows an import reads for every item but nobody changes meanwhile:
+    agencies by name, category mappings, sections. Read once per run."""
+
+    def __init__(self):
+        self._agencies: dict[str, Agency] | None = None
+        self._mappings: dict[tuple[int, str], Section] | None = None
+        self._sections: dict[str, Section | None] = {}
+
+    def agency(self, name: str) -> Agency:
+        if self._agencies is None:
+            self._agencies = {
+                alias: agency
+                for agency in Agency.objects.all()
+                for alias in agency.names
+            }
+        for part in credit_parts(name):
+            if found := self._agencies.get(part.casefold()):
+                return found
+        # Unknown: created and flagged for review, not remembered (the
+        # savepoint it was created in may still roll back).
+        return resolve_agency(name) or resolve_agency("Web")
+
+    def mapped_section(self, agency: Agency, names: list[str]) -> Section | None:
+        if self._mappings is None:
+            self._mappings = {
+                (mapping.agency_id, mapping.category): mapping.section
+                for mapping in CategoryMapping.objects.select_related("section")
+            }
+        for name in names:
+            if found := self._mappings.get((agency.pk, name)):
+                return found
+        return None
+
+    # (agency id, external id) of the current file's stories that exist; None
+    # means "unknown, ask the database".
+    existing: set | None = None
+
+    def may_exist(self, agency_id: int, external_id: str) -> bool:
+        return self.existing is None or (agency_id, external_id) in self.existing
+
+    def section(self, slug: str) -> Section | None:
+        if slug not in self._sections:
+            self._sections[slug] = Section.objects.filter(slug=slug).first()
+        return self._sections[slug]
+
+
 @dataclass
 class ImportOptions:
     publish: bool = False
@@ -73,6 +120,7 @@ class ImportOptions:
     dry_run: bool = False
     # Where a file's relative photo references are looked up (its folder).
     base_dir: Path | None = None
+    lookups: RunLookups = field(default_factory=RunLookups)
 
 
 @dataclass
@@ -132,6 +180,7 @@ def apply_parsed(
             # Another import created the same story a moment ago: the second
             # attempt finds it and treats this as an update or a re-send.
             if attempt == 1:
+                options.lookups.existing = None
                 continue
             report.fail(parsed.reference, _("Gleichzeitiger Import kollidiert."))
             return "failed"
@@ -148,14 +197,17 @@ def apply_item(
     item: AgencyItem, *, payload: str, format: str, options: ImportOptions
 ) -> tuple[str, str]:
     """(outcome, note) of one item, inside the caller's transaction."""
-    agency = resolve_agency(item.provider or format) or resolve_agency("Web")
+    agency = options.lookups.agency(item.provider or format)
     if item.is_photo_only:
         return apply_photo_item(item, agency=agency, options=options)
-    article = (
-        Article.objects.select_for_update()
-        .filter(agency=agency, external_id=identity(item.external_id))
-        .first()
-    )
+    external_id = identity(item.external_id)
+    article = None
+    if options.lookups.may_exist(agency.pk, external_id):
+        article = (
+            Article.objects.select_for_update()
+            .filter(agency=agency, external_id=external_id)
+            .first()
+        )
     if article is None:
         return create_article(item, agency, payload, format, options)
     return update_article(article, item, payload, format, options)
@@ -172,7 +224,10 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
     fill(article, item)
     services.save_article(article, by=None)
     services.record_revision(
-        article, by=None, note=_("Import, Agentur-Version %(v)s") % {"v": item.version}
+        article,
+        by=None,
+        note=_("Import, Agentur-Version %(v)s") % {"v": item.version},
+        new=True,
     )
     keep_version(article, item, payload, format, applied=True)
     note = attach_photos(article, item, agency, options)
@@ -295,36 +350,28 @@ def kill(article: Article, item: AgencyItem) -> None:
 
 
 def section_for(item: AgencyItem, agency: Agency, options: ImportOptions) -> Section:
+    lookups = options.lookups
     if options.section:
-        found = Section.objects.filter(slug=options.section).first()
-        if found is None:
-            raise ValidationError(
-                _("Ressort „%(slug)s“ gibt es nicht.") % {"slug": options.section}
-            )
-        return found
-    names = [*item.desks, *item.categories]
-    mapping = (
-        CategoryMapping.objects.filter(agency=agency, category__in=names)
-        .select_related("section")
-        .first()
-    )
-    if mapping:
-        return mapping.section
-    default = Section.objects.filter(
-        slug=settings.NEWSROOM_IMPORT_DEFAULT_SECTION
-    ).first()
-    if default is None:
+        if found := lookups.section(options.section):
+            return found
         raise ValidationError(
-            _(
-                "Kein Ressort: keine Zuordnung für %(names)s und kein Standard-Ressort "
-                "„%(slug)s“ (NEWSROOM_IMPORT_DEFAULT_SECTION)."
-            )
-            % {
-                "names": ", ".join(names) or "–",
-                "slug": settings.NEWSROOM_IMPORT_DEFAULT_SECTION,
-            }
+            _("Ressort „%(slug)s“ gibt es nicht.") % {"slug": options.section}
         )
-    return default
+    names = [*item.desks, *item.categories]
+    if mapped := lookups.mapped_section(agency, names):
+        return mapped
+    if default := lookups.section(settings.NEWSROOM_IMPORT_DEFAULT_SECTION):
+        return default
+    raise ValidationError(
+        _(
+            "Kein Ressort: keine Zuordnung für %(names)s und kein Standard-Ressort "
+            "„%(slug)s“ (NEWSROOM_IMPORT_DEFAULT_SECTION)."
+        )
+        % {
+            "names": ", ".join(names) or "–",
+            "slug": settings.NEWSROOM_IMPORT_DEFAULT_SECTION,
+        }
+    )
 
 
 def attach_photos(article, item, agency, options) -> str:
@@ -429,3 +476,40 @@ def write_report(command, report: ImportReport, *, json_report, verbosity) -> No
         command.stderr.write(command.style.ERROR(f"{item}: {reason}"))
     for item, note in report.notes:
         command.stdout.write(command.style.WARNING(f"{item}: {note}"))
+
+
+def known_versions(parsed_items, *, format: str, lookups: RunLookups) -> set:
+    """(agency id, external id, version key) of items already stored, read in
+    a few queries per file: a re-run skips them without touching anything."""
+    wanted = {}
+    for parsed in parsed_items:
+        if parsed.item and not parsed.item.is_photo_only:
+            agency = lookups.agency(parsed.item.provider or format)
+            wanted.setdefault(identity(parsed.item.external_id), set()).add(agency.pk)
+    known, existing = set(), set()
+    ids = list(wanted)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        known.update(
+            AgencyVersion.objects.filter(article__external_id__in=chunk).values_list(
+                "article__agency_id", "article__external_id", "version_key"
+            )
+        )
+        existing.update(
+            Article.objects.filter(external_id__in=chunk).values_list(
+                "agency_id", "external_id"
+            )
+        )
+    lookups.existing = existing
+    return known
+
+
+def is_known(
+    parsed: ParsedItem, known: set, *, format: str, lookups: RunLookups
+) -> bool:
+    item = parsed.item
+    if item is None or item.is_photo_only or not known:
+        return False
+    agency = lookups.agency(item.provider or format)
+    key = version_key(item.version, item.version_created)
+    return (agency.pk, identity(item.external_id), key) in known

@@ -1,8 +1,18 @@
 """Running an import over sources: the one function the command calls."""
 
+import dataclasses
 from collections.abc import Callable
 
-from articles.importers.apply import ImportOptions, ImportReport, apply_parsed
+from django.conf import settings
+from django.db import transaction
+
+from articles.importers.apply import (
+    ImportOptions,
+    ImportReport,
+    apply_parsed,
+    is_known,
+    known_versions,
+)
 from articles.importers.detect import parse_file
 from articles.importers.items import ParseError
 from articles.importers.sources import source_files
@@ -18,7 +28,7 @@ def import_news(
     """Import every item of every source; SourceUnavailable if one is missing.
 
     Files are read and parsed one at a time (a directory of 100,000 files
-    never sits in memory); each item is applied in its own transaction.
+    never sits in memory); each item is applied in its own savepoint.
     """
     options = options or ImportOptions()
     report = ImportReport()
@@ -29,15 +39,23 @@ def import_news(
             report.fail(source.name, str(error))
             progress(source.name, source.name, "failed")
             continue
-        file_options = ImportOptions(
-            publish=options.publish,
-            section=options.section,
-            dry_run=options.dry_run,
-            base_dir=source.base_dir,
-        )
-        for parsed in parsed_items:
-            outcome = apply_parsed(
-                parsed, format=detected, options=file_options, report=report
-            )
-            progress(source.name, parsed.reference, outcome)
+        file_options = dataclasses.replace(options, base_dir=source.base_dir)
+        known = known_versions(parsed_items, format=detected, lookups=options.lookups)
+        batch_size = settings.NEWSROOM_IMPORT_BATCH_SIZE
+        for start in range(0, len(parsed_items), batch_size):
+            # One transaction per batch, a savepoint per item: a bad item
+            # rolls back alone, and commits are few. A crash loses at most
+            # the open batch, which a re-run imports again.
+            with transaction.atomic():
+                for parsed in parsed_items[start : start + batch_size]:
+                    if is_known(
+                        parsed, known, format=detected, lookups=options.lookups
+                    ):
+                        report.count("unchanged", parsed.reference)
+                        outcome = "unchanged"
+                    else:
+                        outcome = apply_parsed(
+                            parsed, format=detected, options=file_options, report=report
+                        )
+                    progress(source.name, parsed.reference, outcome)
     return report
