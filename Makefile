@@ -63,3 +63,4 @@ clean:
 bench: install-dev
 	$(BIN)/python bench/renditions.py
 	$(BIN)/python bench/front_page.py
+	$(BIN)/python bench/imports.py

@@ -82,8 +82,11 @@ class RunLookups:
                 for agency in Agency.objects.all()
                 for alias in agency.names
             }
+        if found := self._agencies.get(name.casefold()):
+            return found
         for part in credit_parts(name):
             if found := self._agencies.get(part.casefold()):
+                self._agencies[name.casefold()] = found
                 return found
         # Unknown: created and flagged for review, not remembered (the
         # savepoint it was created in may still roll back).

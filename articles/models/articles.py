@@ -287,7 +287,11 @@ class Article(models.Model):
         verbose_name_plural = _("Artikel")
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_article", _("Kann Artikel veröffentlichen"))]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # Imports look stories up by agency id alone, file by file.
+            models.Index(fields=["external_id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),

@@ -1,0 +1,208 @@
+"""Import benchmark: our agency import against a naive one, in one run.
+
+Generates BENCH_IMPORT_ITEMS (20,000) realistic digitalwires items (about
+3 KB of text each, every 20th with a photo given as a local file), written
+100 to a file, and measures on SQLite, each in a fresh database:
+
+  (a) parse only (detect + parse every file);
+  (b) naive: one `update_or_create` per item in autocommit mode;
+  (c) our first import into an empty database (versions, revisions,
+      sanitising, photos, a savepoint per item);
+  (d) our re-run of the same, unchanged files.
+
+It prints items/second and the ratios to (b). Targets (issue #6): (c) ≥ 2×
+(b), (d) ≥ 20× (b). Memory: the peak RSS of importing 2,000 and 20,000 items
+(each in its own process) must not grow in proportion (target: < 2×).
+
+Run: `make bench`, or `.venv/bin/python bench/imports.py`.
+"""
+
+import copy
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ITEMS = int(os.environ.get("BENCH_IMPORT_ITEMS", "20000"))
+PER_FILE = 100
+TARGET_FIRST, TARGET_RERUN, TARGET_MEMORY = 2.0, 20.0, 2.0
+
+
+def setup_django(database: Path) -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        DEBUG="false",
+        SECRET_KEY="bench-" + "x" * 50,
+        DATABASE_URL=f"sqlite:///{database}",
+        MEDIA_ROOT=str(database.parent / "media"),
+        NEWSROOM_COUNTER_DIR=str(database.parent / "counters"),
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from articles.models import Section
+
+    Section.objects.get_or_create(slug="nachrichten", defaults={"name": "Nachrichten"})
+
+
+def paragraph(n: int) -> str:
+    return (
+        f"<p>Absatz {n}: Der Stadtrat hat am Dienstag über den Haushalt beraten. "
+        "Die Fraktionen stritten über Kitas, Radwege und die Sanierung der "
+        "Rheinbrücke; eine Entscheidung fällt im Dezember.</p>"
+    )
+
+
+def generate(folder: Path, items: int) -> None:
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 450), "teal").save(picture, "JPEG", quality=80)
+    body = "".join(paragraph(n) for n in range(14))  # about 3 KB
+    template = {
+        "format": "digitalwires@0.9.1",
+        "type": "composite",
+        "version": 1,
+        "version_created": "2026-11-24T08:00:00+01:00",
+        "pubstatus": "usable",
+        "language": "de",
+        "kicker": "Stadtrat",
+        "teaser": "Der Haushalt bleibt umstritten.",
+        "byline": "Von Anna Alt, dpa",
+        "dateline": "Bonn (dpa) - ",
+        "article_html": f'<section class="main">{body}</section>',
+        "categories": [{"type": "dnltype:desk", "name": "rs"}],
+    }
+    for file_number in range(0, items, PER_FILE):
+        entries = []
+        for n in range(file_number, min(file_number + PER_FILE, items)):
+            entry = copy.deepcopy(template)
+            entry["urn"] = f"urn:newsml:dpa.com:bench:{n}"
+            entry["headline"] = f"Haushaltsstreit im Stadtrat, Meldung {n}"
+            if n % 20 == 0:
+                image = f"bild-{n}.jpg"
+                (folder / image).write_bytes(picture.getvalue())
+                entry["associations"] = [
+                    {
+                        "type": "image",
+                        "urn": f"urn:newsml:dpa.com:bench-bild:{n}",
+                        "caption": "Der Stadtrat tagt. Foto: Anna Alt",
+                        "creditline": "Anna Alt/dpa",
+                        "renditions": [{"url": image, "width": 800, "height": 450}],
+                    }
+                ]
+            entries.append(entry)
+        (folder / f"feed-{file_number:06}.json").write_text(
+            json.dumps({"entries": entries}, ensure_ascii=False)
+        )
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def phase(name: str, folder: Path) -> float:
+    """Run one phase in a fresh process (fresh database): items per second."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--phase", name, str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def run_phase(name: str, folder: Path) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench-import-{name}-"))
+    setup_django(workdir / "bench.sqlite3")
+    from articles.importers.detect import parse_file
+    from articles.importers.runs import import_news
+    from articles.models import Article, Section
+
+    files = sorted(folder.glob("feed-*.json"))
+    count = sum(len(json.loads(f.read_text())["entries"]) for f in files)
+    if name == "parse":
+        seconds = timed(lambda: [parse_file(f.read_bytes()) for f in files])
+    elif name == "naive":
+        section = Section.objects.get(slug="nachrichten")
+
+        def naive():
+            for f in files:
+                for entry in json.loads(f.read_text())["entries"]:
+                    Article.objects.update_or_create(
+                        external_id=entry["urn"],
+                        defaults={
+                            "headline": entry["headline"],
+                            "kicker": entry["kicker"],
+                            "teaser": entry["teaser"],
+                            "body": entry["article_html"],
+                            "section": section,
+                        },
+                    )
+
+        seconds = timed(naive)
+    elif name == "ours":
+        reports = []
+        seconds = timed(lambda: reports.append(import_news([str(folder)])))
+        assert not reports[0].failed, reports[0].failures[:3]
+    elif name == "rerun":
+        import_news([str(folder)])
+        seconds = timed(lambda: import_news([str(folder)]))
+    elif name == "memory":
+        import_news([str(folder)])
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return
+    print(count / seconds)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        folder, small = Path(tmp) / "feeds", Path(tmp) / "small"
+        folder.mkdir()
+        small.mkdir()
+        print(f"generating {ITEMS:,} items ({PER_FILE} per file) …")
+        generate(folder, ITEMS)
+        generate(small, ITEMS // 10)
+        parse = phase("parse", folder)
+        naive = phase("naive", folder)
+        ours = phase("ours", folder)
+        rerun = phase("rerun", folder)
+        small_rss = phase("memory", small)
+        large_rss = phase("memory", folder)
+    first, again = ours / naive, rerun / naive
+    memory = large_rss / small_rss
+    print(f"(a) parse only      {parse:10,.0f} items/s")
+    print(f"(b) naive upsert    {naive:10,.0f} items/s")
+    verdict = "PASS" if first >= TARGET_FIRST else "FAIL"
+    print(f"(c) first import    {ours:10,.0f} items/s  {first:.2f}× (b)", end="")
+    print(f"  (≥ 2×)  {verdict}")
+    verdict = "PASS" if again >= TARGET_RERUN else "FAIL"
+    print(f"(d) re-run          {rerun:10,.0f} items/s  {again:.2f}× (b)", end="")
+    print(f"  (≥ 20×) {verdict}")
+    verdict = "PASS" if memory < TARGET_MEMORY else "FAIL"
+    print(
+        f"peak RSS {ITEMS // 10:,} items: {small_rss / 1024:.0f} MB, {ITEMS:,} items: "
+        f"{large_rss / 1024:.0f} MB ({memory:.2f}×, < 2×) {verdict}"
+    )
+    passed = first >= TARGET_FIRST and again >= TARGET_RERUN and memory < TARGET_MEMORY
+    print("import benchmark:", "PASS" if passed else "FAIL")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--phase":
+        run_phase(sys.argv[2], Path(sys.argv[3]))
+    else:
+        sys.exit(main())
