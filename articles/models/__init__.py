@@ -24,7 +24,6 @@ from articles.models.taxonomy import (
     Region,
     Section,
     Tag,
-    agency_credit,
     german_slugify,
     validate_section_slug,
 )
@@ -61,7 +60,6 @@ __all__ = [
     "Section",
     "ShownPhoto",
     "Tag",
-    "agency_credit",
     "article_url",
     "german_slugify",
     "photo_upload_to",

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models.taxonomy import Agency, agency_credit
+from articles.models.taxonomy import Agency
 from articles.photo_checks import validate_photo_file
 
 
@@ -31,6 +31,23 @@ def usable_photo_q(at: datetime, prefix: str = "") -> Q:
     ) & (
         Q(**{f"{prefix}killed_at__isnull": True}) | Q(**{f"{prefix}killed_at__gt": at})
     )
+
+
+def photo_credit(credit_line: str, creator: str, agency: "Agency | None") -> str:
+    """The credit line as given, else the agency's way of crediting the creator,
+    else the creator (for Photo rows and ShownPhoto values alike)."""
+    if credit_line:
+        return credit_line
+    if agency is not None:
+        return agency.compose_credit(creator)
+    return creator
+
+
+def usable_until(
+    licence_expires_at: datetime | None, killed_at: datetime | None
+) -> datetime | None:
+    """When a photo stops being shown: its licence end or a set kill time."""
+    return min(filter(None, (licence_expires_at, killed_at)), default=None)
 
 
 class PhotoQuerySet(models.QuerySet):
@@ -155,11 +172,8 @@ class Photo(models.Model):
     @property
     def credit(self) -> str:
         """The credit shown with every rendering of this photo."""
-        if self.credit_line:
-            return self.credit_line
-        if self.agency_id:
-            return self.agency.compose_credit(self.creator)
-        return self.creator
+        agency = self.agency if self.agency_id else None
+        return photo_credit(self.credit_line, self.creator, agency)
 
     def shown(self) -> "ShownPhoto":
         return ShownPhoto(
@@ -177,16 +191,12 @@ class Photo(models.Model):
 
     @property
     def usable_until(self) -> datetime | None:
-        """When the photo stops being shown: licence end or a set kill time."""
-        return min(
-            filter(None, (self.licence_expires_at, self.killed_at)), default=None
-        )
+        return usable_until(self.licence_expires_at, self.killed_at)
 
     def is_usable(self, at: datetime | None = None) -> bool:
         """Python twin of `PhotoQuerySet.usable()` for one loaded row."""
-        at = at or timezone.now()
-        licensed = self.licence_expires_at is None or self.licence_expires_at > at
-        return licensed and (self.killed_at is None or self.killed_at > at)
+        until = self.usable_until
+        return until is None or until > (at or timezone.now())
 
     @property
     def missing_for_publication(self) -> list[str]:
@@ -242,12 +252,11 @@ class ShownPhoto:
 
     @classmethod
     def from_row(cls, row: dict) -> "ShownPhoto":
-        credit = row["photo__credit_line"]
-        if not credit and row["photo__agency__short_name"]:
-            credit = agency_credit(
-                row["photo__agency__credit_format"],
-                row["photo__agency__short_name"],
-                row["photo__creator"],
+        agency = None
+        if row["photo__agency__short_name"]:
+            agency = Agency(
+                short_name=row["photo__agency__short_name"],
+                credit_format=row["photo__agency__credit_format"],
             )
         return cls(
             pk=row["photo_id"],
@@ -257,17 +266,16 @@ class ShownPhoto:
             focal_x=row["photo__focal_x"],
             focal_y=row["photo__focal_y"],
             alt_text=row["photo__alt_text"],
-            credit=credit or row["photo__creator"],
+            credit=photo_credit(
+                row["photo__credit_line"], row["photo__creator"], agency
+            ),
             licence_expires_at=row["photo__licence_expires_at"],
             killed_at=row["photo__killed_at"],
         )
 
     @property
     def usable_until(self) -> datetime | None:
-        """When the photo stops being shown: licence end or a set kill time."""
-        return min(
-            filter(None, (self.licence_expires_at, self.killed_at)), default=None
-        )
+        return usable_until(self.licence_expires_at, self.killed_at)
 
 
 class Rendition(models.Model):

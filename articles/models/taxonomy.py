@@ -130,14 +130,12 @@ class Agency(models.Model):
 
     def compose_credit(self, creator: str) -> str:
         """The credit for a photo by `creator`, written the agency's way."""
-        return agency_credit(self.credit_format, self.short_name, creator)
-
-
-def agency_credit(credit_format: str, short_name: str, creator: str) -> str:
-    if not creator:
-        return short_name
-    # Plain replacement, not str.format: the pattern is editor input.
-    return credit_format.replace("{creator}", creator).replace("{agency}", short_name)
+        if not creator:
+            return self.short_name
+        # Plain replacement, not str.format: the pattern is editor input.
+        return self.credit_format.replace("{creator}", creator).replace(
+            "{agency}", self.short_name
+        )
 
 
 class Author(models.Model):
