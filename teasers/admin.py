@@ -120,7 +120,8 @@ class RailAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                     continue
                 for item_form in formset.forms:
                     empty = not item_form.has_changed() and not item_form.instance.pk
-                    if empty or formset._should_delete_form(item_form):
+                    deleted = item_form.cleaned_data.get("DELETE")
+                    if empty or deleted:
                         continue
                     items.append(item_form.save(commit=False))
         if errors:

@@ -309,7 +309,6 @@ def fill(article: Article, item: AgencyItem) -> None:
 
 
 def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
-    fields = dataclasses.asdict(item)
     return AgencyVersion.objects.create(
         article=article,
         version=item.version,
@@ -319,19 +318,9 @@ def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
         status=item.status,
         signal=item.signal,
         payload=payload,
-        fields=jsonable(fields),
+        fields=dataclasses.asdict(item),
         applied=applied,
     )
-
-
-def jsonable(value):
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(item) for item in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
 
 
 def kill(article: Article, item: AgencyItem) -> None:

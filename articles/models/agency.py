@@ -1,5 +1,6 @@
 """What agencies sent: every received version, and where their categories go."""
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,8 @@ class AgencyVersion(models.Model):
     status = models.CharField(_("Status"), max_length=20)
     signal = models.CharField(_("Signal"), max_length=20, blank=True)
     payload = models.TextField(_("Rohdaten"))
-    fields = models.JSONField(_("Gelesene Felder"))
+    # Times in the parsed item are stored as ISO strings.
+    fields = models.JSONField(_("Gelesene Felder"), encoder=DjangoJSONEncoder)
     applied = models.BooleanField(_("Übernommen"), default=False)
 
     class Meta:
