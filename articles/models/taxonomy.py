@@ -16,13 +16,18 @@ RESERVED_SECTION_SLUGS = frozenset(
         "admin",
         "anzeige",
         "api",
+        "archiv",
+        "autor",
         "bild",
+        "feed",
         "feeds",
         "media",
+        "region",
         "robots.txt",
         "sitemap",
         "static",
         "suche",
+        "thema",
         "vorschau",
     }
 )
