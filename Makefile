@@ -62,5 +62,5 @@ clean:
 # Benchmarks print side-by-side ratios; they are not part of `make test`.
 bench: install-dev
 	$(BIN)/python bench/renditions.py
-	$(BIN)/python bench/front_page.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/imports.py

@@ -41,6 +41,11 @@ class CachedPage:
         return max(0, int((self.expires_at - at).total_seconds()))
 
 
+def earliest(*moments: datetime | None) -> datetime | None:
+    """The first of the moments a page changes by itself (None: never)."""
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
 def purge_pages() -> None:
     """Forget every cached page (after an editorial write)."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
@@ -95,7 +100,8 @@ def serve_cached_page(
         _patch_headers(response, 0)
         return response, facts
 
-    key, page = _cached_page(name)
+    # Pages carry absolute URLs: each (allowed) host has its own copy.
+    key, page = _cached_page(f"{request.get_host()}/{name}")
     if page is None or page.expires_at <= now:
         response, changes_at, facts = build(now)
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
@@ -115,6 +121,31 @@ def serve_cached_page(
     response = HttpResponse(page.content, content_type=page.content_type)
     _patch_headers(response, page.seconds_left(now))
     return response, page.facts
+
+
+def cached_fragment[T](
+    name: str, build: Callable[[datetime], tuple[T, datetime | None]]
+) -> T:
+    """What `build(now)` returns, shared by every page that shows it.
+
+    Stored like pages (purged by every editorial write, expiring when it
+    changes by itself) but for NEWSROOM_FRAGMENT_CACHE_SECONDS at most, so a
+    shared part such as the rails under articles is built once for all the
+    pages that show it, also while the pages themselves are not cached.
+    """
+    now = timezone.now()
+    seconds = settings.NEWSROOM_FRAGMENT_CACHE_SECONDS
+    if seconds <= 0:
+        return build(now)[0]
+    key, stored = _cached_page(f"fragment/{name}")
+    if stored is not None and stored[1] > now:
+        return stored[0]
+    value, changes_at = build(now)
+    if changes_at is not None:
+        seconds = min(seconds, _seconds_until(changes_at, now))
+    if seconds > 0:
+        cache.set(key, (value, now + timedelta(seconds=seconds)), seconds)
+    return value
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Photo, Section
+from articles.page_cache import earliest, serve_cached_page
 from articles.previews import article_as_of, article_for_preview_token
 from articles.renditions import (
     RenditionSpec,
@@ -17,7 +18,8 @@ from articles.renditions import (
     rendition_version,
 )
 from teasers.counting import count_article_view, count_impressions
-from teasers.services import article_teasers, assemble_page
+from teasers.fragments import rails_under_articles
+from teasers.services import article_teasers
 
 
 class ArticleDetailView(DetailView):
@@ -26,27 +28,44 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().for_detail()
 
     def get(self, request, *args, **kwargs):
+        response, facts = serve_cached_page(
+            request, f"article:{kwargs['pk']}", self.build_page
+        )
+        if facts.get("path", request.path) != request.path:
+            # Old slug or moved section: one permanent address per article.
+            return redirect(facts["path"], permanent=True)
+        if response.status_code == 200:
+            count_article_view(request, facts["article_id"])
+            count_impressions(request, facts["slot_ids"])
+        return response
+
+    def build_page(self, now):
+        """The article page, when it changes by itself, and facts for every serve."""
         try:
             self.object = self.get_object()
         except Http404:
-            if Article.objects.withdrawn().filter(pk=kwargs["pk"]).exists():
-                return render(request, "410.html", status=410)
+            if Article.objects.withdrawn().filter(pk=self.kwargs["pk"]).exists():
+                return render(self.request, "410.html", status=410), None, {}
             raise
         canonical = self.object.get_absolute_url()
-        if request.path != canonical:
-            # Old slug or moved section: one permanent address per article.
-            return redirect(canonical, permanent=True)
-        page = assemble_page(exclude_article_ids=[self.object.pk])
+        if self.request.path != canonical:
+            return redirect(canonical, permanent=True), None, {}
+        rails = rails_under_articles()
         response = self.render_to_response(
             self.get_context_data(
                 object=self.object,
                 authors=list(self.object.authors.all()),
-                rails=page.rails,
+                rails_html=rails.html_without(self.object.pk),
             )
         )
-        count_article_view(request, self.object.pk)
-        count_impressions(request, page.sponsored_slot_ids)
-        return response
+        response.render()
+        facts = {
+            "path": canonical,
+            "article_id": self.object.pk,
+            "slot_ids": rails.sponsored_slot_ids,
+        }
+        changes_at = earliest(rails.changes_at, self.object.photos_change_at())
+        return response, changes_at, facts
 
 
 @never_cache
@@ -64,7 +83,7 @@ def render_preview(request, article: Article, authors) -> HttpResponse:
     response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "authors": authors, "rails": [], "is_preview": True},
+        {"article": article, "authors": authors, "is_preview": True},
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)

@@ -1,4 +1,4 @@
-"""Settings for bench/front_page.py: the production settings plus the bare view.
+"""Settings for bench/pages.py: the production settings plus the bare view.
 
 Everything comes from newsroom.settings (and so from the environment the
 benchmark sets: DEBUG=false, SECRET_KEY, DATABASE_URL, …); only the URLconf

@@ -1,8 +1,8 @@
-"""The project's URLs plus /bench/bare/, the front-page benchmark's baseline.
+"""The project's URLs plus /bench/bare/<page>/, the page benchmark's baseline.
 
 bare_view is a plain Django view behind the full middleware stack that returns
-the bytes of a front page saved by bench/front_page.py (path in the environment
-variable BENCH_BARE_BODY), read once per process on first use.
+the bytes of a page saved by bench/pages.py (as <page>.html in the folder named
+by the environment variable BENCH_BARE_DIR), read once per process.
 """
 
 import functools
@@ -16,13 +16,13 @@ from newsroom.urls import urlpatterns as project_urlpatterns
 
 
 @functools.cache
-def bare_body() -> bytes:
-    return Path(os.environ["BENCH_BARE_BODY"]).read_bytes()
+def bare_body(page: str) -> bytes:
+    return (Path(os.environ["BENCH_BARE_DIR"]) / f"{page}.html").read_bytes()
 
 
-def bare_view(request):
-    return HttpResponse(bare_body(), content_type="text/html; charset=utf-8")
+def bare_view(request, page: str):
+    return HttpResponse(bare_body(page), content_type="text/html; charset=utf-8")
 
 
 # First: the project's last pattern treats any first path segment as a section.
-urlpatterns = [path("bench/bare/", bare_view), *project_urlpatterns]
+urlpatterns = [path("bench/bare/<slug:page>/", bare_view), *project_urlpatterns]

@@ -81,7 +81,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -248,6 +247,9 @@ NEWSROOM_ALLOW_DEMO = env_bool("NEWSROOM_ALLOW_DEMO", DEBUG)
 # Public pages are cached until they change by themselves, at most this long
 # (view counts on teasers refresh at this pace); 0 turns the cache off.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
+# Parts shared by many pages (the rails under every article) are built once
+# and kept on the same terms, at most this long; 0 turns this cache off.
+NEWSROOM_FRAGMENT_CACHE_SECONDS = env_int("NEWSROOM_FRAGMENT_CACHE_SECONDS", 60)
 # Sponsored slots competing for one place take turns in windows this long.
 NEWSROOM_SPONSORED_ROTATION_SECONDS = env_int(
     "NEWSROOM_SPONSORED_ROTATION_SECONDS", 10 * 60

@@ -373,6 +373,11 @@ class Article(models.Model):
             )
         return self.usable_photo_uses
 
+    def photos_change_at(self) -> datetime | None:
+        """When the first of the shown photos stops being usable (None: never)."""
+        ends = [u.photo.usable_until for u in self.photo_uses]
+        return min((end for end in ends if end is not None), default=None)
+
     @property
     def lead_photo_use(self) -> "ArticlePhoto | None":
         uses = self.photo_uses

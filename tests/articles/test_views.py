@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.services import withdraw_article
 from tests.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
@@ -114,6 +115,7 @@ def build_site(number_of_articles: int):
 @pytest.mark.parametrize("page", ["article", "section"])
 def test_query_count_does_not_grow_with_articles(client, count_queries, page, settings):
     settings.NEWSROOM_SECTION_PAGE_SIZE = 50
+    settings.NEWSROOM_FRAGMENT_CACHE_SECONDS = 0  # rails built on every request
 
     def url(article):
         if page == "article":
@@ -128,12 +130,27 @@ def test_query_count_does_not_grow_with_articles(client, count_queries, page, se
 
 
 def test_article_page_query_budget(client, django_assert_max_num_queries):
-    article = build_site(30)
+    article, other = build_site(30), ArticleFactory()
     # article with section and agency, authors, corrections, photos,
     # navigation; rails, pins, sponsored slots, next scheduled change, rail
     # articles, their photos
     with django_assert_max_num_queries(11):
         assert client.get(article.get_absolute_url()).status_code == 200
+    # The rails under articles are shared: the next article page needs only
+    # its own queries (article, authors, corrections, photos, navigation).
+    with django_assert_max_num_queries(5):
+        assert client.get(other.get_absolute_url()).status_code == 200
+
+
+def test_rails_under_an_article_leave_out_that_article(client):
+    article = build_site(4)
+    shown = RailItemFactory(rail__slug="leiste-0").article
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert shown.get_absolute_url() in html
+    html = client.get(shown.get_absolute_url()).content.decode()
+    rails = html[html.index('class="rail"') :]
+    assert shown.get_absolute_url() not in rails
+    assert rails.count('class="teaser') >= 3  # the rest of the rails still show
 
 
 def test_section_page_query_budget(client, django_assert_max_num_queries):
@@ -141,3 +158,48 @@ def test_section_page_query_budget(client, django_assert_max_num_queries):
     # section, count, page of articles, their photos, navigation
     with django_assert_max_num_queries(5):
         assert client.get("/nachrichten/").status_code == 200
+
+
+def shared_cache_seconds(response) -> int:
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    [shared] = [d for d in directives if d.startswith("s-maxage=")]
+    return int(shared.removeprefix("s-maxage="))
+
+
+def test_article_page_is_served_from_the_page_cache(client, django_assert_num_queries):
+    article = ArticleFactory(headline="Gespeichert", view_count=0)
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert 55 <= shared_cache_seconds(first) <= 60
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+    assert "public" in again["Cache-Control"]
+    assert "Accept-Language" not in again.get("Vary", "")
+
+
+def test_cached_article_page_still_redirects_an_old_address(client):
+    article = ArticleFactory(headline="Alte Überschrift")
+    client.get(article.get_absolute_url())  # now cached under the article's id
+    response = client.get(f"/{article.section.slug}/veraltet-{article.pk}/")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_withdrawing_purges_the_cached_article_page(
+    client, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_article(article, by=None, reason="Falsche Angaben")
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 410
+
+
+def test_cached_article_page_expires_with_its_photo_licence(client):
+    use = ArticlePhotoFactory(
+        photo__licence_expires_at=timezone.now() + timedelta(seconds=30)
+    )
+    response = client.get(use.article.get_absolute_url())
+    assert 25 <= shared_cache_seconds(response) <= 30

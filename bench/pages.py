@@ -1,30 +1,34 @@
-"""Front-page benchmark: "/" against a bare Django view that returns the same bytes.
+"""Page benchmark: the front page and an article page, each against a bare
+Django view that returns the same bytes.
 
 Runs the site as production does (gunicorn, 2 sync workers, DEBUG=false, hashed
 static files) on a fresh SQLite database in a temporary folder with the demo
-front page (load_demo), and Redis as the cache when one answers on
+content (load_demo), and Redis as the cache when one answers on
 127.0.0.1:6379 (database 14, a random key prefix), else the local-memory cache.
 Two servers on loopback differ only in NEWSROOM_PAGE_CACHE_SECONDS: 0 (page
 cache off, every request renders the page cold) and 300 (served from the page
-cache). Both also serve /bench/bare/ (bench/urls.py): a plain view behind the
-same middleware that returns the bytes "/" returned, read once from a file.
+cache). Both also serve /bench/bare/<page>/ (bench/urls.py): a plain view
+behind the same middleware that returns the bytes the page returned, read
+once from a file. The article is the demo's published article with a lead
+photo and the longest body; the rails under it are part of the page.
 
 A stdlib load generator (BENCH_CLIENTS processes, each a loop of http.client
 requests, no keep-alive as gunicorn's sync workers close connections, with a
 reader's browser headers so that per-reader work such as counting sponsored
 impressions happens as in production) measures requests per second in
-alternating rounds: front cold, bare, front cached, bare. Only 200 responses
-with the expected bytes count; any other response (e.g. a 400 from
+alternating rounds: page cold, bare, page cached, bare, for each page. Only
+200 responses with the expected bytes count; any other response (e.g. a 400 from
 ALLOWED_HOSTS, a 301 to https) stops the run. It prints the median req/s of
 each, and as ratio the median over rounds of front ÷ the bare view measured
 right after it on the same server, so that drift in the machine's speed
 cancels out. The load generator shares the 2 cores with the servers, as would
 any load tool on the same machine.
 
-Targets (2 cores): page cache off ≥ 0.05× the bare view, cached ≥ 0.5×.
-Exits non-zero when a target is missed.
+Targets (2 cores), as ratios to the bare view: front page with the page cache
+off ≥ 0.05×, cached ≥ 0.5×; article page with the page cache off ≥ 0.3×,
+cached ≥ 0.6×. Exits non-zero when a target is missed.
 
-Run: `make bench`, or `.venv/bin/python bench/front_page.py`.
+Run: `make bench`, or `.venv/bin/python bench/pages.py`.
 Environment: BENCH_ROUNDS (default 5), BENCH_SECONDS per round (2),
 BENCH_CLIENTS (2), BENCH_WARMUP seconds per URL and server (1).
 """
@@ -53,16 +57,19 @@ WARMUP = float(os.environ.get("BENCH_WARMUP", "1"))
 WORKERS = 2
 # One client per sync worker keeps both busy; more only take CPU from them.
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", str(WORKERS)))
-TARGET_COLD = 0.05
-TARGET_CACHED = 0.5
+# page name → (target with the page cache off, target cached)
+TARGETS = {"front": (0.05, 0.5), "article": (0.3, 0.6)}
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 14
-FRONT, BARE = "/", "/bench/bare/"
+FRONT = "/"
 # A reader's browser: bots and scripts skip per-reader work (impression counts).
 HEADERS = {
     "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 "
     "Firefox/128.0",
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "de-DE,de;q=0.9",
+    # One host for both servers: absolute URLs in the pages must not differ
+    # by port, or the bare view could stand for one server only.
+    "Host": HOST,
 }
 
 
@@ -233,7 +240,7 @@ def production_environment(folder: Path) -> dict[str, str]:
         STATIC_ROOT=str(folder / "static"),
         NEWSROOM_CACHE_PREFIX=f"bench-{secrets.token_hex(6)}",
         NEWSROOM_ALLOW_DEMO="false",
-        BENCH_BARE_BODY=str(folder / "front_page.html"),
+        BENCH_BARE_DIR=str(folder),
     )
     if redis_answers():
         env["REDIS_URL"] = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
@@ -299,6 +306,32 @@ def forget_cache_keys(env: dict[str, str]):
 # --- The run -----------------------------------------------------------------
 
 
+ARTICLE_PATH_SCRIPT = """
+from django.db.models.functions import Length
+from articles.models import Article
+article = (
+    Article.objects.published().filter(article_photos__isnull=False)
+    .order_by(Length("body").desc(), "pk").first()
+)
+print(article.get_absolute_url())
+"""
+
+
+def article_path(env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", ARTICLE_PATH_SCRIPT],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    last_line = (result.stdout.strip().splitlines() or [""])[-1]
+    if result.returncode or not last_line.startswith("/"):
+        raise BenchError(f"no demo article to measure:\n{result.stdout}{result.stderr}")
+    return last_line
+
+
 def run(stack: contextlib.ExitStack) -> int:
     folder = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     stack.callback(shutil.rmtree, folder, ignore_errors=True)
@@ -312,6 +345,7 @@ def run(stack: contextlib.ExitStack) -> int:
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")
     manage({**env, "NEWSROOM_ALLOW_DEMO": "true"}, "load_demo")
+    paths = {"front": FRONT, "article": article_path(env)}
 
     servers = []
     for name, cache_seconds in (("cold", 0), ("cached", 300)):
@@ -319,13 +353,20 @@ def run(stack: contextlib.ExitStack) -> int:
         stack.callback(server.stop)
         servers.append(server)
     cold, cached = servers
-    body = cold.wait_ready()
-    if cached.wait_ready() != body:
-        raise BenchError(
-            "the two servers return different front pages; the bare view can "
-            "only stand for one of them"
-        )
-    Path(env["BENCH_BARE_BODY"]).write_bytes(body)
+    cold.wait_ready()
+    cached.wait_ready()
+    bodies = {}
+    for page, path in paths.items():
+        status, headers, body = fetch(cold.port, path)
+        if status != 200:
+            raise BenchError(f"GET {path}: {describe(status, headers, body)}")
+        if fetch(cached.port, path)[2] != body:
+            raise BenchError(
+                f"the two servers return different {page} pages; the bare view "
+                "can only stand for one of them"
+            )
+        bodies[page] = body
+        (Path(env["BENCH_BARE_DIR"]) / f"{page}.html").write_bytes(body)
 
     pool = multiprocessing.get_context("fork").Pool(CLIENTS, client_signals)
     stack.callback(pool.join)
@@ -334,50 +375,63 @@ def run(stack: contextlib.ExitStack) -> int:
     print(
         f"gunicorn, {WORKERS} sync workers per server, production settings, "
         f"SQLite, cache: {cache}\n"
-        f"page: {len(body):,} bytes; load: {CLIENTS} client processes on "
-        f"loopback, {ROUNDS} rounds × {SECONDS:g} s, alternating",
+        + "".join(
+            f"{page}: {paths[page]} ({len(body):,} bytes)\n"
+            for page, body in bodies.items()
+        )
+        + f"load: {CLIENTS} client processes on loopback, {ROUNDS} rounds × "
+        f"{SECONDS:g} s, alternating",
         flush=True,
     )
+
+    def bare(page: str) -> str:
+        return f"/bench/bare/{page}/"
+
     for server in servers:
-        for path in (FRONT, BARE):
-            measure(pool, server.port, path, body, WARMUP)
+        for page, body in bodies.items():
+            for path in (paths[page], bare(page)):
+                measure(pool, server.port, path, body, WARMUP)
 
-    rates = {"cold": [], "cached": []}
-    bare_rates = {"cold": [], "cached": []}  # measured right after, same server
+    # (page, server name) → rates; bare rates measured right after, same server
+    rates = {(page, s.name): [] for page in bodies for s in servers}
+    bare_rates = {key: [] for key in rates}
     for number in range(1, ROUNDS + 1):
-        for server in servers:
-            server.check_alive()
-            rates[server.name].append(measure(pool, server.port, FRONT, body, SECONDS))
-            bare_rates[server.name].append(
-                measure(pool, server.port, BARE, body, SECONDS)
-            )
-        print(
-            f"round {number}: cache off {rates['cold'][-1]:6.1f}, "
-            f"bare {bare_rates['cold'][-1]:6.1f};  "
-            f"cached {rates['cached'][-1]:6.1f}, "
-            f"bare {bare_rates['cached'][-1]:6.1f} req/s",
-            flush=True,
-        )
+        line = []
+        for page, body in bodies.items():
+            for server in servers:
+                server.check_alive()
+                key = (page, server.name)
+                rates[key].append(
+                    measure(pool, server.port, paths[page], body, SECONDS)
+                )
+                bare_rates[key].append(
+                    measure(pool, server.port, bare(page), body, SECONDS)
+                )
+                line.append(
+                    f"{page} {server.name} {rates[key][-1]:6.1f} "
+                    f"(bare {bare_rates[key][-1]:6.1f})"
+                )
+        print(f"round {number}: " + ";  ".join(line) + " req/s", flush=True)
 
-    bare = statistics.median(bare_rates["cold"] + bare_rates["cached"])
-    print(f"bare view          {bare:7.1f} req/s")
     ok = True
-    for name, label, target in (
-        ("cold", "front, cache off", TARGET_COLD),
-        ("cached", "front, cached", TARGET_CACHED),
-    ):
-        ratio = statistics.median(
-            front / after
-            for front, after in zip(rates[name], bare_rates[name], strict=True)
-        )
-        passed = ratio >= target
-        ok = ok and passed
-        print(
-            f"{label:<16}   {statistics.median(rates[name]):7.1f} req/s  "
-            f"{ratio:5.3f}×  {f'(target ≥ {target})':<17}"
-            + ("PASS" if passed else "FAIL")
-        )
-    print("front-page benchmark:", "PASS" if ok else "FAIL")
+    for page in bodies:
+        all_bare = bare_rates[page, "cold"] + bare_rates[page, "cached"]
+        print(f"bare view ({page})   {statistics.median(all_bare):7.1f} req/s")
+        for server, target in zip(servers, TARGETS[page], strict=True):
+            key = (page, server.name)
+            ratio = statistics.median(
+                measured / after
+                for measured, after in zip(rates[key], bare_rates[key], strict=True)
+            )
+            passed = ratio >= target
+            ok = ok and passed
+            label = f"{page}, " + ("cache off" if server.name == "cold" else "cached")
+            print(
+                f"{label:<18} {statistics.median(rates[key]):7.1f} req/s  "
+                f"{ratio:5.3f}×  {f'(target ≥ {target})':<17}"
+                + ("PASS" if passed else "FAIL")
+            )
+    print("page benchmark:", "PASS" if ok else "FAIL")
     return 0 if ok else 1
 
 
@@ -388,10 +442,10 @@ def main() -> int:
         try:
             return run(stack)
         except BenchError as error:
-            print(f"front-page benchmark: ERROR: {error}", file=sys.stderr)
+            print(f"page benchmark: ERROR: {error}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
-            print("front-page benchmark: interrupted", file=sys.stderr)
+            print("page benchmark: interrupted", file=sys.stderr)
             return 130
 
 
