@@ -113,7 +113,13 @@ class SectionView(ListView):
 
 
 def photo_rendition(request, photo_id: int, version: str, spec: str):
-    """A public image: served only while the photo's licence allows it."""
+    """A public image: served only while the photo's licence allows it.
+
+    Photos that no public page shows yet (those of drafts, scheduled or
+    embargoed stories, seen in previews) are served only under their exact
+    address, whose version part cannot be guessed, and no shared cache
+    keeps them.
+    """
     try:
         spec = RenditionSpec.parse(spec)
     except UnknownSpec:
@@ -123,18 +129,22 @@ def photo_rendition(request, photo_id: int, version: str, spec: str):
     usable = photo.is_usable(now)
     if not usable and not request.user.is_staff:
         raise Http404("photo not available")
+    public = usable and Photo.objects.public(now).filter(pk=photo.pk).exists()
     if version != rendition_version(photo):
+        if not (public or request.user.is_staff):
+            raise Http404("photo not available")
         # Replaced file or moved focal point: the current crop lives elsewhere.
         return redirect(rendition_url(photo, spec))
     rendition = get_rendition(photo, spec)
     response = FileResponse(rendition.file.open("rb"), content_type=spec.content_type)
-    if usable:
+    if public:
         max_age = settings.NEWSROOM_IMAGE_MAX_AGE
         if usable_until := photo.usable_until:
             # No cache may keep the image past its licence end or kill time.
             max_age = min(max_age, int((usable_until - now).total_seconds()))
         patch_cache_control(response, public=True, max_age=max_age)
     else:
-        # Staff may look at an expired photo; no shared cache may keep it.
+        # An expired photo for staff, or one of an unpublished story: no
+        # shared cache may keep it.
         patch_cache_control(response, private=True, no_store=True)
     return response

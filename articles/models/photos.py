@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +54,28 @@ class PhotoQuerySet(models.QuerySet):
     def usable(self, at: datetime | None = None):
         """Photos the public may see at `at`: licensed and not killed."""
         return self.filter(usable_photo_q(at or timezone.now()))
+
+    def public(self, at: datetime | None = None):
+        """Usable photos that a public page shows at `at`: used by a published
+        article or by a running sponsored slot. A photo bought for an
+        embargoed or unpublished story stays out of reach until the story is.
+        """
+        from articles.models.articles import Article
+
+        at = at or timezone.now()
+        slots = self.model._meta.get_field("sponsored_slots").related_model
+        return self.usable(at).filter(
+            Exists(
+                Article.objects.published(at).filter(
+                    article_photos__photo=OuterRef("pk")
+                )
+            )
+            | Exists(
+                slots.objects.filter(
+                    photo=OuterRef("pk"), starts_at__lte=at, ends_at__gt=at
+                )
+            )
+        )
 
     def licence_ending(self, within: timedelta, at: datetime | None = None):
         """Photos whose licence has ended or ends within `within`."""

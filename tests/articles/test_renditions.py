@@ -19,7 +19,12 @@ from articles.renditions import (
     render,
     rendition_url,
 )
-from tests.factories import PhotoFactory, UserFactory
+from tests.factories import (
+    ArticlePhotoFactory,
+    PhotoFactory,
+    SponsoredSlotFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +184,7 @@ class TestPictureMarkup:
 
 class TestRenditionView:
     def test_serves_the_image_with_a_cache_lifetime(self, client):
-        photo = PhotoFactory()
+        photo = ArticlePhotoFactory().photo  # shown by a published article
         response = client.get(rendition_url(photo, RenditionSpec("16x9", 320, "webp")))
         assert response.status_code == 200
         assert response["Content-Type"] == "image/webp"
@@ -187,7 +192,9 @@ class TestRenditionView:
         assert "public" in response["Cache-Control"]
 
     def test_cache_lifetime_ends_with_the_licence(self, client):
-        photo = PhotoFactory(licence_expires_at=timezone.now() + timedelta(minutes=10))
+        photo = ArticlePhotoFactory(
+            photo__licence_expires_at=timezone.now() + timedelta(minutes=10)
+        ).photo
         response = client.get(rendition_url(photo, RenditionSpec("16x9", 320, "jpg")))
         max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
         assert 500 < max_age <= 600
@@ -214,7 +221,7 @@ class TestRenditionView:
         assert client.get(f"/bild/{photo.pk}/abc/16x9-333.webp").status_code == 404
 
     def test_old_version_redirects_to_the_current_crop(self, client):
-        photo = PhotoFactory()
+        photo = ArticlePhotoFactory().photo
         spec = RenditionSpec("1x1", 320, "jpg")
         old = rendition_url(photo, spec)
         photo.focal_x = 0.2
@@ -222,6 +229,34 @@ class TestRenditionView:
         response = client.get(old)
         assert response.status_code == 302
         assert response["Location"] == rendition_url(photo, spec)
+
+    @pytest.mark.parametrize(
+        "article",
+        [
+            {"draft": True},
+            {"scheduled": True},
+            {"embargo_until": timezone.now() + timedelta(hours=1)},
+        ],
+        ids=["draft", "scheduled", "embargoed"],
+    )
+    def test_photo_of_an_unpublished_story_is_reachable_only_by_its_exact_address(
+        self, client, article
+    ):
+        photo = ArticlePhotoFactory(
+            **{f"article__{key}": value for key, value in article.items()}
+        ).photo
+        spec = RenditionSpec("16x9", 320, "jpg")
+        exact = client.get(rendition_url(photo, spec))  # as a preview shows it
+        assert exact.status_code == 200
+        assert "no-store" in exact["Cache-Control"]
+        # No redirect tells a guesser the current address.
+        guessed = f"/bild/{photo.pk}/0000000000/{spec}"
+        assert client.get(guessed).status_code == 404
+
+    def test_photo_of_a_running_sponsored_slot_is_public(self, client):
+        photo = SponsoredSlotFactory(photo=PhotoFactory()).photo
+        response = client.get(rendition_url(photo, RenditionSpec("16x9", 320, "jpg")))
+        assert "public" in response["Cache-Control"]
 
     def test_originals_are_not_served(self, client):
         photo = PhotoFactory()
