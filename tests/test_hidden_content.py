@@ -1,0 +1,213 @@
+"""Hidden content stays hidden, on every public surface.
+
+A small site holds one visible article and one hidden article of every kind
+(draft, scheduled, embargoed, embargoed with the time unknown, withheld by
+the agency, withdrawn), all in the same section, region, tag, rails and by
+the same author, each with a photo of its own. Every public URL is fetched,
+with the page cache off and on (then twice, the second answer coming from
+the cache), and none may mention a hidden article: not its headline, its
+address, its id in an API, nor its photo's image address.
+
+Every named URL of the project must be listed in SURFACES or, with the
+reason, in NOT_SURFACES: a new public URL that nobody added here fails
+`test_every_public_url_is_checked`.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from articles.models import Article
+from articles.renditions import RenditionSpec, rendition_url
+from articles.services import withdraw_article
+from teasers.models import Rail
+from tests.factories import (
+    AgencyFactory,
+    ArticleFactory,
+    ArticlePhotoFactory,
+    AuthorFactory,
+    PhotoFactory,
+    RailFactory,
+    RailItemFactory,
+    RegionFactory,
+    SectionFactory,
+    SponsoredSlotFactory,
+    TagFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SOON = timedelta(hours=2)
+
+HIDDEN_KINDS = {
+    "draft": {"draft": True},
+    "scheduled": {"scheduled": True},
+    "embargoed": {"embargo_until": "soon"},
+    "embargo-unknown": {"embargo_time_unknown": True},
+    "withheld": {"agency_status": Article.AgencyStatus.WITHHELD},
+    "withdrawn": {
+        "status": Article.Status.WITHDRAWN,
+        "withdrawn_at": "now",
+        "withdrawal_reason": "Falsche Angaben",
+    },
+}
+
+
+class Site:
+    """The visible article, the hidden ones, and what names them."""
+
+    def __init__(self):
+        now = timezone.now()
+        self.section = SectionFactory(slug="lokales", name="Lokales")
+        self.region = RegionFactory(slug="rheinland")
+        self.tag = TagFactory(slug="hafen")
+        self.author = AuthorFactory(slug="anna-schmidt")
+        self.agency = AgencyFactory()
+        newest = RailFactory(
+            slug="neueste", kind=Rail.Kind.AUTOMATIC, size=20, skips_shown=False
+        )
+        curated = RailFactory(slug="kuratiert", kind=Rail.Kind.CURATED, size=20)
+        SponsoredSlotFactory(rail=newest, photo=PhotoFactory())
+        self.visible = self.article("Sichtbarkeitsprobe", newest, curated)
+        self.hidden = {}
+        for kind, fields in HIDDEN_KINDS.items():
+            fields = {
+                key: {"soon": now + SOON, "now": now}.get(value, value)
+                for key, value in fields.items()
+            }
+            self.hidden[kind] = self.article(
+                f"Geheimprobe {kind}", newest, curated, **fields
+            )
+
+    def article(self, headline, *rails, **fields):
+        article = ArticleFactory(
+            headline=headline,
+            teaser=f"Vorspann {headline}",
+            section=self.section,
+            agency=self.agency,
+            **fields,
+        )
+        article.regions.add(self.region)
+        article.tags.add(self.tag)
+        article.authors.add(self.author)
+        ArticlePhotoFactory(article=article, photo=PhotoFactory())
+        for rail in rails:
+            if rail.kind == Rail.Kind.CURATED:
+                RailItemFactory(rail=rail, article=article)
+        return article
+
+    @staticmethod
+    def traces(article: Article) -> list[str]:
+        """What would give an article away on a page, a feed or an API."""
+        photo = article.article_photos.get().photo
+        return [
+            article.headline,
+            article.get_absolute_url(),
+            f"/bild/{photo.pk}/",
+            f'"{article.get_absolute_url()}"',
+        ]
+
+    def hidden_traces(self) -> dict[str, list[str]]:
+        return {kind: self.traces(article) for kind, article in self.hidden.items()}
+
+
+# url name → (addresses to fetch for a site, whether the visible article
+# must show there: proof that the surface lists articles at all)
+SURFACES = {
+    "teasers:front_page": (lambda site: ["/"], True),
+    "articles:section": (lambda site: [site.section.get_absolute_url()], True),
+    "articles:detail": (
+        lambda site: [site.visible.get_absolute_url()]
+        + [article.get_absolute_url() for article in site.hidden.values()],
+        True,
+    ),
+    "articles:rendition": (
+        lambda site: [
+            rendition_url(
+                article.article_photos.get().photo, RenditionSpec("16x9", 320, "jpg")
+            )
+            for article in site.hidden.values()
+        ],
+        False,
+    ),
+}
+
+NOT_SURFACES = {
+    "teasers:sponsored_click": "a signed redirect to an advertiser; no content",
+    "articles:shared_preview": "a signed preview link for one unpublished article",
+    "favicon.ico": "a redirect to a static file",
+}
+
+
+def named_urls(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # staff only, behind a login
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+
+
+def test_every_public_url_is_checked():
+    names = set(named_urls(get_resolver().url_patterns))
+    unchecked = names - SURFACES.keys() - NOT_SURFACES.keys()
+    assert not unchecked, f"add these URLs to SURFACES in {__name__}: {unchecked}"
+    assert not (SURFACES.keys() | NOT_SURFACES.keys()) - names, "stale entries"
+
+
+def fetch_all(client, site):
+    """{address: (status, body)} for every surface, and the visible hits."""
+    answers, visible_on = {}, set()
+    visible_traces = site.traces(site.visible)
+    for name, (addresses, lists_articles) in SURFACES.items():
+        for address in addresses(site):
+            response = client.get(address)
+            body = b"".join(response) if response.streaming else response.content
+            text = body.decode("utf-8", "replace")
+            answers[address] = (response.status_code, text)
+            if lists_articles and visible_traces[0] in text:
+                visible_on.add(name)
+    return answers, visible_on
+
+
+def assert_nothing_hidden_shows(answers, site):
+    for address, (status, text) in answers.items():
+        for kind, traces in site.hidden_traces().items():
+            shown = [trace for trace in traces if trace in text]
+            assert not shown, f"{kind} article shows on {address}: {shown}"
+            if address in traces:  # the hidden article's own address
+                assert status in (404, 410), f"{address} answers {status}"
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 60], ids=["uncached", "cached"])
+def test_hidden_articles_show_on_no_public_surface(
+    client, settings, page_cache_seconds
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = page_cache_seconds
+    settings.NEWSROOM_FRAGMENT_CACHE_SECONDS = page_cache_seconds
+    site = Site()
+    for _ in range(2 if page_cache_seconds else 1):  # then from the cache
+        answers, visible_on = fetch_all(client, site)
+        assert_nothing_hidden_shows(answers, site)
+        must_list = {name for name, (_, lists) in SURFACES.items() if lists}
+        assert visible_on == must_list, "the visible article is missing somewhere"
+    for kind, article in site.hidden.items():
+        photo = article.article_photos.get().photo
+        guessed = f"/bild/{photo.pk}/0000000000/16x9-320.jpg"
+        assert client.get(guessed).status_code == 404, kind
+
+
+def test_withdrawing_takes_a_cached_article_off_every_surface(
+    client, django_capture_on_commit_callbacks
+):
+    site = Site()
+    fetch_all(client, site)  # now in the page cache
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_article(site.visible, by=None, reason="Rechtliche Gründe")
+    site.hidden["withdrawn later"] = site.visible
+    answers, _visible_on = fetch_all(client, site)
+    assert_nothing_hidden_shows(answers, site)
