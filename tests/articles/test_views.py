@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.views.defaults import server_error
 from django.utils import timezone
 
 from articles.services import withdraw_article
@@ -203,3 +204,15 @@ def test_cached_article_page_expires_with_its_photo_licence(client):
     )
     response = client.get(use.article.get_absolute_url())
     assert 25 <= shared_cache_seconds(response) <= 30
+
+
+def test_error_pages_come_in_the_site_design(client, rf):
+    missing = client.get("/gibt-es-nicht/ueberhaupt-nicht/")
+    assert missing.status_code == 404
+    assert 'class="site-header"' in missing.content.decode()
+    # The 500 page needs neither a request context nor the database.
+    failed = server_error(rf.get("/"))
+    html = failed.content.decode()
+    assert failed.status_code == 500
+    assert "Da ist etwas schiefgegangen" in html
+    assert "css/site" in html and 'class="site-header"' in html
