@@ -265,6 +265,37 @@ def picture_for(photo: Photo | ShownPhoto, ratio: str = "orig") -> Picture:
     )
 
 
+@dataclass(frozen=True)
+class SizedImage:
+    """One rendition as machine clients need it: address and pixel size."""
+
+    url: str  # a path on this site; clients get it made absolute
+    width: int
+    height: int
+    content_type: str
+
+
+def sized_image(
+    photo: Photo | ShownPhoto, ratio: str = "16x9", max_width: int = 1280
+) -> SizedImage:
+    """The largest JPEG of `ratio` up to `max_width` that pages also use.
+
+    JPEG because every feed reader and link preview shows it; 16:9 at 1280
+    pixels is what link previews (OpenGraph, Twitter cards) ask for.
+    No query: the size follows from the photo's recorded dimensions.
+    """
+    box = crop_box(shown_size(photo), RATIOS[ratio], (photo.focal_x, photo.focal_y))
+    width = [width for width in widths_for(box) if width <= max_width][-1]
+    spec = RenditionSpec(ratio, width, "jpg")
+    out_width, out_height = output_size(box, width)
+    return SizedImage(
+        url=rendition_url_prefix(photo) + str(spec),
+        width=out_width,
+        height=out_height,
+        content_type=spec.content_type,
+    )
+
+
 def all_specs(photo: Photo) -> list[RenditionSpec]:
     """Every spec pages may ask of `photo` (what pre-generation renders)."""
     focal = (photo.focal_x, photo.focal_y)

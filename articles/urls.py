@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, machine_views, views
 
 app_name = "articles"
 urlpatterns = [
@@ -10,6 +10,20 @@ urlpatterns = [
         name="rendition",
     ),
     path("vorschau/<str:token>/", views.shared_preview, name="shared_preview"),
+    path("feed/", machine_views.front_page_feed, name="front_feed"),
+    path(
+        "feed/atom/",
+        machine_views.front_page_feed,
+        {"feed_class": feeds.AtomFeed},
+        name="front_feed_atom",
+    ),
+    path("<slug:section>/feed/", machine_views.section_feed, name="section_feed"),
+    path(
+        "<slug:section>/feed/atom/",
+        machine_views.section_feed,
+        {"feed_class": feeds.AtomFeed},
+        name="section_feed_atom",
+    ),
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),
     path(
         "<slug:section>/<slug:slug>-<int:pk>/",
