@@ -10,6 +10,10 @@ urlpatterns = [
         name="rendition",
     ),
     path("vorschau/<str:token>/", views.shared_preview, name="shared_preview"),
+    path("robots.txt", machine_views.robots_txt, name="robots"),
+    path("sitemap.xml", machine_views.sitemap_index, name="sitemap_index"),
+    # "news" is the Google News sitemap, /sitemap-news.xml.
+    path("sitemap-<str:section>.xml", machine_views.sitemap, name="sitemap"),
     path("feed/", machine_views.front_page_feed, name="front_feed"),
     path(
         "feed/atom/",
