@@ -14,7 +14,7 @@ in page order, sponsored ones included. Those are labelled like on the page
 their signed click address.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -207,7 +207,7 @@ class RssFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         self.images = {
-            entry.guid: absolute_image(sized_image(entry.photo), request)
+            entry.guid: sized_image(entry.photo).absolute(request)
             for entry in self.content.entries
             if entry.photo
         }
@@ -275,7 +275,3 @@ class AtomFeed(RssFeed):
     def item_title(self, entry):
         # Atom titles are plain text.
         return entry.title
-
-
-def absolute_image(image: SizedImage, request) -> SizedImage:
-    return replace(image, url=request.build_absolute_uri(image.url))

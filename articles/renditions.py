@@ -13,7 +13,7 @@ first: an expired or killed photo stops being served.
 import hashlib
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from django.core.files.base import ContentFile
@@ -269,10 +269,13 @@ def picture_for(photo: Photo | ShownPhoto, ratio: str = "orig") -> Picture:
 class SizedImage:
     """One rendition as machine clients need it: address and pixel size."""
 
-    url: str  # a path on this site; clients get it made absolute
+    url: str  # a path on this site until absolute() is asked for
     width: int
     height: int
     content_type: str
+
+    def absolute(self, request) -> "SizedImage":
+        return replace(self, url=request.build_absolute_uri(self.url))
 
 
 def sized_image(

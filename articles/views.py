@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Photo, Section
+from articles.page_meta import article_head
 from articles.previews import article_as_of, article_for_preview_token
 from articles.renditions import (
     RenditionSpec,
@@ -37,11 +38,13 @@ class ArticleDetailView(DetailView):
             # Old slug or moved section: one permanent address per article.
             return redirect(canonical, permanent=True)
         page = assemble_page(exclude_article_ids=[self.object.pk])
+        authors = list(self.object.authors.all())
         response = self.render_to_response(
             self.get_context_data(
                 object=self.object,
-                authors=list(self.object.authors.all()),
+                authors=authors,
                 rails=page.rails,
+                head=article_head(self.object, authors=authors, request=request),
             )
         )
         count_article_view(request, self.object.pk)

@@ -133,7 +133,13 @@ def test_article_page_query_budget(client, django_assert_max_num_queries):
     # navigation; rails, pins, sponsored slots, next scheduled change, rail
     # articles, their photos
     with django_assert_max_num_queries(11):
-        assert client.get(article.get_absolute_url()).status_code == 200
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    # The head for machines (canonical, OpenGraph, JSON-LD) costs no query.
+    html = response.content.decode()
+    assert '<link rel="canonical"' in html
+    assert '<meta property="og:image"' in html
+    assert '<script type="application/ld+json">' in html
 
 
 def test_section_page_query_budget(client, django_assert_max_num_queries):
