@@ -6,13 +6,16 @@ or an editorial write purges it. The cache name carries scheme and host
 because these responses spell out absolute addresses.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import Http404, HttpResponse
+from django.core.paginator import InvalidPage
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from articles import feeds, sitemaps
+from articles import feeds, ninjs_export, sitemaps
 from articles.models import Article, Section
 from articles.page_cache import serve_cached_page
 from teasers.services import ChangeTimes
@@ -101,3 +104,66 @@ def robots_txt(request):
         return HttpResponse(text, content_type="text/plain; charset=utf-8"), None, {}
 
     return serve_cached_page(request, cache_name(request, "robots"), build)[0]
+
+
+def json_response(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def ninjs_list(request):
+    """The newest articles as ninjs, a page at a time, with `next` links."""
+    try:
+        since = ninjs_export.parse_since(request.GET.get("since"))
+    except ninjs_export.InvalidSince:
+        return json_response({"error": "since: ISO 8601 date or time"}, status=400)
+    number = request.GET.get("page", "1")
+
+    def build(now):
+        try:
+            page = ninjs_export.export_page(now, since=since, number=number)
+        except InvalidPage:
+            return json_response({"error": "no such page"}, status=404), None, {}
+        articles = list(page)
+        data = {
+            "count": page.paginator.count,
+            "next": page_link(request, page.next_page_number(), since)
+            if page.has_next()
+            else None,
+            "previous": page_link(request, page.previous_page_number(), since)
+            if page.has_previous()
+            else None,
+            "items": [
+                ninjs_export.article_as_ninjs(article, request=request)
+                for article in articles
+            ],
+        }
+        return json_response(data), ninjs_export.export_changes_at(articles, now), {}
+
+    name = cache_name(request, "ninjs", since.isoformat() if since else "", number)
+    return serve_cached_page(request, name, build)[0]
+
+
+def page_link(request, number: int, since) -> str:
+    query = {"page": number} | ({"since": since.isoformat()} if since else {})
+    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+
+
+@require_safe
+def ninjs_item(request, item_id: str):
+    """One visible article as ninjs; anything else is a JSON 404."""
+
+    def build(now):
+        article = (
+            ninjs_export.exported_articles(now).filter(pk=int(item_id)).first()
+            if item_id.isdigit()
+            else None
+        )
+        if article is None:
+            response = json_response({"error": "not found"}, status=404)
+            # Not stored; a cache may keep the answer until an article goes live.
+            return response, Article.objects.next_visibility_change(now), {}
+        data = ninjs_export.article_as_ninjs(article, request=request)
+        return json_response(data), ninjs_export.export_changes_at([article], now), {}
+
+    return serve_cached_page(request, cache_name(request, "ninjs", item_id), build)[0]

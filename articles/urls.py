@@ -14,6 +14,8 @@ urlpatterns = [
     path("sitemap.xml", machine_views.sitemap_index, name="sitemap_index"),
     # "news" is the Google News sitemap, /sitemap-news.xml.
     path("sitemap-<str:section>.xml", machine_views.sitemap, name="sitemap"),
+    path("api/ninjs/", machine_views.ninjs_list, name="ninjs_list"),
+    path("api/ninjs/<str:item_id>/", machine_views.ninjs_item, name="ninjs_item"),
     path("feed/", machine_views.front_page_feed, name="front_feed"),
     path(
         "feed/atom/",
