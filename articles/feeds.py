@@ -16,11 +16,11 @@ their signed click address.
 
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticlePhoto, Section, ShownPhoto, item_urn
@@ -226,11 +226,12 @@ class RssFeed(Feed):
         return content.entries
 
     def item_title(self, entry):
-        # RSS readers treat titles as HTML (Django's default escapes too).
-        return escape(entry.title)
+        # RSS readers treat titles as HTML (Django's default escapes too);
+        # quotes stay as typed, so plain-text readers show no "&quot;".
+        return escape(entry.title, quote=False)
 
     def item_description(self, entry):
-        return escape(entry.description)
+        return escape(entry.description, quote=False)
 
     def item_link(self, entry):
         return entry.url

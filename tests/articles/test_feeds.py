@@ -103,12 +103,18 @@ def test_section_atom_entry_names_the_agency_without_authors(client):
 
 def test_a_hostile_headline_stays_text(client):
     section = SectionFactory(slug="kultur")
-    ArticleFactory(section=section, headline="Tom & <script>Jerry</script>")
+    ArticleFactory(
+        section=section,
+        headline='"Tom" & <script>Jerry</script>',
+        teaser="<b>fett</b>",
+    )
     [item] = rss_items(client.get("/kultur/feed/"))
     # RSS readers read titles as HTML: escaped once more, shown as typed.
-    assert item.findtext("title") == "Tom &amp; &lt;script&gt;Jerry&lt;/script&gt;"
+    assert item.findtext("title") == '"Tom" &amp; &lt;script&gt;Jerry&lt;/script&gt;'
+    assert item.findtext("description") == "&lt;b&gt;fett&lt;/b&gt;"
     [entry] = atom_entries(client.get("/kultur/feed/atom/"))
-    assert entry.findtext(f"{ATOM}title") == "Tom & <script>Jerry</script>"
+    assert entry.findtext(f"{ATOM}title") == '"Tom" & <script>Jerry</script>'
+    assert entry.findtext(f"{ATOM}summary") == "&lt;b&gt;fett&lt;/b&gt;"
 
 
 def test_front_page_feed_is_the_front_page_with_sponsored_teasers(client):
