@@ -77,6 +77,10 @@ class SectionSitemap(Sitemap):
         # A section page changes when an article appears on it.
         return section.newest_article
 
+    def get_latest_lastmod(self):
+        # Sections without articles have none; the others still count.
+        return max(filter(None, map(self.lastmod, self.sections)), default=None)
+
 
 class NewsSitemap(Sitemap):
     """Rendered with `sitemaps/news.xml`, which adds the `news:` elements."""

@@ -37,6 +37,7 @@ def absolute(article: Article) -> str:
 def test_index_lists_every_sitemap_and_page(client, monkeypatch):
     monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
     ArticleFactory.create_batch(5)
+    SectionFactory(slug="noch-leer")
     index = parse(client.get("/sitemap.xml"))
     entries = {
         entry.findtext(f"{SITEMAP}loc"): entry.findtext(f"{SITEMAP}lastmod")
