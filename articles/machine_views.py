@@ -6,8 +6,6 @@ or an editorial write purges it. The cache name carries scheme and host
 because these responses spell out absolute addresses.
 """
 
-from urllib.parse import urlencode
-
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
@@ -124,29 +122,11 @@ def ninjs_list(request):
             page = ninjs_export.export_page(now, since=since, number=number)
         except InvalidPage:
             return json_response({"error": "no such page"}, status=404), None, {}
-        articles = list(page)
-        data = {
-            "count": page.paginator.count,
-            "next": page_link(request, page.next_page_number(), since)
-            if page.has_next()
-            else None,
-            "previous": page_link(request, page.previous_page_number(), since)
-            if page.has_previous()
-            else None,
-            "items": [
-                ninjs_export.article_as_ninjs(article, request=request)
-                for article in articles
-            ],
-        }
-        return json_response(data), ninjs_export.export_changes_at(articles, now), {}
+        data = ninjs_export.page_as_json(page, since=since, request=request)
+        return json_response(data), ninjs_export.export_changes_at(page, now), {}
 
     name = cache_name(request, "ninjs", since.isoformat() if since else "", number)
     return serve_cached_page(request, name, build)[0]
-
-
-def page_link(request, number: int, since) -> str:
-    query = {"page": number} | ({"since": since.isoformat()} if since else {})
-    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
 
 
 @require_safe

@@ -9,7 +9,9 @@ public image view, its credit line as `by` and its copyright.
 """
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -73,6 +75,21 @@ def exported_articles(at: datetime, *, since: datetime | None = None):
 def export_page(at: datetime, *, since: datetime | None, number: str) -> Page:
     """One page of the export; raises django.core.paginator.InvalidPage."""
     return Paginator(exported_articles(at, since=since), PAGE_SIZE).page(number)
+
+
+def page_as_json(page: Page, *, since: datetime | None, request: HttpRequest) -> dict:
+    """A page of the export: items and absolute links to its neighbours."""
+
+    def link(number: int) -> str:
+        query = {"page": number} | ({"since": since.isoformat()} if since else {})
+        return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+
+    return {
+        "count": page.paginator.count,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "items": [article_as_ninjs(article, request=request) for article in page],
+    }
 
 
 def article_as_ninjs(article: Article, *, request: HttpRequest) -> dict:
@@ -187,7 +204,7 @@ def usage_terms(photo) -> str:
     return " ".join(term.strip() for term in terms if term.strip())
 
 
-def export_changes_at(articles: list[Article], at: datetime) -> datetime | None:
+def export_changes_at(articles: Iterable[Article], at: datetime) -> datetime | None:
     """When the export changes by itself: an article goes live, or a shown
     photo's licence ends."""
     moments = [Article.objects.next_visibility_change(at)]
