@@ -13,7 +13,7 @@ first: an expired or killed photo stops being served.
 import hashlib
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from django.core.files.base import ContentFile
@@ -262,6 +262,40 @@ def picture_for(photo: Photo | ShownPhoto, ratio: str = "orig") -> Picture:
         src=f"{prefix}{RenditionSpec(ratio, fallback, 'jpg')}",
         width=width,
         height=height,
+    )
+
+
+@dataclass(frozen=True)
+class SizedImage:
+    """One rendition as machine clients need it: address and pixel size."""
+
+    url: str  # a path on this site until absolute() is asked for
+    width: int
+    height: int
+    content_type: str
+
+    def absolute(self, request) -> "SizedImage":
+        return replace(self, url=request.build_absolute_uri(self.url))
+
+
+def sized_image(
+    photo: Photo | ShownPhoto, ratio: str = "16x9", max_width: int = 1280
+) -> SizedImage:
+    """The largest JPEG of `ratio` up to `max_width` that pages also use.
+
+    JPEG because every feed reader and link preview shows it; 16:9 at 1280
+    pixels is what link previews (OpenGraph, Twitter cards) ask for.
+    No query: the size follows from the photo's recorded dimensions.
+    """
+    box = crop_box(shown_size(photo), RATIOS[ratio], (photo.focal_x, photo.focal_y))
+    width = [width for width in widths_for(box) if width <= max_width][-1]
+    spec = RenditionSpec(ratio, width, "jpg")
+    out_width, out_height = output_size(box, width)
+    return SizedImage(
+        url=rendition_url_prefix(photo) + str(spec),
+        width=out_width,
+        height=out_height,
+        content_type=spec.content_type,
     )
 
 

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Photo, Section
 from articles.page_cache import earliest, serve_cached_page
+from articles.page_meta import article_head
 from articles.previews import article_as_of, article_for_preview_token
 from articles.renditions import (
     RenditionSpec,
@@ -51,11 +52,13 @@ class ArticleDetailView(DetailView):
         if self.request.path != canonical:
             return redirect(canonical, permanent=True), None, {}
         rails = rails_under_articles()
+        authors = list(self.object.authors.all())
         response = self.render_to_response(
             self.get_context_data(
                 object=self.object,
-                authors=list(self.object.authors.all()),
+                authors=authors,
                 rails_html=rails.html_without(self.object.pk),
+                head=article_head(self.object, authors=authors, request=self.request),
             )
         )
         response.render()

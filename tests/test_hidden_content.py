@@ -22,6 +22,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.renditions import RenditionSpec, rendition_url
 from articles.services import withdraw_article
+from articles.sitemaps import SITEMAPS
 from teasers.models import Rail
 from tests.factories import (
     AgencyFactory,
@@ -107,7 +108,18 @@ class Site:
             article.get_absolute_url(),
             f"/bild/{photo.pk}/",
             f'"{article.get_absolute_url()}"',
+            # as an element's text or a JSON string: never a prefix of another
+            f"{article.urn}<",
+            f'{article.urn}"',
         ]
+
+    def hidden_addresses(self) -> set[str]:
+        """A hidden article's own page and API item."""
+        return {
+            address
+            for article in self.hidden.values()
+            for address in (article.get_absolute_url(), f"/api/ninjs/{article.pk}/")
+        }
 
     def hidden_traces(self) -> dict[str, list[str]]:
         return {kind: self.traces(article) for kind, article in self.hidden.items()}
@@ -119,8 +131,31 @@ SURFACES = {
     "teasers:front_page": (lambda site: ["/"], True),
     "articles:section": (lambda site: [site.section.get_absolute_url()], True),
     "articles:detail": (
-        lambda site: [site.visible.get_absolute_url()]
-        + [article.get_absolute_url() for article in site.hidden.values()],
+        lambda site: (
+            [site.visible.get_absolute_url()]
+            + [article.get_absolute_url() for article in site.hidden.values()]
+        ),
+        True,
+    ),
+    "articles:front_feed": (lambda site: ["/feed/"], True),
+    "articles:front_feed_atom": (lambda site: ["/feed/atom/"], True),
+    "articles:section_feed": (lambda site: [f"/{site.section.slug}/feed/"], True),
+    "articles:section_feed_atom": (
+        lambda site: [f"/{site.section.slug}/feed/atom/"],
+        True,
+    ),
+    "articles:sitemap_index": (lambda site: ["/sitemap.xml"], False),
+    "articles:sitemap": (
+        lambda site: [f"/sitemap-{name}.xml" for name in SITEMAPS],
+        True,
+    ),
+    "articles:robots": (lambda site: ["/robots.txt"], False),
+    "articles:ninjs_list": (lambda site: ["/api/ninjs/"], True),
+    "articles:ninjs_item": (
+        lambda site: (
+            [f"/api/ninjs/{site.visible.pk}/"]
+            + [f"/api/ninjs/{article.pk}/" for article in site.hidden.values()]
+        ),
         True,
     ),
     "articles:rendition": (
@@ -146,7 +181,9 @@ def named_urls(patterns, namespace=""):
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 continue  # staff only, behind a login
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            inner = (
+                f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            )
             yield from named_urls(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern):
             yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
@@ -169,7 +206,7 @@ def fetch_all(client, site):
             body = b"".join(response) if response.streaming else response.content
             text = body.decode("utf-8", "replace")
             answers[address] = (response.status_code, text)
-            if lists_articles and visible_traces[0] in text:
+            if lists_articles and any(trace in text for trace in visible_traces):
                 visible_on.add(name)
     return answers, visible_on
 
@@ -179,8 +216,8 @@ def assert_nothing_hidden_shows(answers, site):
         for kind, traces in site.hidden_traces().items():
             shown = [trace for trace in traces if trace in text]
             assert not shown, f"{kind} article shows on {address}: {shown}"
-            if address in traces:  # the hidden article's own address
-                assert status in (404, 410), f"{address} answers {status}"
+        if address in site.hidden_addresses():
+            assert status in (404, 410), f"{address} answers {status}"
 
 
 @pytest.mark.parametrize("page_cache_seconds", [0, 60], ids=["uncached", "cached"])

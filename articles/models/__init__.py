@@ -8,6 +8,8 @@ from articles.models.articles import (
     ArticlePhotoQuerySet,
     ArticleQuerySet,
     article_url,
+    first_seen_at,
+    item_urn,
 )
 from articles.models.photos import (
     Photo,
@@ -61,7 +63,9 @@ __all__ = [
     "ShownPhoto",
     "Tag",
     "article_url",
+    "first_seen_at",
     "german_slugify",
+    "item_urn",
     "photo_upload_to",
     "usable_photo_q",
     "validate_section_slug",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min, Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -39,6 +40,30 @@ TEASER_FIELDS = (
 
 def article_url(section_slug: str, slug: str, pk: int) -> str:
     return reverse("articles:detail", args=[section_slug, slug or "artikel", pk])
+
+
+def item_urn(kind: str, pk: int) -> str:
+    """A stable id for feeds and syndication: "urn:newsroom:rheinblick:article:42".
+
+    Unlike an article's address it survives changes of slug, section and host.
+    """
+    site = german_slugify(settings.NEWSROOM_SITE_NAME) or "newsroom"
+    return f"urn:newsroom:{site}:{kind}:{pk}"
+
+
+def first_seen_at(
+    first_published_at: datetime | None,
+    published_at: datetime | None,
+    embargo_until: datetime | None,
+) -> datetime | None:
+    """When readers could first see an article (for rows and models alike).
+
+    The publishing service records it; without a record, it is the later of
+    publication time and embargo end.
+    """
+    if first_published_at or published_at is None:
+        return first_published_at
+    return max(published_at, embargo_until or published_at)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -90,6 +115,15 @@ class ArticleQuerySet(models.QuerySet):
     def latest(self):
         return self.order_by("-published_at", "-pk")
 
+    def with_first_seen(self):
+        """Annotate `first_seen`: the database twin of `first_seen_at()`."""
+        return self.annotate(
+            first_seen=Coalesce(
+                "first_published_at",
+                Greatest("published_at", Coalesce("embargo_until", "published_at")),
+            )
+        )
+
     def teaser_rows(self):
         """Plain rows with what a teaser shows (no body, no model instances).
 
@@ -118,6 +152,23 @@ class ArticleQuerySet(models.QuerySet):
             .defer(None)
             .select_related("agency")
             .prefetch_related("authors", "corrections")
+        )
+
+    def for_feed(self):
+        """What a feed entry names besides its teaser: section, authors, agency."""
+        return (
+            self.select_related("section", "agency")
+            .defer("body")
+            .prefetch_related("authors")
+        )
+
+    def for_export(self, at: datetime | None = None):
+        """Everything the ninjs export sends, in a fixed number of queries."""
+        return (
+            self.for_listing(at)
+            .defer(None)
+            .select_related("agency")
+            .prefetch_related("authors", "tags", "regions")
         )
 
 
@@ -362,6 +413,33 @@ class Article(models.Model):
             and self.published_at <= at
             and (self.embargo_until is None or self.embargo_until <= at)
         )
+
+    @property
+    def urn(self) -> str:
+        return item_urn("article", self.pk)
+
+    @property
+    def first_seen_at(self) -> datetime | None:
+        return first_seen_at(
+            self.first_published_at, self.published_at, self.embargo_until
+        )
+
+    @property
+    def last_changed_at(self) -> datetime | None:
+        """The last save, but never before readers first saw it (a scheduled
+        article saved yesterday changes for the public when it goes live)."""
+        seen = self.first_seen_at
+        return max(self.modified_at, seen) if seen else self.modified_at
+
+    @property
+    def credited_to(self) -> str:
+        """Who wrote it, as one line: authors, else the byline, else the agency."""
+        authors = [author.name for author in self.authors.all()]
+        if authors:
+            return ", ".join(authors)
+        if self.byline:
+            return self.byline
+        return self.agency.short_name if self.agency_id else ""
 
     @property
     def photo_uses(self) -> list["ArticlePhoto"]:

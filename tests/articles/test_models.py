@@ -143,3 +143,37 @@ class TestCredits:
 
     def test_article_without_photos_has_no_credit_line(self):
         assert ArticleFactory().photo_credit_line == ""
+
+
+class TestFirstSeen:
+    @pytest.mark.parametrize(
+        ("hours_ago", "expected_hours_ago"),
+        [
+            # (publication, embargo end, recorded first publication)
+            ((10, None, 10), 10),
+            ((10, 4, 4), 4),
+            # Without a record: the later of publication and embargo end.
+            ((10, None, None), 10),
+            ((10, 4, None), 4),
+        ],
+    )
+    def test_model_and_query_agree(self, hours_ago, expected_hours_ago):
+        now = timezone.now()
+        published, embargo, first = (
+            now - timedelta(hours=h) if h is not None else None for h in hours_ago
+        )
+        article = ArticleFactory(
+            published_at=published, embargo_until=embargo, first_published_at=first
+        )
+        expected = now - timedelta(hours=expected_hours_ago)
+        assert article.first_seen_at == expected
+        annotated = Article.objects.with_first_seen().get(pk=article.pk)
+        assert annotated.first_seen == expected
+
+    def test_last_change_is_never_before_readers_saw_it(self):
+        article = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+        assert article.last_changed_at == article.published_at
+        article.published_at = timezone.now() - timedelta(hours=1)
+        article.first_published_at = article.published_at
+        article.save()
+        assert article.last_changed_at == article.modified_at

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.views.defaults import server_error
 from django.utils import timezone
+from django.views.defaults import server_error
 
 from articles.services import withdraw_article
 from tests.factories import (
@@ -136,7 +136,13 @@ def test_article_page_query_budget(client, django_assert_max_num_queries):
     # navigation; rails, pins, sponsored slots, next scheduled change, rail
     # articles, their photos
     with django_assert_max_num_queries(11):
-        assert client.get(article.get_absolute_url()).status_code == 200
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    # The head for machines (canonical, OpenGraph, JSON-LD) costs no query.
+    html = response.content.decode()
+    assert '<link rel="canonical"' in html
+    assert '<meta property="og:image"' in html
+    assert '<script type="application/ld+json">' in html
     # The rails under articles are shared: the next article page needs only
     # its own queries (article, authors, corrections, photos, navigation).
     with django_assert_max_num_queries(5):
