@@ -121,3 +121,32 @@ class ArticlePhotoForm(forms.ModelForm):
         except forms.ValidationError as error:
             self.add_error("photo", error)
         return cleaned
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    """An agency by short name ("dpa", any case) or by id ("3")."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        lookup = {"pk": value} if value.isdigit() else {"short_name__iexact": value}
+        agency = self.queryset.filter(**lookup).first()
+        if agency is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return agency
+
+
+class ArticleSearchForm(forms.Form):
+    """The search page's form (the fields come from ArticleSearchFilter)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        first_day, last_day = cleaned_data.get("von"), cleaned_data.get("bis")
+        if first_day and last_day and first_day > last_day:
+            self.add_error("bis", _("Das Enddatum liegt vor dem Anfangsdatum („Von“)."))
+        return cleaned_data
