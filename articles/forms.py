@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles import services
-from articles.models import Article, ArticlePhoto
+from articles.models import Agency, Article, ArticlePhoto
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -126,11 +126,15 @@ class ArticlePhotoForm(forms.ModelForm):
 class AgencyChoiceField(forms.ModelChoiceField):
     """An agency by short name ("dpa", any case) or by id ("3")."""
 
+    # (value typed, agency) of the last successful lookup.
+    chosen: tuple[str, Agency] | None = None
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
         value = str(value).strip()
-        lookup = {"pk": value} if value.isdigit() else {"short_name__iexact": value}
+        by_id = value.isascii() and value.isdigit()
+        lookup = {"pk": value} if by_id else {"short_name__iexact": value}
         agency = self.queryset.filter(**lookup).first()
         if agency is None:
             raise forms.ValidationError(
@@ -138,7 +142,14 @@ class AgencyChoiceField(forms.ModelChoiceField):
                 code="invalid_choice",
                 params={"value": value},
             )
+        self.chosen = (value, agency)
         return agency
+
+    def bound_data(self, data, initial):
+        # The select's options carry short names: "3" or "DPA" selects "dpa".
+        if data and self.chosen and self.chosen[0] == str(data).strip():
+            return self.chosen[1].short_name
+        return super().bound_data(data, initial)
 
 
 class ArticleSearchForm(forms.Form):

@@ -220,6 +220,8 @@ class TestUntrustedInput:
             ({"region": "atlantis"}, "region", "gültige Auswahl"),
             ({"agentur": "keine"}, "agentur", "gültige Auswahl"),
             ({"agentur": "99999"}, "agentur", "gültige Auswahl"),
+            ({"agentur": "9" * 30}, "agentur", "gültige Auswahl"),
+            ({"agentur": "²"}, "agentur", "gültige Auswahl"),
             ({"autor": "niemand"}, "autor", "gültige Auswahl"),
             (
                 {"von": "2025-03-02", "bis": "2025-03-01"},
@@ -266,7 +268,10 @@ class TestFilters:
         assert found(search(client, q="Hafenfest", agentur="afp")) == [
             "Hafenfest Kultur"
         ]
-        assert found(search(client, agentur=str(dpa.pk))) == ["Hafenfest Köln Sport"]
+        by_id = search(client, agentur=str(dpa.pk))
+        assert found(by_id) == ["Hafenfest Köln Sport"]
+        # The select shows the agency whichever way it was named.
+        assert '<option value="dpa" selected>dpa</option>' in by_id.content.decode()
         assert found(search(client, autor="anna-schmidt", q="Hafenfest")) == [
             "Hafenfest Köln Sport"
         ]
