@@ -84,6 +84,10 @@ def render_preview(request, article: Article, authors) -> HttpResponse:
     return response
 
 
+# What ListView accepts as ?page= (and short enough for a cache key).
+PAGE_NUMBER = re.compile(r"[0-9]{1,6}|last")
+
+
 class ArticleListView(ListView):
     """Published articles of a scope, newest first, as teasers; cached whole.
 
@@ -125,9 +129,6 @@ class ArticleListView(ListView):
         context["page_links"] = page_links(context["page_obj"], self.request.path)
         self.changes_at = listing_changes_at(rows, context["teasers"], at=self.at)
         return context
-
-
-PAGE_NUMBER = re.compile(r"[0-9]{1,6}|last")
 
 
 class SectionView(ArticleListView):
@@ -227,7 +228,7 @@ def search(request):
     filterset = ArticleSearchFilter(
         request.GET, queryset=Article.objects.published(now).latest()
     )
-    context = {"filter": filterset, "form": filterset.form}
+    context = {"form": filterset.form}
     if filterset.is_valid():
         try:
             found = search_articles(filterset.qs, page_number=request.GET.get("page"))
