@@ -7,4 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Artikel und Fotos")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from articles import checks  # noqa: F401  (registers the checks)
+        from articles.search import register_sqlite_functions
+
+        # Every new SQLite connection needs the function the search index's
+        # triggers call (articles/search.py).
+        connection_created.connect(register_sqlite_functions)

@@ -1,4 +1,10 @@
+import logging
+import re
+from calendar import monthrange
+from datetime import date
+
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -7,9 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Photo, Section
+from articles.filters import ArticleSearchFilter
+from articles.listings import listing_changes_at, publication_days_around
+from articles.models import Article, Author, Photo, Region, Section, Tag
 from articles.page_cache import earliest, serve_cached_page
 from articles.page_meta import article_head
+from articles.pagination import page_links
 from articles.previews import article_as_of, article_for_preview_token
 from articles.renditions import (
     RenditionSpec,
@@ -18,9 +27,12 @@ from articles.renditions import (
     rendition_url,
     rendition_version,
 )
+from articles.search import SearchTimedOut, search_articles
 from teasers.counting import count_article_view, count_impressions
 from teasers.fragments import rails_under_articles
 from teasers.services import article_teasers
+
+logger = logging.getLogger(__name__)
 
 
 class ArticleDetailView(DetailView):
@@ -93,26 +105,168 @@ def render_preview(request, article: Article, authors) -> HttpResponse:
     return response
 
 
-class SectionView(ListView):
-    template_name = "articles/section_detail.html"
+# What ListView accepts as ?page= (and short enough for a cache key).
+PAGE_NUMBER = re.compile(r"[0-9]{1,6}|last")
+
+
+class ArticleListView(ListView):
+    """Published articles of a scope, newest first, as teasers; cached whole.
+
+    Subclasses say which articles belong (`get_scope`, any state: the
+    visibility rule is applied here) and add their own context.
+    """
+
+    template_name = "articles/article_list.html"
     context_object_name = "articles"
 
     def get_paginate_by(self, queryset):
         return settings.NEWSROOM_SECTION_PAGE_SIZE
 
+    def get(self, request, *args, **kwargs):
+        page = request.GET.get(self.page_kwarg, "1")
+        # Only page numbers reach the cache key; anything else is no page.
+        if not PAGE_NUMBER.fullmatch(page):
+            raise Http404("no such page")
+
+        def build(now):
+            self.at = now
+            response = ListView.get(self, request, *args, **kwargs)
+            return response.render(), self.changes_at, {}
+
+        name = f"articles:{request.path}?page={page}"
+        response, _facts = serve_cached_page(request, name, build)
+        return response
+
+    def get_scope(self):
+        raise NotImplementedError
+
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return (
-            Article.objects.published().in_section(self.section).latest().teaser_rows()
-        )
+        return self.get_scope().published(self.at).latest().teaser_rows()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        context["section"] = self.section
-        context["current_section_slug"] = self.section.slug
-        context["teasers"] = article_teasers(list(context["articles"]), at=now)
+        rows = list(context["articles"])
+        context["teasers"] = article_teasers(rows, at=self.at)
+        context["page_links"] = page_links(context["page_obj"], self.request.path)
+        self.changes_at = listing_changes_at(rows, context["teasers"], at=self.at)
         return context
+
+
+class SectionView(ArticleListView):
+    template_name = "articles/section_detail.html"
+
+    def get_scope(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return Article.objects.in_section(self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            section=self.section, current_section_slug=self.section.slug, **kwargs
+        )
+
+
+class RegionView(ArticleListView):
+    template_name = "articles/region_detail.html"
+
+    def get_scope(self):
+        self.region = get_object_or_404(Region, slug=self.kwargs["slug"])
+        return Article.objects.in_region(self.region)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(region=self.region, **kwargs)
+
+
+class TagView(ArticleListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_scope(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.tagged(self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(ArticleListView):
+    template_name = "articles/author_detail.html"
+
+    def get_scope(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return Article.objects.by_author(self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class ArchiveView(ArticleListView):
+    """The articles published on a day or in a month (Europe/Berlin)."""
+
+    def get_days(self) -> tuple[date, date]:
+        raise NotImplementedError
+
+    def get_scope(self):
+        try:
+            self.first_day, self.last_day = self.get_days()
+        except ValueError:
+            raise Http404("no such date") from None
+        if self.first_day > timezone.localdate(self.at):
+            raise Http404("the future has no archive yet")
+        return Article.objects.published_between(self.first_day, self.last_day)
+
+    def get_context_data(self, **kwargs):
+        previous_day, next_day = publication_days_around(
+            Article.objects.published(self.at), self.first_day, self.last_day
+        )
+        return super().get_context_data(
+            first_day=self.first_day,
+            previous_day=previous_day,
+            next_day=next_day,
+            **kwargs,
+        )
+
+
+class ArchiveDayView(ArchiveView):
+    template_name = "articles/archive_day.html"
+
+    def get_days(self):
+        day = date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        return day, day
+
+
+class ArchiveMonthView(ArchiveView):
+    template_name = "articles/archive_month.html"
+
+    def get_days(self):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        first_day = date(year, month, 1)
+        return first_day, first_day.replace(day=monthrange(year, month)[1])
+
+
+@require_safe
+def search(request):
+    """Search and filter published articles; never cached, never indexed."""
+    now = timezone.now()
+    filterset = ArticleSearchFilter(
+        request.GET, queryset=Article.objects.published(now).latest()
+    )
+    context = {"form": filterset.form}
+    if filterset.is_valid():
+        try:
+            found = search_articles(filterset.qs, page_number=request.GET.get("page"))
+        except InvalidPage:
+            raise Http404("no such results page") from None
+        except SearchTimedOut:
+            logger.warning("Search timed out: %s", filterset.active_params)
+            context["timed_out"] = True
+        else:
+            context.update(
+                found=found,
+                teasers=article_teasers(found.rows, at=now),
+                page_links=page_links(
+                    found.page, request.path, filterset.active_params
+                ),
+            )
+    return render(request, "articles/search.html", context)
 
 
 def photo_rendition(request, photo_id: int, version: str, spec: str):

@@ -236,7 +236,13 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Rheinblick")
 # Badge windows: "Neu" after first publication, "Update" after a later change.
 NEWSROOM_NEW_BADGE_HOURS = env_int("NEWSROOM_NEW_BADGE_HOURS", 6)
 NEWSROOM_UPDATE_BADGE_HOURS = env_int("NEWSROOM_UPDATE_BADGE_HOURS", 6)
+# Articles per page of section, region, topic, author and archive pages.
 NEWSROOM_SECTION_PAGE_SIZE = env_int("NEWSROOM_SECTION_PAGE_SIZE", 20)
+# Search (/suche/): results per page, the last page offered, and how long
+# the database may work on one results page before the reader is told so.
+NEWSROOM_SEARCH_PAGE_SIZE = env_int("NEWSROOM_SEARCH_PAGE_SIZE", 20)
+NEWSROOM_SEARCH_MAX_PAGES = env_int("NEWSROOM_SEARCH_MAX_PAGES", 50)
+NEWSROOM_SEARCH_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_TIMEOUT_MS", 2000)
 # Photo uploads and imports: larger files are refused with a clear message.
 NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 25 * 1000 * 1000)
 NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 50 * 1000 * 1000)

@@ -132,6 +132,9 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
         )
     now = now or timezone.now()
     report = DemoReport()
+    # Older demos used the slug "region", now the prefix of region pages.
+    if not Section.objects.filter(slug="aus-der-region").exists():
+        Section.objects.filter(slug="region").update(slug="aus-der-region")
     sections = {
         slug: upsert(
             Section, report, reset=reset, slug=slug, defaults={"name": name, "order": i}
@@ -223,12 +226,17 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
 
 # One article in each state the dashboard lists, so it has something to show.
 WORKFLOW_EXAMPLES = [
-    ("draft", "Stadtrat vertagt Entscheidung über Rheinuferweg", "region", {}),
-    ("review", "Neue Buslinie verbindet Vororte mit der Innenstadt", "region", {}),
+    ("draft", "Stadtrat vertagt Entscheidung über Rheinuferweg", "aus-der-region", {}),
+    (
+        "review",
+        "Neue Buslinie verbindet Vororte mit der Innenstadt",
+        "aus-der-region",
+        {},
+    ),
     (
         "scheduled",
         "Weihnachtsmarkt öffnet mit längeren Öffnungszeiten",
-        "region",
+        "aus-der-region",
         {"published_at": timedelta(hours=3)},
     ),
     (

@@ -9,7 +9,7 @@ from __future__ import annotations
 # (name, slug) in navigation order.
 SECTIONS = [
     ("Nachrichten", "nachrichten"),
-    ("Region", "region"),
+    ("Region", "aus-der-region"),
     ("Blaulicht", "blaulicht"),
     ("Sport", "sport"),
     ("Promi & Show", "promi-show"),
@@ -144,7 +144,7 @@ RAILS = [
             {
                 "kicker": "Pärchen geschockt",
                 "headline": "Von Biber gefällter Baum kracht auf Motorboot",
-                "section": "region",
+                "section": "aus-der-region",
                 "badge": "neu",
                 "views": 942,
             },
@@ -229,7 +229,7 @@ RAILS = [
             {
                 "kicker": "",
                 "headline": "110-Kilo Sprenggranate am Bonner Rheinufer geborgen",
-                "section": "region",
+                "section": "aus-der-region",
                 "badge": "neu",
                 "views": 1096,
             },
@@ -345,7 +345,7 @@ RAILS = [
             {
                 "kicker": "Pegel-Rekord im Rhein",
                 "headline": "So flach wie nie!",
-                "section": "region",
+                "section": "aus-der-region",
                 "badge": None,
                 "views": 260,
             },
@@ -451,7 +451,7 @@ RAILS = [
                 "headline": (
                     "Happy End! Gestohlene Hundewelpen und Besitzer wieder vereint"
                 ),
-                "section": "region",
+                "section": "aus-der-region",
                 "badge": None,
                 "views": 1733,
             },
@@ -498,7 +498,7 @@ RAILS = [
             {
                 "kicker": "Nach Tierquälerei auf Schlachthof",
                 "headline": "Waren auch zwei Tierärzte beteiligt?",
-                "section": "region",
+                "section": "aus-der-region",
                 "badge": None,
                 "views": 668,
             },
@@ -507,7 +507,7 @@ RAILS = [
                 "headline": (
                     "Neuer Trend? Lübecker Agentur führt bayerische Feiertage ein"
                 ),
-                "section": "region",
+                "section": "aus-der-region",
                 "badge": None,
                 "views": 86,
             },
@@ -528,7 +528,7 @@ RAILS = [
             {
                 "kicker": "Autos in Bayern am sichersten",
                 "headline": "Diese Marken bevorzugen Diebe",
-                "section": "region",
+                "section": "aus-der-region",
                 "badge": None,
                 "views": 146,
             },

@@ -71,7 +71,7 @@ class Site:
         )
         curated = RailFactory(slug="kuratiert", kind=Rail.Kind.CURATED, size=20)
         SponsoredSlotFactory(rail=newest, photo=PhotoFactory())
-        self.visible = self.article("Sichtbarkeitsprobe", newest, curated)
+        self.visible = self.article("Sichtbarkeitsprobe am Rhein", newest, curated)
         self.hidden = {}
         for kind, fields in HIDDEN_KINDS.items():
             fields = {
@@ -135,6 +135,37 @@ SURFACES = {
             [site.visible.get_absolute_url()]
             + [article.get_absolute_url() for article in site.hidden.values()]
         ),
+        True,
+    ),
+    "articles:region": (lambda site: [f"/region/{site.region.slug}/"], True),
+    "articles:tag": (lambda site: [f"/thema/{site.tag.slug}/"], True),
+    "articles:author": (lambda site: [f"/autor/{site.author.slug}/"], True),
+    "articles:archive_day": (
+        lambda site: sorted(
+            {
+                f"/archiv/{day:%Y/%m/%d}/"
+                for article in [site.visible, *site.hidden.values()]
+                if article.published_at
+                for day in [timezone.localdate(article.published_at)]
+            }
+        ),
+        True,
+    ),
+    "articles:archive_month": (
+        lambda site: [
+            f"/archiv/{timezone.localdate(site.visible.published_at):%Y/%m}/"
+        ],
+        True,
+    ),
+    "articles:search": (
+        lambda site: [
+            "/suche/",
+            "/suche/?q=Geheimprobe",
+            "/suche/?q=Sichtbarkeitsprobe",
+            f"/suche/?ressort={site.section.slug}&region={site.region.slug}"
+            f"&autor={site.author.slug}&agentur={site.agency.pk}",
+            f"/suche/?q=Vorspann&von={timezone.localdate() - timedelta(days=3)}",
+        ],
         True,
     ),
     "articles:front_feed": (lambda site: ["/feed/"], True),

@@ -19,6 +19,7 @@ from articles.models.photos import (
     photo_upload_to,
     usable_photo_q,
 )
+from articles.models.search import ArticleSearchEntry
 from articles.models.taxonomy import (
     RESERVED_SECTION_SLUGS,
     Agency,
@@ -50,6 +51,7 @@ __all__ = [
     "ArticlePhotoQuerySet",
     "ArticleQuerySet",
     "ArticleRevision",
+    "ArticleSearchEntry",
     "ArticleTransition",
     "Author",
     "CategoryMapping",

@@ -1,6 +1,6 @@
 """Articles and the photos they use."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from articles.models.taxonomy import (
     german_slugify,
 )
 from articles.sanitising import sanitise_body_html
+from articles.search import match_articles
 
 TEASER_FIELDS = (
     "id",
@@ -36,6 +37,11 @@ TEASER_FIELDS = (
     "view_count",
     "is_top",
 )
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight of `day` on the site's clock (Europe/Berlin)."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
 def article_url(section_slug: str, slug: str, pk: int) -> str:
@@ -111,6 +117,36 @@ class ArticleQuerySet(models.QuerySet):
 
     def tagged(self, tag: "Tag | int"):
         return self.filter(tags=tag)
+
+    def by_author(self, author: "Author | int"):
+        return self.filter(authors=author)
+
+    def from_agency(self, agency: "Agency | int"):
+        return self.filter(agency=agency)
+
+    def published_between(
+        self, first_day: date | None = None, last_day: date | None = None
+    ):
+        """Publication time on the days from `first_day` to `last_day`.
+
+        Days are the site's (Europe/Berlin); either end may be open. A
+        range on the column, not a date cast, so the index serves it.
+        """
+        articles = self
+        if first_day:
+            articles = articles.filter(published_at__gte=start_of_day(first_day))
+        if last_day:
+            next_day = last_day + timedelta(days=1)
+            articles = articles.filter(published_at__lt=start_of_day(next_day))
+        return articles
+
+    def matching(self, text: str):
+        """Full-text matches for a reader's `text`, best first.
+
+        PostgreSQL ranks with German stemming, SQLite with FTS5's bm25
+        (see articles/search.py).
+        """
+        return match_articles(self, text)
 
     def latest(self):
         return self.order_by("-published_at", "-pk")

@@ -1,0 +1,34 @@
+"""SQLite's full-text index of articles, as the ORM sees it."""
+
+from django.db import models
+
+
+class ArticleSearchEntry(models.Model):
+    """One article's row in the FTS5 table `articles_article_fts` (SQLite only).
+
+    Migration 0014 creates the table and the triggers that keep it in step
+    with `articles_article`; this model only lets queries join it (see
+    articles/search.py). PostgreSQL has no such table: it indexes the
+    article table itself.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        # The table's unindexed copy of the rowid (see the migration).
+        db_column="id",
+        db_constraint=False,
+        related_name="search_entry",
+    )
+    # FTS5's hidden column named after its table: "= <query>" is a match.
+    document = models.TextField(db_column="articles_article_fts")
+    # bm25 with the column weights set in the migration; lower is better.
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_article_fts"
+
+    def __str__(self):
+        return f"search entry of article {self.article_id}"

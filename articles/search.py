@@ -1,0 +1,209 @@
+"""Full-text search over articles, the same to callers on both databases.
+
+`Article.objects.published().matching(text)` is all a caller needs:
+
+- PostgreSQL: a weighted `tsvector` (headline A, kicker and teaser B, body C)
+  with the German snowball stemmer, matched by `websearch_to_tsquery` (quoted
+  phrases, `-word`, `or`), ranked by `ts_rank`. A GIN index on the very same
+  expression (migration 0014) serves the match. Its parser drops HTML tags
+  with their attributes, so the body is indexed as it is stored.
+- SQLite: the FTS5 table `articles_article_fts` (migration 0014), kept in
+  step by triggers, ranked by bm25 with the same column weights. Every term
+  the reader types is quoted, so no input is FTS syntax; bare words match as
+  prefixes ("Brück" finds "Brücke"), there is no German stemming.
+
+`search_articles` runs one results page under a time limit.
+"""
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Page
+from django.db import OperationalError, connection, transaction
+
+from articles.pagination import CappedPaginator
+
+# Longer input is a form error; it also bounds the work a query can ask for.
+MAX_QUERY_LENGTH = 200
+
+SEARCH_CONFIG = "german"
+# SQLite function the FTS triggers call to index the body without its tags.
+PLAIN_TEXT_FUNCTION = "articles_plain_text"
+# SQLite: how many virtual machine steps pass between two clock checks.
+PROGRESS_STEPS = 1000
+
+
+class SearchTimedOut(Exception):
+    """The database took longer than NEWSROOM_SEARCH_TIMEOUT_MS."""
+
+
+def search_document() -> SearchVector:
+    """The weighted document PostgreSQL matches and ranks.
+
+    Migration 0014 indexes a frozen copy of this expression; change both
+    together (test_search checks that the planner can use the index).
+    """
+    return (
+        SearchVector("headline", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("kicker", config=SEARCH_CONFIG, weight="B")
+        + SearchVector("teaser", config=SEARCH_CONFIG, weight="B")
+        + SearchVector("body", config=SEARCH_CONFIG, weight="C")
+    )
+
+
+def match_articles(articles, text: str):
+    """`articles` that match the reader's `text`, best match first."""
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            articles.alias(search_document=search_document())
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(search_document(), query))
+            .order_by("-search_rank", "-published_at", "-pk")
+        )
+    match = fts_query(text)
+    if not match:
+        return articles.none()
+    return articles.filter(search_entry__document=match).order_by(
+        "search_entry__rank", "-published_at", "-pk"
+    )
+
+
+# A quoted phrase (closing quote optional) or a bare word, either with a
+# leading "-" to exclude it.
+TERM = re.compile(r'(?P<minus>-?)(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query for `text` in which every term is a quoted string.
+
+    Quoting makes FTS5 read operators, column names, brackets and stars as
+    plain words, so no input is a syntax error. Bare words match as prefixes,
+    phrases as typed; "-word" excludes. Empty when nothing is left to find.
+    """
+    wanted, unwanted = [], []
+    for term in TERM.finditer(text):
+        words = (term["phrase"] if term["phrase"] is not None else term["word"]).strip()
+        if not words:
+            continue
+        quoted = '"{}"'.format(words.replace('"', '""'))
+        if term["word"] is not None:
+            quoted += "*"
+        (unwanted if term["minus"] else wanted).append(quoted)
+    if not wanted:
+        return ""
+    return "({})".format(" ".join(wanted)) + "".join(f" NOT {u}" for u in unwanted)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(html: str | None) -> str:
+    """The words of an HTML body: no tags or attributes, entities decoded.
+
+    Each tag becomes a space, as PostgreSQL's parser treats one, so words in
+    neighbouring paragraphs or list items stay apart.
+    """
+    if not html:
+        return ""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return " ".join(collector.parts)
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """`connection_created` receiver: the FTS triggers call plain_text().
+
+    SQLite knows Python functions only per connection, so each new one gets
+    it; a connection without it (the sqlite3 shell) cannot change articles.
+    """
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            PLAIN_TEXT_FUNCTION, 1, plain_text, deterministic=True
+        )
+
+
+@contextmanager
+def time_limit(milliseconds: int) -> Iterator[None]:
+    """Stop the block's queries after `milliseconds`; raise SearchTimedOut."""
+    if connection.vendor == "postgresql":
+        try:
+            # SET LOCAL ends with the transaction, so the block gets its own.
+            # Inside an outer transaction (tests, ATOMIC_REQUESTS) it is a
+            # savepoint, and the limit lasts until the outer one ends.
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+                yield
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) == "57014":
+                raise SearchTimedOut from error
+            raise
+    elif connection.vendor == "sqlite":
+        connection.ensure_connection()
+        sqlite = connection.connection
+        deadline = time.monotonic() + milliseconds / 1000
+        stopped = False
+
+        def stop_when_late() -> int:
+            nonlocal stopped
+            stopped = time.monotonic() >= deadline
+            return stopped  # non-zero interrupts the running statement
+
+        sqlite.set_progress_handler(stop_when_late, PROGRESS_STEPS)
+        try:
+            yield
+        except OperationalError as error:
+            if stopped:
+                raise SearchTimedOut from error
+            raise
+        finally:
+            sqlite.set_progress_handler(None, PROGRESS_STEPS)
+    else:
+        yield
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    page: Page
+    # More articles matched than the pages may show.
+    is_capped: bool
+
+    @property
+    def rows(self) -> list[dict]:
+        return self.page.object_list
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+
+def search_articles(articles, *, page_number: str | int | None) -> SearchResults:
+    """Page `page_number` of `articles` as teaser rows, under the time limit.
+
+    Raises InvalidPage past the last page (at most NEWSROOM_SEARCH_MAX_PAGES)
+    and SearchTimedOut when counting or fetching exceeds
+    NEWSROOM_SEARCH_TIMEOUT_MS.
+    """
+    paginator = CappedPaginator(
+        articles.teaser_rows(),
+        settings.NEWSROOM_SEARCH_PAGE_SIZE,
+        max_pages=settings.NEWSROOM_SEARCH_MAX_PAGES,
+    )
+    with time_limit(settings.NEWSROOM_SEARCH_TIMEOUT_MS):
+        page = paginator.page(page_number or 1)
+        page.object_list = list(page.object_list)
+    return SearchResults(page=page, is_capped=paginator.is_capped)
