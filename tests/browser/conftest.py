@@ -180,17 +180,18 @@ class Newsroom:
     """A small site as readers see it: two sections, photos with credits,
     badges, a correction, and a sponsored teaser marked "Anzeige"."""
 
-    region: Section
+    city: Section
     sport: Section
-    top_story: Article  # Region, badge "Top", lead photo, authors, correction
+    top_story: Article  # Köln, badge "Top", lead photo, authors, correction
     new_story: Article  # Sport, badge "Neu"
-    updated_story: Article  # Region, badge "Update"
+    updated_story: Article  # Köln, badge "Update"
     slot: SponsoredSlot
 
 
 def build_newsroom(*, sponsored_target: str) -> Newsroom:
     now = timezone.now()
-    region = SectionFactory(name="Region", slug="region")
+    # Not "region": that path is the region pages' (a reserved section slug).
+    city = SectionFactory(name="Köln", slug="koeln")
     sport = SectionFactory(name="Sport", slug="sport")
     SectionFactory(name="Promi & Show", slug="promi-show")
 
@@ -198,7 +199,7 @@ def build_newsroom(*, sponsored_target: str) -> Newsroom:
         return PhotoFactory(image=draw_demo_photo(seed), **fields)
 
     top_story = ArticleFactory(
-        section=region,
+        section=city,
         kicker="Unwetter am Rhein",
         headline="Hochwasser erreicht die Altstadt",
         teaser="Die Feuerwehr baut seit dem Morgen Sandsäcke auf.",
@@ -240,7 +241,7 @@ def build_newsroom(*, sponsored_target: str) -> Newsroom:
         photo=photo("derby", alt_text="Ein überfluteter Fußballplatz"),
     )
     updated_story = ArticleFactory(
-        section=region,
+        section=city,
         kicker="Verkehr",
         headline="Rheinbrücke wieder frei",
         published_at=now - timedelta(days=1),
@@ -273,8 +274,8 @@ def build_newsroom(*, sponsored_target: str) -> Newsroom:
         RailItemFactory(
             rail=more,
             position=number + 1,
-            article__section=sport if number % 2 else region,
+            article__section=sport if number % 2 else city,
             article__kicker="Aus der Region",
             article__headline=f"Meldung Nummer {number + 1} aus dem Rheinland",
         )
-    return Newsroom(region, sport, top_story, new_story, updated_story, slot)
+    return Newsroom(city, sport, top_story, new_story, updated_story, slot)

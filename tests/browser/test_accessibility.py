@@ -35,7 +35,7 @@ def test_front_article_and_section_pages_pass_axe(
     pages = {
         "front": "/",
         "article": newsroom.top_story.get_absolute_url(),
-        "section": newsroom.region.get_absolute_url(),
+        "section": newsroom.city.get_absolute_url(),
     }
     page.goto(live_server.url + "/")
     # What the check is meant to cover is there: badges, a sponsored teaser.
@@ -47,7 +47,7 @@ def test_front_article_and_section_pages_pass_axe(
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_search_page_with_results_passes_axe(live_server, page, newsroom, viewport):
     # Needs the search page (branch `search`, articles:search).
-    search = f"{reverse('articles:search')}?q=Hochwasser&ressort=region"
+    search = f"{reverse('articles:search')}?q=Hochwasser&ressort=koeln"
     pages = {"search": search}
     assert check_pages(live_server, page, pages, viewport) == []
     assert page.get_by_role("link", name=newsroom.top_story.headline).is_visible()

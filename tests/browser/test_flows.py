@@ -25,11 +25,11 @@ def test_front_page_to_article_to_section(live_server, page, newsroom, console_e
         "Foto: Oliver Berg/dpa"
     )
 
-    page.locator(".article__meta").get_by_role("link", name="Region").click()
-    expect(page).to_have_url(live_server.url + newsroom.region.get_absolute_url())
-    expect(page.get_by_role("heading", level=1)).to_have_text("Region")
+    page.locator(".article__meta").get_by_role("link", name="Köln").click()
+    expect(page).to_have_url(live_server.url + newsroom.city.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Köln")
     navigation = page.get_by_role("navigation", name="Ressorts")
-    expect(navigation.get_by_role("link", name="Region")).to_have_attribute(
+    expect(navigation.get_by_role("link", name="Köln")).to_have_attribute(
         "aria-current", "page"
     )
 
@@ -47,10 +47,10 @@ def test_search_with_a_section_filter_finds_the_article(
     page.goto(live_server.url + reverse("articles:search"))
     form = page.locator("form:has([name=q]):has(select[name=ressort])")
     form.locator("[name=q]").fill("Hochwasser")
-    form.locator("select[name=ressort]").select_option(newsroom.region.slug)
+    form.locator("select[name=ressort]").select_option(newsroom.city.slug)
     form.locator("[name=q]").press("Enter")
 
-    expect(page).to_have_url(re.compile(r"/suche/\?.*ressort=region"))
+    expect(page).to_have_url(re.compile(r"/suche/\?.*ressort=koeln"))
     expect(page.get_by_role("link", name=newsroom.top_story.headline)).to_be_visible()
     # "Hochwasser stoppt das Derby" matches the words but is in Sport.
     expect(page.get_by_role("link", name=newsroom.new_story.headline)).to_have_count(0)

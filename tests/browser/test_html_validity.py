@@ -50,13 +50,13 @@ def render(client, url: str, status: int = 200) -> bytes:
 
 
 def test_public_pages_are_valid_html(client, newsroom, tmp_path):
-    withdrawn = ArticleFactory(section=newsroom.region, status=Article.Status.WITHDRAWN)
+    withdrawn = ArticleFactory(section=newsroom.city, status=Article.Status.WITHDRAWN)
     pages = {
         "front": render(client, "/"),
         "article": render(client, newsroom.top_story.get_absolute_url()),
-        "section": render(client, newsroom.region.get_absolute_url()),
+        "section": render(client, newsroom.city.get_absolute_url()),
         "preview": render(client, preview_link(newsroom.updated_story)),
-        "not-found": render(client, "/region/gibt-es-nicht-999999/", 404),
+        "not-found": render(client, "/koeln/gibt-es-nicht-999999/", 404),
         "withdrawn": render(client, withdrawn.get_absolute_url(), 410),
     }
     assert validation_errors(pages, tmp_path) == []
@@ -67,6 +67,6 @@ def test_search_page_is_valid_html(client, newsroom, tmp_path):
     url = reverse("articles:search")
     pages = {
         "search": render(client, url),
-        "search-results": render(client, f"{url}?q=Hochwasser&ressort=region"),
+        "search-results": render(client, f"{url}?q=Hochwasser&ressort=koeln"),
     }
     assert validation_errors(pages, tmp_path) == []
