@@ -11,7 +11,7 @@ PORT ?= 8000
 export DEBUG ?= true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev demo lint format lock bench clean
+.PHONY: run test install install-dev install-npm demo lint format lock bench audit clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is required (found " + sys.version.split()[0] + "); install it, e.g. pyenv install 3.13.0")'
@@ -28,8 +28,20 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $(VENV)/.installed $@
 
+# Browser checks' tools from package-lock.json (axe-core, vnu-jar, lighthouse).
+# --ignore-scripts: vnu-jar's install script would download a Java runtime;
+# Java and Chromium come from Debian. Without npm the browser tests skip
+# (and fail under CI=true), so a missing npm only prints a note here.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: browser tests will be skipped (install Node.js 20)"; \
+	fi
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-npm: node_modules/.installed
 
 demo: install
 	@mkdir -p var
@@ -39,7 +51,7 @@ demo: install
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+test: install-dev install-npm
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -57,7 +69,12 @@ lock: install-dev
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) var/newsroom.sqlite3
+	rm -rf $(VENV) var/newsroom.sqlite3 var/audit node_modules test-artifacts
+
+# Lighthouse on the front page and an article, served as in production;
+# fails below 95 in any category (see README: Accessibility and browser tests).
+audit: install-dev install-npm
+	$(BIN)/python bench/audit.py
 
 # Benchmarks print side-by-side ratios; they are not part of `make test`.
 bench: install-dev

@@ -17,6 +17,10 @@ SIZES = {
     "feature": "(min-width: 72rem) 35rem, (min-width: 60rem) 50vw, 100vw",
     "lead": "(min-width: 48rem) 45rem, 100vw",
 }
+# The page's largest picture, above the fold (the front page's first teaser,
+# an article's lead photo): the browser fetches it before other images, which
+# brings the largest contentful paint forward.
+FIRST_PAINT_LAYOUTS = {"feature", "lead"}
 
 
 @register.simple_tag
@@ -48,6 +52,12 @@ def figure_html(
     language: str,
 ) -> SafeString:
     picture = picture_for(photo, ratio)
+    if lazy:
+        loading = ' loading="lazy"'
+    elif layout in FIRST_PAINT_LAYOUTS:
+        loading = ' fetchpriority="high"'
+    else:
+        loading = ""
     caption_html = (
         format_html('<span class="photo__caption">{}</span> ', caption)
         if caption
@@ -71,7 +81,7 @@ def figure_html(
         width=picture.width,
         height=picture.height,
         alt=photo.alt_text,
-        loading=mark_safe(' loading="lazy"') if lazy else "",
+        loading=mark_safe(loading),
         caption=caption_html,
         credit_label=gettext("Foto:"),
         credit=photo.credit,

@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -179,7 +180,24 @@ class TestPictureMarkup:
         assert '<source type="image/webp" srcset="' in lead
         assert 'width="1280" height="720"' in lead
         assert 'loading="lazy"' not in lead  # the lead is above the fold
+        assert 'fetchpriority="high"' in lead  # the largest paint: fetched first
         assert "Foto: Peter Kneffel/dpa" in lead
+
+    def test_only_the_front_page_feature_picture_is_fetched_first(self, client):
+        from tests.factories import ArticlePhotoFactory, RailItemFactory
+
+        for rail_order in (0, 1):
+            for _ in range(3):
+                RailItemFactory(
+                    rail__slug=f"leiste-{rail_order}",
+                    rail__order=rail_order,
+                    article=ArticlePhotoFactory().article,
+                )
+        html = client.get("/").content.decode()
+        images = re.findall(r"<img [^>]*>", html)
+        assert len(images) == 6
+        assert 'fetchpriority="high"' in images[0]
+        assert not any('fetchpriority="high"' in image for image in images[1:])
 
 
 class TestRenditionView:

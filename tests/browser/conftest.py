@@ -1,0 +1,281 @@
+"""Real-browser checks: Debian's Chromium driven by Playwright, axe-core and
+the Nu Html Checker from node_modules/ (`npm ci`), Java for the checker.
+
+A missing tool skips these tests with the reason, and fails them under
+CI=true, where `.ci/run` installs Chromium and `make test` the npm packages.
+"""
+
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, CorrectionNote, Section
+from teasers.demo import draw_demo_photo
+from teasers.models import SponsoredSlot
+from tests.factories import (
+    ArticleFactory,
+    ArticlePhotoFactory,
+    AuthorFactory,
+    PhotoFactory,
+    RailFactory,
+    RailItemFactory,
+    SectionFactory,
+    SponsoredSlotFactory,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+ARTIFACTS = REPO / "test-artifacts"
+VIEWPORTS = {
+    "phone": {"width": 375, "height": 812},
+    "desktop": {"width": 1366, "height": 900},
+}
+
+
+def require(available: object, missing: str) -> None:
+    """Skip when a tool is missing; on CI, where it must be there, fail."""
+    if available:
+        return
+    message = f"{missing} (see README: Accessibility and browser tests)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_chromium() -> None:
+    require(
+        CHROMIUM.exists(),
+        f"Chromium not found at {CHROMIUM}: apt-get install chromium",
+    )
+
+
+def require_axe() -> None:
+    require(AXE.exists(), f"{AXE.relative_to(REPO)} missing: install Node.js, npm ci")
+
+
+def require_vnu() -> None:
+    require(VNU.exists(), f"{VNU.relative_to(REPO)} missing: install Node.js, npm ci")
+    require(shutil.which("java"), "java not found: install a Java 17 runtime")
+
+
+@pytest.fixture(scope="package", autouse=True)
+def allow_orm_beside_playwright():
+    """Playwright's sync API keeps an event loop in the test thread, where
+    Django refuses ORM calls unless this is set; only for these tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="package")
+def browser(allow_orm_beside_playwright):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser, console_errors):
+    """A fresh browser tab at desktop size; errors in its console are kept
+    (a Content-Security-Policy violation shows up there)."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="de-DE")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    tab.on(
+        "console",
+        lambda message: (
+            console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    yield tab
+    # The test database is emptied next: no request may still be running.
+    tab.wait_for_load_state("networkidle")
+    context.close()
+
+
+class OneRequestAtATime:
+    """A WSGI application that lets one request in at a time."""
+
+    def __init__(self, application):
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return self.application(environ, start_response)
+
+
+@pytest.fixture
+def live_server(live_server):
+    """pytest-django's live server; on SQLite it answers one request at a time.
+
+    The in-memory SQLite test database lets the server's threads share the
+    test's one connection, which breaks when a browser loads a page's images
+    in parallel. On PostgreSQL each thread has a connection of its own.
+    """
+    server = live_server.thread.httpd
+    if live_server.thread.connections_override and not isinstance(
+        server.get_app(), OneRequestAtATime
+    ):
+        server.set_app(OneRequestAtATime(server.get_app()))
+    return live_server
+
+
+@pytest.fixture
+def newsroom(live_server) -> "Newsroom":
+    # The advertiser's page: any page on the live server will do.
+    return build_newsroom(sponsored_target=f"{live_server.url}/promi-show/")
+
+
+def save_screenshot(page, name: str) -> Path:
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as shown.
+
+    Injected through the DevTools protocol, so the page's own
+    Content-Security-Policy stays in force.
+    """
+    require_axe()
+    page.evaluate(AXE.read_text())
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    return [
+        f"{violation['id']} ({violation['help']}): {node['target']} "
+        f"{node['failureSummary']}"
+        for violation in results["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+@dataclass
+class Newsroom:
+    """A small site as readers see it: two sections, photos with credits,
+    badges, a correction, and a sponsored teaser marked "Anzeige"."""
+
+    city: Section
+    sport: Section
+    top_story: Article  # Köln, badge "Top", lead photo, authors, correction
+    new_story: Article  # Sport, badge "Neu"
+    updated_story: Article  # Köln, badge "Update"
+    slot: SponsoredSlot
+
+
+def build_newsroom(*, sponsored_target: str) -> Newsroom:
+    now = timezone.now()
+    # Not "region": that path is the region pages' (a reserved section slug).
+    city = SectionFactory(name="Köln", slug="koeln")
+    sport = SectionFactory(name="Sport", slug="sport")
+    SectionFactory(name="Promi & Show", slug="promi-show")
+
+    def photo(seed: str, **fields):
+        return PhotoFactory(image=draw_demo_photo(seed), **fields)
+
+    top_story = ArticleFactory(
+        section=city,
+        kicker="Unwetter am Rhein",
+        headline="Hochwasser erreicht die Altstadt",
+        teaser="Die Feuerwehr baut seit dem Morgen Sandsäcke auf.",
+        dateline="Köln",
+        body="<p>Der Pegel steigt weiter.</p><p>Die Stadt rät, Keller zu räumen.</p>",
+        view_count=19467,
+    )
+    top_story.authors.add(AuthorFactory(name="Anna Alt", slug="anna-alt"))
+    ArticlePhotoFactory(
+        article=top_story,
+        photo=photo(
+            "hochwasser",
+            caption="Sandsäcke vor dem Rathaus.",
+            alt_text="Helfer stapeln Sandsäcke vor einem Rathaus",
+            credit_line="Oliver Berg/dpa",
+        ),
+    )
+    ArticlePhotoFactory(
+        article=top_story,
+        position=1,
+        photo=photo(
+            "pegel",
+            caption="Der Pegel am Morgen.",
+            alt_text="Eine Pegellatte im braunen Wasser",
+        ),
+    )
+    CorrectionNote.objects.create(
+        article=top_story, text="In einer früheren Fassung stand ein falscher Pegel."
+    )
+    new_story = ArticleFactory(
+        section=sport,
+        kicker="Fußball",
+        headline="Hochwasser stoppt das Derby",
+        published_at=now - timedelta(minutes=30),
+        view_count=2378,
+    )
+    ArticlePhotoFactory(
+        article=new_story,
+        photo=photo("derby", alt_text="Ein überfluteter Fußballplatz"),
+    )
+    updated_story = ArticleFactory(
+        section=city,
+        kicker="Verkehr",
+        headline="Rheinbrücke wieder frei",
+        published_at=now - timedelta(days=1),
+        updated_at=now - timedelta(minutes=40),
+        view_count=3964,
+    )
+    ArticlePhotoFactory(
+        article=updated_story,
+        photo=photo("bruecke", alt_text="Autos auf einer Brücke im Abendlicht"),
+    )
+
+    rail = RailFactory(title="Top-Themen", slug="top-themen", order=0)
+    RailItemFactory(rail=rail, article=top_story, position=1, is_top=True)
+    RailItemFactory(rail=rail, article=new_story, position=2)
+    RailItemFactory(rail=rail, article=updated_story, position=3)
+    slot = SponsoredSlotFactory(
+        rail=rail,
+        position=2,
+        target_url=sponsored_target,
+        photo=photo(
+            "traumreise",
+            caption="Traumreise",
+            alt_text="Werbebild: ein Strand unter Palmen",
+            creator="Traumlos Soziallotterie",
+            agency=None,
+        ),
+    )
+    more = RailFactory(title="Neueste Nachrichten", slug="neueste", order=1)
+    for number in range(4):
+        RailItemFactory(
+            rail=more,
+            position=number + 1,
+            article__section=sport if number % 2 else city,
+            article__kicker="Aus der Region",
+            article__headline=f"Meldung Nummer {number + 1} aus dem Rheinland",
+        )
+    return Newsroom(city, sport, top_story, new_story, updated_story, slot)

@@ -1,0 +1,72 @@
+"""The public pages are valid HTML, by the Nu Html Checker (vnu.jar)."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from articles.previews import preview_link
+from tests.browser.conftest import VNU, build_newsroom, require_vnu
+from tests.factories import ArticleFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+@pytest.fixture
+def newsroom():
+    return build_newsroom(sponsored_target="https://www.example.com/traumreise")
+
+
+def validation_errors(pages: dict[str, bytes], folder: Path) -> list[str]:
+    """Every page checked in one run of the checker (one JVM start)."""
+    require_vnu()
+    files = []
+    for name, html in pages.items():
+        files.append(folder / f"{name}.html")
+        files[-1].write_bytes(html)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    # The report goes to stderr; exit code 1 means "errors found".
+    messages = json.loads(result.stderr)["messages"]
+    return [
+        f"{Path(message.get('url', '')).name}:{message.get('lastLine')}: "
+        f"{message['message']} {message.get('extract', '')!r}"
+        for message in messages
+    ]
+
+
+def render(client, url: str, status: int = 200) -> bytes:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content
+
+
+def test_public_pages_are_valid_html(client, newsroom, tmp_path):
+    withdrawn = ArticleFactory(section=newsroom.city, status=Article.Status.WITHDRAWN)
+    pages = {
+        "front": render(client, "/"),
+        "article": render(client, newsroom.top_story.get_absolute_url()),
+        "section": render(client, newsroom.city.get_absolute_url()),
+        "preview": render(client, preview_link(newsroom.updated_story)),
+        "not-found": render(client, "/koeln/gibt-es-nicht-999999/", 404),
+        "withdrawn": render(client, withdrawn.get_absolute_url(), 410),
+    }
+    assert validation_errors(pages, tmp_path) == []
+
+
+def test_search_page_is_valid_html(client, newsroom, tmp_path):
+    # Needs the search page (branch `search`, articles:search).
+    url = reverse("articles:search")
+    pages = {
+        "search": render(client, url),
+        "search-results": render(client, f"{url}?q=Hochwasser&ressort=koeln"),
+    }
+    assert validation_errors(pages, tmp_path) == []
