@@ -26,7 +26,7 @@ from pathlib import Path
 
 # The script's folder is on sys.path: the front-page benchmark's helpers
 # start and stop gunicorn the same way.
-from front_page import HOST, BenchError, fetch, manage, start_server
+from pages import HOST, BenchError, fetch, manage, start_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 FOLDER = BASE_DIR / "var" / "audit"
