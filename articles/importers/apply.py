@@ -6,7 +6,6 @@ article services, so revisions, transitions and cache purges happen as for
 an editor's change. Re-running an import changes nothing.
 """
 
-import dataclasses
 import hashlib
 import json
 import logging
@@ -103,8 +102,8 @@ class RunLookups:
                 return found
         return None
 
-    # (agency id, external id) of the current file's stories that exist; None
-    # means "unknown, ask the database".
+    # (agency id, external id) of the current batch's stories that exist or
+    # are being created in it; None means "unknown, ask the database".
     existing: set | None = None
 
     def may_exist(self, agency_id: int, external_id: str) -> bool:
@@ -217,6 +216,16 @@ def apply_item(
 
 
 def create_article(item, agency, payload, format, options) -> tuple[str, str]:
+    article = new_article(item, agency, options)
+    services.save_article(article, by=None)
+    services.record_revision(article, by=None, note=first_revision_note(item), new=True)
+    keep_version(article, item, payload, format, applied=True)
+    note = attach_photos(article, item, agency, options)
+    return finish_new_article(article, item, note, options)
+
+
+def new_article(item: AgencyItem, agency: Agency, options: ImportOptions) -> Article:
+    """The unsaved article for a story we do not have yet."""
     if item.status == ItemStatus.CANCELED:
         raise Skip(_("Kill für eine unbekannte Meldung."))
     article = Article(
@@ -225,15 +234,15 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
         section=section_for(item, agency, options),
     )
     fill(article, item)
-    services.save_article(article, by=None)
-    services.record_revision(
-        article,
-        by=None,
-        note=_("Import, Agentur-Version %(v)s") % {"v": item.version},
-        new=True,
-    )
-    keep_version(article, item, payload, format, applied=True)
-    note = attach_photos(article, item, agency, options)
+    return article
+
+
+def first_revision_note(item: AgencyItem) -> str:
+    return _("Import, Agentur-Version %(v)s") % {"v": item.version}
+
+
+def finish_new_article(article, item, note, options) -> tuple[str, str]:
+    """After a new story is saved: publish it if asked; (outcome, note)."""
     if is_notice(item):
         note = "; ".join(
             filter(None, [_("Hinweis an die Redaktion, nicht veröffentlicht"), note])
@@ -241,6 +250,32 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
     elif options.publish and item.status == ItemStatus.USABLE:
         services.publish_article(article, by=None, at=timezone.now())
     return ("embargoed" if is_embargoed(item) else "created"), note
+
+
+def create_articles(planned, *, format: str, options: ImportOptions) -> list:
+    """Save new stories in bulk: articles, first revisions and agency
+    versions in three inserts, then photos and publishing one by one.
+
+    `planned` holds (article, item, payload); returns (outcome, note) for
+    each. The caller runs this in a savepoint and, should anything fail,
+    applies the items one by one instead.
+    """
+    articles = [article for article, _item, _payload in planned]
+    services.create_articles(
+        articles, by=None, notes=[first_revision_note(item) for _a, item, _p in planned]
+    )
+    AgencyVersion.objects.bulk_create(
+        agency_version(article, item, payload, format, applied=True)
+        for article, item, payload in planned
+    )
+    links, notes = [], []
+    for article, item, _payload in planned:
+        notes.append(attach_photos(article, item, article.agency, options, links=links))
+    ArticlePhoto.objects.bulk_create(links)
+    return [
+        finish_new_article(article, item, note, options)
+        for (article, item, _payload), note in zip(planned, notes, strict=True)
+    ]
 
 
 def update_article(article, item, payload, format, options) -> tuple[str, str]:
@@ -309,7 +344,13 @@ def fill(article: Article, item: AgencyItem) -> None:
 
 
 def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
-    return AgencyVersion.objects.create(
+    version = agency_version(article, item, payload, format, applied=applied)
+    version.save()
+    return version
+
+
+def agency_version(article, item, payload, format, *, applied) -> AgencyVersion:
+    return AgencyVersion(
         article=article,
         version=item.version,
         version_key=version_key(item.version, item.version_created),
@@ -318,7 +359,7 @@ def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
         status=item.status,
         signal=item.signal,
         payload=payload,
-        fields=dataclasses.asdict(item),
+        fields=item.as_fields(),
         applied=applied,
     )
 
@@ -366,10 +407,15 @@ def section_for(item: AgencyItem, agency: Agency, options: ImportOptions) -> Sec
     )
 
 
-def attach_photos(article, item, agency, options) -> str:
+def attach_photos(article, item, agency, options, *, links=None) -> str:
     """Attach the item's photos; a photo that cannot be loaded is left out
-    (the text still comes) and named in the returned note."""
+    (the text still comes) and named in the returned note.
+
+    `links`: the article is new, so it has no photos yet; its ArticlePhoto
+    rows are appended there for one bulk insert instead of saved here.
+    """
     problems = []
+    attached = set()
     for position, agency_photo in enumerate(
         sorted(item.photos, key=lambda photo: not photo.is_lead)
     ):
@@ -383,11 +429,22 @@ def attach_photos(article, item, agency, options) -> str:
                 % {"id": agency_photo.external_id, "reason": " ".join(messages)}
             )
             continue
-        ArticlePhoto.objects.get_or_create(
-            article=article,
-            photo=photo,
-            defaults={"position": position, "caption": agency_photo.caption},
-        )
+        if links is None:
+            ArticlePhoto.objects.get_or_create(
+                article=article,
+                photo=photo,
+                defaults={"position": position, "caption": agency_photo.caption},
+            )
+        elif photo.pk not in attached:
+            attached.add(photo.pk)
+            links.append(
+                ArticlePhoto(
+                    article=article,
+                    photo=photo,
+                    position=position,
+                    caption=agency_photo.caption,
+                )
+            )
     return "; ".join(problems)
 
 
@@ -434,7 +491,8 @@ def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> 
         source=agency.short_name,
     )
     photo.image = ContentFile(data, name=f"{digest}.jpg")
-    return save_photo(photo)
+    # Looked up by its identity just above.
+    return save_photo(photo, validate_constraints=False)
 
 
 def photo_bytes(agency_photo: AgencyPhoto, options: ImportOptions) -> bytes:
@@ -468,40 +526,3 @@ def write_report(command, report: ImportReport, *, json_report, verbosity) -> No
         command.stderr.write(command.style.ERROR(f"{item}: {reason}"))
     for item, note in report.notes:
         command.stdout.write(command.style.WARNING(f"{item}: {note}"))
-
-
-def known_versions(parsed_items, *, format: str, lookups: RunLookups) -> set:
-    """(agency id, external id, version key) of items already stored, read in
-    a few queries per file: a re-run skips them without touching anything."""
-    wanted = {}
-    for parsed in parsed_items:
-        if parsed.item and not parsed.item.is_photo_only:
-            agency = lookups.agency(parsed.item.provider or format)
-            wanted.setdefault(identity(parsed.item.external_id), set()).add(agency.pk)
-    known, existing = set(), set()
-    ids = list(wanted)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        known.update(
-            AgencyVersion.objects.filter(article__external_id__in=chunk).values_list(
-                "article__agency_id", "article__external_id", "version_key"
-            )
-        )
-        existing.update(
-            Article.objects.filter(external_id__in=chunk).values_list(
-                "agency_id", "external_id"
-            )
-        )
-    lookups.existing = existing
-    return known
-
-
-def is_known(
-    parsed: ParsedItem, known: set, *, format: str, lookups: RunLookups
-) -> bool:
-    item = parsed.item
-    if item is None or item.is_photo_only or not known:
-        return False
-    agency = lookups.agency(item.provider or format)
-    key = version_key(item.version, item.version_created)
-    return (agency.pk, identity(item.external_id), key) in known

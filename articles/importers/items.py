@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
@@ -24,6 +25,15 @@ class Signal:
     UPDATE = "update"
     CORRECTION = "correction"
     REPEAT = "repeat"
+
+
+class ItemVersion(NamedTuple):
+    """Who sent which version of which story: enough to tell a re-send."""
+
+    provider: str
+    external_id: str
+    version: int
+    version_created: datetime | None
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,13 @@ class AgencyItem:
     @property
     def is_photo_only(self) -> bool:
         return not self.body_html and len(self.photos) == 1
+
+    def as_fields(self) -> dict:
+        """dataclasses.asdict() without its deep copies: the values are
+        immutable already (an import calls this for every item)."""
+        fields = dict(self.__dict__)
+        fields["photos"] = tuple(dict(photo.__dict__) for photo in self.photos)
+        return fields
 
 
 def version_number(value) -> int:

@@ -308,13 +308,17 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = german_slugify(self.headline)[:200].strip("-") or "artikel"
-        self.body = sanitise_body_html(self.body)
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return article_url(self.section.slug, self.slug, self.pk)
+
+    def fill_derived_fields(self) -> None:
+        """Slug and sanitised body: what save() sets (bulk inserts call it)."""
+        if not self.slug:
+            self.slug = german_slugify(self.headline)[:200].strip("-") or "artikel"
+        self.body = sanitise_body_html(self.body)
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:
