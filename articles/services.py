@@ -364,10 +364,12 @@ def create_articles(
         article.fill_derived_fields()
     Article.objects.bulk_create(articles)
     ArticleRevision.objects.bulk_create(
+        # Ids, not objects: the articles are saved, and assigning ids skips
+        # the related-object checks (this runs for every imported story).
         ArticleRevision(
-            article=article,
+            article_id=article.pk,
             number=article.version,
-            created_by=by,
+            created_by_id=by and by.pk,
             data=snapshot(article, new=True),
             note=note,
         )

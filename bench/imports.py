@@ -11,8 +11,13 @@ Generates BENCH_IMPORT_ITEMS (20,000) realistic digitalwires items (about
   (d) our re-run of the same, unchanged files.
 
 It prints items/second and the ratios to (b). Targets (issue #6): (c) ≥ 2×
-(b), (d) ≥ 20× (b). Memory: the peak RSS of importing 2,000 and 20,000 items
-(each in its own process) must not grow in proportion (target: < 2×).
+(b), (d) ≥ 20× (b). Memory (each in its own process; the peak RSS must not
+grow in proportion, target < 2×):
+
+  - importing 2,000 and 20,000 items (files of 100);
+  - importing 2,000 and 20,000 items from ONE concatenated file (JSON lines);
+  - reading and parsing a 5 MB and a BENCH_IMPORT_STREAM_MB (500) MB
+    concatenated file, streamed item by item (no database).
 
 Run: `make bench`, or `.venv/bin/python bench/imports.py`.
 """
@@ -31,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ITEMS = int(os.environ.get("BENCH_IMPORT_ITEMS", "20000"))
+STREAM_MB = int(os.environ.get("BENCH_IMPORT_STREAM_MB", "500"))
 PER_FILE = 100
 TARGET_FIRST, TARGET_RERUN, TARGET_MEMORY = 2.0, 20.0, 2.0
 
@@ -55,21 +61,28 @@ def setup_django(database: Path) -> None:
     Section.objects.get_or_create(slug="nachrichten", defaults={"name": "Nachrichten"})
 
 
-def paragraph(n: int) -> str:
-    return (
-        f"<p>Absatz {n}: Der Stadtrat hat am Dienstag über den Haushalt beraten. "
-        "Die Fraktionen stritten über Kitas, Radwege und die Sanierung der "
-        "Rheinbrücke; eine Entscheidung fällt im Dezember.</p>"
-    )
+def write_stream(path: Path, *, items: int = 0, megabytes: int = 0) -> None:
+    """One concatenated feed file (JSON lines) of `items` entries, or of
+    entries up to `megabytes`; their photos are not included."""
+    template = entry_template()
+    written = n = 0
+    with path.open("w") as out:
+        while (items and n < items) or (megabytes and written < megabytes * 10**6):
+            line = json.dumps(
+                template
+                | {
+                    "urn": f"urn:newsml:dpa.com:bench-stream:{n}",
+                    "headline": f"Haushaltsstreit im Stadtrat, Meldung {n}",
+                },
+                ensure_ascii=False,
+            )
+            written += out.write(line + "\n")
+            n += 1
 
 
-def generate(folder: Path, items: int) -> None:
-    from PIL import Image
-
-    picture = io.BytesIO()
-    Image.new("RGB", (800, 450), "teal").save(picture, "JPEG", quality=80)
+def entry_template() -> dict:
     body = "".join(paragraph(n) for n in range(14))  # about 3 KB
-    template = {
+    return {
         "format": "digitalwires@0.9.1",
         "type": "composite",
         "version": 1,
@@ -83,6 +96,22 @@ def generate(folder: Path, items: int) -> None:
         "article_html": f'<section class="main">{body}</section>',
         "categories": [{"type": "dnltype:desk", "name": "rs"}],
     }
+
+
+def paragraph(n: int) -> str:
+    return (
+        f"<p>Absatz {n}: Der Stadtrat hat am Dienstag über den Haushalt beraten. "
+        "Die Fraktionen stritten über Kitas, Radwege und die Sanierung der "
+        "Rheinbrücke; eine Entscheidung fällt im Dezember.</p>"
+    )
+
+
+def generate(folder: Path, items: int) -> None:
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 450), "teal").save(picture, "JPEG", quality=80)
+    template = entry_template()
     for file_number in range(0, items, PER_FILE):
         entries = []
         for n in range(file_number, min(file_number + PER_FILE, items)):
@@ -132,7 +161,7 @@ def run_phase(name: str, folder: Path) -> None:
     from articles.models import Article, Section
 
     files = sorted(folder.glob("feed-*.json"))
-    count = sum(len(json.loads(f.read_text())["entries"]) for f in files)
+    count = sum(len(json.loads(f.read_text())["entries"]) for f in files) or 1
     if name == "parse":
         seconds = timed(lambda: [parse_file(f.read_bytes()) for f in files])
     elif name == "naive":
@@ -164,6 +193,20 @@ def run_phase(name: str, folder: Path) -> None:
         import_news([str(folder)])
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         return
+    elif name == "memory-stream":
+        report = import_news([str(folder / "stream.jsonl")])
+        assert not report.failed, report.failures[:3]
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return
+    elif name == "parse-stream":
+        from articles.importers.detect import read_items
+
+        with (folder / "stream.jsonl").open("rb") as stream:
+            _format, items = read_items(stream)
+            for raw_item in items:
+                assert raw_item.parse().item
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return
     print(count / seconds)
 
 
@@ -181,8 +224,20 @@ def main() -> int:
         rerun = phase("rerun", folder)
         small_rss = phase("memory", small)
         large_rss = phase("memory", folder)
+        write_stream(small / "stream.jsonl", items=ITEMS // 10)
+        write_stream(folder / "stream.jsonl", items=ITEMS)
+        small_stream_rss = phase("memory-stream", small)
+        large_stream_rss = phase("memory-stream", folder)
+        for path in (small / "stream.jsonl", folder / "stream.jsonl"):
+            path.unlink()
+        write_stream(small / "stream.jsonl", megabytes=5)
+        write_stream(folder / "stream.jsonl", megabytes=STREAM_MB)
+        small_parse_rss = phase("parse-stream", small)
+        large_parse_rss = phase("parse-stream", folder)
     first, again = ours / naive, rerun / naive
     memory = large_rss / small_rss
+    stream_memory = large_stream_rss / small_stream_rss
+    parse_memory = large_parse_rss / small_parse_rss
     print(f"(a) parse only      {parse:10,.0f} items/s")
     print(f"(b) naive upsert    {naive:10,.0f} items/s")
     verdict = "PASS" if first >= TARGET_FIRST else "FAIL"
@@ -196,7 +251,24 @@ def main() -> int:
         f"peak RSS {ITEMS // 10:,} items: {small_rss / 1024:.0f} MB, {ITEMS:,} items: "
         f"{large_rss / 1024:.0f} MB ({memory:.2f}×, < 2×) {verdict}"
     )
-    passed = first >= TARGET_FIRST and again >= TARGET_RERUN and memory < TARGET_MEMORY
+    verdict = "PASS" if stream_memory < TARGET_MEMORY else "FAIL"
+    print(
+        f"peak RSS one file of {ITEMS // 10:,} items: "
+        f"{small_stream_rss / 1024:.0f} MB, of {ITEMS:,} items: "
+        f"{large_stream_rss / 1024:.0f} MB "
+        f"({stream_memory:.2f}×, < 2×) {verdict}"
+    )
+    verdict = "PASS" if parse_memory < TARGET_MEMORY else "FAIL"
+    print(
+        f"peak RSS streaming a 5 MB file: {small_parse_rss / 1024:.0f} MB, a "
+        f"{STREAM_MB} MB file: {large_parse_rss / 1024:.0f} MB "
+        f"({parse_memory:.2f}×, < 2×) {verdict}"
+    )
+    passed = (
+        first >= TARGET_FIRST
+        and again >= TARGET_RERUN
+        and max(memory, stream_memory, parse_memory) < TARGET_MEMORY
+    )
     print("import benchmark:", "PASS" if passed else "FAIL")
     return 0 if passed else 1
 

@@ -351,7 +351,7 @@ def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
 
 def agency_version(article, item, payload, format, *, applied) -> AgencyVersion:
     return AgencyVersion(
-        article=article,
+        article_id=article.pk,  # saved already; the id skips related checks
         version=item.version,
         version_key=version_key(item.version, item.version_created),
         version_created=item.version_created,

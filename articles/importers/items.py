@@ -100,22 +100,28 @@ class AgencyItem:
         return fields
 
 
+# What a PositiveIntegerField holds on every database.
+MAX_VERSION = 2_147_483_647
+
+
 def version_number(value) -> int:
     """Agencies send versions as int (digitalwires, G2) or string (ninjs)."""
     if value is None or value == "":
         return 0
-    if isinstance(value, bool):
-        raise ParseError(_("Version „%(value)s“ ist keine Zahl.") % {"value": value})
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if text.isdigit():
-        return int(text)
-    # Some send "1.2": the major part counts, the rest breaks ties.
-    head = text.split(".", 1)[0]
-    if head.isdigit():
-        return int(head)
-    raise ParseError(_("Version „%(value)s“ ist keine Zahl.") % {"value": value})
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif not isinstance(value, bool):
+        text = str(value).strip()
+        # Some send "1.2": the major part counts, the rest breaks ties.
+        head = text.split(".", 1)[0]
+        if head.isdigit():
+            number = int(head)
+    if number is None or not 0 <= number <= MAX_VERSION:
+        raise ParseError(
+            _("Version „%(value)s“ ist keine Zahl.") % {"value": str(value)[:40]}
+        )
+    return number
 
 
 def aware_datetime(value, *, name: str) -> datetime | None:

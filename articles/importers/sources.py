@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from articles.importers.fetch import fetch_document
 
-FEED_SUFFIXES = {".json", ".xml", ".rss", ".atom", ".nitf", ".txt", ""}
+FEED_SUFFIXES = {
+    ".json", ".jsonl", ".ndjson", ".xml", ".rss", ".atom", ".nitf", ".txt", "",
+}  # fmt: skip
 
 
 class SourceUnavailable(Exception):

@@ -30,8 +30,12 @@ CHUNK = 1 << 16
 WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
+class ItemTooLarge(ParseError):
+    pass
+
+
 def item_too_large(limit: int) -> ParseError:
-    return ParseError(
+    return ItemTooLarge(
         _(
             "Ein Eintrag ist größer als %(limit)s Bytes (NEWSROOM_IMPORT_MAX_BYTES); "
             "der Rest der Datei wurde nicht gelesen."
@@ -66,9 +70,12 @@ class JsonValues:
     kept as the item's raw payload.
     """
 
-    def __init__(self, stream, *, limit: int):
-        self.stream, self.limit = stream, limit
-        self.utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+    def __init__(self, stream, *, limit: int, chunk: int = CHUNK):
+        self.stream, self.limit, self.chunk = stream, limit, chunk
+        self.undecoded = b""  # the start of a character split by a read
+        # A problem found while reading ahead: raised once the text before
+        # it is used up, so the items before it still come.
+        self.failure: ParseError | None = None
         self.json = json.JSONDecoder()
         self.text = ""
         self.pos = 0
@@ -90,9 +97,11 @@ class JsonValues:
 
     def more(self) -> bool:
         """Read more into the buffer; False at the end of the stream."""
+        if self.failure:
+            raise self.failure
         if self.eof:
             return False
-        if self.anchor > CHUNK:
+        if self.anchor > self.chunk:
             self.text = self.text[self.anchor :]
             self.pos -= self.anchor
             self.anchor = 0
@@ -101,21 +110,33 @@ class JsonValues:
             raise item_too_large(self.limit)
         # Read as much again as the value so far (a large value costs a few
         # reads and re-decodes, not one per chunk), but not past the limit.
-        chunk = self.stream.read(max(CHUNK, min(held, self.limit + 1 - held)))
-        if b"\x00" in chunk:
-            raise nul_bytes()
-        try:
-            self.text += self.utf8.decode(chunk, final=not chunk)
-        except UnicodeDecodeError as error:
-            raise ParseError(
-                _("Kein gültiges UTF-8 (Byte %(position)s).")
-                % {"position": self.bytes_read + error.start}
-            ) from None
-        self.bytes_read += len(chunk)
+        chunk = self.stream.read(max(self.chunk, min(held, self.limit + 1 - held)))
         self.eof = not chunk
+        if (nul := chunk.find(b"\x00")) >= 0:
+            chunk, self.failure = chunk[:nul], nul_bytes()
+        self.text += self.decode(chunk)
+        self.bytes_read += len(chunk)
         if len(self.text) - self.anchor > self.limit:
             raise item_too_large(self.limit)
         return True
+
+    def decode(self, chunk: bytes) -> str:
+        data = self.undecoded + chunk
+        if not self.bytes_read:
+            data = data.removeprefix(codecs.BOM_UTF8)
+        self.undecoded = b""
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            split = error.end == len(data) and error.reason == "unexpected end of data"
+            if split and not self.eof and not self.failure:
+                self.undecoded = data[error.start :]
+            elif not self.failure:
+                self.failure = ParseError(
+                    _("Kein gültiges UTF-8 (Byte %(position)s).")
+                    % {"position": self.bytes_read + error.start}
+                )
+            return data[: error.start].decode("utf-8")
 
     def next_char(self, *, release: bool = False) -> str:
         """The next character after whitespace ("" at the end). `release`:
@@ -144,7 +165,7 @@ class JsonValues:
                 try:
                     if self.more():
                         continue
-                except ParseError:
+                except ItemTooLarge:
                     raise ParseError(
                         _(
                             "Kein gültiges JSON (%(message)s) oder ein Eintrag "
@@ -159,7 +180,8 @@ class JsonValues:
             except RecursionError:
                 # The C decoder counts its own depth and stops cleanly.
                 raise ParseError(_("Die Daten sind zu tief verschachtelt.")) from None
-            if end == len(self.text) and self.more():
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            if is_number and end == len(self.text) and self.more():
                 continue  # a number may go on ("12" + "34")
             self.pos = end
             return value, self.text[start:end]
@@ -212,8 +234,10 @@ class JsonValues:
             yield members, self.text[self.anchor : self.pos]
 
 
-def json_values(stream, *, limit: int) -> Iterator[tuple[object, str]]:
-    return iter(JsonValues(stream, limit=limit))
+def json_values(
+    stream, *, limit: int, chunk: int = CHUNK
+) -> Iterator[tuple[object, str]]:
+    return iter(JsonValues(stream, limit=limit, chunk=chunk))
 
 
 class LimitedXml:
