@@ -80,10 +80,17 @@ def apply_batch(
     known, existing = find_stored(batch)
     # Shared with the per-item path: it looks up only stories in this set.
     lookups.existing = existing
+    for planned in batch:
+        decide(planned, known, existing, format=format, options=options)
+    if all(planned.outcome for planned in batch):
+        # Re-sends and broken items only (a re-run): nothing to write.
+        settle(batch, format=format, options=options, report=report,
+               progress=progress)  # fmt: skip
+        lookups.existing = None
+        return
     with transaction.atomic():
         waiting = []
         for planned in batch:
-            decide(planned, known, existing, format=format, options=options)
             if planned.is_pending:
                 waiting.append(planned)
                 continue
@@ -131,8 +138,10 @@ def find_stored(batch: list[Planned]) -> tuple[set, set]:
     meanwhile (its bulk insert then fails and falls back).
     """
     ids = {planned.key[1] for planned in batch if planned.key}
-    rows = Article.objects.filter(external_id__in=ids).values_list(
-        "agency_id", "external_id", "agency_versions__version_key"
+    rows = (
+        Article.objects.filter(external_id__in=ids)
+        .order_by()
+        .values_list("agency_id", "external_id", "agency_versions__version_key")
     )
     known, existing = set(), set()
     for agency_id, external_id, key in rows:

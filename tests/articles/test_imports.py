@@ -361,3 +361,56 @@ def test_very_long_ids_are_stored_as_a_stable_hash(tmp_path):
     assert import_news([write(tmp_path, "a.json", data)]).counts["unchanged"] == 1
     article = Article.objects.get()
     assert article.external_id.startswith("sha256:") and len(article.external_id) < 80
+
+
+class Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def three_stories(tmp_path, name="drei.json") -> str:
+    data = entry("with_dateline.json")
+    entries = [data | {"urn": f"urn:newsml:dpa.com:drei:{n}"} for n in range(3)]
+    return write(tmp_path, name, {"entries": entries})
+
+
+def test_a_terminal_gets_a_progress_line_a_pipe_only_the_summary(tmp_path):
+    terminal = Terminal()
+    call_command("import_news", three_stories(tmp_path), stdout=terminal)
+    shown = terminal.getvalue()
+    assert "\rDateien 1/1 · 3 Meldungen · " in shown and "/s · 0 Fehler" in shown
+    assert shown.rstrip().endswith("failed 0")
+    pipe = StringIO()
+    call_command("import_news", three_stories(tmp_path, "again.json"), stdout=pipe)
+    assert pipe.getvalue() == (
+        "created 0, updated 0, unchanged 3, withdrawn 0, embargoed 0, skipped 0, "
+        "failed 0\n"
+    )
+
+
+def test_verbosity_2_prints_one_line_per_item_and_no_progress_line(tmp_path):
+    terminal = Terminal()
+    call_command("import_news", three_stories(tmp_path), verbosity=2, stdout=terminal)
+    lines = terminal.getvalue().splitlines()
+    assert "\r" not in terminal.getvalue()
+    assert [line.split()[0] for line in lines[:3]] == ["created"] * 3
+    assert "urn:newsml:dpa.com:drei:2" in lines[2]
+
+
+def test_the_progress_line_counts_files_items_rate_and_failures():
+    from articles.importers.progress import ProgressLine
+
+    now = [0.0]
+    shown = []
+    line = ProgressLine(shown.append, total_files=2, clock=lambda: now[0])
+    for n in range(1500):
+        now[0] += 0.001
+        line(
+            "a.json" if n < 1000 else "b.json",
+            f"#{n}",
+            "failed" if n == 7 else "created",
+        )
+    line.finish()
+    assert shown[-2] == "\rDateien 2/2 · 1.500 Meldungen · 1.000/s · 1 Fehler\x1b[K"
+    assert shown[-1] == "\n"
+    assert len(shown) < 20  # redrawn a few times a second, not per item
