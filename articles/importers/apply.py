@@ -34,7 +34,7 @@ from articles.models import (
     Photo,
     Section,
 )
-from articles.models.agency import version_key
+from articles.models.agency import agency_text, version_key
 from articles.photos import credit_parts, resolve_agency, save_photo
 
 logger = logging.getLogger(__name__)
@@ -329,12 +329,11 @@ def is_embargoed(item: AgencyItem) -> bool:
 
 def fill(article: Article, item: AgencyItem) -> None:
     """Copy the agency's fields; the body is sanitised when the article saves."""
-    article.headline = item.headline[:200] or article.headline or item.external_id
-    article.kicker = item.kicker[:120]
-    article.teaser = item.teaser
-    article.body = item.body_html
-    article.byline = item.byline[:200]
-    article.dateline = item.dateline[:100]
+    headline = article.headline
+    for name, value in agency_text(item.__dict__).items():
+        setattr(article, name, value)
+    # A version without a headline keeps the one before (or shows the id).
+    article.headline = article.headline or headline or item.external_id[:200]
     article.embargo_until = item.embargo_until
     article.embargo_time_unknown = item.embargo_time_unknown
     article.agency_version = item.version

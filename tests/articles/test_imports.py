@@ -1,18 +1,23 @@
 import http.server
 import io
 import json
+import re
 import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from articles import services
 from articles.importers.apply import ImportOptions
 from articles.importers.fetch import FetchError, fetch_image
+from articles.importers.progress import ProgressLine
 from articles.importers.runs import import_news
 from articles.models import AgencyVersion, Article, CategoryMapping, Photo
 from tests.factories import AgencyFactory, SectionFactory, UserFactory
@@ -398,8 +403,6 @@ def test_verbosity_2_prints_one_line_per_item_and_no_progress_line(tmp_path):
 
 
 def test_the_progress_line_counts_files_items_rate_and_failures():
-    from articles.importers.progress import ProgressLine
-
     now = [0.0]
     shown = []
     line = ProgressLine(shown.append, total_files=2, clock=lambda: now[0])
@@ -414,3 +417,62 @@ def test_the_progress_line_counts_files_items_rate_and_failures():
     assert shown[-2] == "\rDateien 2/2 · 1.500 Meldungen · 1.000/s · 1 Fehler\x1b[K"
     assert shown[-1] == "\n"
     assert len(shown) < 20  # redrawn a few times a second, not per item
+
+
+def desk_client(username: str = "cvd"):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name="Chef vom Dienst"))
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+def test_an_editor_sees_what_a_waiting_agency_version_would_change(tmp_path):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "a.json", data)])
+    article = Article.objects.get()
+    editor, client = desk_client()
+    article.headline = "Von der Redaktion verbessert"
+    services.save_article(article, by=editor)
+    update = data | {
+        "version": 3,
+        "headline": "Neu <script>alert(1)</script>",
+        "article_html": data["article_html"]
+        + '<p onclick="steal()">Letzter Absatz</p><script>evil()</script>',
+    }
+    import_news([write(tmp_path, "b.json", update)])
+    form = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    link = re.search(
+        r'href="([^"]*/agentur-versionen/\d+/vergleich/)"', form.content.decode()
+    ).group(1)
+    html = client.get(link).content.decode()
+    assert "Von&nbsp;der&nbsp;Redaktion&nbsp;verbessert" in html  # now, on the left
+    # The agency's version as an import would store it, escaped.
+    assert "Neu&nbsp;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+    assert "Letzter&nbsp;Absatz" in html
+    assert "steal()" not in html and "evil()" not in html  # sanitised away
+    assert "Diese Version wartet" in html
+    # The list of received versions links to the same comparison.
+    versions = client.get(reverse("admin:articles_agencyversion_changelist"))
+    assert versions.status_code == 200 and link in versions.content.decode()
+
+
+def test_the_agency_diff_needs_the_right_to_read_the_article(tmp_path):
+    import_news([str(sample_path(f"{DW}/with_dateline.json"))])
+    article = Article.objects.get()
+    version = AgencyVersion.objects.get()
+    url = reverse(
+        "admin:articles_article_agency_version_diff", args=[article.pk, version.pk]
+    )
+    outsider = Client()
+    outsider.force_login(UserFactory(username="gast", is_staff=True))
+    assert outsider.get(url).status_code == 403
+    assert Client().get(url).status_code == 302  # to the login page
+    _editor, client = desk_client()
+    assert "Kein Unterschied im Text." in client.get(url).content.decode()
+    other = reverse(
+        "admin:articles_article_agency_version_diff",
+        args=[article.pk + 1, version.pk],
+    )
+    assert client.get(other).status_code == 404
