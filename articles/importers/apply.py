@@ -419,8 +419,8 @@ def attach_photos(article, item, agency, options, *, links=None) -> str:
         sorted(item.photos, key=lambda photo: not photo.is_lead)
     ):
         try:
-            with transaction.atomic():
-                photo = stored_photo(agency_photo, agency, options)
+            # save_photo() is atomic itself: a photo that fails leaves nothing.
+            photo = stored_photo(agency_photo, agency, options)
         except (ParseError, ValidationError) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             problems.append(
