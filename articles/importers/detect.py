@@ -127,7 +127,8 @@ def read_json(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
     values = json_values(stream, limit=limit)
     first = next(values, None)
     if first is None:
-        raise unknown_format(format)
+        # An empty array or {"entries": []}: a queue with nothing new.
+        return format, iter(())
     # The first entry tells the format; an entry further on that does not
     # fit fails on its own.
     entry = first[0]

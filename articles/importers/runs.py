@@ -8,8 +8,9 @@ from django.conf import settings
 from articles.importers.apply import ImportOptions, ImportReport
 from articles.importers.batches import apply_batch
 from articles.importers.detect import read_items
+from articles.importers.fetch import FetchError
 from articles.importers.items import ParseError
-from articles.importers.sources import source_files
+from articles.importers.sources import SourceUnavailable, source_files
 
 
 def import_news(
@@ -19,7 +20,8 @@ def import_news(
     options: ImportOptions | None = None,
     progress: Callable[[str, str, str], None] = lambda file, item, outcome: None,
 ) -> ImportReport:
-    """Import every item of every source; SourceUnavailable if one is missing.
+    """Import every item of every source; SourceUnavailable if one is missing
+    or cannot be fetched (the sources before it are imported).
 
     Directories are walked lazily and files streamed item by item, so
     neither a directory of 100,000 files nor a 500 MB feed sits in memory.
@@ -36,7 +38,12 @@ def import_news(
             progress(name, reference, outcome)
 
         try:
-            with source.open() as stream:
+            opened = source.open()
+        except FetchError as error:
+            # An unreachable URL: the command cannot do what it was asked.
+            raise SourceUnavailable(str(error)) from error
+        try:
+            with opened as stream:
                 detected, items = read_items(stream, format=format)
                 for batch in batches(items, settings.NEWSROOM_IMPORT_BATCH_SIZE):
                     apply_batch(

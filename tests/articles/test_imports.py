@@ -180,6 +180,19 @@ def test_a_missing_source_exits_1():
     assert error.value.returncode == 1
 
 
+def test_an_unreachable_url_exits_1(settings):
+    settings.NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = True
+    settings.NEWSROOM_IMPORT_TIMEOUT_SECONDS = 2
+    with pytest.raises(CommandError, match=r"127\.0\.0\.1:9") as error:
+        call_command("import_news", "http://127.0.0.1:9/feed.json", stdout=StringIO())
+    assert error.value.returncode == 1
+
+
+def test_an_empty_queue_is_no_failure(tmp_path):
+    assert not import_news([write(tmp_path, "leer.json", {"entries": []})]).failed
+    assert not import_news([write(tmp_path, "leer2.json", [])]).failed
+
+
 def test_dry_run_writes_nothing():
     out = StringIO()
     call_command(
