@@ -206,9 +206,7 @@ def apply_item(
     article = None
     if options.lookups.may_exist(agency.pk, external_id):
         article = (
-            Article.objects.select_for_update()
-            .filter(agency=agency, external_id=external_id)
-            .first()
+            Article.objects.select_for_update().agency_item(agency, external_id).first()
         )
     if article is None:
         return create_article(item, agency, payload, format, options)
@@ -450,9 +448,7 @@ def attach_photos(article, item, agency, options, *, links=None) -> str:
 def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:
     """A picture sent on its own: store it (once) for the photo desk."""
     [agency_photo] = item.photos
-    existed = Photo.objects.filter(
-        agency=agency, external_id=identity(agency_photo.external_id)
-    )
+    existed = Photo.objects.agency_item(agency, identity(agency_photo.external_id))
     if item.status == ItemStatus.CANCELED:
         updated = existed.filter(killed_at__isnull=True).update(
             killed_at=timezone.now(),
@@ -468,9 +464,7 @@ def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:
 
 def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> Photo:
     """The photo with this agency id, downloaded and saved the first time."""
-    existing = Photo.objects.filter(
-        agency=agency, external_id=identity(agency_photo.external_id)
-    )
+    existing = Photo.objects.agency_item(agency, identity(agency_photo.external_id))
     if photo := existing.first():
         return photo
     data = photo_bytes(agency_photo, options)

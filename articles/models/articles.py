@@ -90,6 +90,17 @@ class ArticleQuerySet(models.QuerySet):
     def latest(self):
         return self.order_by("-published_at", "-pk")
 
+    def agency_item(self, agency, external_id: str):
+        """The article of this agency story, found through the unique index.
+
+        The index covers non-empty ids only, and SQLite uses such a partial
+        index only when the query states its condition itself; without it,
+        every lookup reads all of the agency's articles.
+        """
+        return self.filter(agency=agency, external_id=external_id).exclude(
+            external_id=""
+        )
+
     def teaser_rows(self):
         """Plain rows with what a teaser shows (no body, no model instances).
 
