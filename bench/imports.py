@@ -18,7 +18,9 @@ process; the peak RSS must not grow in proportion, target < 2×):
   - importing 2,000 and 20,000 items (files of 100);
   - importing 2,000 and 20,000 items from ONE concatenated file (JSON lines);
   - reading and parsing a 5 MB and a BENCH_IMPORT_STREAM_MB (500) MB
-    concatenated file, streamed item by item (no database).
+    concatenated file, streamed item by item (no database);
+  - walking, reading and parsing a directory of 1,000 and of
+    BENCH_IMPORT_DIRECTORY_FILES (100,000) small files (no database).
 
 Run: `make bench`, or `.venv/bin/python bench/imports.py`.
 """
@@ -40,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 ITEMS = int(os.environ.get("BENCH_IMPORT_ITEMS", "20000"))
 STREAM_MB = int(os.environ.get("BENCH_IMPORT_STREAM_MB", "500"))
 ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", "3"))
+DIRECTORY_FILES = int(os.environ.get("BENCH_IMPORT_DIRECTORY_FILES", "100000"))
 PHASES = ("parse", "naive", "ours", "rerun")
 PER_FILE = 100
 TARGET_FIRST, TARGET_RERUN, TARGET_MEMORY = 2.0, 20.0, 2.0
@@ -82,6 +85,22 @@ def write_stream(path: Path, *, items: int = 0, megabytes: int = 0) -> None:
             )
             written += out.write(line + "\n")
             n += 1
+
+
+def write_directory(folder: Path, files: int) -> None:
+    """`files` small feed files, one short entry each, 1,000 to a subfolder."""
+    for n in range(files):
+        subfolder = folder / f"{n // 1000:04}"
+        if n % 1000 == 0:
+            subfolder.mkdir()
+        entry = {
+            "urn": f"urn:newsml:dpa.com:bench-file:{n}",
+            "version": 1,
+            "version_created": "2026-11-24T08:00:00+01:00",
+            "headline": f"Kurzmeldung {n}",
+            "article_html": "<p>Der Stadtrat tagt.</p>",
+        }
+        (subfolder / f"{n:06}.json").write_text(json.dumps(entry))
 
 
 def entry_template() -> dict:
@@ -146,10 +165,10 @@ def timed(action) -> float:
     return time.perf_counter() - start
 
 
-def phase(name: str, folder: Path) -> float:
+def phase(name: str, folder: Path, *extra: str) -> float:
     """Run one phase in a fresh process (fresh database): items per second."""
     result = subprocess.run(
-        [sys.executable, __file__, "--phase", name, str(folder)],
+        [sys.executable, __file__, "--phase", name, str(folder), *extra],
         capture_output=True,
         text=True,
         check=True,
@@ -202,6 +221,18 @@ def run_phase(name: str, folder: Path) -> None:
         assert not report.failed, report.failures[:3]
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         return
+    elif name == "walk":
+        from articles.importers.detect import read_items
+        from articles.importers.sources import source_files
+
+        read = 0
+        for source in source_files([str(folder / "files")]):
+            with source.open() as stream:
+                _format, items = read_items(stream)
+                read += sum(1 for raw_item in items if raw_item.parse().item)
+        assert read == int(sys.argv[4]), read
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return
     elif name == "parse-stream":
         from articles.importers.detect import read_items
 
@@ -244,6 +275,14 @@ def main() -> int:
         write_stream(folder / "stream.jsonl", megabytes=STREAM_MB)
         small_parse_rss = phase("parse-stream", small)
         large_parse_rss = phase("parse-stream", folder)
+        for path in (small / "stream.jsonl", folder / "stream.jsonl"):
+            path.unlink()
+        (small / "files").mkdir()
+        (folder / "files").mkdir()
+        write_directory(small / "files", 1000)
+        write_directory(folder / "files", DIRECTORY_FILES)
+        small_walk_rss = phase("walk", small, "1000")
+        large_walk_rss = phase("walk", folder, str(DIRECTORY_FILES))
     parse, naive, ours, rerun = (
         median(rates[name] for rates in rounds) for name in PHASES
     )
@@ -253,6 +292,7 @@ def main() -> int:
     memory = large_rss / small_rss
     stream_memory = large_stream_rss / small_stream_rss
     parse_memory = large_parse_rss / small_parse_rss
+    walk_memory = large_walk_rss / small_walk_rss
     print(f"medians of {ROUNDS} rounds; ratios are the medians of each round's")
     print(f"(a) parse only      {parse:10,.0f} items/s")
     print(f"(b) naive upsert    {naive:10,.0f} items/s")
@@ -280,17 +320,23 @@ def main() -> int:
         f"{STREAM_MB} MB file: {large_parse_rss / 1024:.0f} MB "
         f"({parse_memory:.2f}×, < 2×) {verdict}"
     )
+    verdict = "PASS" if walk_memory < TARGET_MEMORY else "FAIL"
+    print(
+        f"peak RSS a directory of 1,000 files: {small_walk_rss / 1024:.0f} MB, of "
+        f"{DIRECTORY_FILES:,} files: {large_walk_rss / 1024:.0f} MB "
+        f"({walk_memory:.2f}×, < 2×) {verdict}"
+    )
     passed = (
         first >= TARGET_FIRST
         and again >= TARGET_RERUN
-        and max(memory, stream_memory, parse_memory) < TARGET_MEMORY
+        and max(memory, stream_memory, parse_memory, walk_memory) < TARGET_MEMORY
     )
     print("import benchmark:", "PASS" if passed else "FAIL")
     return 0 if passed else 1
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--phase":
+    if len(sys.argv) >= 4 and sys.argv[1] == "--phase":
         run_phase(sys.argv[2], Path(sys.argv[3]))
     else:
         sys.exit(main())
