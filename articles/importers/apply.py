@@ -9,7 +9,7 @@ an editor's change. Re-running an import changes nothing.
 import hashlib
 import json
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -267,8 +267,17 @@ def create_articles(planned, *, format: str, options: ImportOptions) -> list:
         for article, item, payload in planned
     )
     links, notes = [], []
+    stored = stored_photos(
+        (article.agency, photo)
+        for article, item, _p in planned
+        for photo in item.photos
+    )
     for article, item, _payload in planned:
-        notes.append(attach_photos(article, item, article.agency, options, links=links))
+        notes.append(
+            attach_photos(
+                article, item, article.agency, options, links=links, stored=stored
+            )
+        )
     ArticlePhoto.objects.bulk_create(links)
     return [
         finish_new_article(article, item, note, options)
@@ -404,12 +413,13 @@ def section_for(item: AgencyItem, agency: Agency, options: ImportOptions) -> Sec
     )
 
 
-def attach_photos(article, item, agency, options, *, links=None) -> str:
+def attach_photos(article, item, agency, options, *, links=None, stored=None) -> str:
     """Attach the item's photos; a photo that cannot be loaded is left out
     (the text still comes) and named in the returned note.
 
     `links`: the article is new, so it has no photos yet; its ArticlePhoto
     rows are appended there for one bulk insert instead of saved here.
+    `stored`: the batch's photos found already (see `stored_photos`).
     """
     problems = []
     attached = set()
@@ -418,7 +428,7 @@ def attach_photos(article, item, agency, options, *, links=None) -> str:
     ):
         try:
             # save_photo() is atomic itself: a photo that fails leaves nothing.
-            photo = stored_photo(agency_photo, agency, options)
+            photo = stored_photo(agency_photo, agency, options, stored=stored)
         except (ParseError, ValidationError) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             problems.append(
@@ -462,10 +472,35 @@ def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:
     return "created", ""
 
 
-def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> Photo:
-    """The photo with this agency id, downloaded and saved the first time."""
-    existing = Photo.objects.agency_item(agency, identity(agency_photo.external_id))
-    if photo := existing.first():
+def stored_photos(agency_photos) -> dict[tuple[int, str], Photo]:
+    """{(agency id, external id): photo} of those (agency, AgencyPhoto) pairs
+    that are stored, in a query per agency."""
+    wanted = defaultdict(set)
+    for agency, agency_photo in agency_photos:
+        wanted[agency.pk].add(identity(agency_photo.external_id))
+    return {
+        (photo.agency_id, photo.external_id): photo
+        for agency_id, external_ids in wanted.items()
+        for photo in Photo.objects.filter(
+            agency_id=agency_id, external_id__in=external_ids
+        ).exclude(external_id="")
+    }
+
+
+def stored_photo(
+    agency_photo: AgencyPhoto, agency, options, usage_terms="", *, stored=None
+) -> Photo:
+    """The photo with this agency id, downloaded and saved the first time.
+
+    `stored`: what `stored_photos` found for the batch (no query then); a
+    photo saved here is added to it, for the next story that uses it.
+    """
+    key = (agency.pk, identity(agency_photo.external_id))
+    if stored is None:
+        photo = Photo.objects.agency_item(agency, key[1]).first()
+    else:
+        photo = stored.get(key)
+    if photo:
         return photo
     data = photo_bytes(agency_photo, options)
     digest = hashlib.sha256(agency_photo.external_id.encode()).hexdigest()[:12]
@@ -485,7 +520,10 @@ def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> 
     )
     photo.image = ContentFile(data, name=f"{digest}.jpg")
     # Looked up by its identity just above.
-    return save_photo(photo, validate_constraints=False)
+    save_photo(photo, validate_constraints=False)
+    if stored is not None:
+        stored[key] = photo
+    return photo
 
 
 def photo_bytes(agency_photo: AgencyPhoto, options: ImportOptions) -> bytes:
