@@ -1,9 +1,11 @@
 """The shared upsert of every parser's items (DESIGN.md 3: "apply").
 
-One transaction per item: identity (agency, external id), version order,
-kill and embargo, local-edit protection, photos. Everything goes through the
-article services, so revisions, transitions and cache purges happen as for
-an editor's change. Re-running an import changes nothing.
+Per item, in its own savepoint (`apply_parsed`): identity (agency, external
+id), version order, kill and embargo, local-edit protection, photos; new
+stories of a batch may instead be saved together (`create_articles`, see
+`batches`) with the same result. Everything goes through the article
+services, so revisions, transitions and cache purges happen as for an
+editor's change. Re-running an import changes nothing.
 """
 
 import hashlib

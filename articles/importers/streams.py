@@ -248,11 +248,16 @@ class LimitedXml:
         self.stream, self.limit = stream, limit
         self.bytes_read = 0
         self.mark = 0
+        # NUL bytes found: raised on the next read, once the parser has had
+        # the bytes before them (and handed out the items they complete).
+        self.failure: ParseError | None = None
 
     def read(self, size: int = CHUNK) -> bytes:
+        if self.failure:
+            raise self.failure
         chunk = self.stream.read(size)
-        if b"\x00" in chunk:
-            raise nul_bytes()
+        if (nul := chunk.find(b"\x00")) >= 0:
+            chunk, self.failure = chunk[:nul] or b" ", nul_bytes()
         self.bytes_read += len(chunk)
         if self.bytes_read - self.mark > self.limit:
             raise item_too_large(self.limit)
@@ -260,13 +265,13 @@ class LimitedXml:
 
 
 def xml_elements(
-    stream, *, limit: int, choose: Callable[[Element], Callable | None]
+    stream, *, limit: int, choose: Callable[[Element], Callable]
 ) -> Iterator[Element]:
     """The item elements of an XML stream, each when it is complete.
 
     `choose(root)` sees the root element first and returns the test for
-    "is this element an item?" (called with the element and its parent), or
-    None when the file is not in a format it knows (ParseError). Finished
+    "is this element an item?" (called with the element and its parent); it
+    raises ParseError for a file in no format it knows. Finished
     elements outside items are dropped from the tree as the parser goes, so
     only the open elements and the current item are held.
     """

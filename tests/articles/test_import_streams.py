@@ -206,3 +206,18 @@ def test_directories_are_walked_in_name_order_skipping_hidden_files(tmp_path):
     walk = walk_files(tmp_path, {".json", ".xml"})
     assert next(walk) == tmp_path / "a" / "1.json"  # lazily, one at a time
     assert list(walk) == [tmp_path / "a" / "2.xml", tmp_path / "b.json"]
+
+
+def test_nul_bytes_stop_an_xml_file_after_the_items_before_them():
+    items = "".join(
+        f"<item><guid>g-{n}</guid><title>T {n}</title></item>" for n in range(3)
+    )
+    feed = f'<?xml version="1.0"?><rss><channel>{items}<item><guid>'.encode()
+    _format, raw_items = read_items(io.BytesIO(feed + b"\x00</guid></item>"))
+    assert [next(raw_items).parse().item.external_id for _ in range(3)] == [
+        "g-0",
+        "g-1",
+        "g-2",
+    ]
+    with pytest.raises(ParseError, match="NUL"):
+        next(raw_items)
