@@ -489,3 +489,39 @@ def test_the_agency_diff_needs_the_right_to_read_the_article(tmp_path):
         args=[article.pk + 1, version.pk],
     )
     assert client.get(other).status_code == 404
+
+
+def test_a_story_that_cannot_be_published_fails_alone_in_a_bulk_batch(tmp_path):
+    (tmp_path / "bild.jpg").write_bytes(jpeg_bytes())
+    data = entry("with_dateline.json") | {"associations": [], "signal": None}
+    stories = [data | {"urn": f"urn:newsml:dpa.com:stapel:{n}"} for n in range(3)]
+    # A photo without caption gets no alt text: publishing refuses the story.
+    stories[1]["associations"] = [
+        {"type": "image", "urn": "urn:bild:ohne-text", "creditline": "dpa",
+         "renditions": [{"url": "bild.jpg", "width": 64}]}
+    ]  # fmt: skip
+    report = import_news(
+        [write(tmp_path, "stapel.json", stories)], options=ImportOptions(publish=True)
+    )
+    assert (report.counts["created"], report.failed) == (2, 1)
+    [(item, reason)] = report.failures
+    assert item == "urn:newsml:dpa.com:stapel:1" and "Alternativtext" in reason
+    assert sorted(
+        Article.objects.published().values_list("external_id", flat=True)
+    ) == [
+        "urn:newsml:dpa.com:stapel:0",
+        "urn:newsml:dpa.com:stapel:2",
+    ]
+    assert AgencyVersion.objects.count() == 2
+
+
+def test_a_story_twice_in_one_batch_is_created_then_updated(tmp_path):
+    data = entry("with_dateline.json")
+    newer = data | {"version": 3, "headline": "Dritte Fassung"}
+    other = data | {"urn": "urn:newsml:dpa.com:anders:1"}
+    report = import_news([write(tmp_path, "zweimal.json", [data, newer, other, data])])
+    assert dict(report.counts) == {"created": 2, "updated": 1, "unchanged": 1}
+    article = Article.objects.get(external_id=data["urn"])
+    assert (article.headline, article.agency_version) == ("Dritte Fassung", 3)
+    assert article.revisions.count() == 2
+    assert AgencyVersion.objects.count() == 3
