@@ -1,4 +1,5 @@
-"""The article admin's own pages: history and diffs, restore, preview,
+"""The article admin's own pages: history and diffs (between revisions, and
+between an agency version and the article), restore, preview,
 preview links, withdrawing with a reason, and the editing-presence ping.
 
 Each view checks the permission itself; ArticleAdmin.get_urls() wraps them
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from articles import presence, services
 from articles.models import REVISION_FIELDS, Article, ArticleRevision
+from articles.models.agency import AGENCY_TEXT_FIELDS
 from articles.previews import article_as_of, preview_link
 from articles.views import render_preview
 
@@ -106,20 +108,13 @@ def revision_diff(model_admin, request, object_id):
         older = ArticleRevision(number=0, data={})
     if older.number > newer.number:
         older, newer = newer, older
-    changes = []
-    for name, label in FIELD_LABELS.items():
-        before = _as_lines(older.data.get(name))
-        after = _as_lines(newer.data.get(name))
-        if before != after:
-            table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-                before,
-                after,
-                _("Fassung %(number)s") % {"number": older.number},
-                _("Fassung %(number)s") % {"number": newer.number},
-                context=True,
-                numlines=2,
-            )
-            changes.append((label, table))
+    changes = field_changes(
+        older.data,
+        newer.data,
+        labels=FIELD_LABELS,
+        before_title=_("Fassung %(number)s") % {"number": older.number},
+        after_title=_("Fassung %(number)s") % {"number": newer.number},
+    )
     return TemplateResponse(
         request,
         "admin/articles/article/revision_diff.html",
@@ -131,6 +126,59 @@ def revision_diff(model_admin, request, object_id):
             % {"a": older.number, "b": newer.number},
             older=older,
             newer=newer,
+            changes=changes,
+        ),
+    )
+
+
+def field_changes(
+    before: dict, after: dict, *, labels: dict, before_title: str, after_title: str
+) -> list[tuple[str, str]]:
+    """(label, HTML diff table) of each field that differs, in label order."""
+    changes = []
+    for name, label in labels.items():
+        old, new = _as_lines(before.get(name)), _as_lines(after.get(name))
+        if old != new:
+            table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+                old, new, before_title, after_title, context=True, numlines=2
+            )
+            changes.append((label, table))
+    return changes
+
+
+AGENCY_FIELD_LABELS = {
+    name: Article._meta.get_field(name).verbose_name for name in AGENCY_TEXT_FIELDS
+}
+
+
+def agency_version_diff(model_admin, request, object_id, version_id):
+    """An agency version beside the article as it is now: what applying it
+    would change. Editors see it when an update waits because they edited
+    the article here."""
+    article = _article(model_admin, request, object_id)
+    version = get_object_or_404(article.agency_versions, pk=version_id)
+    current = {name: getattr(article, name) for name in AGENCY_TEXT_FIELDS}
+    proposed = version.article_text()
+    # A version without a headline keeps the article's (as on import).
+    proposed["headline"] = proposed["headline"] or article.headline
+    changes = field_changes(
+        current,
+        proposed,
+        labels=AGENCY_FIELD_LABELS,
+        before_title=_("Artikel jetzt (Fassung %(number)s)")
+        % {"number": article.version},
+        after_title=_("Agentur-Version %(number)s") % {"number": version.version},
+    )
+    return TemplateResponse(
+        request,
+        "admin/articles/article/agency_version_diff.html",
+        _context(
+            model_admin,
+            request,
+            article,
+            _("Agentur-Version %(number)s im Vergleich zum Artikel")
+            % {"number": version.version},
+            version=version,
             changes=changes,
         ),
     )

@@ -86,15 +86,20 @@ def prepare_photo(photo: Photo) -> PhotoMetadata:
 
 
 @transaction.atomic
-def save_photo(photo: Photo) -> Photo:
-    """Check, pre-fill and save `photo`; raises ValidationError naming the problem."""
+def save_photo(photo: Photo, *, validate_constraints: bool = True) -> Photo:
+    """Check, pre-fill and save `photo`; raises ValidationError naming the problem.
+
+    `validate_constraints=False`: the caller has just looked the photo's
+    identity up (imports), so the query that checks it again is skipped; the
+    database's unique constraint still guards.
+    """
     image_is_new = photo.pk is None or not getattr(photo.image, "_committed", True)
     if image_is_new or photo.width is None:
         metadata = prepare_photo(photo)
         if photo.agency_id is None:
             photo.agency = resolve_agency(photo.credit_line, metadata.source)
     # The file itself was checked by prepare_photo(); decoding it once is enough.
-    photo.full_clean(exclude=["image"])
+    photo.full_clean(exclude=["image"], validate_constraints=validate_constraints)
     photo.save()
     # Credits, captions, licence and kill all show on public pages.
     purge_pages_on_commit()

@@ -249,6 +249,11 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 name="articles_article_revision_diff",
             ),
             path(
+                "<int:object_id>/agentur-versionen/<int:version_id>/vergleich/",
+                wrap(admin_views.agency_version_diff),
+                name="articles_article_agency_version_diff",
+            ),
+            path(
                 "<int:object_id>/fassungen/<int:number>/wiederherstellen/",
                 wrap(admin_views.restore),
                 name="articles_article_restore",
@@ -290,6 +295,11 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             self.get_object(request, object_id) if request.method == "GET" else None
         )
         if article is not None:
+            if article.pending_agency_version is not None:
+                # The banner links to what the waiting agency version changes.
+                extra_context["pending_version"] = article.agency_versions.filter(
+                    version=article.pending_agency_version, applied=False
+                ).first()
             if self.has_change_permission(request, article):
                 # Only someone who can edit is "editing"; readers are not.
                 presence.report_editing(article.pk, request.user)

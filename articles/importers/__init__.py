@@ -4,8 +4,10 @@
     AgencyItem) → apply (identity, versions, kill/embargo, local edits,
     photos, sanitising) → ImportReport
 
-This package holds the parse stage so far: `items` (the AgencyItem the
-parsers produce and the rules they share), `safe_json` (bounded, hostile-
-input-proof JSON loading) and one module per format. Parsers never touch
-the database.
+`sources` finds the files (directories walked lazily), `streams` and
+`detect` read each file item by item in bounded memory and pick the parser
+(one module per format: `digitalwires`, `ninjs`, `newsml`, `nitf`, `feeds`),
+`batches` applies the items a batch per transaction with `apply`, and
+`runs.import_news` ties it together for the command. Parsers never touch
+the database; `apply` never looks at the wire format.
 """

@@ -1,16 +1,17 @@
 """The shared upsert of every parser's items (DESIGN.md 3: "apply").
 
-One transaction per item: identity (agency, external id), version order,
-kill and embargo, local-edit protection, photos. Everything goes through the
-article services, so revisions, transitions and cache purges happen as for
-an editor's change. Re-running an import changes nothing.
+Per item, in its own savepoint (`apply_parsed`): identity (agency, external
+id), version order, kill and embargo, local-edit protection, photos; new
+stories of a batch may instead be saved together (`create_articles`, see
+`batches`) with the same result. Everything goes through the article
+services, so revisions, transitions and cache purges happen as for an
+editor's change. Re-running an import changes nothing.
 """
 
-import dataclasses
 import hashlib
 import json
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,7 @@ from articles.models import (
     Photo,
     Section,
 )
-from articles.models.agency import version_key
+from articles.models.agency import agency_text, version_key
 from articles.photos import credit_parts, resolve_agency, save_photo
 
 logger = logging.getLogger(__name__)
@@ -103,8 +104,8 @@ class RunLookups:
                 return found
         return None
 
-    # (agency id, external id) of the current file's stories that exist; None
-    # means "unknown, ask the database".
+    # (agency id, external id) of the current batch's stories that exist or
+    # are being created in it; None means "unknown, ask the database".
     existing: set | None = None
 
     def may_exist(self, agency_id: int, external_id: str) -> bool:
@@ -207,9 +208,7 @@ def apply_item(
     article = None
     if options.lookups.may_exist(agency.pk, external_id):
         article = (
-            Article.objects.select_for_update()
-            .filter(agency=agency, external_id=external_id)
-            .first()
+            Article.objects.select_for_update().agency_item(agency, external_id).first()
         )
     if article is None:
         return create_article(item, agency, payload, format, options)
@@ -217,6 +216,16 @@ def apply_item(
 
 
 def create_article(item, agency, payload, format, options) -> tuple[str, str]:
+    article = new_article(item, agency, options)
+    services.save_article(article, by=None)
+    services.record_revision(article, by=None, note=first_revision_note(item), new=True)
+    keep_version(article, item, payload, format, applied=True)
+    note = attach_photos(article, item, agency, options)
+    return finish_new_article(article, item, note, options)
+
+
+def new_article(item: AgencyItem, agency: Agency, options: ImportOptions) -> Article:
+    """The unsaved article for a story we do not have yet."""
     if item.status == ItemStatus.CANCELED:
         raise Skip(_("Kill für eine unbekannte Meldung."))
     article = Article(
@@ -225,15 +234,15 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
         section=section_for(item, agency, options),
     )
     fill(article, item)
-    services.save_article(article, by=None)
-    services.record_revision(
-        article,
-        by=None,
-        note=_("Import, Agentur-Version %(v)s") % {"v": item.version},
-        new=True,
-    )
-    keep_version(article, item, payload, format, applied=True)
-    note = attach_photos(article, item, agency, options)
+    return article
+
+
+def first_revision_note(item: AgencyItem) -> str:
+    return _("Import, Agentur-Version %(v)s") % {"v": item.version}
+
+
+def finish_new_article(article, item, note, options) -> tuple[str, str]:
+    """After a new story is saved: publish it if asked; (outcome, note)."""
     if is_notice(item):
         note = "; ".join(
             filter(None, [_("Hinweis an die Redaktion, nicht veröffentlicht"), note])
@@ -241,6 +250,41 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
     elif options.publish and item.status == ItemStatus.USABLE:
         services.publish_article(article, by=None, at=timezone.now())
     return ("embargoed" if is_embargoed(item) else "created"), note
+
+
+def create_articles(planned, *, format: str, options: ImportOptions) -> list:
+    """Save new stories in bulk: articles, first revisions and agency
+    versions in three inserts, then photos and publishing one by one.
+
+    `planned` holds (article, item, payload); returns (outcome, note) for
+    each. The caller runs this in a savepoint and, should anything fail,
+    applies the items one by one instead.
+    """
+    articles = [article for article, _item, _payload in planned]
+    services.create_articles(
+        articles, by=None, notes=[first_revision_note(item) for _a, item, _p in planned]
+    )
+    AgencyVersion.objects.bulk_create(
+        agency_version(article, item, payload, format, applied=True)
+        for article, item, payload in planned
+    )
+    links, notes = [], []
+    stored = stored_photos(
+        (article.agency, photo)
+        for article, item, _p in planned
+        for photo in item.photos
+    )
+    for article, item, _payload in planned:
+        notes.append(
+            attach_photos(
+                article, item, article.agency, options, links=links, stored=stored
+            )
+        )
+    ArticlePhoto.objects.bulk_create(links)
+    return [
+        finish_new_article(article, item, note, options)
+        for (article, item, _payload), note in zip(planned, notes, strict=True)
+    ]
 
 
 def update_article(article, item, payload, format, options) -> tuple[str, str]:
@@ -294,12 +338,11 @@ def is_embargoed(item: AgencyItem) -> bool:
 
 def fill(article: Article, item: AgencyItem) -> None:
     """Copy the agency's fields; the body is sanitised when the article saves."""
-    article.headline = item.headline[:200] or article.headline or item.external_id
-    article.kicker = item.kicker[:120]
-    article.teaser = item.teaser
-    article.body = item.body_html
-    article.byline = item.byline[:200]
-    article.dateline = item.dateline[:100]
+    headline = article.headline
+    for name, value in agency_text(item.__dict__).items():
+        setattr(article, name, value)
+    # A version without a headline keeps the one before (or shows the id).
+    article.headline = article.headline or headline or item.external_id[:200]
     article.embargo_until = item.embargo_until
     article.embargo_time_unknown = item.embargo_time_unknown
     article.agency_version = item.version
@@ -309,8 +352,14 @@ def fill(article: Article, item: AgencyItem) -> None:
 
 
 def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
-    return AgencyVersion.objects.create(
-        article=article,
+    version = agency_version(article, item, payload, format, applied=applied)
+    version.save()
+    return version
+
+
+def agency_version(article, item, payload, format, *, applied) -> AgencyVersion:
+    return AgencyVersion(
+        article_id=article.pk,  # saved already; the id skips related checks
         version=item.version,
         version_key=version_key(item.version, item.version_created),
         version_created=item.version_created,
@@ -318,7 +367,7 @@ def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
         status=item.status,
         signal=item.signal,
         payload=payload,
-        fields=dataclasses.asdict(item),
+        fields=item.as_fields(),
         applied=applied,
     )
 
@@ -366,16 +415,22 @@ def section_for(item: AgencyItem, agency: Agency, options: ImportOptions) -> Sec
     )
 
 
-def attach_photos(article, item, agency, options) -> str:
+def attach_photos(article, item, agency, options, *, links=None, stored=None) -> str:
     """Attach the item's photos; a photo that cannot be loaded is left out
-    (the text still comes) and named in the returned note."""
+    (the text still comes) and named in the returned note.
+
+    `links`: the article is new, so it has no photos yet; its ArticlePhoto
+    rows are appended there for one bulk insert instead of saved here.
+    `stored`: the batch's photos found already (see `stored_photos`).
+    """
     problems = []
+    attached = set()
     for position, agency_photo in enumerate(
         sorted(item.photos, key=lambda photo: not photo.is_lead)
     ):
         try:
-            with transaction.atomic():
-                photo = stored_photo(agency_photo, agency, options)
+            # save_photo() is atomic itself: a photo that fails leaves nothing.
+            photo = stored_photo(agency_photo, agency, options, stored=stored)
         except (ParseError, ValidationError) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             problems.append(
@@ -383,20 +438,29 @@ def attach_photos(article, item, agency, options) -> str:
                 % {"id": agency_photo.external_id, "reason": " ".join(messages)}
             )
             continue
-        ArticlePhoto.objects.get_or_create(
-            article=article,
-            photo=photo,
-            defaults={"position": position, "caption": agency_photo.caption},
-        )
+        if links is None:
+            ArticlePhoto.objects.get_or_create(
+                article=article,
+                photo=photo,
+                defaults={"position": position, "caption": agency_photo.caption},
+            )
+        elif photo.pk not in attached:
+            attached.add(photo.pk)
+            links.append(
+                ArticlePhoto(
+                    article=article,
+                    photo=photo,
+                    position=position,
+                    caption=agency_photo.caption,
+                )
+            )
     return "; ".join(problems)
 
 
 def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:
     """A picture sent on its own: store it (once) for the photo desk."""
     [agency_photo] = item.photos
-    existed = Photo.objects.filter(
-        agency=agency, external_id=identity(agency_photo.external_id)
-    )
+    existed = Photo.objects.agency_item(agency, identity(agency_photo.external_id))
     if item.status == ItemStatus.CANCELED:
         updated = existed.filter(killed_at__isnull=True).update(
             killed_at=timezone.now(),
@@ -410,12 +474,35 @@ def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:
     return "created", ""
 
 
-def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> Photo:
-    """The photo with this agency id, downloaded and saved the first time."""
-    existing = Photo.objects.filter(
-        agency=agency, external_id=identity(agency_photo.external_id)
-    )
-    if photo := existing.first():
+def stored_photos(agency_photos) -> dict[tuple[int, str], Photo]:
+    """{(agency id, external id): photo} of those (agency, AgencyPhoto) pairs
+    that are stored, in a query per agency."""
+    wanted = defaultdict(set)
+    for agency, agency_photo in agency_photos:
+        wanted[agency.pk].add(identity(agency_photo.external_id))
+    return {
+        (photo.agency_id, photo.external_id): photo
+        for agency_id, external_ids in wanted.items()
+        for photo in Photo.objects.filter(
+            agency_id=agency_id, external_id__in=external_ids
+        ).exclude(external_id="")
+    }
+
+
+def stored_photo(
+    agency_photo: AgencyPhoto, agency, options, usage_terms="", *, stored=None
+) -> Photo:
+    """The photo with this agency id, downloaded and saved the first time.
+
+    `stored`: what `stored_photos` found for the batch (no query then); a
+    photo saved here is added to it, for the next story that uses it.
+    """
+    key = (agency.pk, identity(agency_photo.external_id))
+    if stored is None:
+        photo = Photo.objects.agency_item(agency, key[1]).first()
+    else:
+        photo = stored.get(key)
+    if photo:
         return photo
     data = photo_bytes(agency_photo, options)
     digest = hashlib.sha256(agency_photo.external_id.encode()).hexdigest()[:12]
@@ -434,7 +521,11 @@ def stored_photo(agency_photo: AgencyPhoto, agency, options, usage_terms="") -> 
         source=agency.short_name,
     )
     photo.image = ContentFile(data, name=f"{digest}.jpg")
-    return save_photo(photo)
+    # Looked up by its identity just above.
+    save_photo(photo, validate_constraints=False)
+    if stored is not None:
+        stored[key] = photo
+    return photo
 
 
 def photo_bytes(agency_photo: AgencyPhoto, options: ImportOptions) -> bytes:
@@ -468,40 +559,3 @@ def write_report(command, report: ImportReport, *, json_report, verbosity) -> No
         command.stderr.write(command.style.ERROR(f"{item}: {reason}"))
     for item, note in report.notes:
         command.stdout.write(command.style.WARNING(f"{item}: {note}"))
-
-
-def known_versions(parsed_items, *, format: str, lookups: RunLookups) -> set:
-    """(agency id, external id, version key) of items already stored, read in
-    a few queries per file: a re-run skips them without touching anything."""
-    wanted = {}
-    for parsed in parsed_items:
-        if parsed.item and not parsed.item.is_photo_only:
-            agency = lookups.agency(parsed.item.provider or format)
-            wanted.setdefault(identity(parsed.item.external_id), set()).add(agency.pk)
-    known, existing = set(), set()
-    ids = list(wanted)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        known.update(
-            AgencyVersion.objects.filter(article__external_id__in=chunk).values_list(
-                "article__agency_id", "article__external_id", "version_key"
-            )
-        )
-        existing.update(
-            Article.objects.filter(external_id__in=chunk).values_list(
-                "agency_id", "external_id"
-            )
-        )
-    lookups.existing = existing
-    return known
-
-
-def is_known(
-    parsed: ParsedItem, known: set, *, format: str, lookups: RunLookups
-) -> bool:
-    item = parsed.item
-    if item is None or item.is_photo_only or not known:
-        return False
-    agency = lookups.agency(item.provider or format)
-    key = version_key(item.version, item.version_created)
-    return (agency.pk, identity(item.external_id), key) in known

@@ -1,18 +1,25 @@
 """Which format a file is in, from its content (never its name), and its
 items one by one: a bad item is reported on its own, the others still come.
+
+Files are streamed (see `streams`): `read_items` hands out raw items as the
+file is read, and each is parsed only when it is needed, so a re-sent item
+whose version is already stored need not be parsed at all.
 """
 
+import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from xml.etree.ElementTree import tostring
+from itertools import chain
+from typing import BinaryIO
+from xml.etree.ElementTree import Element, tostring
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from articles.importers import digitalwires, feeds, newsml, ninjs, nitf
-from articles.importers.items import AgencyItem, ParseError
-from articles.importers.safe_json import load_json
-from articles.importers.safe_xml import load_xml
+from articles.importers.items import AgencyItem, ItemVersion, ParseError
+from articles.importers.streams import CHUNK, Prepended, json_values, xml_elements
 
 FORMATS = ("digitalwires", "ninjs", "newsml", "nitf", "rss")
 
@@ -31,51 +38,151 @@ class ParsedItem:
         return self.item.external_id if self.item else f"#{self.position}"
 
 
-def parse_file(raw: bytes, *, format: str = "auto") -> tuple[str, list[ParsedItem]]:
-    """(format, items) of a file; ParseError if the file as a whole is unusable."""
-    start = raw.lstrip()[:1]
-    if start in (b"{", b"["):
-        data = load_json(raw)
-        if format in ("auto", "digitalwires") and digitalwires.looks_like_digitalwires(
-            data
-        ):
-            return "digitalwires", each(
-                digitalwires.entries_of(data), digitalwires.parse_entry, json_payload
-            )
-        if format in ("auto", "ninjs") and ninjs.looks_like_ninjs(data):
-            entries = data if isinstance(data, list) else [data]
-            return "ninjs", each(entries, ninjs.parse_item, json_payload)
-    elif start == b"<":
-        root = load_xml(raw)
-        if format in ("auto", "newsml") and newsml.looks_like_newsml(root):
-            return "newsml", each(
-                newsml.news_items(root), newsml.parse_news_item, xml_payload
-            )
-        if format in ("auto", "nitf") and nitf.looks_like_nitf(root):
-            return "nitf", each([root], nitf.parse_nitf_root, xml_payload)
-        if format in ("auto", "rss") and feeds.looks_like_feed(root):
-            return "rss", each(feeds.entries(root), feeds.parse_entry, xml_payload)
-    if format != "auto":
-        raise ParseError(
-            _("Die Datei ist nicht im Format „%(format)s“.") % {"format": format}
-        )
-    raise ParseError(_("Unbekanntes Format."))
-
-
-def each(entries, parse: Callable, payload: Callable) -> list[ParsedItem]:
-    parsed = []
-    for position, entry in enumerate(entries, start=1):
-        text = payload(entry)
-        try:
-            parsed.append(ParsedItem(position, text, item=parse(entry)))
-        except ParseError as error:
-            parsed.append(ParsedItem(position, text, error=str(error)))
-    return parsed
-
-
 def json_payload(entry) -> str:
     return json.dumps(entry, ensure_ascii=False, sort_keys=True)
 
 
 def xml_payload(element) -> str:
     return tostring(element, encoding="unicode")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How one format's entries become items."""
+
+    format: str
+    parse: Callable[[object], AgencyItem]
+    payload: Callable[[object], str]
+    # Provider, id and version of an entry without parsing all of it, where
+    # the format allows (a re-run then skips stored versions cheaply).
+    peek: Callable[[object], ItemVersion] | None = None
+    # Streaming XML: is this element (with this parent) one item?
+    is_item: Callable[[Element, Element | None], bool] | None = None
+
+
+DIGITALWIRES = Reader(
+    "digitalwires",
+    digitalwires.parse_entry,
+    json_payload,
+    peek=digitalwires.version_of,
+)
+NINJS = Reader("ninjs", ninjs.parse_item, json_payload)
+NEWSML = Reader(
+    "newsml", newsml.parse_news_item, xml_payload, is_item=newsml.is_news_item
+)
+NITF = Reader(
+    "nitf",
+    nitf.parse_nitf_root,
+    xml_payload,
+    is_item=lambda element, parent: parent is None,  # the document is the item
+)
+RSS = Reader("rss", feeds.parse_entry, xml_payload, is_item=feeds.is_entry)
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One entry of a file as read, not parsed yet."""
+
+    position: int
+    entry: object
+    reader: Reader
+    text: str = ""  # the entry's own text, where the reader kept it
+
+    def peek(self) -> ItemVersion | None:
+        if self.reader.peek is None:
+            return None
+        try:
+            return self.reader.peek(self.entry)
+        except ParseError:
+            return None  # parse() names the problem
+
+    def parse(self) -> ParsedItem:
+        payload = self.text or self.reader.payload(self.entry)
+        try:
+            return ParsedItem(
+                self.position, payload, item=self.reader.parse(self.entry)
+            )
+        except ParseError as error:
+            return ParsedItem(self.position, payload, error=str(error))
+
+
+def read_items(stream: BinaryIO, *, format: str = "auto") -> tuple[str, Iterator]:
+    """(format, raw items) of a stream; ParseError if the file is unusable.
+
+    The items come as the stream is read; a problem later in the file
+    (an item over the size limit, broken syntax) raises ParseError then.
+    """
+    head = stream.read(CHUNK)
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    stream = Prepended(head, stream)
+    limit = settings.NEWSROOM_IMPORT_MAX_BYTES
+    if start in (b"{", b"["):
+        return read_json(stream, format=format, limit=limit)
+    if start == b"<":
+        return read_xml(stream, format=format, limit=limit)
+    raise unknown_format(format)
+
+
+def read_json(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
+    values = json_values(stream, limit=limit)
+    first = next(values, None)
+    if first is None:
+        # An empty array or {"entries": []}: a queue with nothing new.
+        return format, iter(())
+    # The first entry tells the format; an entry further on that does not
+    # fit fails on its own.
+    entry = first[0]
+    if format in ("auto", "digitalwires") and digitalwires.looks_like_digitalwires(
+        entry
+    ):
+        reader = DIGITALWIRES
+    elif format in ("auto", "ninjs") and ninjs.looks_like_ninjs(entry):
+        reader = NINJS
+    else:
+        raise unknown_format(format)
+    return reader.format, raw_items(chain([first], values), reader)
+
+
+def raw_items(values, reader: Reader) -> Iterator[RawItem]:
+    for position, (entry, text) in enumerate(values, start=1):
+        yield RawItem(position, entry, reader, text)
+
+
+def read_xml(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
+    chosen = []
+
+    def choose(root: Element):
+        for reader, looks_like in (
+            (NEWSML, newsml.looks_like_newsml),
+            (NITF, nitf.looks_like_nitf),
+            (RSS, feeds.looks_like_feed),
+        ):
+            if format in ("auto", reader.format) and looks_like(root):
+                chosen.append(reader)
+                return reader.is_item
+        raise unknown_format(format)
+
+    elements = xml_elements(stream, limit=limit, choose=choose)
+    first = next(elements, None)
+    if not chosen:
+        raise unknown_format(format)
+    reader = chosen[0]
+    found = elements if first is None else chain([first], elements)
+    return reader.format, (
+        RawItem(position, element, reader)
+        for position, element in enumerate(found, start=1)
+    )
+
+
+def unknown_format(format: str) -> ParseError:
+    if format != "auto":
+        return ParseError(
+            _("Die Datei ist nicht im Format „%(format)s“.") % {"format": format}
+        )
+    return ParseError(_("Unbekanntes Format."))
+
+
+def parse_file(raw: bytes, *, format: str = "auto") -> tuple[str, list[ParsedItem]]:
+    """(format, items) of a whole file in memory; ParseError if it is unusable."""
+    detected, items = read_items(io.BytesIO(raw), format=format)
+    return detected, [raw_item.parse() for raw_item in items]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from articles.importers.items import (
     AgencyItem,
     AgencyPhoto,
+    ItemVersion,
     ParseError,
     aware_datetime,
     signal_of,
@@ -49,12 +50,30 @@ def parse_digitalwires(raw: bytes) -> list[AgencyItem]:
     return [parse_entry(entry) for entry in entries_of(load_json(raw))]
 
 
-def parse_entry(entry) -> AgencyItem:
+def version_of(entry) -> ItemVersion:
+    """Provider, urn and version of an entry, without reading its text."""
     if not isinstance(entry, dict):
         raise ParseError(_("Ein Eintrag ist kein JSON-Objekt."))
     urn = text(entry.get("urn"))
     if not urn:
         raise ParseError(_("Eintrag ohne „urn“."))
+    providers = (
+        text(c.get("name"))
+        for c in entry.get("categories") or []
+        if isinstance(c, dict) and c.get("type") == "dnltype:provider" and c.get("name")
+    )
+    return ItemVersion(
+        provider=next(providers, "dpa"),
+        external_id=urn,
+        version=version_number(entry.get("version")),
+        version_created=aware_datetime(
+            entry.get("version_created") or entry.get("updated"), name="version_created"
+        ),
+    )
+
+
+def parse_entry(entry) -> AgencyItem:
+    provider, urn, version, version_created = version_of(entry)
     categories = [c for c in entry.get("categories") or [] if isinstance(c, dict)]
 
     def names(kind: str) -> tuple[str, ...]:
@@ -78,14 +97,11 @@ def parse_entry(entry) -> AgencyItem:
         for note in ednotes
         if note.get("role") == "dpaednoterole:correction" and note.get("is_publishable")
     ]
-    provider = (names("dnltype:provider") or ("dpa",))[0]
     return AgencyItem(
         format=FORMAT,
         external_id=urn,
-        version=version_number(entry.get("version")),
-        version_created=aware_datetime(
-            entry.get("version_created") or entry.get("updated"), name="version_created"
-        ),
+        version=version,
+        version_created=version_created,
         status=status_of(entry.get("pubstatus")),
         embargo_until=aware_datetime(entry.get("embargoed"), name="embargoed"),
         signal=signal_of(entry.get("signal")),

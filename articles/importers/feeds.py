@@ -36,6 +36,15 @@ def entries(root: Element) -> list[Element]:
     return children(root, "entry")
 
 
+def is_entry(element: Element, parent: Element | None) -> bool:
+    """An RSS channel's item or an Atom feed's entry (for streaming)."""
+    if parent is None:
+        return False
+    if local(element.tag) == "item":
+        return local(parent.tag) == "channel"
+    return element.tag == f"{{{ATOM}}}entry" and parent.tag == f"{{{ATOM}}}feed"
+
+
 def parse_entry(entry: Element) -> AgencyItem:
     if local(entry.tag) == "item":
         return rss_item(entry)

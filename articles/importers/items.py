@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
@@ -24,6 +25,15 @@ class Signal:
     UPDATE = "update"
     CORRECTION = "correction"
     REPEAT = "repeat"
+
+
+class ItemVersion(NamedTuple):
+    """Who sent which version of which story: enough to tell a re-send."""
+
+    provider: str
+    external_id: str
+    version: int
+    version_created: datetime | None
 
 
 @dataclass(frozen=True)
@@ -82,23 +92,36 @@ class AgencyItem:
     def is_photo_only(self) -> bool:
         return not self.body_html and len(self.photos) == 1
 
+    def as_fields(self) -> dict:
+        """dataclasses.asdict() without its deep copies: the values are
+        immutable already (an import calls this for every item)."""
+        fields = dict(self.__dict__)
+        fields["photos"] = tuple(dict(photo.__dict__) for photo in self.photos)
+        return fields
+
+
+# What a PositiveIntegerField holds on every database.
+MAX_VERSION = 2_147_483_647
+
 
 def version_number(value) -> int:
     """Agencies send versions as int (digitalwires, G2) or string (ninjs)."""
     if value is None or value == "":
         return 0
-    if isinstance(value, bool):
-        raise ParseError(_("Version „%(value)s“ ist keine Zahl.") % {"value": value})
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if text.isdigit():
-        return int(text)
-    # Some send "1.2": the major part counts, the rest breaks ties.
-    head = text.split(".", 1)[0]
-    if head.isdigit():
-        return int(head)
-    raise ParseError(_("Version „%(value)s“ ist keine Zahl.") % {"value": value})
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif not isinstance(value, bool):
+        text = str(value).strip()
+        # Some send "1.2": the major part counts, the rest breaks ties.
+        head = text.split(".", 1)[0]
+        if head.isdigit():
+            number = int(head)
+    if number is None or not 0 <= number <= MAX_VERSION:
+        raise ParseError(
+            _("Version „%(value)s“ ist keine Zahl.") % {"value": str(value)[:40]}
+        )
+    return number
 
 
 def aware_datetime(value, *, name: str) -> datetime | None:

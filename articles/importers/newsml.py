@@ -52,6 +52,10 @@ def news_items(root: Element) -> list[Element]:
     return [node for node in root.iter() if local(node.tag) == "newsItem"]
 
 
+def is_news_item(element: Element, parent: Element | None) -> bool:
+    return local(element.tag) == "newsItem"
+
+
 def parse_news_item(item: Element) -> AgencyItem:
     guid = item.get("guid", "").strip()
     if not guid:

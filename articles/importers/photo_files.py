@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from articles.importers.apply import ImportReport
-from articles.importers.sources import SourceUnavailable
+from articles.importers.sources import SourceUnavailable, walk_files
 from articles.models import Photo
 from articles.photos import save_photo
 
@@ -28,13 +28,7 @@ def photo_files(sources: list[str]) -> Iterator[Path]:
         if path.is_file():
             yield path
         elif path.is_dir():
-            yield from (
-                child
-                for child in sorted(path.rglob("*"))
-                if child.is_file()
-                and child.suffix.lower() in IMAGE_SUFFIXES
-                and not any(part.startswith(".") for part in child.parts)
-            )
+            yield from walk_files(path, IMAGE_SUFFIXES)
         else:
             raise SourceUnavailable(
                 _("„%(source)s“ gibt es nicht.") % {"source": source}

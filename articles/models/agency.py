@@ -1,11 +1,36 @@
 """What agencies sent: every received version, and where their categories go."""
 
+from collections.abc import Mapping
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.articles import Article
 from articles.models.taxonomy import Agency, Section
+from articles.sanitising import sanitise_body_html
+
+# Article fields an agency version writes, and the parsed field each comes
+# from (the field lengths cut what is longer).
+AGENCY_TEXT_FIELDS = {
+    "headline": "headline",
+    "kicker": "kicker",
+    "teaser": "teaser",
+    "body": "body_html",
+    "byline": "byline",
+    "dateline": "dateline",
+}
+
+
+def agency_text(parsed: Mapping) -> dict[str, str]:
+    """The article's text fields as an agency item with `parsed` fields sets
+    them (before the body is sanitised on save)."""
+    text = {}
+    for name, source in AGENCY_TEXT_FIELDS.items():
+        value = parsed.get(source) or ""
+        limit = Article._meta.get_field(name).max_length
+        text[name] = value[:limit] if limit else value
+    return text
 
 
 class AgencyVersion(models.Model):
@@ -44,6 +69,12 @@ class AgencyVersion(models.Model):
 
     def __str__(self):
         return f"{self.article_id} v{self.version}"
+
+    def article_text(self) -> dict[str, str]:
+        """The article's text fields as applying this version stores them."""
+        text = agency_text(self.fields)
+        text["body"] = sanitise_body_html(text["body"])
+        return text
 
 
 class CategoryMapping(models.Model):

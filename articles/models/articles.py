@@ -160,6 +160,17 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def agency_item(self, agency, external_id: str):
+        """The article of this agency story, found through the unique index.
+
+        The index covers non-empty ids only, and SQLite uses such a partial
+        index only when the query states its condition itself; without it,
+        every lookup reads all of the agency's articles.
+        """
+        return self.filter(agency=agency, external_id=external_id).exclude(
+            external_id=""
+        )
+
     def teaser_rows(self):
         """Plain rows with what a teaser shows (no body, no model instances).
 
@@ -395,13 +406,17 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = german_slugify(self.headline)[:200].strip("-") or "artikel"
-        self.body = sanitise_body_html(self.body)
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return article_url(self.section.slug, self.slug, self.pk)
+
+    def fill_derived_fields(self) -> None:
+        """Slug and sanitised body: what save() sets (bulk inserts call it)."""
+        if not self.slug:
+            self.slug = german_slugify(self.headline)[:200].strip("-") or "artikel"
+        self.body = sanitise_body_html(self.body)
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:

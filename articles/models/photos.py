@@ -82,6 +82,17 @@ class PhotoQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(licence_expires_at__lte=at + within)
 
+    def agency_item(self, agency, external_id: str):
+        """The photo with this agency identity, found through the unique index.
+
+        The index covers non-empty ids only, and SQLite uses such a partial
+        index only when the query states its condition itself; without it,
+        every lookup reads all of the agency's photos.
+        """
+        return self.filter(agency=agency, external_id=external_id).exclude(
+            external_id=""
+        )
+
 
 class Photo(models.Model):
     image = models.ImageField(

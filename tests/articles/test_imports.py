@@ -1,18 +1,23 @@
 import http.server
 import io
 import json
+import re
 import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from articles import services
 from articles.importers.apply import ImportOptions
 from articles.importers.fetch import FetchError, fetch_image
+from articles.importers.progress import ProgressLine
 from articles.importers.runs import import_news
 from articles.models import AgencyVersion, Article, CategoryMapping, Photo
 from tests.factories import AgencyFactory, SectionFactory, UserFactory
@@ -173,6 +178,19 @@ def test_a_missing_source_exits_1():
     with pytest.raises(CommandError) as error:
         call_command("import_news", "/gibt/es/nicht.json", stdout=StringIO())
     assert error.value.returncode == 1
+
+
+def test_an_unreachable_url_exits_1(settings):
+    settings.NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = True
+    settings.NEWSROOM_IMPORT_TIMEOUT_SECONDS = 2
+    with pytest.raises(CommandError, match=r"127\.0\.0\.1:9") as error:
+        call_command("import_news", "http://127.0.0.1:9/feed.json", stdout=StringIO())
+    assert error.value.returncode == 1
+
+
+def test_an_empty_queue_is_no_failure(tmp_path):
+    assert not import_news([write(tmp_path, "leer.json", {"entries": []})]).failed
+    assert not import_news([write(tmp_path, "leer2.json", [])]).failed
 
 
 def test_dry_run_writes_nothing():
@@ -361,3 +379,149 @@ def test_very_long_ids_are_stored_as_a_stable_hash(tmp_path):
     assert import_news([write(tmp_path, "a.json", data)]).counts["unchanged"] == 1
     article = Article.objects.get()
     assert article.external_id.startswith("sha256:") and len(article.external_id) < 80
+
+
+class Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def three_stories(tmp_path, name="drei.json") -> str:
+    data = entry("with_dateline.json")
+    entries = [data | {"urn": f"urn:newsml:dpa.com:drei:{n}"} for n in range(3)]
+    return write(tmp_path, name, {"entries": entries})
+
+
+def test_a_terminal_gets_a_progress_line_a_pipe_only_the_summary(tmp_path):
+    terminal = Terminal()
+    call_command("import_news", three_stories(tmp_path), stdout=terminal)
+    shown = terminal.getvalue()
+    assert "\rDateien 1/1 · 3 Meldungen · " in shown and "/s · 0 Fehler" in shown
+    assert shown.rstrip().endswith("failed 0")
+    pipe = StringIO()
+    call_command("import_news", three_stories(tmp_path, "again.json"), stdout=pipe)
+    assert pipe.getvalue() == (
+        "created 0, updated 0, unchanged 3, withdrawn 0, embargoed 0, skipped 0, "
+        "failed 0\n"
+    )
+
+
+def test_verbosity_2_prints_one_line_per_item_and_no_progress_line(tmp_path):
+    terminal = Terminal()
+    call_command("import_news", three_stories(tmp_path), verbosity=2, stdout=terminal)
+    lines = terminal.getvalue().splitlines()
+    assert "\r" not in terminal.getvalue()
+    assert [line.split()[0] for line in lines[:3]] == ["created"] * 3
+    assert "urn:newsml:dpa.com:drei:2" in lines[2]
+
+
+def test_the_progress_line_counts_files_items_rate_and_failures():
+    now = [0.0]
+    shown = []
+    line = ProgressLine(shown.append, total_files=2, clock=lambda: now[0])
+    for n in range(1500):
+        now[0] += 0.001
+        line(
+            "a.json" if n < 1000 else "b.json",
+            f"#{n}",
+            "failed" if n == 7 else "created",
+        )
+    line.finish()
+    assert shown[-2] == "\rDateien 2/2 · 1.500 Meldungen · 1.000/s · 1 Fehler\x1b[K"
+    assert shown[-1] == "\n"
+    assert len(shown) < 20  # redrawn a few times a second, not per item
+
+
+def desk_client(username: str = "cvd"):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name="Chef vom Dienst"))
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+def test_an_editor_sees_what_a_waiting_agency_version_would_change(tmp_path):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "a.json", data)])
+    article = Article.objects.get()
+    editor, client = desk_client()
+    article.headline = "Von der Redaktion verbessert"
+    services.save_article(article, by=editor)
+    update = data | {
+        "version": 3,
+        "headline": "Neu <script>alert(1)</script>",
+        "article_html": data["article_html"]
+        + '<p onclick="steal()">Letzter Absatz</p><script>evil()</script>',
+    }
+    import_news([write(tmp_path, "b.json", update)])
+    form = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    link = re.search(
+        r'href="([^"]*/agentur-versionen/\d+/vergleich/)"', form.content.decode()
+    ).group(1)
+    html = client.get(link).content.decode()
+    assert "Von&nbsp;der&nbsp;Redaktion&nbsp;verbessert" in html  # now, on the left
+    # The agency's version as an import would store it, escaped.
+    assert "Neu&nbsp;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+    assert "Letzter&nbsp;Absatz" in html
+    assert "steal()" not in html and "evil()" not in html  # sanitised away
+    assert "Diese Version wartet" in html
+    # The list of received versions links to the same comparison.
+    versions = client.get(reverse("admin:articles_agencyversion_changelist"))
+    assert versions.status_code == 200 and link in versions.content.decode()
+
+
+def test_the_agency_diff_needs_the_right_to_read_the_article(tmp_path):
+    import_news([str(sample_path(f"{DW}/with_dateline.json"))])
+    article = Article.objects.get()
+    version = AgencyVersion.objects.get()
+    url = reverse(
+        "admin:articles_article_agency_version_diff", args=[article.pk, version.pk]
+    )
+    outsider = Client()
+    outsider.force_login(UserFactory(username="gast", is_staff=True))
+    assert outsider.get(url).status_code == 403
+    assert Client().get(url).status_code == 302  # to the login page
+    _editor, client = desk_client()
+    assert "Kein Unterschied im Text." in client.get(url).content.decode()
+    other = reverse(
+        "admin:articles_article_agency_version_diff",
+        args=[article.pk + 1, version.pk],
+    )
+    assert client.get(other).status_code == 404
+
+
+def test_a_story_that_cannot_be_published_fails_alone_in_a_bulk_batch(tmp_path):
+    (tmp_path / "bild.jpg").write_bytes(jpeg_bytes())
+    data = entry("with_dateline.json") | {"associations": [], "signal": None}
+    stories = [data | {"urn": f"urn:newsml:dpa.com:stapel:{n}"} for n in range(3)]
+    # A photo without caption gets no alt text: publishing refuses the story.
+    stories[1]["associations"] = [
+        {"type": "image", "urn": "urn:bild:ohne-text", "creditline": "dpa",
+         "renditions": [{"url": "bild.jpg", "width": 64}]}
+    ]  # fmt: skip
+    report = import_news(
+        [write(tmp_path, "stapel.json", stories)], options=ImportOptions(publish=True)
+    )
+    assert (report.counts["created"], report.failed) == (2, 1)
+    [(item, reason)] = report.failures
+    assert item == "urn:newsml:dpa.com:stapel:1" and "Alternativtext" in reason
+    assert sorted(
+        Article.objects.published().values_list("external_id", flat=True)
+    ) == [
+        "urn:newsml:dpa.com:stapel:0",
+        "urn:newsml:dpa.com:stapel:2",
+    ]
+    assert AgencyVersion.objects.count() == 2
+
+
+def test_a_story_twice_in_one_batch_is_created_then_updated(tmp_path):
+    data = entry("with_dateline.json")
+    newer = data | {"version": 3, "headline": "Dritte Fassung"}
+    other = data | {"urn": "urn:newsml:dpa.com:anders:1"}
+    report = import_news([write(tmp_path, "zweimal.json", [data, newer, other, data])])
+    assert dict(report.counts) == {"created": 2, "updated": 1, "unchanged": 1}
+    article = Article.objects.get(external_id=data["urn"])
+    assert (article.headline, article.agency_version) == ("Dritte Fassung", 3)
+    assert article.revisions.count() == 2
+    assert AgencyVersion.objects.count() == 3

@@ -1,12 +1,12 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importers.apply import ImportOptions, write_report
 from articles.importers.detect import FORMATS
+from articles.importers.progress import terminal_progress
 from articles.importers.runs import import_news
-from articles.importers.sources import SourceUnavailable
+from articles.importers.sources import SourceUnavailable, source_files
 
 
 class Command(BaseCommand):
@@ -27,16 +27,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, sources, format, dry_run, publish, draft, section,
                json_report, verbosity, **options):  # fmt: skip
-        show_progress = verbosity == 1 and sys.stdout.isatty()
-        done = 0
+        try:
+            line = terminal_progress(
+                self,
+                verbosity=verbosity,
+                # A first walk over the sources only counts the files.
+                count_files=lambda: sum(1 for _file in source_files(sources)),
+            )
+        except SourceUnavailable as error:
+            raise CommandError(str(error)) from error
 
         def progress(file, item, outcome):
-            nonlocal done
-            done += 1
             if verbosity >= 2:
                 self.stdout.write(f"{outcome:10} {item}  ({file})")
-            elif show_progress:
-                self.stdout.write(f"\r{done} …", ending="")
+            elif line:
+                line(file, item, outcome)
 
         try:
             report = import_news(
@@ -49,8 +54,8 @@ class Command(BaseCommand):
             )
         except SourceUnavailable as error:
             raise CommandError(str(error)) from error
-        if show_progress:
-            self.stdout.write("")
+        if line:
+            line.finish()
         write_report(self, report, json_report=json_report, verbosity=verbosity)
         if report.failed:
             raise CommandError(f"{report.failed} item(s) failed", returncode=2)
