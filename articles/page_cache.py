@@ -97,7 +97,7 @@ def serve_cached_page(
     now = timezone.now()
     if not is_cacheable(request):
         response, _changes_at, facts = build(now)
-        _patch_headers(response, 0)
+        patch_shared_cache_headers(response, 0)
         return response, facts
 
     # Pages carry absolute URLs: each (allowed) host has its own copy.
@@ -115,11 +115,11 @@ def serve_cached_page(
                 facts=facts,
             )
             cache.set(key, page, seconds)
-        _patch_headers(response, seconds)
+        patch_shared_cache_headers(response, seconds)
         return response, facts
 
     response = HttpResponse(page.content, content_type=page.content_type)
-    _patch_headers(response, page.seconds_left(now))
+    patch_shared_cache_headers(response, page.seconds_left(now))
     return response, page.facts
 
 
@@ -152,7 +152,8 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(0, int((moment - now).total_seconds()))
 
 
-def _patch_headers(response: HttpResponse, shared_seconds: int) -> None:
+def patch_shared_cache_headers(response: HttpResponse, shared_seconds: int) -> None:
+    """Let a CDN keep the response `shared_seconds` (0: nobody may keep it)."""
     if shared_seconds > 0:
         # Browsers revalidate; a CDN may keep the page until it changes.
         patch_cache_control(response, public=True, max_age=0, s_maxage=shared_seconds)

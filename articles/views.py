@@ -16,7 +16,12 @@ from django.views.generic import DetailView, ListView
 from articles.filters import ArticleSearchFilter
 from articles.listings import listing_changes_at, publication_days_around
 from articles.models import Article, Author, Photo, Region, Section, Tag
-from articles.page_cache import earliest, serve_cached_page
+from articles.page_cache import (
+    earliest,
+    is_cacheable,
+    patch_shared_cache_headers,
+    serve_cached_page,
+)
 from articles.page_meta import article_head
 from articles.pagination import page_links
 from articles.previews import article_as_of, article_for_preview_token
@@ -244,7 +249,11 @@ class ArchiveMonthView(ArchiveView):
 
 @require_safe
 def search(request):
-    """Search and filter published articles; never cached, never indexed."""
+    """Search and filter published articles; never indexed, never stored here.
+
+    Queries are too many to store, but a CDN may keep a result page for a
+    short while (anonymous readers only; a timed-out search not at all).
+    """
     now = timezone.now()
     filterset = ArticleSearchFilter(
         request.GET, queryset=Article.objects.published(now).latest()
@@ -266,7 +275,12 @@ def search(request):
                     found.page, request.path, filterset.active_params
                 ),
             )
-    return render(request, "articles/search.html", context)
+    response = render(request, "articles/search.html", context)
+    shared_seconds = min(settings.NEWSROOM_PAGE_CACHE_SECONDS, 60)
+    if not is_cacheable(request) or context.get("timed_out"):
+        shared_seconds = 0
+    patch_shared_cache_headers(response, shared_seconds)
+    return response
 
 
 def photo_rendition(request, photo_id: int, version: str, spec: str):

@@ -19,6 +19,7 @@ from tests.factories import (
     RegionFactory,
     SectionFactory,
     TagFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -475,3 +476,15 @@ def test_search_query_count_does_not_grow(
         response = search(client, **params)
     assert len(response.context["teasers"]) == 33
     assert few == len(many)
+
+
+def test_a_cdn_may_keep_search_results_for_readers_but_not_for_editors(client):
+    ArticleFactory(headline="Hafenfest am Rhein")
+    response = search(client, q="Hafenfest")
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "s-maxage=60"} <= directives
+    client.force_login(UserFactory())
+    response = search(client, q="Hafenfest")
+    assert {"private", "no-store"} <= {
+        part.strip() for part in response["Cache-Control"].split(",")
+    }
