@@ -24,9 +24,9 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticlePhoto, Section, ShownPhoto, item_urn
+from articles.page_cache import ChangeTimes
 from articles.renditions import SizedImage, sized_image
-from teasers.models import SponsoredSlot
-from teasers.services import ChangeTimes, Teaser, assemble_page
+from teasers.services import Teaser, assemble_page
 
 # Entries of a section feed; readers poll often, so the newest suffice.
 SECTION_FEED_LENGTH = 30
@@ -71,17 +71,10 @@ def front_page_feed(at: datetime) -> FeedContent:
         .for_feed()
         .in_bulk()
     )
-    slot_starts = dict(
-        SponsoredSlot.objects.filter(
-            pk__in=[teaser.slot_id for teaser in teasers.values() if teaser.slot_id]
-        ).values_list("pk", "starts_at")
-    )
     entries = []
     for teaser in teasers.values():
         if teaser.is_sponsored:
-            entries.append(
-                sponsored_entry(teaser, starts_at=slot_starts[teaser.slot_id])
-            )
+            entries.append(sponsored_entry(teaser))
         elif article := articles.get(teaser.article_id):
             entries.append(
                 article_entry(
@@ -144,14 +137,14 @@ def article_entry(
     )
 
 
-def sponsored_entry(teaser: Teaser, *, starts_at: datetime) -> FeedEntry:
+def sponsored_entry(teaser: Teaser) -> FeedEntry:
     return FeedEntry(
         guid=item_urn("anzeige", teaser.slot_id),
         title=f"{teaser.label}: {teaser.headline}",
         url=teaser.url,
         description=teaser.teaser,
-        published_at=starts_at,
-        updated_at=starts_at,
+        published_at=teaser.starts_at,
+        updated_at=teaser.starts_at,
         author=teaser.advertiser,
         categories=(teaser.label,),
         photo=teaser.photo,

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from articles.badges import badge_changes_at
 from articles.models import Article
-from teasers.services import ChangeTimes, Teaser
+from articles.page_cache import ChangeTimes
+from teasers.services import Teaser
 
 
 def listing_changes_at(

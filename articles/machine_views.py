@@ -15,8 +15,7 @@ from django.views.decorators.http import require_safe
 
 from articles import feeds, ninjs_export, sitemaps
 from articles.models import Article, Section
-from articles.page_cache import serve_cached_page
-from teasers.services import ChangeTimes
+from articles.page_cache import ChangeTimes, serve_cached_page
 
 
 def cache_name(request, *parts: str) -> str:

@@ -41,9 +41,16 @@ class CachedPage:
         return max(0, int((self.expires_at - at).total_seconds()))
 
 
-def earliest(*moments: datetime | None) -> datetime | None:
-    """The first of the moments a page changes by itself (None: never)."""
-    return min((moment for moment in moments if moment is not None), default=None)
+class ChangeTimes:
+    """Collects the future moments at which a page stops being true."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+        self.earliest: datetime | None = None
+
+    def add(self, moment: datetime | None) -> None:
+        if moment and moment > self.at:
+            self.earliest = min(self.earliest or moment, moment)
 
 
 def purge_pages() -> None:
@@ -164,10 +171,8 @@ def patch_shared_cache_headers(response: HttpResponse, shared_seconds: int) -> N
 class PurgesPageCacheAdmin:
     """ModelAdmin mixin: every admin write purges the public page cache."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        purge_pages_on_commit()
-
+    # Not in save_model: the admin calls save_related after it on every save
+    # (forms and list_editable alike), and once per save is enough.
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         purge_pages_on_commit()

@@ -17,7 +17,7 @@ from articles.filters import ArticleSearchFilter
 from articles.listings import listing_changes_at, publication_days_around
 from articles.models import Article, Author, Photo, Region, Section, Tag
 from articles.page_cache import (
-    earliest,
+    ChangeTimes,
     is_cacheable,
     patch_shared_cache_headers,
     serve_cached_page,
@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Built per request: a class attribute would freeze "now" at import.
-        return Article.objects.published().for_detail()
+        return Article.objects.published(self.at).for_detail(self.at)
 
     def get(self, request, *args, **kwargs):
         response, facts = serve_cached_page(
@@ -59,6 +59,7 @@ class ArticleDetailView(DetailView):
 
     def build_page(self, now):
         """The article page, when it changes by itself, and facts for every serve."""
+        self.at = now
         try:
             self.object = self.get_object()
         except Http404:
@@ -84,8 +85,11 @@ class ArticleDetailView(DetailView):
             "article_id": self.object.pk,
             "slot_ids": rails.sponsored_slot_ids,
         }
-        changes_at = earliest(rails.changes_at, self.object.photos_change_at())
-        return response, changes_at, facts
+        changes = ChangeTimes(now)
+        changes.add(rails.changes_at)
+        for use in self.object.photo_uses:
+            changes.add(use.photo.usable_until)
+        return response, changes.earliest, facts
 
 
 @never_cache

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from articles.badges import Badge, badge_changes_at, badge_for
 from articles.models import Article, ArticlePhoto, ShownPhoto, article_url
+from articles.page_cache import ChangeTimes
 from teasers.models import CropRatio, HourlyViews, Rail, RailItem, SponsoredSlot
 
 CLICK_SALT = "teasers.sponsored-click"
@@ -37,6 +38,8 @@ class Teaser:
     label: str = ""
     article_id: int | None = None
     slot_id: int | None = None
+    # A sponsored teaser's flight start (its date in feeds).
+    starts_at: datetime | None = None
 
     @property
     def link_rel(self) -> str:
@@ -89,6 +92,7 @@ class Teaser:
             advertiser=slot.advertiser,
             label=slot.label,
             slot_id=slot.pk,
+            starts_at=slot.starts_at,
         )
 
 
@@ -131,18 +135,6 @@ class AssembledPage:
                 if teaser.is_sponsored
             )
         )
-
-
-class ChangeTimes:
-    """Collects the future moments at which a page stops being true."""
-
-    def __init__(self, at: datetime):
-        self.at = at
-        self.earliest: datetime | None = None
-
-    def add(self, moment: datetime | None) -> None:
-        if moment and moment > self.at:
-            self.earliest = min(self.earliest or moment, moment)
 
 
 @dataclass(frozen=True)
