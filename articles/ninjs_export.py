@@ -163,7 +163,7 @@ def photo_association(use: ArticlePhoto, *, request: HttpRequest) -> dict:
         "representationtype": "partial",
         "by": photo.credit,
         "copyrightholder": photo.agency.name if photo.agency_id else photo.credit,
-        "copyrightnotice": photo.copyright_notice or f"© {photo.credit}",
+        "copyrightnotice": photo.copyright_line,
         "renditions": [
             rendition(name, sized_image(photo, ratio, width), request)
             for name, ratio, width in RENDITIONS

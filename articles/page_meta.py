@@ -152,7 +152,7 @@ def image_object(
         "height": image.height,
         "caption": caption,
         "creditText": photo.credit,
-        "copyrightNotice": photo.copyright_notice or f"© {photo.credit}",
+        "copyrightNotice": photo.copyright_line,
     }
     if photo.creator:
         data["creator"] = {"@type": "Person", "name": photo.creator}

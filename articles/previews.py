@@ -13,10 +13,10 @@ from django.core import signing
 from django.urls import reverse
 
 from articles.models import (
-    REVISION_FIELDS,
     Article,
     ArticleRevision,
     Author,
+    apply_revision_values,
 )
 
 SALT = "articles.preview-link"
@@ -47,10 +47,6 @@ def article_as_of(article: Article, revision: ArticleRevision | None) -> tuple:
     if revision is None:
         return article, list(article.authors.all())
     shown = Article.objects.get(pk=article.pk)
-    for name in REVISION_FIELDS:
-        if name in ("section", "agency"):
-            setattr(shown, f"{name}_id", revision.data[name])
-        else:
-            setattr(shown, name, revision.data[name])
+    apply_revision_values(shown, revision.data)
     authors = list(Author.objects.filter(pk__in=revision.data.get("authors", [])))
     return shown, authors

@@ -18,12 +18,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from articles.models import (
-    REVISION_FIELDS,
     REVISION_RELATIONS,
     Article,
     ArticleRevision,
     ArticleTransition,
     CorrectionNote,
+    apply_revision_values,
+    revision_values,
 )
 from articles.page_cache import purge_pages_on_commit
 
@@ -385,9 +386,7 @@ def snapshot(article: Article, *, new: bool = False) -> dict:
     `new`: the article was just created, so it has no authors, regions or
     tags yet (saves three queries per imported story).
     """
-    data = {name: getattr(article, name) for name in REVISION_FIELDS}
-    data["section"] = article.section_id
-    data["agency"] = article.agency_id
+    data = revision_values(article)
     for name in REVISION_RELATIONS:
         related = [] if new else getattr(article, name).values_list("pk", flat=True)
         data[name] = sorted(related)
@@ -413,11 +412,7 @@ def restore_revision(
     """Make an old revision current again, as a new revision."""
     check_may_edit(by, article)
     data = revision.data
-    for name in REVISION_FIELDS:
-        if name in ("section", "agency"):
-            setattr(article, f"{name}_id", data[name])
-        else:
-            setattr(article, name, data[name])
+    apply_revision_values(article, data)
     save_article(article, by=by)
     for name in REVISION_RELATIONS:
         related = getattr(article, name)

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles import services
 from articles.importers.detect import ParsedItem
@@ -65,6 +66,9 @@ def identity(external_id: str) -> str:
 
 def is_notice(item: AgencyItem) -> bool:
     return any(genre.casefold() in NOTICE_GENRES for genre in item.genres)
+
+
+KILL_REASON = gettext_lazy("Von der Agentur zurückgezogen (Kill).")
 
 
 class RunLookups:
@@ -374,19 +378,17 @@ def agency_version(article, item, payload, format, *, applied) -> AgencyVersion:
 
 def kill(article: Article, item: AgencyItem) -> None:
     """Off every surface now, photos too, and never republished by an import."""
-    reason = _("Von der Agentur zurückgezogen (Kill).")
+    reason = str(KILL_REASON)
     if item.correction_note:
         reason = f"{reason} {item.correction_note}"
     article.agency_status = Article.AgencyStatus.CANCELED
     article.save(update_fields=["agency_status", "modified_at"])
     if article.status == Article.Status.PUBLISHED:
         services.withdraw_article(article, by=None, reason=reason)
-    now = timezone.now()
-    for use in article.article_photos.select_related("photo"):
-        if use.photo.external_id and use.photo.agency_id == article.agency_id:
-            use.photo.killed_at = use.photo.killed_at or now
-            use.photo.kill_reason = use.photo.kill_reason or reason
-            use.photo.save(update_fields=["killed_at", "kill_reason"])
+    # The agency's own photos of the story; pictures from elsewhere stay.
+    Photo.objects.filter(uses__article=article, agency_id=article.agency_id).exclude(
+        external_id=""
+    ).kill(reason)
     services.purge_pages_on_commit()
 
 
@@ -462,10 +464,7 @@ def apply_photo_item(item: AgencyItem, *, agency, options) -> tuple[str, str]:
     [agency_photo] = item.photos
     existed = Photo.objects.agency_item(agency, identity(agency_photo.external_id))
     if item.status == ItemStatus.CANCELED:
-        updated = existed.filter(killed_at__isnull=True).update(
-            killed_at=timezone.now(),
-            kill_reason=_("Von der Agentur zurückgezogen (Kill)."),
-        )
+        updated = existed.kill(str(KILL_REASON))
         services.purge_pages_on_commit()
         return ("withdrawn" if updated else "unchanged"), ""
     if existed.exists():

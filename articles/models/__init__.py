@@ -37,6 +37,8 @@ from articles.models.workflow import (
     ArticleTransition,
     CorrectionNote,
     JobMark,
+    apply_revision_values,
+    revision_values,
 )
 
 __all__ = [
@@ -64,11 +66,13 @@ __all__ = [
     "Section",
     "ShownPhoto",
     "Tag",
+    "apply_revision_values",
     "article_url",
     "first_seen_at",
     "german_slugify",
     "item_urn",
     "photo_upload_to",
+    "revision_values",
     "usable_photo_q",
     "validate_section_slug",
 ]

@@ -463,6 +463,8 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= at
             and (self.embargo_until is None or self.embargo_until <= at)
+            and not self.embargo_time_unknown
+            and self.agency_status != self.AgencyStatus.WITHHELD
         )
 
     @property
@@ -501,11 +503,6 @@ class Article(models.Model):
                 ArticlePhoto.objects.usable().filter(article=self)
             )
         return self.usable_photo_uses
-
-    def photos_change_at(self) -> datetime | None:
-        """When the first of the shown photos stops being usable (None: never)."""
-        ends = [u.photo.usable_until for u in self.photo_uses]
-        return min((end for end in ends if end is not None), default=None)
 
     @property
     def lead_photo_use(self) -> "ArticlePhoto | None":

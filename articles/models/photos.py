@@ -70,11 +70,13 @@ class PhotoQuerySet(models.QuerySet):
                     article_photos__photo=OuterRef("pk")
                 )
             )
-            | Exists(
-                slots.objects.filter(
-                    photo=OuterRef("pk"), starts_at__lte=at, ends_at__gt=at
-                )
-            )
+            | Exists(slots.objects.running(at).filter(photo=OuterRef("pk")))
+        )
+
+    def kill(self, reason: str) -> int:
+        """Take these photos off every surface now (those not killed yet)."""
+        return self.filter(killed_at__isnull=True).update(
+            killed_at=timezone.now(), kill_reason=reason
         )
 
     def licence_ending(self, within: timedelta, at: datetime | None = None):
@@ -207,6 +209,11 @@ class Photo(models.Model):
         """The credit shown with every rendering of this photo."""
         agency = self.agency if self.agency_id else None
         return photo_credit(self.credit_line, self.creator, agency)
+
+    @property
+    def copyright_line(self) -> str:
+        """The copyright notice as given, else one made from the credit."""
+        return self.copyright_notice or f"© {self.credit}"
 
     def shown(self) -> "ShownPhoto":
         return ShownPhoto(

@@ -21,6 +21,21 @@ REVISION_FIELDS = (
 REVISION_RELATIONS = ("authors", "regions", "tags")
 
 
+def revision_values(article: Article) -> dict:
+    """The article's REVISION_FIELDS as a revision stores them: foreign keys
+    as ids, read from the row without loading the related objects."""
+    return {
+        name: getattr(article, Article._meta.get_field(name).attname)
+        for name in REVISION_FIELDS
+    }
+
+
+def apply_revision_values(article: Article, data: dict) -> None:
+    """Set the article's REVISION_FIELDS from a revision's stored values."""
+    for name in REVISION_FIELDS:
+        setattr(article, Article._meta.get_field(name).attname, data[name])
+
+
 class ArticleRevision(models.Model):
     """One saved state of an article's content; never changed afterwards."""
 
