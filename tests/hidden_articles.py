@@ -1,5 +1,5 @@
 """Articles the public must never see, one of each kind, for tests of every
-public surface (pages, feeds, sitemaps, the ninjs export)."""
+public surface (pages, rails, feeds, sitemaps, search, the ninjs export)."""
 
 from datetime import timedelta
 
@@ -8,19 +8,27 @@ from django.utils import timezone
 from articles.models import Article
 from tests.factories import ArticleFactory
 
-HIDDEN_KINDS = {
-    "draft": {"draft": True},
-    "scheduled": {"scheduled": True},
-    "embargoed": {"embargo_until": timezone.now() + timedelta(days=365)},
-    "embargo without time": {"embargo_time_unknown": True},
-    "withheld": {"agency_status": Article.AgencyStatus.WITHHELD},
-    "withdrawn": {"status": Article.Status.WITHDRAWN},
-}
+
+def hidden_variants() -> dict[str, dict]:
+    """ArticleFactory overrides per hidden kind; built per call, as the
+    embargo is relative to now."""
+    return {
+        "draft": {"draft": True},
+        "in-review": {"status": Article.Status.REVIEW},
+        "scheduled": {"scheduled": True},
+        "embargoed": {"embargo_until": timezone.now() + timedelta(hours=1)},
+        "embargo-time-unknown": {"embargo_time_unknown": True},
+        "withheld": {"agency_status": Article.AgencyStatus.WITHHELD},
+        "withdrawn": {"status": Article.Status.WITHDRAWN},
+    }
+
+
+HIDDEN = list(hidden_variants())
 
 
 def create_hidden_articles(**fields) -> list[Article]:
     """One hidden article of each kind, its headline naming the kind."""
     return [
         ArticleFactory(headline=f"Geheim: {kind}", **overrides, **fields)
-        for kind, overrides in HIDDEN_KINDS.items()
+        for kind, overrides in hidden_variants().items()
     ]

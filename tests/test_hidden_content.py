@@ -1,12 +1,13 @@
 """Hidden content stays hidden, on every public surface.
 
 A small site holds one visible article and one hidden article of every kind
-(draft, scheduled, embargoed, embargoed with the time unknown, withheld by
-the agency, withdrawn), all in the same section, region, tag, rails and by
-the same author, each with a photo of its own. Every public URL is fetched,
-with the page cache off and on (then twice, the second answer coming from
-the cache), and none may mention a hidden article: not its headline, its
-address, its id in an API, nor its photo's image address.
+(`tests/hidden_articles.py`: draft, in review, scheduled, embargoed, embargo
+time unknown, withheld by the agency, withdrawn), all in the same section,
+region, tag, rails and by the same author, each with a photo of its own.
+Every public URL is fetched, with the page cache off and on (then twice, the
+second answer coming from the cache), and none may mention a hidden article:
+not its headline, its address, its id in an API, nor its photo's image
+address.
 
 Every named URL of the project must be listed in SURFACES or, with the
 reason, in NOT_SURFACES: a new public URL that nobody added here fails
@@ -37,30 +38,15 @@ from tests.factories import (
     SponsoredSlotFactory,
     TagFactory,
 )
+from tests.hidden_articles import hidden_variants
 
 pytestmark = pytest.mark.django_db
-
-SOON = timedelta(hours=2)
-
-HIDDEN_KINDS = {
-    "draft": {"draft": True},
-    "scheduled": {"scheduled": True},
-    "embargoed": {"embargo_until": "soon"},
-    "embargo-unknown": {"embargo_time_unknown": True},
-    "withheld": {"agency_status": Article.AgencyStatus.WITHHELD},
-    "withdrawn": {
-        "status": Article.Status.WITHDRAWN,
-        "withdrawn_at": "now",
-        "withdrawal_reason": "Falsche Angaben",
-    },
-}
 
 
 class Site:
     """The visible article, the hidden ones, and what names them."""
 
     def __init__(self):
-        now = timezone.now()
         self.section = SectionFactory(slug="lokales", name="Lokales")
         self.region = RegionFactory(slug="rheinland")
         self.tag = TagFactory(slug="hafen")
@@ -72,15 +58,10 @@ class Site:
         curated = RailFactory(slug="kuratiert", kind=Rail.Kind.CURATED, size=20)
         SponsoredSlotFactory(rail=newest, photo=PhotoFactory())
         self.visible = self.article("Sichtbarkeitsprobe am Rhein", newest, curated)
-        self.hidden = {}
-        for kind, fields in HIDDEN_KINDS.items():
-            fields = {
-                key: {"soon": now + SOON, "now": now}.get(value, value)
-                for key, value in fields.items()
-            }
-            self.hidden[kind] = self.article(
-                f"Geheimprobe {kind}", newest, curated, **fields
-            )
+        self.hidden = {
+            kind: self.article(f"Geheimprobe {kind}", newest, curated, **fields)
+            for kind, fields in hidden_variants().items()
+        }
 
     def article(self, headline, *rails, **fields):
         article = ArticleFactory(

@@ -14,6 +14,7 @@ from tests.factories import (
     SectionFactory,
     SponsoredSlotFactory,
 )
+from tests.http import shared_cache_seconds
 
 pytestmark = pytest.mark.django_db
 
@@ -167,12 +168,6 @@ def test_section_page_query_budget(client, django_assert_max_num_queries):
     # (for the page cache), navigation
     with django_assert_max_num_queries(6):
         assert client.get("/nachrichten/").status_code == 200
-
-
-def shared_cache_seconds(response) -> int:
-    directives = {part.strip() for part in response["Cache-Control"].split(",")}
-    [shared] = [d for d in directives if d.startswith("s-maxage=")]
-    return int(shared.removeprefix("s-maxage="))
 
 
 def test_article_page_is_served_from_the_page_cache(client, django_assert_num_queries):

@@ -46,7 +46,6 @@ def test_front_article_and_section_pages_pass_axe(
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_search_page_with_results_passes_axe(live_server, page, newsroom, viewport):
-    # Needs the search page (branch `search`, articles:search).
     search = f"{reverse('articles:search')}?q=Hochwasser&ressort=koeln"
     pages = {"search": search}
     assert check_pages(live_server, page, pages, viewport) == []

@@ -42,8 +42,7 @@ def test_front_page_to_article_to_section(live_server, page, newsroom, console_e
 def test_search_with_a_section_filter_finds_the_article(
     live_server, page, newsroom, console_errors
 ):
-    # Needs the search page (branch `search`, articles:search): GET /suche/
-    # with the text field `q` and the section select `ressort`.
+    # GET /suche/ with the text field `q` and the section select `ressort`.
     page.goto(live_server.url + reverse("articles:search"))
     form = page.locator("form:has([name=q]):has(select[name=ressort])")
     form.locator("[name=q]").fill("Hochwasser")

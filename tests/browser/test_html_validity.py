@@ -63,7 +63,6 @@ def test_public_pages_are_valid_html(client, newsroom, tmp_path):
 
 
 def test_search_page_is_valid_html(client, newsroom, tmp_path):
-    # Needs the search page (branch `search`, articles:search).
     url = reverse("articles:search")
     pages = {
         "search": render(client, url),

@@ -23,6 +23,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.http import cache_control, shared_cache_seconds
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +75,6 @@ def test_front_page_hides_unpublished_articles(client):
     assert "Öffentlich" in html
     assert "Entwurf" not in html
     assert "Geplant" not in html
-
-
-def cache_control(response) -> set[str]:
-    return {part.strip() for part in response["Cache-Control"].split(",")}
 
 
 def build_front_page(number_of_articles: int):
@@ -163,7 +160,7 @@ def test_cached_front_page_expires_when_a_scheduled_article_goes_live(client):
         article__published_at=timezone.now() + timedelta(seconds=25),
     )
     response = client.get("/")
-    seconds = int(response["Cache-Control"].rsplit("s-maxage=", 1)[1])
+    seconds = shared_cache_seconds(response)
     assert 20 <= seconds <= 25
     assert "Um 18 Uhr" not in response.content.decode()
 
