@@ -286,9 +286,8 @@ NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 20 * 1000 * 100
 # Photo downloads during imports: time limit per request; private, loopback
 # and link-local hosts are refused unless this is on (tests only).
 NEWSROOM_IMPORT_TIMEOUT_SECONDS = env_int("NEWSROOM_IMPORT_TIMEOUT_SECONDS", 15)
-NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = env_bool(
-    "NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS", False
-)
+# Not read from the environment: no deployment may switch the guard off.
+NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = False
 # Imported stories land in this section when no mapping names one.
 NEWSROOM_IMPORT_DEFAULT_SECTION = os.environ.get(
     "NEWSROOM_IMPORT_DEFAULT_SECTION", "nachrichten"
