@@ -10,14 +10,18 @@ Only anonymous GET/HEAD requests are served from or stored in the cache;
 logged-in users (editors) always see a fresh page that no shared cache keeps.
 """
 
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -62,28 +66,11 @@ def purge_pages_on_commit() -> None:
     transaction.on_commit(purge_pages)
 
 
-class _Generation:
-    # The generation this process saw last: usually still current, so the
-    # page can be fetched in the same round trip as the generation itself.
-    last_seen: str | None = None
-
-
 def _cached_page(name: str) -> tuple[str, "CachedPage | None"]:
     """The current cache key for page `name` and what is stored under it."""
-    guess = _Generation.last_seen
-    keys = [GENERATION_KEY]
-    if guess:
-        keys.append(f"pages:{guess}:{name}")
-    found = cache.get_many(keys)
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    _Generation.last_seen = generation
+    generation = _current_generation()
     key = f"pages:{generation}:{name}"
-    if generation == guess:
-        return key, found.get(key)
-    return key, cache.get(key)
+    return key, _local_copies.get(generation, key, lambda: cache.get(key))
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -122,12 +109,98 @@ def serve_cached_page(
                 facts=facts,
             )
             cache.set(key, page, seconds)
+            _local_copies.put(key, page)
         patch_shared_cache_headers(response, seconds)
         return response, facts
 
     response = HttpResponse(page.content, content_type=page.content_type)
     patch_shared_cache_headers(response, page.seconds_left(now))
     return response, page.facts
+
+
+class _LocalCopies:
+    """This process's copies of pages and fragments of the current generation.
+
+    The rails under articles are some 60 KB, a page some 80; fetching and
+    unpickling them from Redis on every request was a third of an uncached
+    article page and most of a cached one. Each request still asks the
+    shared cache for the generation (a few bytes), so a purge reaches every
+    process at once; a copy is used only while its generation is current.
+    The least recently used copies go first beyond
+    NEWSROOM_PAGE_COPIES_PER_PROCESS.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.generation: str | None = None
+        self.entries: OrderedDict[str, object] = OrderedDict()
+
+    def get(self, generation: str, key: str, fetch: Callable[[], object]):
+        """The copy under `key`, else `fetch()`'s value, kept if not None."""
+        with self.lock:
+            if self.generation != generation:
+                self.generation, self.entries = generation, OrderedDict()
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+                return value
+        value = fetch()
+        if value is not None:
+            self.put(key, value)
+        return value
+
+    def put(self, key: str, value) -> None:
+        size = settings.NEWSROOM_PAGE_COPIES_PER_PROCESS
+        with self.lock:
+            # Keys carry their generation: a copy of an older one is dropped.
+            if size <= 0 or not key.startswith(f"pages:{self.generation}:"):
+                return
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > size:
+                self.entries.popitem(last=False)
+
+
+_local_copies = _LocalCopies()
+
+
+class _RequestGeneration(threading.local):
+    """The generation read during the request this thread is serving.
+
+    A page shows several fragments; one round trip to the shared cache per
+    request is enough to see a purge. Outside a request (commands, tests
+    calling functions directly) it is read every time.
+    """
+
+    in_request = False
+    generation: str | None = None
+
+
+_request_generation = _RequestGeneration()
+
+
+@receiver(request_started)
+def _request_begins(**kwargs):
+    _request_generation.in_request = True
+    _request_generation.generation = None
+
+
+@receiver(request_finished)
+def _request_ends(**kwargs):
+    _request_generation.in_request = False
+    _request_generation.generation = None
+
+
+def _current_generation() -> str:
+    if _request_generation.generation is not None:
+        return _request_generation.generation
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    if _request_generation.in_request:
+        _request_generation.generation = generation
+    return generation
 
 
 def cached_fragment[T](
@@ -145,14 +218,15 @@ def cached_fragment[T](
     if seconds <= 0:
         return build(now)[0]
     key, stored = _cached_page(f"fragment/{name}")
-    if stored is not None and stored[1] > now:
-        return stored[0]
-    value, changes_at = build(now)
-    if changes_at is not None:
-        seconds = min(seconds, _seconds_until(changes_at, now))
-    if seconds > 0:
-        cache.set(key, (value, now + timedelta(seconds=seconds)), seconds)
-    return value
+    if stored is None or stored[1] <= now:
+        value, changes_at = build(now)
+        if changes_at is not None:
+            seconds = min(seconds, _seconds_until(changes_at, now))
+        stored = (value, now + timedelta(seconds=seconds))
+        if seconds > 0:
+            cache.set(key, stored, seconds)
+            _local_copies.put(key, stored)
+    return stored[0]
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:

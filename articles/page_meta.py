@@ -27,7 +27,7 @@ LOGO_PATH, LOGO_WIDTH, LOGO_HEIGHT = "img/logo.png", 600, 600
 STRUCTURED_DATA_RATIOS = ("16x9", "4x3", "1x1")
 # What JSON must not contain verbatim inside <script>: "</script>" and
 # "<!--" would end or confuse the element (as Django's json_script).
-SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,60 @@ class ArticleHead:
     image_alt: str
     has_photo: bool
     json_ld: SafeString
+
+    def html(self) -> SafeString:
+        """The <head> elements; one format_html instead of some thirty
+        template variables, a third of the page's rendering."""
+        description = self.description
+        return format_html(
+            HEAD_HTML,
+            canonical_url=self.canonical_url,
+            title=self.title,
+            image_url=self.image.url,
+            image_type=self.image.content_type,
+            image_width=self.image.width,
+            image_height=self.image.height,
+            image_alt=self.image_alt,
+            published_at=self.published_at,
+            modified_at=self.modified_at,
+            section=self.section,
+            json_ld=self.json_ld,
+            site_name=settings.NEWSROOM_SITE_NAME,
+            og_description=format_html(
+                '<meta property="og:description" content="{}">', description
+            )
+            if description
+            else "",
+            twitter_description=format_html(
+                '<meta name="twitter:description" content="{}">', description
+            )
+            if description
+            else "",
+            twitter_card="summary_large_image" if self.has_photo else "summary",
+        )
+
+
+HEAD_HTML = """<link rel="canonical" href="{canonical_url}">
+  <meta property="og:site_name" content="{site_name}">
+  <meta property="og:locale" content="de_DE">
+  <meta property="og:type" content="article">
+  <meta property="og:title" content="{title}">
+  {og_description}
+  <meta property="og:url" content="{canonical_url}">
+  <meta property="og:image" content="{image_url}">
+  <meta property="og:image:type" content="{image_type}">
+  <meta property="og:image:width" content="{image_width}">
+  <meta property="og:image:height" content="{image_height}">
+  <meta property="og:image:alt" content="{image_alt}">
+  <meta property="article:published_time" content="{published_at}">
+  <meta property="article:modified_time" content="{modified_at}">
+  <meta property="article:section" content="{section}">
+  <meta name="twitter:card" content="{twitter_card}">
+  <meta name="twitter:title" content="{title}">
+  {twitter_description}
+  <meta name="twitter:image" content="{image_url}">
+  <meta name="twitter:image:alt" content="{image_alt}">
+  {json_ld}"""
 
 
 def article_head(
@@ -161,7 +215,10 @@ def image_object(
 
 def json_ld_script(data: dict) -> SafeString:
     """`data` as a JSON-LD <script> that no value can break out of."""
-    text = json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False)
+    # str.replace, not str.translate: a third of the page's head time.
+    for character, escaped in SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(text)
     )

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import ListView, View
 
+from articles.article_page import article_markup, public_article_page
 from articles.filters import ArticleSearchFilter
 from articles.listings import listing_changes_at, publication_days_around
 from articles.models import Article, Author, Photo, Region, Section, Tag
@@ -40,11 +42,7 @@ from teasers.services import article_teasers
 logger = logging.getLogger(__name__)
 
 
-class ArticleDetailView(DetailView):
-    def get_queryset(self):
-        # Built per request: a class attribute would freeze "now" at import.
-        return Article.objects.published(self.at).for_detail(self.at)
-
+class ArticleDetailView(View):
     def get(self, request, *args, **kwargs):
         response, facts = serve_cached_page(
             request, f"article:{kwargs['pk']}", self.build_page
@@ -59,35 +57,50 @@ class ArticleDetailView(DetailView):
 
     def build_page(self, now):
         """The article page, when it changes by itself, and facts for every serve."""
-        self.at = now
-        try:
-            self.object = self.get_object()
-        except Http404:
-            if Article.objects.withdrawn().filter(pk=self.kwargs["pk"]).exists():
+        pk = self.kwargs["pk"]
+        page = public_article_page(pk, now)
+        if page is None:
+            if Article.objects.withdrawn().filter(pk=pk).exists():
                 return render(self.request, "410.html", status=410), None, {}
-            raise
-        canonical = self.object.get_absolute_url()
+            raise Http404("no public article with this id")
+        article = page.article
+        canonical = article.get_absolute_url()
         if self.request.path != canonical:
             return redirect(canonical, permanent=True), None, {}
         rails = rails_under_articles()
-        authors = list(self.object.authors.all())
-        response = self.render_to_response(
-            self.get_context_data(
-                object=self.object,
-                authors=authors,
-                rails_html=rails.html_without(self.object.pk),
-                head=article_head(self.object, authors=authors, request=self.request),
-            )
+        article_html, head = article_markup(
+            page,
+            f"{self.request.scheme}://{self.request.get_host()}",
+            lambda: (
+                render_to_string(
+                    "articles/_article.html",
+                    {
+                        "article": article,
+                        "authors": page.authors,
+                        "corrections": page.corrections,
+                    },
+                ),
+                article_head(article, authors=page.authors, request=self.request),
+            ),
         )
-        response.render()
+        response = render(
+            self.request,
+            "articles/article_detail.html",
+            {
+                "article": article,
+                "article_html": article_html,
+                "rails_html": rails.html_without(pk),
+                "head": head,
+            },
+        )
         facts = {
             "path": canonical,
-            "article_id": self.object.pk,
+            "article_id": pk,
             "slot_ids": rails.sponsored_slot_ids,
         }
         changes = ChangeTimes(now)
         changes.add(rails.changes_at)
-        for use in self.object.photo_uses:
+        for use in article.photo_uses:
             changes.add(use.photo.usable_until)
         return response, changes.earliest, facts
 
@@ -104,10 +117,19 @@ def shared_preview(request, token: str):
 
 
 def render_preview(request, article: Article, authors) -> HttpResponse:
+    article_html = render_to_string(
+        "articles/_article.html",
+        {
+            "article": article,
+            "authors": authors,
+            "corrections": article.corrections.all(),
+        },
+        request,
+    )
     response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "authors": authors, "is_preview": True},
+        {"article": article, "article_html": article_html, "is_preview": True},
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)

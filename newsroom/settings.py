@@ -124,7 +124,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the site read while an import writes; IMMEDIATE avoids
     # "database is locked" on write transactions that start as reads.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept like PostgreSQL's: opening one (pragmas, SQL
+    # functions) costs more than reading an article.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -256,6 +257,13 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
 # Parts shared by many pages (the rails under every article) are built once
 # and kept on the same terms, at most this long; 0 turns this cache off.
 NEWSROOM_FRAGMENT_CACHE_SECONDS = env_int("NEWSROOM_FRAGMENT_CACHE_SECONDS", 60)
+# Articles whose markup each process keeps, keyed by everything it shows
+# (articles/article_page.py); about 15 KB each. 0 renders every time.
+NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE = env_int("NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE", 500)
+# Cached pages and fragments each process also keeps in its own memory (of
+# the current cache generation, so purges still reach it at once); about
+# 80 KB each. 0: every request reads them from the shared cache.
+NEWSROOM_PAGE_COPIES_PER_PROCESS = env_int("NEWSROOM_PAGE_COPIES_PER_PROCESS", 100)
 # Sponsored slots competing for one place take turns in windows this long.
 NEWSROOM_SPONSORED_ROTATION_SECONDS = env_int(
     "NEWSROOM_SPONSORED_ROTATION_SECONDS", 10 * 60

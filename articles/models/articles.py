@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min, Prefetch, Q
 from django.db.models.functions import Coalesce, Greatest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -24,6 +23,7 @@ from articles.models.taxonomy import (
 )
 from articles.sanitising import sanitise_body_html
 from articles.search import match_articles
+from articles.url_formats import UrlFormat
 
 TEASER_FIELDS = (
     "id",
@@ -44,8 +44,11 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
+ARTICLE_ADDRESS = UrlFormat("articles:detail", "slug", "slug", "int")
+
+
 def article_url(section_slug: str, slug: str, pk: int) -> str:
-    return reverse("articles:detail", args=[section_slug, slug or "artikel", pk])
+    return ARTICLE_ADDRESS(section_slug, slug or "artikel", pk)
 
 
 def item_urn(kind: str, pk: int) -> str:

@@ -5,9 +5,10 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from articles.url_formats import UrlFormat
 
 # Section slugs become the first URL segment, so they must not shadow the
 # site's own paths.
@@ -50,6 +51,9 @@ def validate_section_slug(value: str) -> None:
         )
 
 
+SECTION_ADDRESS = UrlFormat("articles:section", "slug")
+
+
 class Section(models.Model):
     name = models.CharField(_("Name"), max_length=80)
     slug = models.SlugField(
@@ -71,7 +75,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", args=[self.slug])
+        return SECTION_ADDRESS(self.slug)
 
 
 class Agency(models.Model):

@@ -1,0 +1,21 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.context_processors import navigation_links
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def site_navigation(context) -> SafeString:
+    """The sections' links, the current section's marked for screen readers."""
+    current = context.get("current_section_slug")
+    return mark_safe(
+        "".join(
+            format_html('<li><a href="{}" aria-current="page">{}</a></li>', url, name)
+            if slug == current
+            else format_html('<li><a href="{}">{}</a></li>', url, name)
+            for slug, name, url in navigation_links()
+        )
+    )
