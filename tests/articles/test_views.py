@@ -145,9 +145,10 @@ def test_article_page_query_budget(client, django_assert_max_num_queries):
     assert '<link rel="canonical"' in html
     assert '<meta property="og:image"' in html
     assert '<script type="application/ld+json">' in html
-    # The rails under articles are shared: the next article page needs only
-    # its own queries (article, authors, corrections, photos, navigation).
-    with django_assert_max_num_queries(5):
+    # The rails under articles and the navigation are shared: the next
+    # article page needs only its own queries (article, photos, authors,
+    # corrections).
+    with django_assert_max_num_queries(4):
         assert client.get(other.get_absolute_url()).status_code == 200
 
 
