@@ -12,9 +12,11 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from articles.page_cache import cached_fragment
 from teasers.services import assemble_page
+from teasers.templatetags.teaser_cards import teaser_html
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,7 @@ def render_rails_under_articles(at: datetime) -> RailsUnderArticles:
                 teasers=tuple(
                     (
                         teaser.article_id,
-                        render_to_string(
-                            "teasers/_teaser.html",
-                            {"teaser": teaser, "lazy": True, "layout": "teaser"},
-                        ),
+                        teaser_html(teaser, "teaser", True, get_language()),
                     )
                     for teaser in assembled.teasers
                 ),

@@ -1,0 +1,32 @@
+from functools import lru_cache
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from teasers.services import Teaser
+
+register = template.Library()
+
+
+@register.simple_tag
+def teaser_card(teaser: Teaser, *, layout: str = "teaser", lazy: bool = False):
+    """A teaser's markup (teasers/_teaser.html)."""
+    return teaser_html(teaser, layout, bool(lazy), get_language())
+
+
+# A teaser is a frozen value (headline, address, photo, badge, view count…),
+# so its markup is a pure function of it: rendered once per process and
+# value, as photo figures are. Pages show the same teasers again and again
+# (front page, rails under every article, section pages); rendering fifty
+# of them was half of an uncached front page. A changed teaser (a new view
+# count, badge or headline) is a new key.
+@lru_cache(maxsize=4096)
+def teaser_html(teaser: Teaser, layout: str, lazy: bool, language: str) -> SafeString:
+    return mark_safe(
+        render_to_string(
+            "teasers/_teaser.html",
+            {"teaser": teaser, "layout": layout, "lazy": lazy},
+        )
+    )
