@@ -51,10 +51,17 @@ HOURLY_VIEWS_KEPT = timedelta(days=8)
 
 def is_counted_request(request: HttpRequest) -> bool:
     """A reader's GET: no bot, no logged-in editor looking at the site."""
-    user_agent = request.headers.get("User-Agent", "")
-    if request.method != "GET" or not user_agent or BOT_USER_AGENT.search(user_agent):
-        return False
-    return not request.user.is_authenticated
+    # Asked for the view and for impressions alike: decided once a request.
+    if (counted := getattr(request, "_newsroom_counted", None)) is None:
+        user_agent = request.headers.get("User-Agent", "")
+        counted = bool(
+            request.method == "GET"
+            and user_agent
+            and not BOT_USER_AGENT.search(user_agent)
+            and not request.user.is_authenticated
+        )
+        request._newsroom_counted = counted
+    return counted
 
 
 def count_article_view(request: HttpRequest, article_id: int) -> None:

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -10,12 +12,17 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def site_navigation(context) -> SafeString:
     """The sections' links, the current section's marked for screen readers."""
-    current = context.get("current_section_slug")
+    return navigation_html(navigation_links(), context.get("current_section_slug"))
+
+
+# Every page shows it; a pure function of the links and the current section.
+@lru_cache(maxsize=256)
+def navigation_html(links: tuple[tuple[str, str, str], ...], current) -> SafeString:
     return mark_safe(
         "".join(
             format_html('<li><a href="{}" aria-current="page">{}</a></li>', url, name)
             if slug == current
             else format_html('<li><a href="{}">{}</a></li>', url, name)
-            for slug, name, url in navigation_links()
+            for slug, name, url in links
         )
     )
