@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.core.cache import cache
@@ -62,8 +63,37 @@ def purge_pages() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+class PagePurge:
+    """The purge of one transaction's writes: every write schedules it for
+    the commit, and it purges once, when the first of them runs."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            purge_pages()
+
+
+# Per connection, the purge its current transaction's writes share.
+_shared_purges: WeakKeyDictionary = WeakKeyDictionary()
+
+
 def purge_pages_on_commit() -> None:
-    transaction.on_commit(purge_pages)
+    """Purge every page once the current transaction commits.
+
+    Once however many writes the transaction holds (an import batch saves
+    hundreds of stories in one): they all schedule the same `PagePurge`.
+    Nothing is decided while scheduling, so a rollback leaves no flag
+    behind: Django drops the callbacks of a part that rolled back, a purge
+    is `done` only once it has run, and a done one is never shared again.
+    """
+    connection = transaction.get_connection()
+    purge = _shared_purges.get(connection)
+    if purge is None or purge.done:
+        purge = _shared_purges[connection] = PagePurge()
+    transaction.on_commit(purge)
 
 
 def _cached_page(name: str) -> tuple[str, "CachedPage | None"]:

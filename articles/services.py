@@ -2,9 +2,11 @@
 
 Every state change is one function here, used alike by the admin (form
 buttons and bulk actions), the demo loader and the importers. Each checks
-the permission on the server, checks the rules, writes, records who moved the
-article from which state to which (`ArticleTransition`), and purges the page
-cache after the commit. `user=None` is the system itself (demo, importers).
+the permission on the server, locks the article's row and checks the rules
+against the row as it is now (not as the caller's object was loaded),
+writes, records who moved the article from which state to which
+(`ArticleTransition`), and purges the page cache after the commit.
+`user=None` is the system itself (demo, importers).
 """
 
 from datetime import datetime
@@ -12,7 +14,6 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -90,19 +91,72 @@ def check_photos_ready(article: Article) -> None:
         )
 
 
-def lock(article: Article) -> None:
-    """Wait for (and block) any other writer of this article's row."""
-    Article.objects.select_for_update().filter(pk=article.pk).exists()
+# What the workflow's rules read and its state changes write, besides the
+# text. An article object may be minutes old (a bulk action's list, a second
+# tab) and the row changed since (an agency kill withdrew it, someone
+# scheduled or embargoed it): `lock` re-reads these from the locked row, so
+# the rules judge the article as it is, and what a service saves back is the
+# row's own value, never a stale one.
+WORKFLOW_FIELDS = (
+    "status",
+    "created_by_id",
+    "published_at",
+    "first_published_at",
+    "updated_at",
+    "embargo_until",
+    "embargo_time_unknown",
+    "agency_status",
+    "withdrawn_at",
+    "withdrawal_reason",
+    "version",
+)
 
 
-def bump_version(article: Article) -> None:
-    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
-    article.version = Article.objects.values_list("version", flat=True).get(
-        pk=article.pk
-    )
+def lock(article: Article, *, whole_row: bool = False) -> None:
+    """Wait for (and block) any other writer of this article's row, then
+    refresh the article's WORKFLOW_FIELDS (or `whole_row`) from it.
+
+    Every service calls this before it checks a rule; the lock holds until
+    its transaction ends.
+    """
+    try:
+        article.refresh_from_db(
+            fields=None if whole_row else WORKFLOW_FIELDS,
+            from_queryset=Article.objects.select_for_update(),
+        )
+    except Article.DoesNotExist:
+        raise ValidationError(
+            _("„%(headline)s“ wurde inzwischen gelöscht.")
+            % {"headline": article.headline}
+        ) from None
 
 
-PUBLICATION_FIELDS = ("published_at", "first_published_at", "embargo_until")
+def save_workflow_fields(article: Article, fields: tuple[str, ...]) -> None:
+    """Save `fields` and move the version on, under the caller's lock.
+
+    Only those fields: the text of an object loaded a while ago may be
+    stale. The version moving on makes an edit form opened before this
+    change refuse to save over it (optimistic locking); the lock made
+    `article.version` the row's, so counting on from it is exact.
+    """
+    article.version += 1
+    article.save(update_fields=[*fields, "version", "modified_at"])
+
+
+# What publishing sets; the embargo stays as the row has it.
+PUBLICATION_FIELDS = ("published_at", "first_published_at")
+
+
+def check_transition(article: Article, to: str) -> None:
+    if to not in TRANSITIONS[article.status]:
+        raise ValidationError(
+            _("„%(headline)s“ kann nicht von „%(from)s“ zu „%(to)s“ wechseln.")
+            % {
+                "headline": article.headline,
+                "from": Status(article.status).label,
+                "to": Status(to).label,
+            }
+        )
 
 
 def _move(
@@ -115,25 +169,13 @@ def _move(
 ) -> Article:
     """Change the status along an allowed edge and record the transition.
 
-    Saves only the status and `update_fields`: an object loaded a while ago
-    (a bulk action's queryset) must not write back stale text. The version
-    moves on, so an edit form opened before this change refuses to save over
-    it (optimistic locking).
+    The caller holds the row lock (`lock`), so `article.status` is the
+    row's: the edge is checked, and recorded, from the true state.
     """
-    lock(article)
     from_status = article.status
-    if to not in TRANSITIONS[from_status]:
-        raise ValidationError(
-            _("„%(headline)s“ kann nicht von „%(from)s“ zu „%(to)s“ wechseln.")
-            % {
-                "headline": article.headline,
-                "from": Status(from_status).label,
-                "to": Status(to).label,
-            }
-        )
+    check_transition(article, to)
     article.status = to
-    article.save(update_fields=["status", "modified_at", *update_fields])
-    bump_version(article)
+    save_workflow_fields(article, ("status", *update_fields))
     ArticleTransition.objects.create(
         article=article, from_status=from_status, to_status=to, by=by, comment=comment
     )
@@ -146,6 +188,8 @@ def submit_for_review(
     article: Article, *, by: AbstractBaseUser | None, comment: str = ""
 ) -> Article:
     """A draft goes to the desk ("Chef vom Dienst") for review."""
+    lock(article)
+    # A reporter may only send an own draft: status and author as they are.
     check_may_edit(by, article)
     return _move(article, Status.REVIEW, by=by, comment=comment)
 
@@ -156,6 +200,7 @@ def approve_article(
 ) -> Article:
     """The desk approves an article for publication (not yet public)."""
     check_may_publish(by)
+    lock(article)
     check_photos_ready(article)
     return _move(article, Status.APPROVED, by=by, comment=comment)
 
@@ -174,6 +219,7 @@ def publish_article(
     without any job running.
     """
     check_may_publish(by)
+    lock(article)
     if article.status == Status.WITHDRAWN:
         raise ValidationError(
             _("„%(headline)s“ ist zurückgezogen und kann nicht veröffentlicht werden.")
@@ -186,9 +232,7 @@ def publish_article(
     article.full_clean()
     if article.status == Status.PUBLISHED:
         # Rescheduling: same state, new time.
-        lock(article)
-        article.save(update_fields=[*PUBLICATION_FIELDS, "modified_at"])
-        bump_version(article)
+        save_workflow_fields(article, PUBLICATION_FIELDS)
         purge_pages_on_commit()
         return article
     return _move(
@@ -217,6 +261,7 @@ def unpublish_article(
     article: Article, *, by: AbstractBaseUser | None, comment: str = ""
 ) -> Article:
     """Back to draft for rework: off the site, out of review."""
+    lock(article)
     own_in_review = (
         by is not None
         and article.status == Status.REVIEW
@@ -237,6 +282,9 @@ def withdraw_article(
         raise ValidationError(
             {"reason": _("Bitte einen Grund für das Zurückziehen angeben.")}
         )
+    lock(article)
+    # Before the withdrawal fields change: a refused article keeps its own.
+    check_transition(article, Status.WITHDRAWN)
     article.withdrawn_at = timezone.now()
     article.withdrawal_reason = reason.strip()
     return _move(
@@ -254,15 +302,14 @@ def mark_article_updated(
 ) -> Article:
     """Record a substantial update: the teaser shows "Update" for a while."""
     check_may_publish(by)
+    lock(article)
     if article.first_published_at is None:
         raise ValidationError(
             _("„%(headline)s“ war noch nicht veröffentlicht.")
             % {"headline": article.headline}
         )
-    lock(article)
     article.updated_at = at or timezone.now()
-    article.save(update_fields=["updated_at", "modified_at"])
-    bump_version(article)
+    save_workflow_fields(article, ("updated_at",))
     purge_pages_on_commit()
     return article
 
@@ -410,6 +457,10 @@ def restore_revision(
     article: Article, revision: ArticleRevision, *, by: AbstractBaseUser | None
 ) -> ArticleRevision:
     """Make an old revision current again, as a new revision."""
+    # The whole row: the restore saves every field, so all but the
+    # revision's own values must be the row's (status, times, counts), not
+    # those of an object loaded before a state change.
+    lock(article, whole_row=True)
     check_may_edit(by, article)
     data = revision.data
     apply_revision_values(article, data)

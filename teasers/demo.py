@@ -268,16 +268,17 @@ def load_workflow_examples(*, now, reset, report, sections):
             if not reset:
                 continue
             unpublish_article(article, by=None, comment="Demo zurückgesetzt")
-        article.published_at = article.embargo_until = article.first_published_at = None
+        article.published_at = article.first_published_at = None
+        # Saved before publishing: publishing keeps the embargo the row has.
+        article.embargo_until = (
+            now + times["embargo_until"] if "embargo_until" in times else None
+        )
         article.save(
             update_fields=["published_at", "embargo_until", "first_published_at"]
         )
         if state == "review":
             submit_for_review(article, by=reporter)
         elif state in ("scheduled", "embargoed"):
-            article.embargo_until = (
-                now + times["embargo_until"] if "embargo_until" in times else None
-            )
             publish_article(article, by=None, at=now + times["published_at"])
 
 

@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -328,3 +329,71 @@ def test_dpa_embeds_become_links_and_inline_images_leave_the_text():
     )
     assert "Video bei YouTube ansehen" in item.body_html
     assert "Ein im Text positioniertes Bild." not in item.body_html
+
+
+LISTING_28 = (
+    "newsml-g2/iptc-examples/LISTING_28_Illustrating_Located_Subject_and_Dateline.xml"
+)
+
+
+# A minimal valid NewsML-G2 newsItem for a <contentMeta> fragment. Put in
+# as text, the fragment's unprefixed elements take the item's default (G2)
+# namespace, as they would in a full item.
+NEWS_ITEM = b"""<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" standard="NewsML-G2"
+    standardversion="2.29" conformance="power"
+    guid="urn:newsml:reuters.com:20160209:listing28" version="1">
+  <catalogRef
+    href="http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_36.xml"/>
+  <itemMeta>
+    <itemClass qcode="%(item_class)s"/>
+    <provider qcode="nprov:REUTERS"/>
+    <versionCreated>2016-02-09T09:17:00+03:00</versionCreated>
+    <pubStatus qcode="stat:usable"/>
+  </itemMeta>
+%(content_meta)s
+  <contentSet>
+    <inlineXML contenttype="application/xhtml+xml">
+      <html xmlns="http://www.w3.org/1999/xhtml"><head><title/></head>
+        <body><p>Russia said on Monday ...</p></body></html>
+    </inlineXML>
+  </contentSet>
+</newsItem>
+"""
+
+
+def in_news_item(content_meta: bytes, *, item_class: bytes = b"ninat:text") -> bytes:
+    return NEWS_ITEM % {b"content_meta": content_meta, b"item_class": item_class}
+
+
+def test_iptc_listing_28_content_meta_maps_dateline_language_and_creator():
+    fragment = sample(LISTING_28)
+    format, [parsed] = parse_file(in_news_item(fragment))
+    item = parsed.item
+    assert format == "newsml"
+    # <dateline> is the agency's own line; <located> (Moscow, as codes) is
+    # only the fallback for items without one.
+    assert item.dateline == "MOSCOW, Monday (Reuters)"
+    assert item.language == "en-US"
+    assert item.provider == "REUTERS"
+    # The creator is mapped for pictures (the photo's creator); for text
+    # the byline comes from <by>, which the listing does not have.
+    assert item.byline == ""
+    [picture] = parse_newsml(in_news_item(fragment, item_class=b"ninat:picture"))
+    [photo] = picture.photos
+    assert photo.creator == "Thomson Reuters"
+    assert picture.dateline == "MOSCOW, Monday (Reuters)"
+
+
+def test_without_a_dateline_the_located_place_s_name_is_the_dateline():
+    fragment = re.sub(rb"\s*<dateline>.*?</dateline>", b"", sample(LISTING_28))
+    assert b"<dateline>" not in fragment
+    # As in the listing: the place only as codes, no name to print.
+    [item] = parse_newsml(in_news_item(fragment))
+    assert item.dateline == ""
+    named = fragment.replace(
+        b'<located qcode="city:Moscow">',
+        b'<located qcode="city:Moscow"><name>Moskau</name>',
+    )
+    [item] = parse_newsml(in_news_item(named))
+    assert item.dateline == "Moskau"

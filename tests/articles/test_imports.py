@@ -20,6 +20,7 @@ from articles.importers.fetch import FetchError, fetch_image
 from articles.importers.progress import ProgressLine
 from articles.importers.runs import import_news
 from articles.models import AgencyVersion, Article, CategoryMapping, Photo
+from articles.page_cache import PagePurge
 from tests.factories import AgencyFactory, SectionFactory, UserFactory
 from tests.samples import sample_path
 
@@ -525,3 +526,40 @@ def test_a_story_twice_in_one_batch_is_created_then_updated(tmp_path):
     assert (article.headline, article.agency_version) == ("Dritte Fassung", 3)
     assert article.revisions.count() == 2
     assert AgencyVersion.objects.count() == 3
+
+
+def test_an_import_batch_purges_the_page_cache_once(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = import_news(
+            [three_stories(tmp_path)], options=ImportOptions(publish=True)
+        )
+    assert report.counts["created"] == 3
+    assert Article.objects.published().count() == 3
+    assert len({c for c in callbacks if isinstance(c, PagePurge)}) == 1
+
+
+def test_a_newsml_fragment_is_refused_as_an_unknown_format_writing_nothing(
+    tmp_path,
+):
+    # An IPTC guide's listing: a bare <contentMeta>, not an item.
+    fragment = sample_path(
+        "newsml-g2/iptc-examples/LISTING_28_Illustrating_Located_Subject_and_Dateline.xml"
+    )
+    report_file = tmp_path / "report.json"
+    err = StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_news", str(fragment), "--json-report", str(report_file),
+            "--publish", stdout=StringIO(), stderr=err,
+        )  # fmt: skip
+    assert error.value.returncode == 2
+    report = json.loads(report_file.read_text())
+    assert (report["created"], report["failed"]) == (0, 1)
+    assert report["failures"] == [
+        {"item": str(fragment), "reason": "Unbekanntes Format."}
+    ]
+    assert f"{fragment}: Unbekanntes Format." in err.getvalue()
+    assert not Article.objects.exists()
+    assert not AgencyVersion.objects.exists() and not Photo.objects.exists()

@@ -1,8 +1,11 @@
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import services
@@ -205,3 +208,186 @@ def test_restoring_skips_tags_deleted_since(editor):
     tag.delete()
     services.restore_revision(article, first, by=editor)
     assert list(article.tags.all()) == []
+
+
+# Stale objects: an article loaded a while ago (a bulk action's list, a
+# second tab) while the row changed meanwhile. Every service judges the row.
+
+
+def test_a_stale_object_cannot_publish_an_article_withdrawn_meanwhile(editor):
+    article = ArticleFactory(draft=True)
+    stale = Article.objects.get(pk=article.pk)  # still a draft in memory
+    services.publish_article(article, by=None)
+    services.withdraw_article(article, by=None, reason="Kill der Agentur")
+    with pytest.raises(ValidationError, match="zurückgezogen und kann nicht"):
+        services.publish_article(stale, by=editor)
+    article.refresh_from_db()
+    assert article.status == Article.Status.WITHDRAWN
+    assert article.withdrawal_reason == "Kill der Agentur"
+    assert stale.status == Article.Status.WITHDRAWN  # the stale object learnt
+    assert not Article.objects.published().exists()
+    assert article.transitions.count() == 2
+
+
+def test_a_transition_is_recorded_from_the_state_the_row_is_in(editor):
+    article = ArticleFactory(draft=True)
+    stale = Article.objects.get(pk=article.pk)
+    services.approve_article(article, by=editor)
+    services.publish_article(stale, by=editor)
+    services.withdraw_article(article, by=editor, reason="Rechtlich")
+    services.unpublish_article(stale, by=editor)  # stale says "published"
+    steps = list(
+        article.transitions.order_by("pk").values_list("from_status", "to_status")
+    )
+    assert steps == [
+        ("draft", "approved"),
+        ("approved", "published"),
+        ("published", "withdrawn"),
+        ("withdrawn", "draft"),
+    ]
+
+
+def test_a_stale_object_refused_a_transition_leaves_the_row_alone(editor):
+    article = ArticleFactory(draft=True)
+    stale = Article.objects.get(pk=article.pk)
+    services.publish_article(article, by=editor)
+    # Allowed from the draft the stale object shows, not from "published".
+    with pytest.raises(ValidationError, match=r"Veröffentlicht.*In Prüfung"):
+        services.submit_for_review(stale, by=editor)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.transitions.count() == 1
+
+
+def test_publishing_a_stale_object_keeps_an_embargo_set_meanwhile(editor):
+    now = timezone.now()
+    article = ArticleFactory(draft=True, embargo_until=None)
+    stale = Article.objects.get(pk=article.pk)
+    article.embargo_until = now + timedelta(hours=5)
+    services.save_article(article, by=editor)
+    services.publish_article(stale, by=editor, at=now)
+    article.refresh_from_db()
+    assert article.embargo_until == now + timedelta(hours=5)
+    assert article.first_published_at == now + timedelta(hours=5)
+    assert not Article.objects.published().exists()
+
+
+def test_a_reporter_cannot_pull_back_what_the_desk_published_meanwhile(
+    reporter, editor
+):
+    article = ArticleFactory(draft=True, created_by=reporter)
+    services.submit_for_review(article, by=reporter)
+    stale = Article.objects.get(pk=article.pk)  # the reporter's tab: in review
+    services.publish_article(article, by=editor)
+    with pytest.raises(PermissionDenied):
+        services.unpublish_article(stale, by=reporter)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+
+def test_marking_an_update_is_judged_by_the_row(editor):
+    article = ArticleFactory(draft=True, updated_at=None)
+    stale = Article.objects.get(pk=article.pk)  # never published, it says
+    services.publish_article(article, by=editor)
+    services.mark_article_updated(stale, by=editor)
+    article.refresh_from_db()
+    assert article.updated_at is not None
+    assert article.version == stale.version == 2
+
+
+def test_restoring_through_a_stale_object_keeps_the_row_s_state(editor):
+    article = ArticleFactory(headline="Erste Fassung")
+    services.save_article(article, by=editor)
+    first = services.record_revision(article, by=editor)
+    stale = Article.objects.get(pk=article.pk)  # published, in memory
+    services.withdraw_article(article, by=editor, reason="Falsche Zahlen")
+    stale.headline = "Nie gespeichert"
+    services.restore_revision(stale, first, by=editor)
+    article.refresh_from_db()
+    assert article.status == Article.Status.WITHDRAWN
+    assert article.withdrawal_reason == "Falsche Zahlen"
+    assert article.headline == "Erste Fassung"
+    assert article.version == 3  # the save, the withdrawal, the restore
+
+
+def test_a_state_change_of_an_article_deleted_meanwhile_is_refused(editor):
+    article = ArticleFactory(draft=True, headline="Gelöscht")
+    stale = Article.objects.get(pk=article.pk)
+    article.delete()
+    with pytest.raises(ValidationError, match="„Gelöscht“ wurde inzwischen"):
+        services.publish_article(stale, by=editor)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publication_waiting_for_a_kill_s_lock_sees_the_withdrawal():
+    """Two connections: a kill holds the row while a stale bulk publication
+    of the same article waits for it; once the kill commits, the
+    publication is refused."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite's in-memory test database cannot serve two writing threads; "
+            "CI runs this on PostgreSQL"
+        )
+    article = ArticleFactory(draft=True)
+    stale = Article.objects.get(pk=article.pk)  # a draft in memory
+    services.publish_article(article, by=None)
+    withdrawn, release = threading.Event(), threading.Event()
+    errors = {}
+
+    def kill():
+        try:
+            with transaction.atomic():
+                services.withdraw_article(
+                    Article.objects.get(pk=article.pk), by=None, reason="Kill"
+                )
+                withdrawn.set()
+                release.wait(timeout=10)
+        except Exception as error:  # surfaced below
+            errors["kill"] = error
+        finally:
+            withdrawn.set()
+            connection.close()
+
+    def publish():
+        try:
+            services.publish_article(stale, by=None)
+        except Exception as error:  # surfaced below
+            errors["publish"] = error
+        finally:
+            connection.close()
+
+    killer = threading.Thread(target=kill)
+    killer.start()
+    assert withdrawn.wait(timeout=10)
+    publisher = threading.Thread(target=publish)
+    publisher.start()
+    try:
+        assert waits_for_a_lock(), "the publication did not wait for the row"
+    finally:
+        release.set()
+        killer.join()
+        publisher.join()
+    assert "kill" not in errors
+    assert isinstance(errors.get("publish"), ValidationError)
+    assert "zurückgezogen" in " ".join(errors["publish"].messages)
+    article.refresh_from_db()
+    assert article.status == Article.Status.WITHDRAWN
+    assert list(
+        article.transitions.order_by("pk").values_list("from_status", "to_status")
+    ) == [("draft", "published"), ("published", "withdrawn")]
+
+
+def waits_for_a_lock(timeout: float = 10) -> bool:
+    """Whether another connection to the test database waits for a lock
+    (PostgreSQL), polled until `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.02)
+    return False

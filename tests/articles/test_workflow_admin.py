@@ -2,7 +2,9 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
@@ -414,3 +416,22 @@ def test_a_form_without_its_version_is_treated_as_a_conflict():
     )
     article.refresh_from_db()
     assert article.headline == "Alt"
+
+
+def test_a_bulk_action_over_a_stale_list_judges_each_row_as_it_is_now(rf):
+    editor = user_in("Chef vom Dienst", "cvd")
+    ready = ArticleFactory(draft=True, headline="Fertig")
+    killed = ArticleFactory(draft=True, headline="Inzwischen zurückgezogen")
+    selected = Article.objects.filter(pk__in=[ready.pk, killed.pk])
+    assert len(selected) == 2  # the action's list, loaded while both were drafts
+    services.publish_article(killed, by=None)
+    services.withdraw_article(killed, by=None, reason="Kill der Agentur")
+    request = rf.post(reverse("admin:articles_article_changelist"))
+    request.user = editor
+    request._messages = CookieStorage(request)
+    admin.site.get_model_admin(Article).publish(request, selected)
+    shown = [str(message) for message in request._messages]
+    assert any("„Inzwischen zurückgezogen“ ist zurückgezogen" in m for m in shown)
+    assert "1 Artikel veröffentlicht." in shown
+    statuses = dict(Article.objects.values_list("headline", "status"))
+    assert statuses == {"Fertig": "published", "Inzwischen zurückgezogen": "withdrawn"}
