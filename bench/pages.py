@@ -6,11 +6,15 @@ static files) on a fresh SQLite database in a temporary folder with the demo
 content (load_demo), and Redis as the cache when one answers on
 127.0.0.1:6379 (database 14, a random key prefix), else the local-memory cache.
 Two servers on loopback differ only in NEWSROOM_PAGE_CACHE_SECONDS: 0 (page
-cache off, every request renders the page cold) and 300 (served from the page
-cache). Both also serve /bench/bare/<page>/ (bench/urls.py): a plain view
-behind the same middleware that returns the bytes the page returned, read
-once from a file. The article is the demo's published article with a lead
-photo and the longest body; the rails under it are part of the page.
+cache off: every request runs the view, reads what the page shows from the
+database and assembles the page; the shared fragments (navigation, rails) and
+what is memoised per process by value (photo figures, teasers, an article's
+markup keyed by every value it shows) are reused, as in production after a
+purge) and 300 (served from the page cache). Both also serve
+/bench/bare/<page>/ (bench/urls.py): a plain view behind the same
+middleware that returns the bytes the page returned, read once from a
+file. The article is the demo's published article with a lead photo and the
+longest body; the rails under it are part of the page.
 
 A stdlib load generator (BENCH_CLIENTS processes, each a loop of http.client
 requests, no keep-alive as gunicorn's sync workers close connections, with a
