@@ -14,6 +14,7 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -93,9 +94,15 @@ class RunLookups:
             if found := self._agencies.get(part.casefold()):
                 self._agencies[name.casefold()] = found
                 return found
-        # Unknown: created and flagged for review, not remembered (the
-        # savepoint it was created in may still roll back).
-        return resolve_agency(name) or resolve_agency("Web")
+        # Unknown: created and flagged for review, and remembered once that
+        # is committed (at once outside a transaction, as for the batches'
+        # lookups; never if the savepoint it was created in rolls back).
+        agency = resolve_agency(name) or resolve_agency("Web")
+        transaction.on_commit(partial(self.remember_agency, name, agency))
+        return agency
+
+    def remember_agency(self, name: str, agency: Agency) -> None:
+        self._agencies[name.casefold()] = agency
 
     def mapped_section(self, agency: Agency, names: list[str]) -> Section | None:
         if self._mappings is None:

@@ -19,7 +19,7 @@ from articles.importers.apply import ImportOptions
 from articles.importers.fetch import FetchError, fetch_image
 from articles.importers.progress import ProgressLine
 from articles.importers.runs import import_news
-from articles.models import AgencyVersion, Article, CategoryMapping, Photo
+from articles.models import Agency, AgencyVersion, Article, CategoryMapping, Photo
 from tests.factories import AgencyFactory, SectionFactory, UserFactory
 from tests.samples import sample_path
 
@@ -525,3 +525,31 @@ def test_a_story_twice_in_one_batch_is_created_then_updated(tmp_path):
     assert (article.headline, article.agency_version) == ("Dritte Fassung", 3)
     assert article.revisions.count() == 2
     assert AgencyVersion.objects.count() == 3
+
+
+def stories_of(agency: str, count: int) -> list[dict]:
+    data = entry("with_dateline.json")
+    categories = [c for c in data["categories"] if c["type"] != "dnltype:provider"]
+    categories.append({"type": "dnltype:provider", "name": agency})
+    return [
+        data | {"urn": f"urn:{agency}:{n}", "categories": categories}
+        for n in range(count)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_a_new_agency_takes_as_few_queries_for_60_stories_as_for_3(
+    tmp_path, count_queries, django_assert_max_num_queries
+):
+    few = count_queries(
+        lambda: import_news([write(tmp_path, "3.json", stories_of("Eins", 3))])
+    )
+    # Agencies; the new one: agencies again, by its name, its creation in a
+    # transaction (3 on SQLite); stories stored, mappings, section; the
+    # batch's transaction (2), its savepoint for the inserts (2), articles,
+    # revisions, versions.
+    with django_assert_max_num_queries(16) as many:
+        report = import_news([write(tmp_path, "60.json", stories_of("Zwei", 60))])
+    assert report.counts["created"] == 60
+    assert few == len(many)
+    assert Agency.objects.get(short_name="Zwei").articles.count() == 60
