@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles import services
+from articles.bulk_inserts import bulk_insert
 from articles.importers.detect import ParsedItem
 from articles.importers.fetch import fetch_image
 from articles.importers.items import AgencyItem, AgencyPhoto, ItemStatus, ParseError
@@ -264,8 +265,8 @@ def finish_new_article(article, item, note, options) -> tuple[str, str]:
 
 
 def create_articles(planned, *, format: str, options: ImportOptions) -> list:
-    """Save new stories in bulk: articles, first revisions and agency
-    versions in three inserts, then photos and publishing one by one.
+    """Save new stories in bulk: articles, first revisions, agency versions
+    and photo links in four inserts; photos and publishing one by one.
 
     `planned` holds (article, item, payload); returns (outcome, note) for
     each. The caller runs this in a savepoint and, should anything fail,
@@ -275,9 +276,11 @@ def create_articles(planned, *, format: str, options: ImportOptions) -> list:
     services.create_articles(
         articles, by=None, notes=[first_revision_note(item) for _a, item, _p in planned]
     )
-    AgencyVersion.objects.bulk_create(
-        agency_version(article, item, payload, format, applied=True)
-        for article, item, payload in planned
+    bulk_insert(
+        [
+            agency_version(article, item, payload, format, applied=True)
+            for article, item, payload in planned
+        ]
     )
     links, notes = [], []
     stored = stored_photos(
@@ -291,7 +294,7 @@ def create_articles(planned, *, format: str, options: ImportOptions) -> list:
                 article, item, article.agency, options, links=links, stored=stored
             )
         )
-    ArticlePhoto.objects.bulk_create(links)
+    bulk_insert(links)
     return [
         finish_new_article(article, item, note, options)
         for (article, item, _payload), note in zip(planned, notes, strict=True)
