@@ -40,7 +40,13 @@ from articles.models import (
     Section,
 )
 from articles.models.agency import agency_text, version_key
-from articles.photos import credit_parts, resolve_agency, save_photo
+from articles.photos import (
+    check_photo,
+    credit_parts,
+    insert_checked_photos,
+    resolve_agency,
+    save_photo,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -265,8 +271,8 @@ def finish_new_article(article, item, note, options) -> tuple[str, str]:
 
 
 def create_articles(planned, *, format: str, options: ImportOptions) -> list:
-    """Save new stories in bulk: articles, first revisions, agency versions
-    and photo links in four inserts; photos and publishing one by one.
+    """Save new stories in bulk: articles, first revisions, agency versions,
+    new photos and photo links in five inserts; publishing one by one.
 
     `planned` holds (article, item, payload); returns (outcome, note) for
     each. The caller runs this in a savepoint and, should anything fail,
@@ -282,7 +288,7 @@ def create_articles(planned, *, format: str, options: ImportOptions) -> list:
             for article, item, payload in planned
         ]
     )
-    links, notes = [], []
+    uses, new_photos, notes = [], [], []
     stored = stored_photos(
         (article.agency, photo)
         for article, item, _p in planned
@@ -291,10 +297,17 @@ def create_articles(planned, *, format: str, options: ImportOptions) -> list:
     for article, item, _payload in planned:
         notes.append(
             attach_photos(
-                article, item, article.agency, options, links=links, stored=stored
+                article,
+                item,
+                article.agency,
+                options,
+                uses=uses,
+                stored=stored,
+                new_photos=new_photos,
             )
         )
-    bulk_insert(links)
+    insert_checked_photos(new_photos)
+    bulk_insert([ArticlePhoto(**use) for use in uses])
     return [
         finish_new_article(article, item, note, options)
         for (article, item, _payload), note in zip(planned, notes, strict=True)
@@ -427,13 +440,16 @@ def section_for(item: AgencyItem, agency: Agency, options: ImportOptions) -> Sec
     )
 
 
-def attach_photos(article, item, agency, options, *, links=None, stored=None) -> str:
+def attach_photos(
+    article, item, agency, options, *, uses=None, stored=None, new_photos=None
+) -> str:
     """Attach the item's photos; a photo that cannot be loaded is left out
     (the text still comes) and named in the returned note.
 
-    `links`: the article is new, so it has no photos yet; its ArticlePhoto
-    rows are appended there for one bulk insert instead of saved here.
-    `stored`: the batch's photos found already (see `stored_photos`).
+    For a new article, in a batch (see `create_articles`): `uses` collects
+    its ArticlePhoto rows and `new_photos` the photos to store, for one
+    insert each; `stored` holds the batch's photos found already (see
+    `stored_photos`).
     """
     problems = []
     attached = set()
@@ -441,8 +457,11 @@ def attach_photos(article, item, agency, options, *, links=None, stored=None) ->
         sorted(item.photos, key=lambda photo: not photo.is_lead)
     ):
         try:
-            # save_photo() is atomic itself: a photo that fails leaves nothing.
-            photo = stored_photo(agency_photo, agency, options, stored=stored)
+            # Checked before anything is written: a photo that fails leaves
+            # nothing.
+            photo = stored_photo(
+                agency_photo, agency, options, stored=stored, new_photos=new_photos
+            )
         except (ParseError, ValidationError) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             problems.append(
@@ -450,21 +469,21 @@ def attach_photos(article, item, agency, options, *, links=None, stored=None) ->
                 % {"id": agency_photo.external_id, "reason": " ".join(messages)}
             )
             continue
-        if links is None:
+        if uses is None:
             ArticlePhoto.objects.get_or_create(
                 article=article,
                 photo=photo,
                 defaults={"position": position, "caption": agency_photo.caption},
             )
-        elif photo.pk not in attached:
-            attached.add(photo.pk)
-            links.append(
-                ArticlePhoto(
-                    article=article,
-                    photo=photo,
-                    position=position,
-                    caption=agency_photo.caption,
-                )
+        elif (external_id := identity(agency_photo.external_id)) not in attached:
+            attached.add(external_id)
+            uses.append(
+                {
+                    "article": article,
+                    "photo": photo,  # may be saved only with the batch
+                    "position": position,
+                    "caption": agency_photo.caption,
+                }
             )
     return "; ".join(problems)
 
@@ -499,12 +518,20 @@ def stored_photos(agency_photos) -> dict[tuple[int, str], Photo]:
 
 
 def stored_photo(
-    agency_photo: AgencyPhoto, agency, options, usage_terms="", *, stored=None
+    agency_photo: AgencyPhoto,
+    agency,
+    options,
+    usage_terms="",
+    *,
+    stored=None,
+    new_photos=None,
 ) -> Photo:
     """The photo with this agency id, downloaded and saved the first time.
 
     `stored`: what `stored_photos` found for the batch (no query then); a
-    photo saved here is added to it, for the next story that uses it.
+    new photo is added to it, for the next story that uses it.
+    `new_photos`: a new photo is checked and added there, to be saved with
+    the batch's other new photos (`insert_checked_photos`), not here.
     """
     key = (agency.pk, identity(agency_photo.external_id))
     if stored is None:
@@ -530,8 +557,12 @@ def stored_photo(
         source=agency.short_name,
     )
     photo.image = ContentFile(data, name=f"{digest}.jpg")
-    # Looked up by its identity just above.
-    save_photo(photo, validate_constraints=False)
+    # Looked up by its identity just above, the agency from the run's lookups.
+    if new_photos is None:
+        save_photo(photo, known_identity=True)
+    else:
+        check_photo(photo, known_identity=True)
+        new_photos.append(photo)
     if stored is not None:
         stored[key] = photo
     return photo

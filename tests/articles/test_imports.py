@@ -553,3 +553,37 @@ def test_a_batch_of_a_new_agency_takes_as_few_queries_for_60_stories_as_for_3(
     assert report.counts["created"] == 60
     assert few == len(many)
     assert Agency.objects.get(short_name="Zwei").articles.count() == 60
+
+
+def test_a_batch_saves_its_new_photos_in_one_insert(
+    tmp_path, count_queries, django_assert_max_num_queries
+):
+    (tmp_path / "bild.jpg").write_bytes(jpeg_bytes())
+
+    def illustrated(prefix: str, count: int) -> list[dict]:
+        return [
+            entry("with_dateline.json")
+            | {
+                "urn": f"urn:{prefix}:{n}",
+                "associations": [
+                    {"type": "image", "urn": f"urn:bild:{prefix}:{n}",
+                     "caption": "Der Rat tagt.", "creditline": "Anna Alt/dpa",
+                     "renditions": [{"url": "bild.jpg", "width": 64}]}
+                ],
+            }
+            for n in range(count)
+        ]  # fmt: skip
+
+    few = count_queries(
+        lambda: import_news([write(tmp_path, "2.json", illustrated("a", 2))])
+    )
+    # Agencies, stories stored, mappings, section; the batch's savepoint (2),
+    # the inserts' savepoint (2); articles, revisions, versions; photos
+    # stored, new photos, their uses.
+    with django_assert_max_num_queries(14) as many:
+        report = import_news([write(tmp_path, "20.json", illustrated("b", 20))])
+    assert report.counts["created"] == 20 and not report.notes
+    assert few == len(many)
+    assert Photo.objects.filter(external_id__startswith="urn:bild:b").count() == 20
+    article = Article.objects.get(external_id="urn:b:7")
+    assert article.lead_photo_use.photo.external_id == "urn:bild:b:7"
