@@ -23,11 +23,15 @@ STORED_AS_IS = {
     models.CharField: str,
     models.SlugField: str,
     models.TextField: str,
+    models.URLField: str,
     models.BooleanField: bool,
     models.IntegerField: int,
     models.PositiveIntegerField: int,
     models.PositiveSmallIntegerField: int,
     models.BigIntegerField: int,
+    models.FloatField: float,
+    # A time is converted (time zone, the database's format); NULL is not.
+    models.DateTimeField: type(None),
 }
 
 

@@ -149,9 +149,11 @@ def plain_text(html: str | None) -> str:
     if not html:
         return ""
     if not RAW_TEXT_ELEMENT.search(html):
-        texts = SIMPLE_TAG.split(html)
+        texts = [text for text in SIMPLE_TAG.split(html) if text]
         if not any("<" in text for text in texts):
-            return " ".join(unescape(text) for text in texts if text)
+            # No character reference reaches across a space: decoding the
+            # joined text equals decoding each piece.
+            return unescape(" ".join(texts))
     return parsed_text(html)
 
 

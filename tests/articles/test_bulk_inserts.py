@@ -1,11 +1,20 @@
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
+from PIL import Image
 
 from articles.bulk_inserts import bulk_insert
-from articles.models import AgencyVersion, Article, ArticlePhoto, ArticleRevision
+from articles.models import (
+    AgencyVersion,
+    Article,
+    ArticlePhoto,
+    ArticleRevision,
+    Photo,
+)
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -16,8 +25,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Set by the database or the clock, not by the objects.
-GENERATED = {"id", "created_at", "modified_at", "received_at"}
+# Set by the database, the clock or the file storage, not by the objects.
+GENERATED = {"id", "created_at", "modified_at", "received_at", "image"}
 
 
 def stored(objs) -> list[dict]:
@@ -96,12 +105,34 @@ def photo_link(related) -> ArticlePhoto:
     return ArticlePhoto(article=related["article"], photo=related["photo"], position=2)
 
 
-@pytest.mark.parametrize("new_row", [agency_version, revision, photo_link])
+def photo(related) -> Photo:
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), "teal").save(picture, "JPEG")
+    return Photo(
+        # The file is stored under a new name each time.
+        image=ContentFile(picture.getvalue(), name="bild.jpg"),
+        external_id="urn:bild:1",
+        width=64,
+        height=48,
+        caption="Der Rat tagt.",
+        web_statement="https://example.org/rechte",
+        agency=related["agency"],
+        licence_expires_at=related["now"],
+        focal_x=0.25,
+    )
+
+
+@pytest.mark.parametrize(
+    "new_row", [agency_version, revision, photo_link, photo], ids=lambda f: f.__name__
+)
 def test_bulk_insert_stores_json_and_ids_as_bulk_create_does(related, new_row):
     model = type(new_row(related))
     by_django = stored(model.objects.bulk_create([new_row(related)]))
     model.objects.all().delete()
-    assert stored(bulk_insert([new_row(related)])) == by_django
+    [inserted] = bulk_insert([new_row(related)])
+    assert stored([inserted]) == by_django
+    if model is Photo:
+        assert inserted.image.storage.exists(inserted.image.name)
 
 
 def test_bulk_insert_splits_what_one_statement_cannot_hold():

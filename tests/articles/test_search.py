@@ -453,6 +453,7 @@ MARKUP = [
     "&lt;", "&gt", ";", "<", ">", "<!--", "-->", "<!x>", "<?pi?>", "</ p>", "</>",
     "<script>", "</script>", "<style>", "<TITLE>", "<b\n>", '<td colspan="2">',
     '"', "=", "</P >", '<abbr title="<">', '<a b="c"d>', "<x:y>", "\u00a0",
+    "&amp", "&#12", "&#x", "&auml", "\r", "\t",
 ]  # fmt: skip
 
 
