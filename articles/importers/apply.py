@@ -237,7 +237,7 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
     article = new_article(item, agency, options)
     services.save_article(article, by=None)
     services.record_revision(article, by=None, note=first_revision_note(item), new=True)
-    keep_version(article, item, payload, format, applied=True)
+    agency_version(article, item, payload, format, applied=True).save()
     note = attach_photos(article, item, agency, options)
     return finish_new_article(article, item, note, options)
 
@@ -318,18 +318,30 @@ def update_article(article, item, payload, format, options) -> tuple[str, str]:
     key = version_key(item.version, item.version_created)
     if AgencyVersion.objects.filter(article=article, version_key=key).exists():
         return "unchanged", ""
+    # Every received version is kept, applied or not: one insert once that
+    # is known (rather than an insert and an update).
+    version = agency_version(article, item, payload, format, applied=False)
+    outcome, note = apply_version(article, item, options)
+    version.applied = outcome in APPLIED
+    version.save()
+    return outcome, note
+
+
+# What update_article returns when it applied the version.
+APPLIED = {"updated", "embargoed", "withdrawn"}
+
+
+def apply_version(article, item, options) -> tuple[str, str]:
+    """Apply a version of a stored story unless it is older, the story was
+    killed or edited here."""
     current = (article.agency_version, article.agency_version_created or EPOCH)
     if item.version_key <= current:
-        keep_version(article, item, payload, format, applied=False)
         return "unchanged", _("ältere Version %(v)s aufbewahrt") % {"v": item.version}
-    version = keep_version(article, item, payload, format, applied=False)
     if article.agency_status == Article.AgencyStatus.CANCELED:
         # Kept for the record, never applied: a kill blocks republication.
         return "skipped", _("Die Agentur hat die Meldung zurückgezogen (Kill).")
     if item.status == ItemStatus.CANCELED:
         kill(article, item)
-        version.applied = True
-        version.save(update_fields=["applied"])
         return "withdrawn", ""
     if article.locally_edited:
         article.pending_agency_version = item.version
@@ -348,8 +360,6 @@ def update_article(article, item, payload, format, options) -> tuple[str, str]:
     if item.correction_note and article.first_published_at:
         services.add_correction(article, by=None, text=item.correction_note)
     note = attach_photos(article, item, article.agency, options)
-    version.applied = True
-    version.save(update_fields=["applied"])
     unpublished = article.status in (Article.Status.DRAFT, Article.Status.APPROVED)
     publishable = item.status == ItemStatus.USABLE and not is_notice(item)
     if options.publish and publishable and unpublished:
@@ -376,12 +386,6 @@ def fill(article: Article, item: AgencyItem) -> None:
     article.agency_version_created = item.version_created
     article.agency_status = item.status
     article.pending_agency_version = None
-
-
-def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
-    version = agency_version(article, item, payload, format, applied=applied)
-    version.save()
-    return version
 
 
 def agency_version(article, item, payload, format, *, applied) -> AgencyVersion:

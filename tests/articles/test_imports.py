@@ -9,7 +9,9 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -81,11 +83,22 @@ def test_a_newer_version_updates_and_an_older_one_does_not(tmp_path):
         "headline": "Alte Fassung",
         "version_created": "2025-01-28T08:00:00+01:00",
     }
-    assert import_news([write(tmp_path, "v3.json", newer)]).counts["updated"] == 1
+    with CaptureQueriesContext(connection) as update:
+        assert import_news([write(tmp_path, "v3.json", newer)]).counts["updated"] == 1
     assert import_news([write(tmp_path, "v1.json", older)]).counts["unchanged"] == 1
     article = Article.objects.get()
     assert (article.headline, article.agency_version) == ("Neue Fassung", 3)
-    assert AgencyVersion.objects.count() == 3  # every received version is kept
+    # Every received version is kept, written once with whether it applied.
+    assert list(
+        AgencyVersion.objects.order_by("version").values_list("version", "applied")
+    ) == [(1, False), (2, True), (3, True)]
+    writes = [
+        query["sql"].split()[0]
+        for query in update.captured_queries
+        if '"articles_agencyversion"' in query["sql"].split(" WHERE ")[0]
+        and not query["sql"].startswith("SELECT")
+    ]
+    assert writes == ["INSERT"]
 
 
 def test_publish_option_and_the_update_badge_from_the_agency(tmp_path):
@@ -339,8 +352,6 @@ def test_a_dpa_notice_to_newsrooms_is_never_published():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_the_same_files_at_once_create_no_duplicates(tmp_path):
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip(
             "SQLite's in-memory test database cannot serve two writing threads; "
