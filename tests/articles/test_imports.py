@@ -340,6 +340,20 @@ def test_photo_files_import_with_their_embedded_credit_once(tmp_path):
     assert "unchanged 2" in again.getvalue() and Photo.objects.count() == 2
 
 
+def test_a_photo_file_is_looked_up_by_its_hash_through_an_index():
+    with connection.cursor() as cursor:
+        table = connection.introspection.get_constraints(cursor, "articles_photo")
+    assert any(
+        found["index"] and found["columns"] == ["external_id"]
+        for found in table.values()
+    )
+    if connection.vendor == "sqlite":
+        # PostgreSQL's choice between indexes of a table this small says
+        # nothing; SQLite's plan is fixed.
+        [index] = Photo._meta.indexes
+        assert index.name in Photo.objects.filter(external_id="sha256:0").explain()
+
+
 def test_a_dpa_notice_to_newsrooms_is_never_published():
     report = import_news(
         [str(sample_path("newsml-g2/dpa/dpa-text-2017-170629-99-48571.xml"))],
