@@ -2,7 +2,7 @@
 
 `save_photo` checks the file by content, records the displayed size, fills
 empty fields from the embedded metadata (never overwriting an editor's text)
-and resolves the agency from the credit.
+and resolves the agency from the credit (`check_photo`), then saves it.
 """
 
 import re
@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from PIL import ExifTags, Image
 
+from articles.bulk_inserts import bulk_insert
 from articles.models import Agency, Photo
 from articles.page_cache import purge_pages_on_commit
 from articles.photo_checks import check_image_file
@@ -85,13 +86,14 @@ def prepare_photo(photo: Photo) -> PhotoMetadata:
     return metadata
 
 
-@transaction.atomic
-def save_photo(photo: Photo, *, validate_constraints: bool = True) -> Photo:
-    """Check, pre-fill and save `photo`; raises ValidationError naming the problem.
+def check_photo(photo: Photo, *, known_identity: bool = False) -> None:
+    """Check, pre-fill and validate `photo` as `save_photo` does, without
+    saving it; raises ValidationError naming the problem.
 
-    `validate_constraints=False`: the caller has just looked the photo's
-    identity up (imports), so the query that checks it again is skipped; the
-    database's unique constraint still guards.
+    `known_identity`: the caller has just looked the photo up by its agency
+    identity and took the agency from the database (imports), so the
+    queries that check both again are skipped; the database's constraints
+    still guard.
     """
     image_is_new = photo.pk is None or not getattr(photo.image, "_committed", True)
     if image_is_new or photo.width is None:
@@ -99,8 +101,27 @@ def save_photo(photo: Photo, *, validate_constraints: bool = True) -> Photo:
         if photo.agency_id is None:
             photo.agency = resolve_agency(photo.credit_line, metadata.source)
     # The file itself was checked by prepare_photo(); decoding it once is enough.
-    photo.full_clean(exclude=["image"], validate_constraints=validate_constraints)
+    photo.full_clean(
+        exclude=["image", "agency"] if known_identity else ["image"],
+        validate_constraints=not known_identity,
+    )
+
+
+@transaction.atomic
+def save_photo(photo: Photo, *, known_identity: bool = False) -> Photo:
+    """Check, pre-fill and save `photo`; raises ValidationError naming the
+    problem (see `check_photo`)."""
+    check_photo(photo, known_identity=known_identity)
     photo.save()
     # Credits, captions, licence and kill all show on public pages.
     purge_pages_on_commit()
     return photo
+
+
+def insert_checked_photos(photos: list[Photo]) -> list[Photo]:
+    """Save new photos that passed `check_photo`, files and rows, in one
+    insert (imports save a batch's new photos together)."""
+    bulk_insert(photos)
+    if photos:
+        purge_pages_on_commit()
+    return photos

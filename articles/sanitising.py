@@ -1,5 +1,7 @@
 """Article body HTML: what editors and agencies may use, nothing else."""
 
+from functools import cache
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -15,15 +17,21 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-def sanitise_body_html(html: str) -> str:
-    """Remove every element, attribute and URL scheme not explicitly allowed."""
-    if not html:
-        return ""
-    return nh3.clean(
-        html,
+@cache
+def body_cleaner() -> nh3.Cleaner:
+    # Built once: building the allow-lists costs about as much as cleaning
+    # a 3 KB body, and every saved or imported article is cleaned.
+    return nh3.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,
-    ).strip()
+    )
+
+
+def sanitise_body_html(html: str) -> str:
+    """Remove every element, attribute and URL scheme not explicitly allowed."""
+    if not html:
+        return ""
+    return body_cleaner().clean(html).strip()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from articles.bulk_inserts import bulk_insert
 from articles.models import (
     REVISION_RELATIONS,
     Article,
@@ -377,6 +378,38 @@ def save_article(
 ) -> Article:
     """Save an edit of the article's own fields; the caller records the revision
     (after related objects are saved) with `record_revision`."""
+    prepare_save(article, by=by, substantial=substantial)
+    article.save()
+    purge_pages_on_commit()
+    return article
+
+
+def create_articles(
+    articles: list[Article], *, by: AbstractBaseUser | None, notes: list[str]
+) -> list[Article]:
+    """Save new articles and their first revisions in two bulk inserts.
+
+    `save_article` + `record_revision(new=True)` for many new articles at
+    once (agency imports); `notes[i]` is the note of `articles[i]`'s revision.
+    """
+    for article in articles:
+        prepare_save(article, by=by)
+        article.fill_derived_fields()
+    bulk_insert(articles)
+    bulk_insert(
+        [
+            new_revision(article, by=by, note=note, new=True)
+            for article, note in zip(articles, notes, strict=True)
+        ]
+    )
+    purge_pages_on_commit()
+    return articles
+
+
+def prepare_save(
+    article: Article, *, by: AbstractBaseUser | None, substantial: bool = False
+) -> None:
+    """Check and set what every save of an edit sets (no database write)."""
     check_may_edit(by, article)
     if article.pk is None and by is not None:
         article.created_by = by
@@ -389,42 +422,6 @@ def save_article(
     if article.status == Status.PUBLISHED and article.published_at:
         # A rescheduled time set in the form moves "Neu" along with it.
         set_first_publication(article, now=timezone.now())
-    article.save()
-    purge_pages_on_commit()
-    return article
-
-
-def create_articles(
-    articles: list[Article], *, by: AbstractBaseUser | None, notes: list[str]
-) -> list[Article]:
-    """Save new articles and their first revisions in a few bulk inserts.
-
-    The bulk twin of `save_article` + `record_revision(new=True)` for many
-    new articles at once (agency imports); `notes[i]` is the note of
-    `articles[i]`'s revision.
-    """
-    for article in articles:
-        check_may_edit(by, article)
-        if by is not None:
-            article.created_by = by
-            article.locally_edited = bool(article.external_id)
-        article.version += 1
-        article.fill_derived_fields()
-    Article.objects.bulk_create(articles)
-    ArticleRevision.objects.bulk_create(
-        # Ids, not objects: the articles are saved, and assigning ids skips
-        # the related-object checks (this runs for every imported story).
-        ArticleRevision(
-            article_id=article.pk,
-            number=article.version,
-            created_by_id=by and by.pk,
-            data=snapshot(article, new=True),
-            note=note,
-        )
-        for article, note in zip(articles, notes, strict=True)
-    )
-    purge_pages_on_commit()
-    return articles
 
 
 def snapshot(article: Article, *, new: bool = False) -> dict:
@@ -443,10 +440,21 @@ def snapshot(article: Article, *, new: bool = False) -> dict:
 def record_revision(
     article: Article, *, by: AbstractBaseUser | None, note: str = "", new: bool = False
 ) -> ArticleRevision:
-    return ArticleRevision.objects.create(
-        article=article,
+    revision = new_revision(article, by=by, note=note, new=new)
+    revision.save()
+    return revision
+
+
+def new_revision(
+    article: Article, *, by: AbstractBaseUser | None, note: str, new: bool
+) -> ArticleRevision:
+    """The unsaved revision of the article as it is now."""
+    return ArticleRevision(
+        # Ids, not objects: the article is saved, and assigning ids skips the
+        # related-object checks (this runs for every imported story).
+        article_id=article.pk,
         number=article.version,
-        created_by=by,
+        created_by_id=by and by.pk,
         data=snapshot(article, new=new),
         note=note,
     )

@@ -14,6 +14,7 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles import services
+from articles.bulk_inserts import bulk_insert
 from articles.importers.detect import ParsedItem
 from articles.importers.fetch import fetch_image
 from articles.importers.items import AgencyItem, AgencyPhoto, ItemStatus, ParseError
@@ -38,7 +40,13 @@ from articles.models import (
     Section,
 )
 from articles.models.agency import agency_text, version_key
-from articles.photos import credit_parts, resolve_agency, save_photo
+from articles.photos import (
+    check_photo,
+    credit_parts,
+    insert_checked_photos,
+    resolve_agency,
+    save_photo,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +101,15 @@ class RunLookups:
             if found := self._agencies.get(part.casefold()):
                 self._agencies[name.casefold()] = found
                 return found
-        # Unknown: created and flagged for review, not remembered (the
-        # savepoint it was created in may still roll back).
-        return resolve_agency(name) or resolve_agency("Web")
+        # Unknown: created and flagged for review, and remembered once that
+        # is committed (at once outside a transaction, as for the batches'
+        # lookups; never if the savepoint it was created in rolls back).
+        agency = resolve_agency(name) or resolve_agency("Web")
+        transaction.on_commit(partial(self.remember_agency, name, agency))
+        return agency
+
+    def remember_agency(self, name: str, agency: Agency) -> None:
+        self._agencies[name.casefold()] = agency
 
     def mapped_section(self, agency: Agency, names: list[str]) -> Section | None:
         if self._mappings is None:
@@ -223,7 +237,7 @@ def create_article(item, agency, payload, format, options) -> tuple[str, str]:
     article = new_article(item, agency, options)
     services.save_article(article, by=None)
     services.record_revision(article, by=None, note=first_revision_note(item), new=True)
-    keep_version(article, item, payload, format, applied=True)
+    agency_version(article, item, payload, format, applied=True).save()
     note = attach_photos(article, item, agency, options)
     return finish_new_article(article, item, note, options)
 
@@ -257,8 +271,8 @@ def finish_new_article(article, item, note, options) -> tuple[str, str]:
 
 
 def create_articles(planned, *, format: str, options: ImportOptions) -> list:
-    """Save new stories in bulk: articles, first revisions and agency
-    versions in three inserts, then photos and publishing one by one.
+    """Save new stories in bulk: articles, first revisions, agency versions,
+    new photos and photo links in five inserts; publishing one by one.
 
     `planned` holds (article, item, payload); returns (outcome, note) for
     each. The caller runs this in a savepoint and, should anything fail,
@@ -268,11 +282,13 @@ def create_articles(planned, *, format: str, options: ImportOptions) -> list:
     services.create_articles(
         articles, by=None, notes=[first_revision_note(item) for _a, item, _p in planned]
     )
-    AgencyVersion.objects.bulk_create(
-        agency_version(article, item, payload, format, applied=True)
-        for article, item, payload in planned
+    bulk_insert(
+        [
+            agency_version(article, item, payload, format, applied=True)
+            for article, item, payload in planned
+        ]
     )
-    links, notes = [], []
+    uses, new_photos, notes = [], [], []
     stored = stored_photos(
         (article.agency, photo)
         for article, item, _p in planned
@@ -281,10 +297,17 @@ def create_articles(planned, *, format: str, options: ImportOptions) -> list:
     for article, item, _payload in planned:
         notes.append(
             attach_photos(
-                article, item, article.agency, options, links=links, stored=stored
+                article,
+                item,
+                article.agency,
+                options,
+                uses=uses,
+                stored=stored,
+                new_photos=new_photos,
             )
         )
-    ArticlePhoto.objects.bulk_create(links)
+    insert_checked_photos(new_photos)
+    bulk_insert([ArticlePhoto(**use) for use in uses])
     return [
         finish_new_article(article, item, note, options)
         for (article, item, _payload), note in zip(planned, notes, strict=True)
@@ -295,18 +318,30 @@ def update_article(article, item, payload, format, options) -> tuple[str, str]:
     key = version_key(item.version, item.version_created)
     if AgencyVersion.objects.filter(article=article, version_key=key).exists():
         return "unchanged", ""
+    # Every received version is kept, applied or not: one insert once that
+    # is known (rather than an insert and an update).
+    version = agency_version(article, item, payload, format, applied=False)
+    outcome, note = apply_version(article, item, options)
+    version.applied = outcome in APPLIED
+    version.save()
+    return outcome, note
+
+
+# What update_article returns when it applied the version.
+APPLIED = {"updated", "embargoed", "withdrawn"}
+
+
+def apply_version(article, item, options) -> tuple[str, str]:
+    """Apply a version of a stored story unless it is older, the story was
+    killed or edited here."""
     current = (article.agency_version, article.agency_version_created or EPOCH)
     if item.version_key <= current:
-        keep_version(article, item, payload, format, applied=False)
         return "unchanged", _("ältere Version %(v)s aufbewahrt") % {"v": item.version}
-    version = keep_version(article, item, payload, format, applied=False)
     if article.agency_status == Article.AgencyStatus.CANCELED:
         # Kept for the record, never applied: a kill blocks republication.
         return "skipped", _("Die Agentur hat die Meldung zurückgezogen (Kill).")
     if item.status == ItemStatus.CANCELED:
         kill(article, item)
-        version.applied = True
-        version.save(update_fields=["applied"])
         return "withdrawn", ""
     if article.locally_edited:
         article.pending_agency_version = item.version
@@ -325,8 +360,6 @@ def update_article(article, item, payload, format, options) -> tuple[str, str]:
     if item.correction_note and article.first_published_at:
         services.add_correction(article, by=None, text=item.correction_note)
     note = attach_photos(article, item, article.agency, options)
-    version.applied = True
-    version.save(update_fields=["applied"])
     unpublished = article.status in (Article.Status.DRAFT, Article.Status.APPROVED)
     publishable = item.status == ItemStatus.USABLE and not is_notice(item)
     if options.publish and publishable and unpublished:
@@ -353,12 +386,6 @@ def fill(article: Article, item: AgencyItem) -> None:
     article.agency_version_created = item.version_created
     article.agency_status = item.status
     article.pending_agency_version = None
-
-
-def keep_version(article, item, payload, format, *, applied) -> AgencyVersion:
-    version = agency_version(article, item, payload, format, applied=applied)
-    version.save()
-    return version
 
 
 def agency_version(article, item, payload, format, *, applied) -> AgencyVersion:
@@ -417,13 +444,16 @@ def section_for(item: AgencyItem, agency: Agency, options: ImportOptions) -> Sec
     )
 
 
-def attach_photos(article, item, agency, options, *, links=None, stored=None) -> str:
+def attach_photos(
+    article, item, agency, options, *, uses=None, stored=None, new_photos=None
+) -> str:
     """Attach the item's photos; a photo that cannot be loaded is left out
     (the text still comes) and named in the returned note.
 
-    `links`: the article is new, so it has no photos yet; its ArticlePhoto
-    rows are appended there for one bulk insert instead of saved here.
-    `stored`: the batch's photos found already (see `stored_photos`).
+    For a new article, in a batch (see `create_articles`): `uses` collects
+    its ArticlePhoto rows and `new_photos` the photos to store, for one
+    insert each; `stored` holds the batch's photos found already (see
+    `stored_photos`).
     """
     problems = []
     attached = set()
@@ -431,8 +461,11 @@ def attach_photos(article, item, agency, options, *, links=None, stored=None) ->
         sorted(item.photos, key=lambda photo: not photo.is_lead)
     ):
         try:
-            # save_photo() is atomic itself: a photo that fails leaves nothing.
-            photo = stored_photo(agency_photo, agency, options, stored=stored)
+            # Checked before anything is written: a photo that fails leaves
+            # nothing.
+            photo = stored_photo(
+                agency_photo, agency, options, stored=stored, new_photos=new_photos
+            )
         except (ParseError, ValidationError) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             problems.append(
@@ -440,21 +473,21 @@ def attach_photos(article, item, agency, options, *, links=None, stored=None) ->
                 % {"id": agency_photo.external_id, "reason": " ".join(messages)}
             )
             continue
-        if links is None:
+        if uses is None:
             ArticlePhoto.objects.get_or_create(
                 article=article,
                 photo=photo,
                 defaults={"position": position, "caption": agency_photo.caption},
             )
-        elif photo.pk not in attached:
-            attached.add(photo.pk)
-            links.append(
-                ArticlePhoto(
-                    article=article,
-                    photo=photo,
-                    position=position,
-                    caption=agency_photo.caption,
-                )
+        elif (external_id := identity(agency_photo.external_id)) not in attached:
+            attached.add(external_id)
+            uses.append(
+                {
+                    "article": article,
+                    "photo": photo,  # may be saved only with the batch
+                    "position": position,
+                    "caption": agency_photo.caption,
+                }
             )
     return "; ".join(problems)
 
@@ -489,12 +522,20 @@ def stored_photos(agency_photos) -> dict[tuple[int, str], Photo]:
 
 
 def stored_photo(
-    agency_photo: AgencyPhoto, agency, options, usage_terms="", *, stored=None
+    agency_photo: AgencyPhoto,
+    agency,
+    options,
+    usage_terms="",
+    *,
+    stored=None,
+    new_photos=None,
 ) -> Photo:
     """The photo with this agency id, downloaded and saved the first time.
 
     `stored`: what `stored_photos` found for the batch (no query then); a
-    photo saved here is added to it, for the next story that uses it.
+    new photo is added to it, for the next story that uses it.
+    `new_photos`: a new photo is checked and added there, to be saved with
+    the batch's other new photos (`insert_checked_photos`), not here.
     """
     key = (agency.pk, identity(agency_photo.external_id))
     if stored is None:
@@ -520,8 +561,12 @@ def stored_photo(
         source=agency.short_name,
     )
     photo.image = ContentFile(data, name=f"{digest}.jpg")
-    # Looked up by its identity just above.
-    save_photo(photo, validate_constraints=False)
+    # Looked up by its identity just above, the agency from the run's lookups.
+    if new_photos is None:
+        save_photo(photo, known_identity=True)
+    else:
+        check_photo(photo, known_identity=True)
+        new_photos.append(photo)
     if stored is not None:
         stored[key] = photo
     return photo

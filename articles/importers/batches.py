@@ -115,13 +115,17 @@ def identify(planned: Planned, *, format: str, options: ImportOptions) -> Planne
     if version is None:
         planned.parsed = planned.raw.parse()
         item = planned.parsed.item
-        if item is None or item.is_photo_only:
+        if item is None:
             return planned
         version = ItemVersion(
             item.provider, item.external_id, item.version, item.version_created
         )
-    planned.version = version
+    # Looked up before the batch's transaction: an agency new to the run is
+    # created and remembered once, not once per item.
     agency = options.lookups.agency(version.provider or format)
+    if planned.parsed and planned.parsed.item.is_photo_only:
+        return planned
+    planned.version = version
     planned.key = (
         agency.pk,
         identity(version.external_id),

@@ -186,6 +186,11 @@ class Photo(models.Model):
         verbose_name = _("Foto")
         verbose_name_plural = _("Fotos")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # import_photos finds a file's photo by the hash of its bytes
+            # alone (the unique index below starts with the agency).
+            models.Index(fields=["external_id"]),
+        ]
         constraints = [
             # An agency photo is stored once however many articles use it.
             models.UniqueConstraint(

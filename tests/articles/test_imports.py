@@ -9,7 +9,9 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -19,7 +21,7 @@ from articles.importers.apply import ImportOptions
 from articles.importers.fetch import FetchError, fetch_image
 from articles.importers.progress import ProgressLine
 from articles.importers.runs import import_news
-from articles.models import AgencyVersion, Article, CategoryMapping, Photo
+from articles.models import Agency, AgencyVersion, Article, CategoryMapping, Photo
 from articles.page_cache import PagePurge
 from tests.factories import AgencyFactory, SectionFactory, UserFactory
 from tests.samples import sample_path
@@ -82,11 +84,22 @@ def test_a_newer_version_updates_and_an_older_one_does_not(tmp_path):
         "headline": "Alte Fassung",
         "version_created": "2025-01-28T08:00:00+01:00",
     }
-    assert import_news([write(tmp_path, "v3.json", newer)]).counts["updated"] == 1
+    with CaptureQueriesContext(connection) as update:
+        assert import_news([write(tmp_path, "v3.json", newer)]).counts["updated"] == 1
     assert import_news([write(tmp_path, "v1.json", older)]).counts["unchanged"] == 1
     article = Article.objects.get()
     assert (article.headline, article.agency_version) == ("Neue Fassung", 3)
-    assert AgencyVersion.objects.count() == 3  # every received version is kept
+    # Every received version is kept, written once with whether it applied.
+    assert list(
+        AgencyVersion.objects.order_by("version").values_list("version", "applied")
+    ) == [(1, False), (2, True), (3, True)]
+    writes = [
+        query["sql"].split()[0]
+        for query in update.captured_queries
+        if '"articles_agencyversion"' in query["sql"].split(" WHERE ")[0]
+        and not query["sql"].startswith("SELECT")
+    ]
+    assert writes == ["INSERT"]
 
 
 def test_publish_option_and_the_update_badge_from_the_agency(tmp_path):
@@ -328,6 +341,20 @@ def test_photo_files_import_with_their_embedded_credit_once(tmp_path):
     assert "unchanged 2" in again.getvalue() and Photo.objects.count() == 2
 
 
+def test_a_photo_file_is_looked_up_by_its_hash_through_an_index():
+    with connection.cursor() as cursor:
+        table = connection.introspection.get_constraints(cursor, "articles_photo")
+    assert any(
+        found["index"] and found["columns"] == ["external_id"]
+        for found in table.values()
+    )
+    if connection.vendor == "sqlite":
+        # PostgreSQL's choice between indexes of a table this small says
+        # nothing; SQLite's plan is fixed.
+        [index] = Photo._meta.indexes
+        assert index.name in Photo.objects.filter(external_id="sha256:0").explain()
+
+
 def test_a_dpa_notice_to_newsrooms_is_never_published():
     report = import_news(
         [str(sample_path("newsml-g2/dpa/dpa-text-2017-170629-99-48571.xml"))],
@@ -340,8 +367,6 @@ def test_a_dpa_notice_to_newsrooms_is_never_published():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_the_same_files_at_once_create_no_duplicates(tmp_path):
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip(
             "SQLite's in-memory test database cannot serve two writing threads; "
@@ -563,3 +588,65 @@ def test_a_newsml_fragment_is_refused_as_an_unknown_format_writing_nothing(
     assert f"{fragment}: Unbekanntes Format." in err.getvalue()
     assert not Article.objects.exists()
     assert not AgencyVersion.objects.exists() and not Photo.objects.exists()
+
+
+def stories_of(agency: str, count: int) -> list[dict]:
+    data = entry("with_dateline.json")
+    categories = [c for c in data["categories"] if c["type"] != "dnltype:provider"]
+    categories.append({"type": "dnltype:provider", "name": agency})
+    return [
+        data | {"urn": f"urn:{agency}:{n}", "categories": categories}
+        for n in range(count)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_a_new_agency_takes_as_few_queries_for_60_stories_as_for_3(
+    tmp_path, count_queries, django_assert_max_num_queries
+):
+    few = count_queries(
+        lambda: import_news([write(tmp_path, "3.json", stories_of("Eins", 3))])
+    )
+    # Agencies; the new one: agencies again, by its name, its creation in a
+    # transaction (3 on SQLite); stories stored, mappings, section; the
+    # batch's transaction (2), its savepoint for the inserts (2), articles,
+    # revisions, versions.
+    with django_assert_max_num_queries(16) as many:
+        report = import_news([write(tmp_path, "60.json", stories_of("Zwei", 60))])
+    assert report.counts["created"] == 60
+    assert few == len(many)
+    assert Agency.objects.get(short_name="Zwei").articles.count() == 60
+
+
+def test_a_batch_saves_its_new_photos_in_one_insert(
+    tmp_path, count_queries, django_assert_max_num_queries
+):
+    (tmp_path / "bild.jpg").write_bytes(jpeg_bytes())
+
+    def illustrated(prefix: str, count: int) -> list[dict]:
+        return [
+            entry("with_dateline.json")
+            | {
+                "urn": f"urn:{prefix}:{n}",
+                "associations": [
+                    {"type": "image", "urn": f"urn:bild:{prefix}:{n}",
+                     "caption": "Der Rat tagt.", "creditline": "Anna Alt/dpa",
+                     "renditions": [{"url": "bild.jpg", "width": 64}]}
+                ],
+            }
+            for n in range(count)
+        ]  # fmt: skip
+
+    few = count_queries(
+        lambda: import_news([write(tmp_path, "2.json", illustrated("a", 2))])
+    )
+    # Agencies, stories stored, mappings, section; the batch's savepoint (2),
+    # the inserts' savepoint (2); articles, revisions, versions; photos
+    # stored, new photos, their uses.
+    with django_assert_max_num_queries(14) as many:
+        report = import_news([write(tmp_path, "20.json", illustrated("b", 20))])
+    assert report.counts["created"] == 20 and not report.notes
+    assert few == len(many)
+    assert Photo.objects.filter(external_id__startswith="urn:bild:b").count() == 20
+    article = Article.objects.get(external_id="urn:b:7")
+    assert article.lead_photo_use.photo.external_id == "urn:bild:b:7"
