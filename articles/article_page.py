@@ -13,8 +13,6 @@ or view count is a new key, read from the database on this very request.
 """
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,9 +20,14 @@ from datetime import datetime
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from articles.lru import LeastRecentlyUsed
 from articles.models import Article, ArticlePhoto, Author, CorrectionNote
+from articles.page_meta import ArticleHead, article_head
 from articles.prepared import PreparedQuery
 
 PUBLIC_ARTICLE = PreparedQuery(
@@ -101,37 +104,45 @@ def hashable(value):
     return value
 
 
-class MarkupMemo:
-    """A bounded, thread-safe memo: key → markup, least recently used out."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
+class MarkupMemo(LeastRecentlyUsed):
+    """Key → markup, rendered on the first ask; least recently used out."""
 
     def get_or_render[T](self, key, render: Callable[[], T]) -> T:
-        if self.size <= 0:
-            return render()
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        value = render()
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+        missing = object()
+        value = self.get(key, missing)
+        if value is missing:
+            value = render()
+            self.put(key, value)
         return value
 
 
 article_markup_memo = MarkupMemo(settings.NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE)
 
 
-def article_markup[T](page: ArticlePage, origin: str, render: Callable[[], T]) -> T:
-    """`render()`'s markup of `page`, rendered once per process and content.
+def article_element(article: Article, authors, corrections) -> SafeString:
+    """The `<article>` element: headline, meta, photos, body, corrections."""
+    return render_to_string(
+        "articles/_article.html",
+        {"article": article, "authors": authors, "corrections": corrections},
+    )
 
-    `origin` (scheme and host) is part of the key: the head carries absolute
-    addresses.
-    """
-    key = (origin, get_language(), page.signature())
-    return article_markup_memo.get_or_render(key, render)
+
+def article_markup(
+    page: ArticlePage, request: HttpRequest
+) -> tuple[SafeString, ArticleHead]:
+    """The article element and the page's head, rendered once per process
+    and content. Scheme and host are part of the key: the head carries
+    absolute addresses."""
+    article = page.article
+    key = (
+        f"{request.scheme}://{request.get_host()}",
+        get_language(),
+        page.signature(),
+    )
+    return article_markup_memo.get_or_render(
+        key,
+        lambda: (
+            article_element(article, page.authors, page.corrections),
+            article_head(article, authors=page.authors, request=request),
+        ),
+    )

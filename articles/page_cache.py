@@ -12,7 +12,6 @@ logged-in users (editors) always see a fresh page that no shared cache keeps.
 
 import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,6 +25,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+
+from articles.lru import LeastRecentlyUsed
 
 GENERATION_KEY = "pages:generation"
 
@@ -100,7 +101,7 @@ def _cached_page(name: str) -> tuple[str, "CachedPage | None"]:
     """The current cache key for page `name` and what is stored under it."""
     generation = _current_generation()
     key = f"pages:{generation}:{name}"
-    return key, _local_copies.get(generation, key, lambda: cache.get(key))
+    return key, _local_copies.of_generation(generation, key, lambda: cache.get(key))
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -124,8 +125,9 @@ def serve_cached_page(
         patch_shared_cache_headers(response, 0)
         return response, facts
 
-    # Pages carry absolute URLs: each (allowed) host has its own copy.
-    key, page = _cached_page(f"{request.get_host()}/{name}")
+    # Pages carry absolute URLs: each origin (scheme and allowed host) has
+    # its own copy.
+    key, page = _cached_page(f"{request.scheme}://{request.get_host()}/{name}")
     if page is None or page.expires_at <= now:
         response, changes_at, facts = build(now)
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
@@ -148,7 +150,7 @@ def serve_cached_page(
     return response, page.facts
 
 
-class _LocalCopies:
+class _LocalCopies(LeastRecentlyUsed):
     """This process's copies of pages and fragments of the current generation.
 
     The rails under articles are some 60 KB, a page some 80; fetching and
@@ -161,34 +163,23 @@ class _LocalCopies:
     """
 
     def __init__(self):
-        self.lock = threading.Lock()
+        super().__init__(lambda: settings.NEWSROOM_PAGE_COPIES_PER_PROCESS)
         self.generation: str | None = None
-        self.entries: OrderedDict[str, object] = OrderedDict()
 
-    def get(self, generation: str, key: str, fetch: Callable[[], object]):
+    def of_generation(self, generation: str, key: str, fetch: Callable[[], object]):
         """The copy under `key`, else `fetch()`'s value, kept if not None."""
-        with self.lock:
-            if self.generation != generation:
-                self.generation, self.entries = generation, OrderedDict()
-            value = self.entries.get(key)
-            if value is not None:
-                self.entries.move_to_end(key)
-                return value
-        value = fetch()
-        if value is not None:
+        if self.generation != generation:
+            self.clear()
+            self.generation = generation
+        value = self.get(key)
+        if value is None and (value := fetch()) is not None:
             self.put(key, value)
         return value
 
     def put(self, key: str, value) -> None:
-        size = settings.NEWSROOM_PAGE_COPIES_PER_PROCESS
-        with self.lock:
-            # Keys carry their generation: a copy of an older one is dropped.
-            if size <= 0 or not key.startswith(f"pages:{self.generation}:"):
-                return
-            self.entries[key] = value
-            self.entries.move_to_end(key)
-            while len(self.entries) > size:
-                self.entries.popitem(last=False)
+        # Keys carry their generation: a copy of an older one is dropped.
+        if key.startswith(f"pages:{self.generation}:"):
+            super().put(key, value)
 
 
 _local_copies = _LocalCopies()

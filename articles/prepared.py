@@ -30,6 +30,13 @@ PLACEHOLDER_MOMENT = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 PLACEHOLDER_ID = -7_531_902_468
 
 
+def database_value(connection, value):
+    """A placeholder's value as the ORM passes it (datetimes adapted)."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
 class CompiledShape:
     """One queryset's SQL, parameters and column map on one database."""
 
@@ -39,10 +46,9 @@ class CompiledShape:
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
         # name → positions in params, found by the placeholder's database form
-        adapt = self.adapter(connection)
         self.positions = {}
         for name, value in placeholders.items():
-            forms = {repr(value), repr(adapt(value))}
+            forms = {repr(value), repr(database_value(connection, value))}
             found = [i for i, p in enumerate(self.params) if repr(p) in forms]
             if not found:
                 raise ImproperlyConfigured(
@@ -66,21 +72,11 @@ class CompiledShape:
             klass_info, self.compiler.select, connection.alias, queryset._fetch_mode
         )
 
-    @staticmethod
-    def adapter(connection) -> Callable:
-        def adapt(value):
-            if isinstance(value, datetime):
-                return connection.ops.adapt_datetimefield_value(value)
-            return value
-
-        return adapt
-
     def run(self, connection, values: dict) -> list[Model]:
         params = self.params.copy()
-        adapt = self.adapter(connection)
         for name, value in values.items():
             for position in self.positions[name]:
-                params[position] = adapt(value)
+                params[position] = database_value(connection, value)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()

@@ -7,14 +7,17 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, View
 
-from articles.article_page import article_markup, public_article_page
+from articles.article_page import (
+    article_element,
+    article_markup,
+    public_article_page,
+)
 from articles.filters import ArticleSearchFilter
 from articles.listings import listing_changes_at, publication_days_around
 from articles.models import Article, Author, Photo, Region, Section, Tag
@@ -24,7 +27,6 @@ from articles.page_cache import (
     patch_shared_cache_headers,
     serve_cached_page,
 )
-from articles.page_meta import article_head
 from articles.pagination import page_links
 from articles.previews import article_as_of, article_for_preview_token
 from articles.renditions import (
@@ -68,21 +70,7 @@ class ArticleDetailView(View):
         if self.request.path != canonical:
             return redirect(canonical, permanent=True), None, {}
         rails = rails_under_articles()
-        article_html, head = article_markup(
-            page,
-            f"{self.request.scheme}://{self.request.get_host()}",
-            lambda: (
-                render_to_string(
-                    "articles/_article.html",
-                    {
-                        "article": article,
-                        "authors": page.authors,
-                        "corrections": page.corrections,
-                    },
-                ),
-                article_head(article, authors=page.authors, request=self.request),
-            ),
-        )
+        article_html, head = article_markup(page, self.request)
         response = render(
             self.request,
             "articles/article_detail.html",
@@ -117,15 +105,7 @@ def shared_preview(request, token: str):
 
 
 def render_preview(request, article: Article, authors) -> HttpResponse:
-    article_html = render_to_string(
-        "articles/_article.html",
-        {
-            "article": article,
-            "authors": authors,
-            "corrections": article.corrections.all(),
-        },
-        request,
-    )
+    article_html = article_element(article, authors, article.corrections.all())
     response = render(
         request,
         "articles/article_detail.html",
