@@ -17,16 +17,22 @@ Environment: CHROME_PATH (default /usr/bin/chromium).
 import contextlib
 import json
 import os
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 # The script's folder is on sys.path: the front-page benchmark's helpers
 # start and stop gunicorn the same way.
-from pages import HOST, BenchError, fetch, manage, start_server
+from pages import (
+    HOST,
+    BenchError,
+    fetch,
+    main_of,
+    manage,
+    production_environment,
+    start_server,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 FOLDER = BASE_DIR / "var" / "audit"
@@ -35,28 +41,6 @@ LIGHTHOUSE = BASE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGET = 95
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu"
-
-
-def production_environment() -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("GUNICORN_") and key not in {"REDIS_URL", "DEBUG"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=HOST,
-        # Plain HTTP on loopback: no TLS proxy in front to redirect to.
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=f"sqlite:///{FOLDER / 'audit.sqlite3'}",
-        MEDIA_ROOT=str(FOLDER / "media"),
-        STATIC_ROOT=str(FOLDER / "static"),
-        NEWSROOM_COUNTER_DIR=str(FOLDER / "counters"),
-        NEWSROOM_ALLOW_DEMO="false",
-    )
-    return env
 
 
 def demo_article_path(env: dict[str, str]) -> str:
@@ -149,7 +133,10 @@ def run(stack: contextlib.ExitStack) -> int:
     shutil.rmtree(FOLDER, ignore_errors=True)
     FOLDER.mkdir(parents=True)
     REPORTS.mkdir(parents=True, exist_ok=True)
-    env = production_environment()
+    # The project's own settings and the local-memory cache, as `make run`.
+    env = production_environment(
+        FOLDER, settings_module="newsroom.settings", use_redis=False
+    )
 
     print("preparing: migrate, collectstatic, load_demo, renditions …", flush=True)
     manage(env, "migrate", "--no-input")
@@ -189,17 +176,7 @@ def run(stack: contextlib.ExitStack) -> int:
 
 
 def main() -> int:
-    # A plain `kill` must clean up too: turn SIGTERM into SystemExit.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    with contextlib.ExitStack() as stack:
-        try:
-            return run(stack)
-        except BenchError as error:
-            print(f"lighthouse audit: ERROR: {error}", file=sys.stderr)
-            return 2
-        except KeyboardInterrupt:
-            print("lighthouse audit: interrupted", file=sys.stderr)
-            return 130
+    return main_of(run, "lighthouse audit")
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,17 +227,22 @@ class Server:
             self.process.wait()
 
 
-def production_environment(folder: Path) -> dict[str, str]:
+def production_environment(
+    folder: Path, *, settings_module: str = "bench.settings", use_redis: bool = True
+) -> dict[str, str]:
+    """The environment of a production server on loopback, with its files
+    (database, media, static, counters) in `folder`."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("GUNICORN_") and key != "REDIS_URL"
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_SETTINGS_MODULE=settings_module,
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
+        # Plain HTTP on loopback: no TLS proxy in front to redirect to.
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
         MEDIA_ROOT=str(folder / "media"),
@@ -246,7 +252,7 @@ def production_environment(folder: Path) -> dict[str, str]:
         NEWSROOM_ALLOW_DEMO="false",
         BENCH_BARE_DIR=str(folder),
     )
-    if redis_answers():
+    if use_redis and redis_answers():
         env["REDIS_URL"] = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
     return env
 
@@ -439,18 +445,23 @@ def run(stack: contextlib.ExitStack) -> int:
     return 0 if ok else 1
 
 
-def main() -> int:
+def main_of(run: Callable[[contextlib.ExitStack], int], label: str) -> int:
+    """Run `run` with a stack of clean-ups that also runs on Ctrl-C or kill."""
     # A plain `kill` must clean up too: turn SIGTERM into SystemExit.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     with contextlib.ExitStack() as stack:
         try:
             return run(stack)
         except BenchError as error:
-            print(f"page benchmark: ERROR: {error}", file=sys.stderr)
+            print(f"{label}: ERROR: {error}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
-            print("page benchmark: interrupted", file=sys.stderr)
+            print(f"{label}: interrupted", file=sys.stderr)
             return 130
+
+
+def main() -> int:
+    return main_of(run, "page benchmark")
 
 
 if __name__ == "__main__":
