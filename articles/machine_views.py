@@ -18,8 +18,9 @@ from articles.models import Article, Section
 from articles.page_cache import ChangeTimes, serve_cached_page
 
 
-def cache_name(request, *parts: str) -> str:
-    return ":".join(["machine", request.scheme, request.get_host(), *parts])
+def cache_name(*parts: str) -> str:
+    # Scheme and host are added by serve_cached_page, as for every page.
+    return ":".join(["machine", *parts])
 
 
 @require_safe
@@ -28,7 +29,7 @@ def front_page_feed(request, feed_class=feeds.RssFeed):
         content = feeds.front_page_feed(now)
         return feed_class(content)(request), content.changes_at, {}
 
-    name = cache_name(request, "feed", feed_class.__name__)
+    name = cache_name("feed", feed_class.__name__)
     return serve_cached_page(request, name, build)[0]
 
 
@@ -38,7 +39,7 @@ def section_feed(request, section: str, feed_class=feeds.RssFeed):
         content = feeds.section_feed(get_object_or_404(Section, slug=section), now)
         return feed_class(content)(request), content.changes_at, {}
 
-    name = cache_name(request, "feed", feed_class.__name__, section)
+    name = cache_name("feed", feed_class.__name__, section)
     return serve_cached_page(request, name, build)[0]
 
 
@@ -55,7 +56,7 @@ def sitemap_index(request):
         response.render()
         return response, sitemap_changes_at(instances.values(), now), {}
 
-    return serve_cached_page(request, cache_name(request, "sitemap"), build)[0]
+    return serve_cached_page(request, cache_name("sitemap"), build)[0]
 
 
 @require_safe
@@ -76,7 +77,7 @@ def sitemap(request, section: str):
         return response, sitemap_changes_at([instance], now), {}
 
     page = request.GET.get("p", "1")
-    name = cache_name(request, "sitemap", section, page)
+    name = cache_name("sitemap", section, page)
     return serve_cached_page(request, name, build)[0]
 
 
@@ -100,7 +101,7 @@ def robots_txt(request):
         )
         return HttpResponse(text, content_type="text/plain; charset=utf-8"), None, {}
 
-    return serve_cached_page(request, cache_name(request, "robots"), build)[0]
+    return serve_cached_page(request, cache_name("robots"), build)[0]
 
 
 def json_response(data: dict, status: int = 200) -> JsonResponse:
@@ -124,7 +125,7 @@ def ninjs_list(request):
         data = ninjs_export.page_as_json(page, since=since, request=request)
         return json_response(data), ninjs_export.export_changes_at(page, now), {}
 
-    name = cache_name(request, "ninjs", since.isoformat() if since else "", number)
+    name = cache_name("ninjs", since.isoformat() if since else "", number)
     return serve_cached_page(request, name, build)[0]
 
 
@@ -145,4 +146,4 @@ def ninjs_item(request, item_id: str):
         data = ninjs_export.article_as_ninjs(article, request=request)
         return json_response(data), ninjs_export.export_changes_at([article], now), {}
 
-    return serve_cached_page(request, cache_name(request, "ninjs", item_id), build)[0]
+    return serve_cached_page(request, cache_name("ninjs", item_id), build)[0]

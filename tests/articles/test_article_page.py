@@ -216,7 +216,7 @@ def test_a_process_copy_of_a_cached_page_ends_with_a_purge(
     # The shared copy is gone but the generation stays: the process's own
     # copy serves the page without a query.
     generation = cache.get(GENERATION_KEY)
-    assert cache.delete(f"pages:{generation}:testserver/article:{article.pk}")
+    assert cache.delete(f"pages:{generation}:http://testserver/article:{article.pk}")
     assert count_queries(lambda: client.get(url)) == 0
 
     Article.objects.filter(pk=article.pk).update(headline="Die zweite Fassung")
