@@ -163,50 +163,46 @@ class ArticleListView(ListView):
         return context
 
 
-class SectionView(ArticleListView):
-    template_name = "articles/section_detail.html"
+class ScopedListView(ArticleListView):
+    """The articles of one section, region, tag or author, found by slug.
+
+    The object is in the context under `scope_name`, and the template is
+    articles/<scope_name>_detail.html.
+    """
+
+    scope_model: type
+    scope_name: str
+    # The ArticleQuerySet method that narrows to the object.
+    scope_method: str
+
+    def get_template_names(self):
+        return [f"articles/{self.scope_name}_detail.html"]
 
     def get_scope(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return Article.objects.in_section(self.section)
+        self.scope = get_object_or_404(self.scope_model, slug=self.kwargs["slug"])
+        return getattr(Article.objects, self.scope_method)(self.scope)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            section=self.section, current_section_slug=self.section.slug, **kwargs
-        )
+        return super().get_context_data(**{self.scope_name: self.scope}, **kwargs)
 
 
-class RegionView(ArticleListView):
-    template_name = "articles/region_detail.html"
-
-    def get_scope(self):
-        self.region = get_object_or_404(Region, slug=self.kwargs["slug"])
-        return Article.objects.in_region(self.region)
+class SectionView(ScopedListView):
+    scope_model, scope_name, scope_method = Section, "section", "in_section"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(region=self.region, **kwargs)
+        return super().get_context_data(current_section_slug=self.scope.slug, **kwargs)
 
 
-class TagView(ArticleListView):
-    template_name = "articles/tag_detail.html"
-
-    def get_scope(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.tagged(self.tag)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+class RegionView(ScopedListView):
+    scope_model, scope_name, scope_method = Region, "region", "in_region"
 
 
-class AuthorView(ArticleListView):
-    template_name = "articles/author_detail.html"
+class TagView(ScopedListView):
+    scope_model, scope_name, scope_method = Tag, "tag", "tagged"
 
-    def get_scope(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return Article.objects.by_author(self.author)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+class AuthorView(ScopedListView):
+    scope_model, scope_name, scope_method = Author, "author", "by_author"
 
 
 class ArchiveView(ArticleListView):
