@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import Article, ArticlePhoto, item_urn
+from articles.models.articles import start_of_day
+from articles.page_cache import ChangeTimes
 from articles.page_meta import iso
 from articles.renditions import SizedImage, sized_image
 
@@ -55,7 +57,7 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         moment = parse_datetime(value)
         if moment is None and (day := parse_date(value)):
-            moment = datetime.combine(day, datetime.min.time())
+            return start_of_day(day)
     except ValueError:
         moment = None
     if moment is None:
@@ -207,8 +209,9 @@ def usage_terms(photo) -> str:
 def export_changes_at(articles: Iterable[Article], at: datetime) -> datetime | None:
     """When the export changes by itself: an article goes live, or a shown
     photo's licence ends."""
-    moments = [Article.objects.next_visibility_change(at)]
+    changes = ChangeTimes(at)
+    changes.add(Article.objects.next_visibility_change(at))
     for article in articles:
         if lead := article.lead_photo_use:
-            moments.append(lead.photo.usable_until)
-    return min(filter(None, moments), default=None)
+            changes.add(lead.photo.usable_until)
+    return changes.earliest

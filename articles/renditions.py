@@ -293,7 +293,7 @@ def sized_image(
     spec = RenditionSpec(ratio, width, "jpg")
     out_width, out_height = output_size(box, width)
     return SizedImage(
-        url=rendition_url_prefix(photo) + str(spec),
+        url=rendition_url(photo, spec),
         width=out_width,
         height=out_height,
         content_type=spec.content_type,

@@ -15,6 +15,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from articles.models import Article, Section, article_url
+from articles.models.articles import last_changed_at
 
 ARTICLES_PER_SITEMAP = 5000
 # Google News reads articles of the last two days, at most 1000 of them.
@@ -26,12 +27,17 @@ ROW_FIELDS = ("pk", "slug", "section__slug", "headline", "modified_at", "first_s
 ROBOTS_DISALLOWED = ("/admin/", "/vorschau/", "/suche/", "/anzeige/", "/api/")
 
 
-def last_changed(row: dict) -> datetime:
-    """`Article.last_changed_at` for a row of ROW_FIELDS."""
-    return max(row["modified_at"], row["first_seen"])
+class ArticleRowSitemap(Sitemap):
+    """A sitemap of article rows (ROW_FIELDS)."""
+
+    def location(self, row):
+        return article_url(row["section__slug"], row["slug"], row["pk"])
+
+    def lastmod(self, row):
+        return last_changed_at(row["modified_at"], row["first_seen"])
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(ArticleRowSitemap):
     limit = ARTICLES_PER_SITEMAP
 
     def items(self):
@@ -41,12 +47,6 @@ class ArticleSitemap(Sitemap):
             .order_by("pk")
             .values(*ROW_FIELDS)
         )
-
-    def location(self, row):
-        return article_url(row["section__slug"], row["slug"], row["pk"])
-
-    def lastmod(self, row):
-        return last_changed(row)
 
     def get_latest_lastmod(self):
         # One aggregate instead of Django's default of reading every row.
@@ -82,7 +82,7 @@ class SectionSitemap(Sitemap):
         return max(filter(None, map(self.lastmod, self.sections)), default=None)
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(ArticleRowSitemap):
     """Rendered with `sitemaps/news.xml`, which adds the `news:` elements."""
 
     limit = NEWS_LIMIT
@@ -100,12 +100,6 @@ class NewsSitemap(Sitemap):
 
     def items(self):
         return self.rows
-
-    def location(self, row):
-        return article_url(row["section__slug"], row["slug"], row["pk"])
-
-    def lastmod(self, row):
-        return last_changed(row)
 
     def changes_at(self) -> datetime | None:
         """When the oldest article shown leaves the two-day window."""

@@ -75,6 +75,12 @@ def first_seen_at(
     return max(published_at, embargo_until or published_at)
 
 
+def last_changed_at(modified_at: datetime, first_seen: datetime | None) -> datetime:
+    """The last save, but never before readers first saw it (a scheduled
+    article saved yesterday changes for the public when it goes live)."""
+    return max(modified_at, first_seen) if first_seen else modified_at
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at: datetime | None = None):
         """Articles the public may see at `at` (default: now).
@@ -482,10 +488,7 @@ class Article(models.Model):
 
     @property
     def last_changed_at(self) -> datetime | None:
-        """The last save, but never before readers first saw it (a scheduled
-        article saved yesterday changes for the public when it goes live)."""
-        seen = self.first_seen_at
-        return max(self.modified_at, seen) if seen else self.modified_at
+        return last_changed_at(self.modified_at, self.first_seen_at)
 
     @property
     def credited_to(self) -> str:
