@@ -37,7 +37,7 @@ from articles.renditions import (
     rendition_version,
 )
 from articles.search import SearchTimedOut, search_articles
-from teasers.counting import count_article_view, count_impressions
+from teasers.counting import count_article_view
 from teasers.fragments import rails_under_articles
 from teasers.services import article_teasers
 
@@ -53,8 +53,7 @@ class ArticleDetailView(View):
             # Old slug or moved section: one permanent address per article.
             return redirect(facts["path"], permanent=True)
         if response.status_code == 200:
-            count_article_view(request, facts["article_id"])
-            count_impressions(request, facts["slot_ids"])
+            count_article_view(request, facts["article_id"], facts["slot_ids"])
         return response
 
     def build_page(self, now):

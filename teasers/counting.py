@@ -51,23 +51,22 @@ HOURLY_VIEWS_KEPT = timedelta(days=8)
 
 def is_counted_request(request: HttpRequest) -> bool:
     """A reader's GET: no bot, no logged-in editor looking at the site."""
-    # Asked for the view and for impressions alike: decided once a request.
-    if (counted := getattr(request, "_newsroom_counted", None)) is None:
-        user_agent = request.headers.get("User-Agent", "")
-        counted = bool(
-            request.method == "GET"
-            and user_agent
-            and not BOT_USER_AGENT.search(user_agent)
-            and not request.user.is_authenticated
-        )
-        request._newsroom_counted = counted
-    return counted
+    user_agent = request.headers.get("User-Agent", "")
+    if request.method != "GET" or not user_agent or BOT_USER_AGENT.search(user_agent):
+        return False
+    return not request.user.is_authenticated
 
 
-def count_article_view(request: HttpRequest, article_id: int) -> None:
+def count_article_view(
+    request: HttpRequest, article_id: int, slot_ids: Iterable[int] = ()
+) -> None:
+    """A reader's view of an article page, and the impressions of the
+    sponsored slots shown under it."""
     if is_counted_request(request):
         hour = timezone.now().astimezone(UTC).strftime(HOUR_FORMAT)
-        _add_to_buffer([f"view:{article_id}:{hour}"])
+        _add_to_buffer(
+            [f"view:{article_id}:{hour}", *(f"impression:{i}" for i in slot_ids)]
+        )
 
 
 def count_impressions(request: HttpRequest, slot_ids: Iterable[int]) -> None:
