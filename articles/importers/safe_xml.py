@@ -5,6 +5,8 @@ nothing is ever fetched; a DOCTYPE alone is allowed because NITF files carry
 one. Size and NUL bytes are checked before parsing.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from xml.etree.ElementTree import Element, tostring
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
@@ -15,12 +17,11 @@ from django.utils.translation import gettext as _
 from articles.importers.items import ParseError, check_raw
 
 
-def load_xml(data: bytes) -> Element:
-    check_raw(data)
+@contextmanager
+def xml_errors() -> Iterator[None]:
+    """Refused or broken XML as a ParseError naming the problem."""
     try:
-        return fromstring(
-            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
-        )
+        yield
     except DefusedXmlException as error:
         raise ParseError(
             _("Unsicheres XML abgelehnt (%(what)s).") % {"what": type(error).__name__}
@@ -29,6 +30,14 @@ def load_xml(data: bytes) -> Element:
         raise ParseError(
             _("Kein gültiges XML: %(message)s.") % {"message": error}
         ) from None
+
+
+def load_xml(data: bytes) -> Element:
+    check_raw(data)
+    with xml_errors():
+        return fromstring(
+            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
 
 
 def local(tag: str) -> str:

@@ -18,13 +18,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
-from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
-from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 
 from articles.importers.items import ParseError
+from articles.importers.safe_xml import xml_errors
 
 CHUNK = 1 << 16
 WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -286,7 +285,7 @@ def xml_elements(
     path: list[Element] = []
     open_items = 0
     is_item = None
-    try:
+    with xml_errors():
         for event, element in events:
             if event == "start":
                 if not path:
@@ -307,11 +306,3 @@ def xml_elements(
                 continue  # part of an item: it stays with the item
             if parent is not None and not open_items:
                 parent.remove(element)
-    except DefusedXmlException as error:
-        raise ParseError(
-            _("Unsicheres XML abgelehnt (%(what)s).") % {"what": type(error).__name__}
-        ) from None
-    except XMLSyntaxError as error:
-        raise ParseError(
-            _("Kein gültiges XML: %(message)s.") % {"message": error}
-        ) from None
