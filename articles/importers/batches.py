@@ -161,7 +161,8 @@ def decide(
     """Settle what needs no database (re-sends, broken items, kills of
     unknown stories) or plan a bulk insert; else leave it to the per-item
     path."""
-    if planned.parsed is None and planned.key in known:
+    # Known versions are settled whether the key was peeked or parsed.
+    if planned.key in known:
         planned.outcome = "unchanged"
         return
     if planned.parsed is None:
@@ -172,9 +173,6 @@ def decide(
         return
     item = parsed.item
     if item.is_photo_only or planned.key is None:
-        return
-    if planned.key in known:
-        planned.outcome = "unchanged"
         return
     story = planned.key[:2]
     if options.dry_run or story in existing:
