@@ -1,12 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from articles.importers.apply import ImportOptions, write_report
+from articles.importers.apply import ImportOptions
+from articles.importers.commands import run_import_command
 from articles.importers.detect import FORMATS
-from articles.importers.progress import terminal_progress
 from articles.importers.runs import import_news
-from articles.importers.sources import SourceUnavailable, source_files
+from articles.importers.sources import source_files
 
 
 class Command(BaseCommand):
@@ -27,35 +27,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, sources, format, dry_run, publish, draft, section,
                json_report, verbosity, **options):  # fmt: skip
-        try:
-            line = terminal_progress(
-                self,
-                verbosity=verbosity,
-                # A first walk over the sources only counts the files.
-                count_files=lambda: sum(1 for _file in source_files(sources)),
-            )
-        except SourceUnavailable as error:
-            raise CommandError(str(error)) from error
-
-        def progress(file, item, outcome):
-            if verbosity >= 2:
-                self.stdout.write(f"{outcome:10} {item}  ({file})")
-            elif line:
-                line(file, item, outcome)
-
-        try:
-            report = import_news(
+        run_import_command(
+            self,
+            lambda progress: import_news(
                 sources,
                 format=format,
                 options=ImportOptions(
                     publish=publish and not draft, section=section, dry_run=dry_run
                 ),
                 progress=progress,
-            )
-        except SourceUnavailable as error:
-            raise CommandError(str(error)) from error
-        if line:
-            line.finish()
-        write_report(self, report, json_report=json_report, verbosity=verbosity)
-        if report.failed:
-            raise CommandError(f"{report.failed} item(s) failed", returncode=2)
+            ),
+            count_files=lambda: sum(1 for _file in source_files(sources)),
+            verbosity=verbosity,
+            json_report=json_report,
+            noun="item",
+            show_file=True,
+        )
