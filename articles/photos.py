@@ -41,13 +41,22 @@ def credit_parts(text: str) -> list[str]:
     return [part.strip() for part in reversed(text.split("/")) if part.strip()]
 
 
-def resolve_agency(*credits: str) -> Agency | None:
+def agencies_by_name() -> dict[str, Agency]:
+    """Every agency under each of its names (casefolded)."""
+    return {name: agency for agency in Agency.objects.all() for name in agency.names}
+
+
+def resolve_agency(
+    *credits: str, by_name: dict[str, Agency] | None = None
+) -> Agency | None:
     """The agency named in the first credit that names one.
 
     An agency nobody knows yet is created and flagged for review rather than
     dropped: the credit must survive, and the photo desk decides later.
+    `by_name` is agencies_by_name(), if the caller has read it already.
     """
-    by_name = {name: agency for agency in Agency.objects.all() for name in agency.names}
+    if by_name is None:
+        by_name = agencies_by_name()
     for credit in credits:
         for part in credit_parts(credit):
             if agency := by_name.get(part.casefold()):

@@ -41,8 +41,8 @@ from articles.models import (
 )
 from articles.models.agency import agency_text, version_key
 from articles.photos import (
+    agencies_by_name,
     check_photo,
-    credit_parts,
     insert_checked_photos,
     resolve_agency,
     save_photo,
@@ -90,21 +90,16 @@ class RunLookups:
 
     def agency(self, name: str) -> Agency:
         if self._agencies is None:
-            self._agencies = {
-                alias: agency
-                for agency in Agency.objects.all()
-                for alias in agency.names
-            }
+            self._agencies = agencies_by_name()
         if found := self._agencies.get(name.casefold()):
             return found
-        for part in credit_parts(name):
-            if found := self._agencies.get(part.casefold()):
-                self._agencies[name.casefold()] = found
-                return found
-        # Unknown: created and flagged for review, and remembered once that
-        # is committed (at once outside a transaction, as for the batches'
-        # lookups; never if the savepoint it was created in rolls back).
-        agency = resolve_agency(name) or resolve_agency("Web")
+        # Found by a part of the name, or unknown: then created and flagged
+        # for review. Remembered once that is committed (at once outside a
+        # transaction, as for the batches' lookups; never if the savepoint
+        # it was created in rolls back).
+        agency = resolve_agency(name, by_name=self._agencies) or resolve_agency(
+            "Web", by_name=self._agencies
+        )
         transaction.on_commit(partial(self.remember_agency, name, agency))
         return agency
 
