@@ -516,6 +516,11 @@ def stored_photos(agency_photos) -> dict[tuple[int, str], Photo]:
     }
 
 
+def fitted(field: str, text: str) -> str:
+    """`text` cut to the Photo field's length."""
+    return text[: Photo._meta.get_field(field).max_length]
+
+
 def stored_photo(
     agency_photo: AgencyPhoto,
     agency,
@@ -544,15 +549,15 @@ def stored_photo(
     caption = agency_photo.caption
     photo = Photo(
         agency=agency,
-        external_id=identity(agency_photo.external_id),
+        external_id=key[1],
         caption=caption,
         # Agency pictures carry no alt text; the caption's first sentence is
         # the closest description (the photo desk can refine it).
         alt_text=caption.split(". ")[0][:250],
-        creator=agency_photo.creator[:120],
-        credit_line=agency_photo.credit_line[:200],
+        creator=fitted("creator", agency_photo.creator),
+        credit_line=fitted("credit_line", agency_photo.credit_line),
         usage_terms=agency_photo.usage_terms or usage_terms,
-        copyright_notice=agency_photo.copyright_notice[:300],
+        copyright_notice=fitted("copyright_notice", agency_photo.copyright_notice),
         source=agency.short_name,
     )
     photo.image = ContentFile(data, name=f"{digest}.jpg")
