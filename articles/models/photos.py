@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models.taxonomy import Agency
+from articles.models.taxonomy import Agency, agency_credit
 from articles.photo_checks import validate_photo_file
 
 
@@ -297,11 +297,13 @@ class ShownPhoto:
 
     @classmethod
     def from_row(cls, row: dict) -> "ShownPhoto":
-        agency = None
-        if row["photo__agency__short_name"]:
-            agency = Agency(
-                short_name=row["photo__agency__short_name"],
-                credit_format=row["photo__agency__credit_format"],
+        # As photo_credit(), from plain values.
+        credit = row["photo__credit_line"] or row["photo__creator"]
+        if not row["photo__credit_line"] and row["photo__agency__short_name"]:
+            credit = agency_credit(
+                row["photo__agency__short_name"],
+                row["photo__agency__credit_format"],
+                row["photo__creator"],
             )
         return cls(
             pk=row["photo_id"],
@@ -311,9 +313,7 @@ class ShownPhoto:
             focal_x=row["photo__focal_x"],
             focal_y=row["photo__focal_y"],
             alt_text=row["photo__alt_text"],
-            credit=photo_credit(
-                row["photo__credit_line"], row["photo__creator"], agency
-            ),
+            credit=credit,
             licence_expires_at=row["photo__licence_expires_at"],
             killed_at=row["photo__killed_at"],
         )

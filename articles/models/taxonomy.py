@@ -78,6 +78,14 @@ class Section(models.Model):
         return SECTION_ADDRESS(self.slug)
 
 
+def agency_credit(short_name: str, credit_format: str, creator: str) -> str:
+    """A credit written an agency's way (for Agency rows and plain values)."""
+    if not creator:
+        return short_name
+    # Plain replacement, not str.format: the pattern is editor input.
+    return credit_format.replace("{creator}", creator).replace("{agency}", short_name)
+
+
 class Agency(models.Model):
     name = models.CharField(_("Name"), max_length=120)
     short_name = models.CharField(
@@ -139,12 +147,7 @@ class Agency(models.Model):
 
     def compose_credit(self, creator: str) -> str:
         """The credit for a photo by `creator`, written the agency's way."""
-        if not creator:
-            return self.short_name
-        # Plain replacement, not str.format: the pattern is editor input.
-        return self.credit_format.replace("{creator}", creator).replace(
-            "{agency}", self.short_name
-        )
+        return agency_credit(self.short_name, self.credit_format, creator)
 
 
 class Author(models.Model):
