@@ -30,12 +30,6 @@ def looks_like_feed(root: Element) -> bool:
     return local(root.tag) == "rss" or root.tag == f"{{{ATOM}}}feed"
 
 
-def entries(root: Element) -> list[Element]:
-    if local(root.tag) == "rss":
-        return children(child(root, "channel"), "item")
-    return children(root, "entry")
-
-
 def is_entry(element: Element, parent: Element | None) -> bool:
     """An RSS channel's item or an Atom feed's entry (for streaming)."""
     if parent is None:
