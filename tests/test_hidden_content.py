@@ -224,11 +224,12 @@ def fetch_all(client, site):
 
 
 def assert_nothing_hidden_shows(answers, site):
+    hidden_traces, hidden_addresses = site.hidden_traces(), site.hidden_addresses()
     for address, (status, text) in answers.items():
-        for kind, traces in site.hidden_traces().items():
+        for kind, traces in hidden_traces.items():
             shown = [trace for trace in traces if trace in text]
             assert not shown, f"{kind} article shows on {address}: {shown}"
-        if address in site.hidden_addresses():
+        if address in hidden_addresses:
             assert status in (404, 410), f"{address} answers {status}"
 
 
