@@ -1,7 +1,7 @@
 """Renditions benchmark: our render path against plain Pillow, side by side.
 
 Turns a 4000×3000 JPEG (quality 90, photo-like detail) into a 1200-px WebP and
-a 400-px JPEG, alternately through articles.renditions.render and through plain
+a 400-px JPEG, alternately through articles.photos.renditions.render and through plain
 Pillow (open, resize with LANCZOS, save), and prints milliseconds, the ratio
 and the PSNR of our output against the plain one.
 
@@ -26,7 +26,7 @@ django.setup()
 
 from PIL import Image, ImageChops, ImageFilter, ImageStat  # noqa: E402
 
-from articles.renditions import RenditionSpec, render  # noqa: E402
+from articles.photos.renditions import RenditionSpec, render  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 TARGET_RATIO = 0.55

@@ -18,4 +18,4 @@ urlpatterns = [
 # No route serves MEDIA_ROOT: originals stay private, and public images go
 # through articles:rendition, which checks the licence first.
 # Last: section slugs are the catch-all first path segment.
-urlpatterns.append(path("", include("articles.urls")))
+urlpatterns.append(path("", include("articles.public.urls")))

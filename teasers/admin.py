@@ -9,7 +9,7 @@ from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from articles.page_cache import PurgesPageCacheAdmin
+from articles.purging import PurgesPageCacheAdmin
 from teasers import views
 from teasers.models import Rail, RailItem, SponsoredSlot
 from teasers.services import RailDraft, assemble_page

@@ -28,10 +28,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.public.signals import article_page_served
 from teasers.models import FlushedCounterBatch, HourlyViews, SponsoredSlot
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,12 @@ def count_article_view(
         _add_to_buffer(
             [f"view:{article_id}:{hour}", *(f"impression:{i}" for i in slot_ids)]
         )
+
+
+@receiver(article_page_served)
+def count_article_page_view(sender, *, request, article_id, facts, **kwargs):
+    """The article page (in `articles`) says it was served; count it here."""
+    count_article_view(request, article_id, facts.get("slot_ids", ()))
 
 
 def count_impressions(request: HttpRequest, slot_ids: Iterable[int]) -> None:

@@ -25,8 +25,12 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from articles.models import Agency, Article, ArticlePhoto, Photo, Section
-from articles.photos import save_photo
-from articles.services import publish_article, submit_for_review, unpublish_article
+from articles.photos.saving import save_photo
+from articles.workflow.services import (
+    publish_article,
+    submit_for_review,
+    unpublish_article,
+)
 from teasers import demo_data
 from teasers.models import Rail, RailItem, SponsoredSlot
 

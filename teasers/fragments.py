@@ -14,9 +14,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from articles.page_cache import cached_fragment
+from articles.public.page_cache import cached_fragment
+from teasers.markup import teaser_html
 from teasers.services import assemble_page
-from teasers.templatetags.teaser_cards import teaser_html
 
 
 @dataclass(frozen=True)

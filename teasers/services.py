@@ -15,9 +15,9 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.badges import Badge, badge_changes_at, badge_for
 from articles.models import Article, ArticlePhoto, ShownPhoto, article_url
-from articles.page_cache import ChangeTimes
+from articles.purging import ChangeTimes
+from teasers.badges import Badge, badge_changes_at, badge_for
 from teasers.models import CropRatio, HourlyViews, Rail, RailItem, SponsoredSlot
 
 CLICK_SALT = "teasers.sponsored-click"
@@ -301,7 +301,7 @@ def automatic_article_ids(rail: Rail, *, at: datetime, limit: int) -> list[int]:
         since = (at - window).replace(minute=0, second=0, microsecond=0)
         ids = HourlyViews.objects.most_read_article_ids(articles, since=since, until=at)
         return list(ids[:limit])
-    return list(articles.latest().values_list("pk", flat=True)[:limit])
+    return list(articles.newest_first().values_list("pk", flat=True)[:limit])
 
 
 def place_sponsored(

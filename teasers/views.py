@@ -13,7 +13,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
-from articles.page_cache import serve_cached_page
+from articles.public.feeds import RssFeed
+from articles.public.machine_views import cache_name
+from articles.public.page_cache import serve_cached_page
+from teasers import feeds
 from teasers.counting import count_click, count_impressions
 from teasers.forms import FrontPagePreviewForm
 from teasers.services import assemble_page, sponsored_slot_for_click
@@ -29,6 +32,16 @@ def front_page(request):
     response, facts = serve_cached_page(request, "front_page", build)
     count_impressions(request, facts["slot_ids"])
     return response
+
+
+@require_safe
+def front_page_feed(request, feed_class=RssFeed):
+    def build(now):
+        content = feeds.front_page_feed(now)
+        return feed_class(content)(request), content.changes_at, {}
+
+    name = cache_name("feed", feed_class.__name__)
+    return serve_cached_page(request, name, build)[0]
 
 
 @require_safe

@@ -16,7 +16,7 @@ from articles.models import (
     Section,
     Tag,
 )
-from articles.photos import save_photo
+from articles.photos.saving import save_photo
 from teasers.models import Rail, RailItem, SponsoredSlot
 
 

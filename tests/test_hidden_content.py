@@ -21,9 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from articles.models import Article
-from articles.renditions import RenditionSpec, rendition_url
-from articles.services import withdraw_article
-from articles.sitemaps import SITEMAPS
+from articles.photos.renditions import RenditionSpec, rendition_url
+from articles.public.sitemaps import SITEMAPS
+from articles.workflow.services import withdraw_article
 from teasers.models import Rail
 from tests.factories import (
     AgencyFactory,
@@ -149,8 +149,8 @@ SURFACES = {
         ],
         True,
     ),
-    "articles:front_feed": (lambda site: ["/feed/"], True),
-    "articles:front_feed_atom": (lambda site: ["/feed/atom/"], True),
+    "teasers:front_feed": (lambda site: ["/feed/"], True),
+    "teasers:front_feed_atom": (lambda site: ["/feed/atom/"], True),
     "articles:section_feed": (lambda site: [f"/{site.section.slug}/feed/"], True),
     "articles:section_feed_atom": (
         lambda site: [f"/{site.section.slug}/feed/atom/"],

@@ -61,7 +61,7 @@ def test_environment_selects_postgres_and_redis():
     assert result.stdout.split()[-6:] == [
         "django.db.backends.postgresql",
         "db.internal",
-        "newsroom.redis_cache.RedisCache",
+        "newsroom.perf.redis_cache.RedisCache",
         "False",
         "de",
         "Europe/Berlin",

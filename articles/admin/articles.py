@@ -11,14 +11,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles import admin_views, presence, services
-from articles.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
+from articles.admin import views as admin_views
+from articles.admin.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
 from articles.models import (
     Article,
     ArticlePhoto,
     CorrectionNote,
 )
-from articles.page_cache import PurgesPageCacheAdmin
+from articles.purging import PurgesPageCacheAdmin
+from articles.workflow import presence, services
 
 # Publishing actions sit in the list and on the edit form.
 EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]

@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from articles import photos
 from articles.models import (
     ArticlePhoto,
     Photo,
     Rendition,
 )
-from articles.page_cache import PurgesPageCacheAdmin
-from articles.renditions import RenditionSpec, rendition_url
+from articles.photos import saving as photos
+from articles.photos.renditions import RenditionSpec, rendition_url
+from articles.purging import PurgesPageCacheAdmin
 
 
 class LicenceFilter(admin.SimpleListFilter):

@@ -11,7 +11,7 @@ from articles.models import (
     Section,
     Tag,
 )
-from articles.page_cache import PurgesPageCacheAdmin
+from articles.purging import PurgesPageCacheAdmin
 
 
 @admin.register(Section)

@@ -25,8 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles import services
-from articles.bulk_inserts import bulk_insert
 from articles.importers.detect import ParsedItem
 from articles.importers.fetch import fetch_image
 from articles.importers.items import AgencyItem, AgencyPhoto, ItemStatus, ParseError
@@ -40,13 +38,15 @@ from articles.models import (
     Section,
 )
 from articles.models.agency import agency_text, version_key
-from articles.photos import (
+from articles.photos.saving import (
     agencies_by_name,
     check_photo,
     insert_checked_photos,
     resolve_agency,
     save_photo,
 )
+from articles.workflow import services
+from newsroom.perf.bulk_inserts import bulk_insert
 
 logger = logging.getLogger(__name__)
 

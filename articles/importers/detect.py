@@ -17,7 +17,8 @@ from xml.etree.ElementTree import Element, tostring
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from articles.importers import digitalwires, feeds, newsml, ninjs, nitf
+from articles.importers import digitalwires, newsml, ninjs, nitf
+from articles.importers import rss as feeds
 from articles.importers.items import AgencyItem, ItemVersion, ParseError
 from articles.importers.streams import CHUNK, Prepended, json_values, xml_elements
 

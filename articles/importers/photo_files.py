@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from articles.importers.apply import ImportReport
 from articles.importers.sources import SourceUnavailable, walk_files
 from articles.models import Photo
-from articles.photos import save_photo
+from articles.photos.saving import save_photo
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
 

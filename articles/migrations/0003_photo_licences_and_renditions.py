@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 import articles.models
-import articles.photo_checks
+import articles.photos.upload_checks
 
 
 class Migration(migrations.Migration):
@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
             name="image",
             field=models.ImageField(
                 upload_to=articles.models.photo_upload_to,
-                validators=[articles.photo_checks.validate_photo_file],
+                validators=[articles.photos.upload_checks.validate_photo_file],
                 verbose_name="Bilddatei",
             ),
         ),

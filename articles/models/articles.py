@@ -12,6 +12,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from articles.fulltext import match_articles
 from articles.models.photos import Photo, ShownPhoto, usable_photo_q
 from articles.models.taxonomy import (
     Agency,
@@ -22,8 +23,7 @@ from articles.models.taxonomy import (
     german_slugify,
 )
 from articles.sanitising import sanitise_body_html
-from articles.search import match_articles
-from articles.url_formats import UrlFormat
+from newsroom.perf.url_formats import UrlFormat
 
 TEASER_FIELDS = (
     "id",
@@ -153,11 +153,11 @@ class ArticleQuerySet(models.QuerySet):
         """Full-text matches for a reader's `text`, best first.
 
         PostgreSQL ranks with German stemming, SQLite with FTS5's bm25
-        (see articles/search.py).
+        (see articles/fulltext.py).
         """
         return match_articles(self, text)
 
-    def latest(self):
+    def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
     def with_first_seen(self):
@@ -463,18 +463,6 @@ class Article(models.Model):
     @property
     def is_embargoed(self) -> bool:
         return self.embargo_until is not None and self.embargo_until > timezone.now()
-
-    def is_live(self, at: datetime | None = None) -> bool:
-        """Python twin of `ArticleQuerySet.published()` for one loaded row."""
-        at = at or timezone.now()
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= at
-            and (self.embargo_until is None or self.embargo_until <= at)
-            and not self.embargo_time_unknown
-            and self.agency_status != self.AgencyStatus.WITHHELD
-        )
 
     @property
     def urn(self) -> str:

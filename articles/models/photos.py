@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
 
+from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.taxonomy import Agency, agency_credit
-from articles.photo_checks import validate_photo_file
+from articles.photos.upload_checks import validate_photo_file
 
 
 def photo_upload_to(photo: "Photo", filename: str) -> str:
@@ -60,9 +61,9 @@ class PhotoQuerySet(models.QuerySet):
         article or by a running sponsored slot. A photo bought for an
         embargoed or unpublished story stays out of reach until the story is.
         """
-        from articles.models.articles import Article
-
         at = at or timezone.now()
+        # By name: the article models import this module.
+        Article = apps.get_model("articles", "Article")
         slots = self.model._meta.get_field("sponsored_slots").related_model
         return self.usable(at).filter(
             Exists(
@@ -105,7 +106,7 @@ class Photo(models.Model):
     external_id = models.CharField(
         _("Agentur-Kennung"), max_length=255, blank=True, editable=False
     )
-    # As displayed, i.e. after EXIF orientation; filled by articles.photos.
+    # As displayed, i.e. after EXIF orientation; filled by articles.photos.saving.
     width = models.PositiveIntegerField(_("Breite (px)"), null=True, editable=False)
     height = models.PositiveIntegerField(_("Höhe (px)"), null=True, editable=False)
     caption = models.TextField(_("Bildunterschrift"), blank=True)

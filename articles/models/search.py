@@ -8,7 +8,7 @@ class ArticleSearchEntry(models.Model):
 
     Migration 0014 creates the table and the triggers that keep it in step
     with `articles_article`; this model only lets queries join it (see
-    articles/search.py). PostgreSQL has no such table: it indexes the
+    articles/fulltext.py). PostgreSQL has no such table: it indexes the
     article table itself.
     """
 

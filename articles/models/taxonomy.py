@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from articles.url_formats import UrlFormat
+from newsroom.perf.url_formats import UrlFormat
 
 # Section slugs become the first URL segment, so they must not shadow the
 # site's own paths.

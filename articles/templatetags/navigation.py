@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.context_processors import navigation_links
+from articles.public.context_processors import navigation_links
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from articles.models import Photo, ShownPhoto
-from articles.renditions import picture_for
+from articles.photos.renditions import picture_for
 
 register = template.Library()
 

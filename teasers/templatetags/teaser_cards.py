@@ -1,11 +1,23 @@
-from functools import lru_cache
+"""Teasers in templates: cards, the teasers of article lists, and the rails
+under an article.
+
+The article pages and lists live in `articles`, which knows nothing of
+teasers; their templates ask here. What a page shows here also decides when
+it stops being true (a badge or a photo licence running out, the rails
+changing) and which sponsored slots it shows: both go to the page being
+built (articles/public/page_cache.py).
+"""
 
 from django import template
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from teasers.services import Teaser
+from articles.public.page_cache import page_being_built
+from teasers.badges import badge_changes_at
+from teasers.fragments import rails_under_articles
+from teasers.markup import teaser_html
+from teasers.services import Teaser, article_teasers
 
 register = template.Library()
 
@@ -16,17 +28,36 @@ def teaser_card(teaser: Teaser, *, layout: str = "teaser", lazy: bool = False):
     return teaser_html(teaser, layout, bool(lazy), get_language())
 
 
-# A teaser is a frozen value (headline, address, photo, badge, view count…),
-# so its markup is a pure function of it: rendered once per process and
-# value, as photo figures are. Pages show the same teasers again and again
-# (front page, rails under every article, section pages); rendering fifty
-# of them was half of an uncached front page. A changed teaser (a new view
-# count, badge or headline) is a new key.
-@lru_cache(maxsize=4096)
-def teaser_html(teaser: Teaser, layout: str, lazy: bool, language: str) -> SafeString:
-    return mark_safe(
-        render_to_string(
-            "teasers/_teaser.html",
-            {"teaser": teaser, "layout": layout, "lazy": lazy},
-        )
-    )
+@register.simple_tag
+def teasers_for(rows) -> list[Teaser]:
+    """Teasers for `teaser_rows()` rows, in order, as of the page's moment."""
+    rows = list(rows)
+    page = page_being_built()
+    teasers = article_teasers(rows, at=page.at if page else timezone.now())
+    if page:
+        for row in rows:
+            page.changes.add(
+                badge_changes_at(
+                    first_published_at=row["first_published_at"],
+                    updated_at=row["updated_at"],
+                    at=page.at,
+                )
+            )
+        for teaser in teasers:
+            if teaser.photo:
+                page.changes.add(teaser.photo.usable_until)
+    return teasers
+
+
+@register.simple_tag
+def rails_under_article(article_id: int) -> SafeString:
+    """The rails every article page shows, without this article's teaser.
+
+    Their sponsored slots count an impression with every view of the page,
+    cached or not (teasers/counting.py), so the page keeps their ids.
+    """
+    rails = rails_under_articles()
+    if page := page_being_built():
+        page.changes.add(rails.changes_at)
+        page.facts["slot_ids"] = rails.sponsored_slot_ids
+    return rails.html_without(article_id)

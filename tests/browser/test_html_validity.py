@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from articles.previews import preview_link
+from articles.workflow.previews import preview_link
 from tests.browser.conftest import VNU, build_newsroom, require_vnu
 from tests.factories import ArticleFactory
 

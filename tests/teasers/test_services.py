@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.badges import Badge
+from teasers.badges import Badge
 from teasers.models import HourlyViews, Rail, SponsoredSlot
 from teasers.services import (
     assemble_page,
@@ -414,8 +414,8 @@ def test_the_reader_s_article_never_shows_in_rails_below_it():
 def test_teaser_markup_is_memoized_by_the_teaser_value():
     from dataclasses import replace
 
+    from teasers.markup import teaser_html
     from teasers.services import Teaser
-    from teasers.templatetags.teaser_cards import teaser_html
 
     teaser = Teaser(
         headline="Rathaus <beschließt>", url="/lokales/a-1/", view_count=19467

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticlePhoto
-from articles.services import publish_article
+from articles.workflow.services import publish_article
 from teasers.counting import flush_counts
 from teasers.models import HourlyViews, Rail, RailItem, SponsoredSlot
 from teasers.services import sponsored_click_url

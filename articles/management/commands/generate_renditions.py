@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Photo
-from articles.renditions import generate_renditions
+from articles.photos.renditions import generate_renditions
 
 
 class Command(BaseCommand):

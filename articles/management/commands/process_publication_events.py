@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.publication_events import process_publication_events
+from articles.workflow.publication_events import process_publication_events
 
 
 class Command(BaseCommand):

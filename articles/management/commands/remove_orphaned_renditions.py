@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.renditions import remove_orphaned_renditions
+from articles.photos.renditions import remove_orphaned_renditions
 
 
 class Command(BaseCommand):

@@ -1,0 +1,123 @@
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article, ArticlePhoto
+from articles.workflow import services
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The edit form; carries the version it was loaded from.
+
+    Saving over a newer version is refused (optimistic locking): the error
+    names who saved in between and links to the diff, the editor's input
+    stays in the form, and a second save is then a deliberate overwrite (the
+    other version stays in the history).
+    """
+
+    loaded_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0
+    )
+    substantial_update = forms.BooleanField(
+        label=_("Inhaltliche Aktualisierung"),
+        required=False,
+        help_text=_(
+            "Setzt „Aktualisiert am“ und zeigt eine Weile „Update“. Für "
+            "Tippfehler-Korrekturen nicht ankreuzen."
+        ),
+    )
+
+    class Meta:
+        model = Article
+        # The admin narrows this to its fieldsets for each user.
+        fields = [
+            "kicker",
+            "headline",
+            "teaser",
+            "dateline",
+            "body",
+            "section",
+            "regions",
+            "tags",
+            "authors",
+            "agency",
+            "slug",
+            "is_top",
+            "published_at",
+            "embargo_until",
+            "embargo_time_unknown",
+            "updated_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        loaded = cleaned.get("loaded_version")
+        if loaded is None:
+            # A form without its version cannot prove it saw the latest one.
+            loaded = -1
+        try:
+            services.check_not_changed_since(self.instance.pk, loaded)
+        except services.EditConflict as conflict:
+            current = conflict.current_version
+            # The next save is a deliberate overwrite of what was seen.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = current
+            diff_url = reverse(
+                "admin:articles_article_revision_diff", args=[self.instance.pk]
+            )
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}?a={}&amp;b={}">{}</a>',
+                    conflict.message,
+                    diff_url,
+                    loaded,
+                    current,
+                    _("Unterschiede ansehen"),
+                ),
+                code="edit_conflict",
+            ) from None
+        return cleaned
+
+
+def check_photo_ready(article: Article | None, photo) -> None:
+    """A published article may only gain photos with credit and alt text."""
+    if article is None or article.status != Article.Status.PUBLISHED or photo is None:
+        return
+    if missing := photo.missing_for_publication:
+        raise forms.ValidationError(
+            _("Foto „%(photo)s“ fehlt: %(missing)s")
+            % {"photo": photo.label, "missing": ", ".join(missing)}
+        )
+
+
+class ArticlePhotoFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            try:
+                check_photo_ready(self.instance, form.cleaned_data.get("photo"))
+            except forms.ValidationError as error:
+                form.add_error("photo", error)
+
+
+class ArticlePhotoForm(forms.ModelForm):
+    class Meta:
+        model = ArticlePhoto
+        fields = ["article", "photo", "position", "caption"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_photo_ready(cleaned.get("article"), cleaned.get("photo"))
+        except forms.ValidationError as error:
+            self.add_error("photo", error)
+        return cleaned

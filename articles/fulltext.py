@@ -1,0 +1,161 @@
+"""Full-text matching of articles, the same to callers on both databases.
+
+`Article.objects.published().matching(text)` is all a caller needs:
+
+- PostgreSQL: a weighted `tsvector` (headline A, kicker and teaser B, body C)
+  with the German snowball stemmer, matched by `websearch_to_tsquery` (quoted
+  phrases, `-word`, `or`), ranked by `ts_rank`. A GIN index on the very same
+  expression (migration 0014) serves the match. Its parser drops HTML tags
+  with their attributes, so the body is indexed as it is stored.
+- SQLite: the FTS5 table `articles_article_fts` (migration 0014), kept in
+  step by triggers, ranked by bm25 with the same column weights. Every term
+  the reader types is quoted, so no input is FTS syntax; bare words match as
+  prefixes ("Brück" finds "Brücke"), there is no German stemming.
+
+The search page (articles/public/search.py) runs one results page of such a
+match under a time limit.
+"""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+
+SEARCH_CONFIG = "german"
+# SQLite function the FTS triggers call to index the body without its tags.
+PLAIN_TEXT_FUNCTION = "articles_plain_text"
+
+
+def search_document() -> SearchVector:
+    """The weighted document PostgreSQL matches and ranks.
+
+    Migration 0014 indexes a frozen copy of this expression; change both
+    together (test_search checks that the planner can use the index).
+    """
+    return (
+        SearchVector("headline", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("kicker", config=SEARCH_CONFIG, weight="B")
+        + SearchVector("teaser", config=SEARCH_CONFIG, weight="B")
+        + SearchVector("body", config=SEARCH_CONFIG, weight="C")
+    )
+
+
+def match_articles(articles, text: str):
+    """`articles` that match the reader's `text`, best match first."""
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            articles.alias(search_document=search_document())
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(search_document(), query))
+            .order_by("-search_rank", "-published_at", "-pk")
+        )
+    match = fts_query(text)
+    if not match:
+        return articles.none()
+    return articles.filter(search_entry__document=match).order_by(
+        "search_entry__rank", "-published_at", "-pk"
+    )
+
+
+# A quoted phrase (closing quote optional) or a bare word, either with a
+# leading "-" to exclude it.
+TERM = re.compile(r'(?P<minus>-?)(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query for `text` in which every term is a quoted string.
+
+    Quoting makes FTS5 read operators, column names, brackets and stars as
+    plain words, so no input is a syntax error. Bare words match as prefixes,
+    phrases as typed; "-word" excludes. Empty when nothing is left to find.
+    """
+    wanted, unwanted = [], []
+    for term in TERM.finditer(text):
+        words = (term["phrase"] if term["phrase"] is not None else term["word"]).strip()
+        if not words:
+            continue
+        quoted = '"{}"'.format(words.replace('"', '""'))
+        if term["word"] is not None:
+            quoted += "*"
+        (unwanted if term["minus"] else wanted).append(quoted)
+    if not wanted:
+        return ""
+    return "({})".format(" ".join(wanted)) + "".join(f" NOT {u}" for u in unwanted)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+# The markup of a sanitised body (articles/sanitising.py writes nothing
+# else): plain start and end tags, attribute values in double quotes.
+SIMPLE_TAG = re.compile(
+    r"""
+    <(?:
+        [a-zA-Z][a-zA-Z0-9]*                          # start tag: name,
+        (?:[ \t\n\r\f]+[a-zA-Z][-a-zA-Z0-9_:.]*        # attributes,
+           (?:[ \t\n\r\f]*=[ \t\n\r\f]*"[^"<]*")?
+        )*
+        [ \t\n\r\f]*/?
+      | /[a-zA-Z][a-zA-Z0-9]*[ \t\n\r\f]*             # end tag
+    )>
+    """,
+    re.VERBOSE,
+)
+# Elements whose content an HTML parser reads as text rather than markup.
+RAW_TEXT_ELEMENT = re.compile(
+    r"<(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript"
+    r"|plaintext)(?=[ \t\n\r\f/>])",
+    re.IGNORECASE,
+)
+
+
+def plain_text(html: str | None) -> str:
+    """The words of an HTML body: no tags or attributes, entities decoded.
+
+    Each tag becomes a space, as PostgreSQL's parser treats one, so words in
+    neighbouring paragraphs or list items stay apart.
+
+    SQLite's search triggers call this for every article written, and a
+    row is removed from the index only with the very words it was indexed
+    with, so the result must never change: a sanitised body is split at its
+    tags directly (six times faster than HTMLParser, the same result),
+    anything else goes through HTMLParser.
+    """
+    if not html:
+        return ""
+    if not RAW_TEXT_ELEMENT.search(html):
+        texts = [text for text in SIMPLE_TAG.split(html) if text]
+        if not any("<" in text for text in texts):
+            # No character reference reaches across a space: decoding the
+            # joined text equals decoding each piece.
+            return unescape(" ".join(texts))
+    return parsed_text(html)
+
+
+def parsed_text(html: str) -> str:
+    """plain_text() of any HTML, as HTMLParser reads it."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return " ".join(collector.parts)
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """`connection_created` receiver: the FTS triggers call plain_text().
+
+    SQLite knows Python functions only per connection, so each new one gets
+    it; a connection without it (the sqlite3 shell) cannot change articles.
+    """
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            PLAIN_TEXT_FUNCTION, 1, plain_text, deterministic=True
+        )

@@ -1,0 +1,136 @@
+"""Writing photos: the admin upload, the importers and the demo share these.
+
+`save_photo` checks the file by content, records the displayed size, fills
+empty fields from the embedded metadata (never overwriting an editor's text)
+and resolves the agency from the credit (`check_photo`), then saves it.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from PIL import ExifTags, Image
+
+from articles.models import Agency, Photo
+from articles.photos.metadata import PhotoMetadata, read_photo_metadata
+from articles.photos.upload_checks import check_image_file
+from articles.purging import purge_pages_on_commit
+from newsroom.perf.bulk_inserts import bulk_insert
+
+# "Foto: dpa", "Fotos: dpa", "Bild: AFP", "Photo: Reuters" …
+CREDIT_PREFIX = re.compile(r"^\s*(fotos?|bild(?:er)?|photos?|quelle)\s*:\s*", re.I)
+COPYRIGHT_SIGN = re.compile(r"^\s*(©|\(c\)|copyright)\s*", re.I)
+# Photo fields pre-filled from the metadata field of the same name.
+PREFILLED_FIELDS = [
+    "caption",
+    "alt_text",
+    "creator",
+    "credit_line",
+    "copyright_notice",
+    "source",
+    "headline",
+    "instructions",
+    "usage_terms",
+]
+
+
+def credit_parts(text: str) -> list[str]:
+    """Candidate agency names in a credit, the likeliest (the last) first."""
+    text = COPYRIGHT_SIGN.sub("", CREDIT_PREFIX.sub("", text or ""))
+    return [part.strip() for part in reversed(text.split("/")) if part.strip()]
+
+
+def agencies_by_name() -> dict[str, Agency]:
+    """Every agency under each of its names (casefolded)."""
+    return {name: agency for agency in Agency.objects.all() for name in agency.names}
+
+
+def resolve_agency(
+    *credits: str, by_name: dict[str, Agency] | None = None
+) -> Agency | None:
+    """The agency named in the first credit that names one.
+
+    An agency nobody knows yet is created and flagged for review rather than
+    dropped: the credit must survive, and the photo desk decides later.
+    `by_name` is agencies_by_name(), if the caller has read it already.
+    """
+    if by_name is None:
+        by_name = agencies_by_name()
+    for credit in credits:
+        for part in credit_parts(credit):
+            if agency := by_name.get(part.casefold()):
+                return agency
+    for credit in credits:
+        if parts := credit_parts(credit):
+            name = parts[0][:40]
+            agency, _ = Agency.objects.get_or_create(
+                short_name=name, defaults={"name": name, "needs_review": True}
+            )
+            return agency
+    return None
+
+
+def prepare_photo(photo: Photo) -> PhotoMetadata:
+    """Check the file and fill size and empty fields from it (no save)."""
+    file = photo.image.file
+    check_image_file(file)
+    with Image.open(file) as image:
+        width, height = image.size
+        if image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8):
+            width, height = height, width
+        metadata = read_photo_metadata(image)
+    file.seek(0)
+    photo.width, photo.height = width, height
+    for field in PREFILLED_FIELDS:
+        limit = Photo._meta.get_field(field).max_length
+        if not getattr(photo, field).strip() and getattr(metadata, field):
+            setattr(photo, field, getattr(metadata, field)[:limit])
+    if not photo.web_statement and metadata.web_statement:
+        try:
+            URLValidator(schemes=["http", "https"])(metadata.web_statement)
+            photo.web_statement = metadata.web_statement[:500]
+        except ValidationError:
+            pass  # Not a link we would show; the rest is still worth keeping.
+    return metadata
+
+
+def check_photo(photo: Photo, *, known_identity: bool = False) -> None:
+    """Check, pre-fill and validate `photo` as `save_photo` does, without
+    saving it; raises ValidationError naming the problem.
+
+    `known_identity`: the caller has just looked the photo up by its agency
+    identity and took the agency from the database (imports), so the
+    queries that check both again are skipped; the database's constraints
+    still guard.
+    """
+    image_is_new = photo.pk is None or not getattr(photo.image, "_committed", True)
+    if image_is_new or photo.width is None:
+        metadata = prepare_photo(photo)
+        if photo.agency_id is None:
+            photo.agency = resolve_agency(photo.credit_line, metadata.source)
+    # The file itself was checked by prepare_photo(); decoding it once is enough.
+    photo.full_clean(
+        exclude=["image", "agency"] if known_identity else ["image"],
+        validate_constraints=not known_identity,
+    )
+
+
+@transaction.atomic
+def save_photo(photo: Photo, *, known_identity: bool = False) -> Photo:
+    """Check, pre-fill and save `photo`; raises ValidationError naming the
+    problem (see `check_photo`)."""
+    check_photo(photo, known_identity=known_identity)
+    photo.save()
+    # Credits, captions, licence and kill all show on public pages.
+    purge_pages_on_commit()
+    return photo
+
+
+def insert_checked_photos(photos: list[Photo]) -> list[Photo]:
+    """Save new photos that passed `check_photo`, files and rows, in one
+    insert (imports save a batch's new photos together)."""
+    bulk_insert(photos)
+    if photos:
+        purge_pages_on_commit()
+    return photos

@@ -1,0 +1,134 @@
+"""What a public article page reads and shows: the article, if the public
+may see it, with its section, agency, usable photos, authors and correction
+notes; and the article's markup.
+
+The article page is the read that runs most often with its cached copy
+cold: every editorial write purges every page. So it is built from
+prepared queries (newsroom/perf/prepared.py; the ORM's building of these four
+querysets cost four times their execution), and the article's own markup
+(the `<article>` element and the page's machine-readable head) is memoized
+per process, keyed by every value it is rendered from. Unlike a cache, the
+memo cannot be stale: a changed headline, photo, caption, author, correction
+or view count is a new key, read from the database on this very request.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from articles.models import Article, ArticlePhoto, Author, CorrectionNote
+from articles.public.page_meta import ArticleHead, article_head
+from newsroom.perf.memo import memoize
+from newsroom.perf.prepared import PreparedQuery
+
+PUBLIC_ARTICLE = PreparedQuery(
+    lambda at, pk: (
+        Article.objects.published(at).select_related("section", "agency").filter(pk=pk)
+    ),
+    at=datetime,
+    pk=int,
+)
+USABLE_PHOTO_USES = PreparedQuery(
+    lambda at, article_id: ArticlePhoto.objects.usable(at).filter(
+        article_id=article_id
+    ),
+    at=datetime,
+    article_id=int,
+)
+AUTHORS = PreparedQuery(
+    lambda article_id: Author.objects.filter(articles=article_id), article_id=int
+)
+CORRECTIONS = PreparedQuery(
+    lambda article_id: CorrectionNote.objects.filter(article_id=article_id),
+    article_id=int,
+)
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    article: Article
+    authors: list[Author]
+    corrections: list[CorrectionNote]
+
+    def rows(self) -> list[Model]:
+        """Every row the article's markup is rendered from."""
+        article = self.article
+        rows = [article, article.section, *self.authors, *self.corrections]
+        if article.agency_id:
+            rows.append(article.agency)
+        for use in article.photo_uses:
+            rows += [use, use.photo]
+            if use.photo.agency_id:
+                rows.append(use.photo.agency)
+        return rows
+
+    def signature(self) -> tuple:
+        """All values of all rows shown: equal signatures, equal markup."""
+        return tuple(
+            (
+                type(row).__name__,
+                *(hashable(getattr(row, f.attname)) for f in row._meta.concrete_fields),
+            )
+            for row in self.rows()
+        )
+
+
+def public_article_page(pk: int, at: datetime) -> ArticlePage | None:
+    """The article `pk` as the public sees it at `at`, or None if hidden."""
+    found = PUBLIC_ARTICLE(at=at, pk=pk)
+    if not found:
+        return None
+    article = found[0]
+    # What Article.photo_uses reads (for_listing() prefetches it elsewhere).
+    article.usable_photo_uses = USABLE_PHOTO_USES(at=at, article_id=pk)
+    return ArticlePage(
+        article=article,
+        authors=AUTHORS(article_id=pk),
+        corrections=CORRECTIONS(article_id=pk),
+    )
+
+
+def hashable(value):
+    # JSON fields hold dicts and lists; their JSON text stands for them.
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, cls=DjangoJSONEncoder)
+    return value
+
+
+def article_element(article: Article, authors, corrections) -> SafeString:
+    """The `<article>` element: headline, meta, photos, body, corrections."""
+    return render_to_string(
+        "articles/_article.html",
+        {"article": article, "authors": authors, "corrections": corrections},
+    )
+
+
+def _markup_key(page: ArticlePage, request: HttpRequest) -> tuple:
+    # Scheme and host are part of the key: the head carries absolute
+    # addresses.
+    return (
+        f"{request.scheme}://{request.get_host()}",
+        get_language(),
+        page.signature(),
+    )
+
+
+@memoize(lambda: settings.NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE, key=_markup_key)
+def article_markup(
+    page: ArticlePage, request: HttpRequest
+) -> tuple[SafeString, ArticleHead]:
+    """The article element and the page's head, rendered once per process
+    and content."""
+    article = page.article
+    return (
+        article_element(article, page.authors, page.corrections),
+        article_head(article, authors=page.authors, request=request),
+    )

@@ -1,0 +1,140 @@
+"""Views for machine clients: feeds, sitemaps, robots.txt, the ninjs export.
+
+Each is served through the page cache like the front page: built once, kept
+until it changes by itself (an article going live, a photo licence ending)
+or an editorial write purges it. The cache name carries scheme and host
+because these responses spell out absolute addresses.
+"""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import InvalidPage
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from articles.models import Article, Section
+from articles.public import feeds, ninjs_export, sitemaps
+from articles.public.page_cache import serve_cached_page
+from articles.purging import ChangeTimes
+
+
+def cache_name(*parts: str) -> str:
+    # Scheme and host are added by serve_cached_page, as for every page.
+    return ":".join(["machine", *parts])
+
+
+@require_safe
+def section_feed(request, section: str, feed_class=feeds.RssFeed):
+    def build(now):
+        content = feeds.section_feed(get_object_or_404(Section, slug=section), now)
+        return feed_class(content)(request), content.changes_at, {}
+
+    name = cache_name("feed", feed_class.__name__, section)
+    return serve_cached_page(request, name, build)[0]
+
+
+@require_safe
+def sitemap_index(request):
+    def build(now):
+        instances = {name: cls() for name, cls in sitemaps.SITEMAPS.items()}
+        response = sitemap_views.index(
+            request,
+            instances,
+            template_name="sitemaps/index.xml",
+            sitemap_url_name="articles:sitemap",
+        )
+        response.render()
+        return response, sitemap_changes_at(instances.values(), now), {}
+
+    return serve_cached_page(request, cache_name("sitemap"), build)[0]
+
+
+@require_safe
+def sitemap(request, section: str):
+    if section not in sitemaps.SITEMAPS:
+        raise Http404("no such sitemap")
+
+    def build(now):
+        instance = sitemaps.SITEMAPS[section]()
+        template = "news" if section == "news" else "sitemap"
+        response = sitemap_views.sitemap(
+            request,
+            {section: instance},
+            section=section,
+            template_name=f"sitemaps/{template}.xml",
+        )
+        response.render()
+        return response, sitemap_changes_at([instance], now), {}
+
+    page = request.GET.get("p", "1")
+    name = cache_name("sitemap", section, page)
+    return serve_cached_page(request, name, build)[0]
+
+
+def sitemap_changes_at(instances, now):
+    changes = ChangeTimes(now)
+    changes.add(Article.objects.next_visibility_change(now))
+    for instance in instances:
+        if isinstance(instance, sitemaps.NewsSitemap):
+            changes.add(instance.changes_at())
+    return changes.earliest
+
+
+@require_safe
+def robots_txt(request):
+    def build(now):
+        text = sitemaps.robots_txt(
+            sitemap_urls=[
+                request.build_absolute_uri(reverse("articles:sitemap_index")),
+                request.build_absolute_uri(reverse("articles:sitemap", args=["news"])),
+            ]
+        )
+        return HttpResponse(text, content_type="text/plain; charset=utf-8"), None, {}
+
+    return serve_cached_page(request, cache_name("robots"), build)[0]
+
+
+def json_response(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def ninjs_list(request):
+    """The newest articles as ninjs, a page at a time, with `next` links."""
+    try:
+        since = ninjs_export.parse_since(request.GET.get("since"))
+    except ninjs_export.InvalidSince:
+        return json_response({"error": "since: ISO 8601 date or time"}, status=400)
+    number = request.GET.get("page", "1")
+
+    def build(now):
+        try:
+            page = ninjs_export.export_page(now, since=since, number=number)
+        except InvalidPage:
+            return json_response({"error": "no such page"}, status=404), None, {}
+        data = ninjs_export.page_as_json(page, since=since, request=request)
+        return json_response(data), ninjs_export.export_changes_at(page, now), {}
+
+    name = cache_name("ninjs", since.isoformat() if since else "", number)
+    return serve_cached_page(request, name, build)[0]
+
+
+@require_safe
+def ninjs_item(request, item_id: str):
+    """One visible article as ninjs; anything else is a JSON 404."""
+
+    def build(now):
+        article = (
+            ninjs_export.exported_articles(now).filter(pk=int(item_id)).first()
+            if item_id.isdigit()
+            else None
+        )
+        if article is None:
+            response = json_response({"error": "not found"}, status=404)
+            # Not stored; a cache may keep the answer until an article goes live.
+            return response, Article.objects.next_visibility_change(now), {}
+        data = ninjs_export.article_as_ninjs(article, request=request)
+        return json_response(data), ninjs_export.export_changes_at([article], now), {}
+
+    return serve_cached_page(request, cache_name("ninjs", item_id), build)[0]

@@ -1,0 +1,71 @@
+from django.urls import path, register_converter
+
+from articles.public import feeds, machine_views, views
+
+
+class FourDigitYear:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{value:04d}"
+
+
+class TwoDigits:
+    regex = "[0-9]{2}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{value:02d}"
+
+
+register_converter(FourDigitYear, "four_digits")
+register_converter(TwoDigits, "two_digits")
+
+app_name = "articles"
+urlpatterns = [
+    path(
+        "bild/<int:photo_id>/<str:version>/<str:spec>",
+        views.photo_rendition,
+        name="rendition",
+    ),
+    path("vorschau/<str:token>/", views.shared_preview, name="shared_preview"),
+    path("robots.txt", machine_views.robots_txt, name="robots"),
+    path("sitemap.xml", machine_views.sitemap_index, name="sitemap_index"),
+    # "news" is the Google News sitemap, /sitemap-news.xml.
+    path("sitemap-<str:section>.xml", machine_views.sitemap, name="sitemap"),
+    path("api/ninjs/", machine_views.ninjs_list, name="ninjs_list"),
+    path("api/ninjs/<str:item_id>/", machine_views.ninjs_item, name="ninjs_item"),
+    path("<slug:section>/feed/", machine_views.section_feed, name="section_feed"),
+    path(
+        "<slug:section>/feed/atom/",
+        machine_views.section_feed,
+        {"feed_class": feeds.AtomFeed},
+        name="section_feed_atom",
+    ),
+    path("suche/", views.search, name="search"),
+    path("region/<slug:slug>/", views.RegionView.as_view(), name="region"),
+    path("thema/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("autor/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path(
+        "archiv/<four_digits:year>/<two_digits:month>/",
+        views.ArchiveMonthView.as_view(),
+        name="archive_month",
+    ),
+    path(
+        "archiv/<four_digits:year>/<two_digits:month>/<two_digits:day>/",
+        views.ArchiveDayView.as_view(),
+        name="archive_day",
+    ),
+    # Last among single segments: section slugs are the catch-all.
+    path("<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path(
+        "<slug:section>/<slug:slug>-<int:pk>/",
+        views.ArticleDetailView.as_view(),
+        name="detail",
+    ),
+]

@@ -1,0 +1,304 @@
+import logging
+import re
+from calendar import monthrange
+from datetime import date
+
+from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.generic import ListView, View
+
+from articles.models import Article, Author, Photo, Region, Section, Tag
+from articles.photos.renditions import (
+    RenditionSpec,
+    UnknownSpec,
+    get_rendition,
+    rendition_url,
+    rendition_version,
+)
+from articles.public.article_page import article_markup, public_article_page
+from articles.public.filters import ArticleSearchFilter
+from articles.public.listings import publication_days_around
+from articles.public.page_cache import (
+    is_cacheable,
+    patch_shared_cache_headers,
+    serve_cached_page,
+)
+from articles.public.pagination import page_links
+from articles.public.search import SearchTimedOut, search_articles
+from articles.public.signals import article_page_served
+from articles.purging import ChangeTimes
+from articles.workflow.previews import (
+    article_as_of,
+    article_for_preview_token,
+    render_preview,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ArticleDetailView(View):
+    def get(self, request, *args, **kwargs):
+        response, facts = serve_cached_page(
+            request, f"article:{kwargs['pk']}", self.build_page
+        )
+        if facts.get("path", request.path) != request.path:
+            # Old slug or moved section: one permanent address per article.
+            return redirect(facts["path"], permanent=True)
+        if response.status_code == 200:
+            article_page_served.send(
+                type(self), request=request, article_id=facts["article_id"], facts=facts
+            )
+        return response
+
+    def build_page(self, now):
+        """The article page, when it changes by itself, and facts for every serve."""
+        pk = self.kwargs["pk"]
+        page = public_article_page(pk, now)
+        if page is None:
+            if Article.objects.withdrawn().filter(pk=pk).exists():
+                return render(self.request, "410.html", status=410), None, {}
+            raise Http404("no public article with this id")
+        article = page.article
+        canonical = article.get_absolute_url()
+        if self.request.path != canonical:
+            return redirect(canonical, permanent=True), None, {}
+        article_html, head = article_markup(page, self.request)
+        response = render(
+            self.request,
+            "articles/article_detail.html",
+            {
+                "article": article,
+                "article_html": article_html,
+                "head": head,
+            },
+        )
+        # The template adds what the parts it shows need (the rails under
+        # the article: their changes and sponsored slots).
+        facts = {"path": canonical, "article_id": pk}
+        changes = ChangeTimes(now)
+        for use in article.photo_uses:
+            changes.add(use.photo.usable_until)
+        return response, changes.earliest, facts
+
+
+@never_cache
+@require_safe
+def shared_preview(request, token: str):
+    """An article's current state for someone holding a preview link."""
+    article = article_for_preview_token(token)
+    if article is None:
+        raise Http404("preview link forged or expired")
+    article, authors = article_as_of(article, article.revisions.first())
+    return render_preview(request, article, authors)
+
+
+# What ListView accepts as ?page= (and short enough for a cache key).
+PAGE_NUMBER = re.compile(r"[0-9]{1,6}|last")
+
+
+class ArticleListView(ListView):
+    """Published articles of a scope, newest first, as teasers; cached whole.
+
+    Subclasses say which articles belong (`get_scope`, any state: the
+    visibility rule is applied here) and add their own context.
+    """
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_SECTION_PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        page = request.GET.get(self.page_kwarg, "1")
+        # Only page numbers reach the cache key; anything else is no page.
+        if not PAGE_NUMBER.fullmatch(page):
+            raise Http404("no such page")
+
+        def build(now):
+            self.at = now
+            response = ListView.get(self, request, *args, **kwargs)
+            return response.render(), self.changes_at, {}
+
+        name = f"articles:{request.path}?page={page}"
+        response, _facts = serve_cached_page(request, name, build)
+        return response
+
+    def get_scope(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.get_scope().published(self.at).newest_first().teaser_rows()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_links"] = page_links(context["page_obj"], self.request.path)
+        # Any article going live may join the list. What the teasers show
+        # (badges, photos) adds its own changes as the template renders them.
+        self.changes_at = Article.objects.next_visibility_change(self.at)
+        return context
+
+
+class ScopedListView(ArticleListView):
+    """The articles of one section, region, tag or author, found by slug.
+
+    The object is in the context under `scope_name`, and the template is
+    articles/<scope_name>_detail.html.
+    """
+
+    scope_model: type
+    scope_name: str
+    # The ArticleQuerySet method that narrows to the object.
+    scope_method: str
+
+    def get_template_names(self):
+        return [f"articles/{self.scope_name}_detail.html"]
+
+    def get_scope(self):
+        self.scope = get_object_or_404(self.scope_model, slug=self.kwargs["slug"])
+        return getattr(Article.objects, self.scope_method)(self.scope)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{self.scope_name: self.scope}, **kwargs)
+
+
+class SectionView(ScopedListView):
+    scope_model, scope_name, scope_method = Section, "section", "in_section"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current_section_slug=self.scope.slug, **kwargs)
+
+
+class RegionView(ScopedListView):
+    scope_model, scope_name, scope_method = Region, "region", "in_region"
+
+
+class TagView(ScopedListView):
+    scope_model, scope_name, scope_method = Tag, "tag", "tagged"
+
+
+class AuthorView(ScopedListView):
+    scope_model, scope_name, scope_method = Author, "author", "by_author"
+
+
+class ArchiveView(ArticleListView):
+    """The articles published on a day or in a month (Europe/Berlin)."""
+
+    def get_days(self) -> tuple[date, date]:
+        raise NotImplementedError
+
+    def get_scope(self):
+        try:
+            self.first_day, self.last_day = self.get_days()
+        except ValueError:
+            raise Http404("no such date") from None
+        if self.first_day > timezone.localdate(self.at):
+            raise Http404("the future has no archive yet")
+        return Article.objects.published_between(self.first_day, self.last_day)
+
+    def get_context_data(self, **kwargs):
+        previous_day, next_day = publication_days_around(
+            Article.objects.published(self.at), self.first_day, self.last_day
+        )
+        return super().get_context_data(
+            first_day=self.first_day,
+            previous_day=previous_day,
+            next_day=next_day,
+            **kwargs,
+        )
+
+
+class ArchiveDayView(ArchiveView):
+    template_name = "articles/archive_day.html"
+
+    def get_days(self):
+        day = date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        return day, day
+
+
+class ArchiveMonthView(ArchiveView):
+    template_name = "articles/archive_month.html"
+
+    def get_days(self):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        first_day = date(year, month, 1)
+        return first_day, first_day.replace(day=monthrange(year, month)[1])
+
+
+@require_safe
+def search(request):
+    """Search and filter published articles; never indexed, never stored here.
+
+    Queries are too many to store, but a CDN may keep a result page for a
+    short while (anonymous readers only; a timed-out search not at all).
+    """
+    now = timezone.now()
+    filterset = ArticleSearchFilter(
+        request.GET, queryset=Article.objects.published(now).newest_first()
+    )
+    context = {"form": filterset.form}
+    if filterset.is_valid():
+        try:
+            found = search_articles(filterset.qs, page_number=request.GET.get("page"))
+        except InvalidPage:
+            raise Http404("no such results page") from None
+        except SearchTimedOut:
+            logger.warning("Search timed out: %s", filterset.active_params)
+            context["timed_out"] = True
+        else:
+            context.update(
+                found=found,
+                page_links=page_links(
+                    found.page, request.path, filterset.active_params
+                ),
+            )
+    response = render(request, "articles/search.html", context)
+    shared_seconds = min(settings.NEWSROOM_PAGE_CACHE_SECONDS, 60)
+    if not is_cacheable(request) or context.get("timed_out"):
+        shared_seconds = 0
+    patch_shared_cache_headers(response, shared_seconds)
+    return response
+
+
+def photo_rendition(request, photo_id: int, version: str, spec: str):
+    """A public image: served only while the photo's licence allows it.
+
+    Photos that no public page shows yet (those of drafts, scheduled or
+    embargoed stories, seen in previews) are served only under their exact
+    address, whose version part cannot be guessed, and no shared cache
+    keeps them.
+    """
+    try:
+        spec = RenditionSpec.parse(spec)
+    except UnknownSpec:
+        raise Http404("unknown rendition") from None
+    photo = get_object_or_404(Photo, pk=photo_id)
+    now = timezone.now()
+    usable = photo.is_usable(now)
+    if not usable and not request.user.is_staff:
+        raise Http404("photo not available")
+    public = usable and Photo.objects.public(now).filter(pk=photo.pk).exists()
+    if version != rendition_version(photo):
+        if not (public or request.user.is_staff):
+            raise Http404("photo not available")
+        # Replaced file or moved focal point: the current crop lives elsewhere.
+        return redirect(rendition_url(photo, spec))
+    rendition = get_rendition(photo, spec)
+    response = FileResponse(rendition.file.open("rb"), content_type=spec.content_type)
+    if public:
+        max_age = settings.NEWSROOM_IMAGE_MAX_AGE
+        if usable_until := photo.usable_until:
+            # No cache may keep the image past its licence end or kill time.
+            max_age = min(max_age, int((usable_until - now).total_seconds()))
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        # An expired photo for staff, or one of an unpublished story: no
+        # shared cache may keep it.
+        patch_cache_control(response, private=True, no_store=True)
+    return response

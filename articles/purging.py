@@ -1,0 +1,98 @@
+"""When cached public pages stop being true: purges and change times.
+
+The low half of the page cache, the half that writers need. Every editorial
+write purges every cached page at once by moving the cache generation:
+cheap, and nothing can be forgotten when a write touches several pages.
+Pages also expire by themselves at the moment they change without a write
+(a scheduled article going live, a badge or pin running out); `ChangeTimes`
+collects those moments while a page is built.
+
+Services, importers and the admin import this module only; serving pages
+from the cache is the public room's business (articles/public/page_cache.py).
+"""
+
+import uuid
+from datetime import datetime
+from weakref import WeakKeyDictionary
+
+from django.core.cache import cache
+from django.db import transaction
+
+GENERATION_KEY = "pages:generation"
+
+
+class ChangeTimes:
+    """Collects the future moments at which a page stops being true."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+        self.earliest: datetime | None = None
+
+    def add(self, moment: datetime | None) -> None:
+        if moment and moment > self.at:
+            self.earliest = min(self.earliest or moment, moment)
+
+
+def current_generation() -> str:
+    """The generation cached pages are stored under; a purge moves it."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def purge_pages() -> None:
+    """Forget every cached page (after an editorial write)."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+class PagePurge:
+    """The purge of one transaction's writes: every write schedules it for
+    the commit, and it purges once, when the first of them runs."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            purge_pages()
+
+
+# Per connection, the purge its current transaction's writes share.
+_shared_purges: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def purge_pages_on_commit() -> None:
+    """Purge every page once the current transaction commits.
+
+    Once however many writes the transaction holds (an import batch saves
+    hundreds of stories in one): they all schedule the same `PagePurge`.
+    Nothing is decided while scheduling, so a rollback leaves no flag
+    behind: Django drops the callbacks of a part that rolled back, a purge
+    is `done` only once it has run, and a done one is never shared again.
+    """
+    connection = transaction.get_connection()
+    purge = _shared_purges.get(connection)
+    if purge is None or purge.done:
+        purge = _shared_purges[connection] = PagePurge()
+    transaction.on_commit(purge)
+
+
+class PurgesPageCacheAdmin:
+    """ModelAdmin mixin: every admin write purges the public page cache."""
+
+    # Not in save_model: the admin calls save_related after it on every save
+    # (forms and list_editable alike), and once per save is enough.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        purge_pages_on_commit()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        purge_pages_on_commit()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        purge_pages_on_commit()

@@ -1,0 +1,191 @@
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from articles.models import AgencyVersion, Article, CategoryMapping
+from articles.photos.renditions import RenditionSpec, get_rendition
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# One object of each registered model, built from its factory.
+OBJECT_FACTORIES = {
+    "section": factories.SectionFactory,
+    "agency": factories.AgencyFactory,
+    "author": factories.AuthorFactory,
+    "region": factories.RegionFactory,
+    "categorymapping": lambda: CategoryMapping.objects.create(
+        agency=factories.AgencyFactory(),
+        category="wi",
+        section=factories.SectionFactory(),
+    ),
+    "agencyversion": lambda: AgencyVersion.objects.create(
+        article=factories.ArticleFactory(),
+        version=1,
+        version_key="1@",
+        format="ninjs",
+        status="usable",
+        payload="{}",
+        fields={},
+    ),
+    "tag": factories.TagFactory,
+    "photo": factories.PhotoFactory,
+    "article": factories.ArticleFactory,
+    "articlephoto": factories.ArticlePhotoFactory,
+    "rail": factories.RailFactory,
+    "railitem": factories.RailItemFactory,
+    "sponsoredslot": factories.SponsoredSlotFactory,
+    "user": lambda: factories.UserFactory(username="someone"),
+    "group": lambda: Group.objects.get(name="Redakteur"),
+    "rendition": lambda: get_rendition(
+        factories.PhotoFactory(), RenditionSpec("1x1", 320, "jpg")
+    ),
+}
+
+
+def admin_pages():
+    return [pytest.param(model, id=model._meta.label) for model in admin.site._registry]
+
+
+@pytest.fixture
+def superuser_client(client):
+    user = factories.UserFactory(username="chefin", is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def test_every_model_is_registered():
+    registered = {model._meta.model_name for model in admin.site._registry}
+    assert set(OBJECT_FACTORIES) <= registered
+
+
+@pytest.mark.parametrize("model", admin_pages())
+def test_changelist_add_and_change_pages_answer(superuser_client, model):
+    obj = OBJECT_FACTORIES[model._meta.model_name]()
+    info = model._meta.app_label, model._meta.model_name
+    for url in (
+        reverse("admin:{}_{}_changelist".format(*info)),
+        reverse("admin:{}_{}_change".format(*info), args=[obj.pk]),
+    ):
+        response = superuser_client.get(url)
+        assert response.status_code == 200, url
+    add_page = superuser_client.get(reverse("admin:{}_{}_add".format(*info)))
+    # Renditions are made from photos, agency versions by imports.
+    read_only = info[1] in ("rendition", "agencyversion")
+    assert add_page.status_code == (403 if read_only else 200)
+
+
+@pytest.mark.parametrize(
+    "model_name",
+    ["section", "agency", "author", "region", "tag", "photo", "article",
+     "articlephoto", "rail",
+     "railitem", "sponsoredslot"],
+)  # fmt: skip
+def test_changelist_query_count_does_not_grow(
+    superuser_client, count_queries, model_name
+):
+    model = next(m for m in admin.site._registry if m._meta.model_name == model_name)
+    url = reverse(f"admin:{model._meta.app_label}_{model_name}_changelist")
+    factory = OBJECT_FACTORIES[model_name]
+    for _ in range(3):
+        factory()
+    few = count_queries(lambda: superuser_client.get(url))
+    for _ in range(25):
+        factory()
+    many = count_queries(lambda: superuser_client.get(url))
+    assert few == many
+
+
+def test_publish_action_is_refused_for_a_reporter(client):
+    reporter = factories.UserFactory(username="reporter")
+    reporter.groups.add(Group.objects.get(name="Redakteur"))
+    client.force_login(reporter)
+    article = factories.ArticleFactory(draft=True, created_by=reporter)
+    list_url = reverse("admin:articles_article_changelist")
+    response = client.post(
+        list_url, {"action": "publish", "_selected_action": [article.pk]}
+    )
+    assert response.status_code == 403
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(
+        change_url, {"CHANGE_FORM-action": "publish", "_selected_action": [article.pk]}
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert not Article.objects.published().exists()
+
+
+def test_reporter_cannot_set_status_by_forged_post(client):
+    reporter = factories.UserFactory(username="reporter")
+    reporter.groups.add(Group.objects.get(name="Redakteur"))
+    client.force_login(reporter)
+    article = factories.ArticleFactory(draft=True, created_by=reporter)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {
+        "headline": "Geändert",
+        "section": article.section_id,
+        "published_at_0": "01.01.2020",
+        "published_at_1": "10:00:00",
+        "article_photos-TOTAL_FORMS": "0",
+        "article_photos-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "loaded_version": str(article.version),
+    }
+    response = client.post(url, {**data, "status": "published"})
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.headline != "Geändert"
+    # The same form without the forged field saves the text, not the time.
+    assert client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Geändert"
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at is None
+    assert not Article.objects.published().exists()
+
+
+def test_editor_publishes_with_the_bulk_action(client):
+    editor = factories.UserFactory(username="cvd")
+    editor.groups.add(Group.objects.get(name="Chef vom Dienst"))
+    client.force_login(editor)
+    article = factories.ArticleFactory(draft=True)
+    client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [article.pk]},
+    )
+    assert list(Article.objects.published()) == [article]
+
+
+def test_editor_publishes_from_the_edit_form(client):
+    editor = factories.UserFactory(username="cvd")
+    editor.groups.add(Group.objects.get(name="Chef vom Dienst"))
+    client.force_login(editor)
+    article = factories.ArticleFactory(draft=True)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert (
+        "Veröffentlichen (oder zur gesetzten Zeit planen)"
+        in client.get(url).content.decode()
+    )
+    client.post(
+        url, {"CHANGE_FORM-action": "publish", "_selected_action": [article.pk]}
+    )
+    assert list(Article.objects.published()) == [article]
+
+
+def test_admin_is_german(superuser_client):
+    html = superuser_client.get(reverse("admin:index")).content.decode()
+    assert "Ressorts" in html
+    assert "Teaser-Leisten" in html
+    assert 'lang="de"' in html
+
+
+def test_strings_django_left_untranslated_are_german(superuser_client):
+    article = factories.ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    html = superuser_client.get(url).content.decode()
+    assert ">Ausführen</button>" in html and "– Bitte wählen –" in html
+    assert "Select an option" not in html

@@ -1,0 +1,88 @@
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from articles.models import Article
+from articles.purging import GENERATION_KEY, PagePurge
+from articles.workflow import services
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Abandoned(Exception):
+    pass
+
+
+def purges(callbacks) -> set[PagePurge]:
+    return {callback for callback in callbacks if isinstance(callback, PagePurge)}
+
+
+def test_several_writes_in_one_transaction_purge_once(
+    django_capture_on_commit_callbacks,
+):
+    article, other = ArticleFactory(draft=True), ArticleFactory()
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        services.submit_for_review(article, by=None)
+        services.approve_article(article, by=None)
+        services.publish_article(article, by=None)
+        services.add_correction(other, by=None, text="Falscher Vorname")
+        # Items of an import batch each have a savepoint of their own.
+        with transaction.atomic():
+            services.withdraw_article(other, by=None, reason="Kill")
+    assert len(purges(callbacks)) == 1  # one purge, scheduled by every write
+    first, *others = callbacks
+    first()  # the commit runs them in order
+    cache.set(GENERATION_KEY, "after the purge")
+    for callback in others:
+        callback()
+    assert cache.get(GENERATION_KEY) == "after the purge"
+
+
+def test_a_purge_scheduled_in_a_rolled_back_savepoint_is_scheduled_again(
+    django_capture_on_commit_callbacks,
+):
+    abandoned, kept = ArticleFactory(draft=True), ArticleFactory(draft=True)
+    before = cache.get(GENERATION_KEY)
+    committed = django_capture_on_commit_callbacks(execute=True)
+    with committed as callbacks, transaction.atomic():
+        with pytest.raises(Abandoned), transaction.atomic():
+            services.publish_article(abandoned, by=None)  # schedules a purge
+            raise Abandoned
+        services.publish_article(kept, by=None)
+    assert len(purges(callbacks)) == 1
+    assert cache.get(GENERATION_KEY) != before
+    abandoned.refresh_from_db()
+    assert abandoned.status == Article.Status.DRAFT
+
+
+def test_a_write_before_the_captured_one_does_not_swallow_its_purge(
+    django_capture_on_commit_callbacks,
+):
+    # Tests share one transaction: the setup's purge is still waiting.
+    article = ArticleFactory(draft=True)
+    services.submit_for_review(article, by=None)
+    before = cache.get(GENERATION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_article(article, by=None)
+    purged = cache.get(GENERATION_KEY)
+    assert purged != before
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.unpublish_article(article, by=None)
+    assert len(purges(callbacks)) == 1
+    assert cache.get(GENERATION_KEY) not in (before, purged)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_leaves_nothing_that_stops_the_next_purge():
+    article = ArticleFactory(draft=True)
+    before = cache.get(GENERATION_KEY)
+    with pytest.raises(Abandoned), transaction.atomic():
+        services.publish_article(article, by=None)
+        raise Abandoned
+    assert cache.get(GENERATION_KEY) == before  # nothing written, nothing purged
+    services.publish_article(article, by=None)  # a transaction of its own
+    published = cache.get(GENERATION_KEY)
+    assert published != before
+    services.unpublish_article(article, by=None)
+    assert cache.get(GENERATION_KEY) not in (before, published)

@@ -1,0 +1,189 @@
+import io
+import json
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from PIL import Image
+
+from articles.workflow.previews import preview_link
+from tests.factories import (
+    AgencyFactory,
+    ArticleFactory,
+    ArticlePhotoFactory,
+    AuthorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class Head(HTMLParser):
+    """The machine-readable parts of a page's <head>."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        self.json_ld: list[str] = []
+        self._in_json_ld = False
+        self.feed(html[: html.index("<body")])
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and "content" in attrs:
+            self.meta[attrs.get("property") or attrs.get("name")] = attrs["content"]
+        elif tag == "link":
+            self.links[attrs["rel"]] = attrs["href"]
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            self._in_json_ld = True
+
+    def handle_endtag(self, tag):
+        self._in_json_ld = False
+
+    def handle_data(self, data):
+        if self._in_json_ld:
+            self.json_ld.append(data)
+
+    @property
+    def structured_data(self) -> dict:
+        [text] = self.json_ld
+        return json.loads(text)
+
+
+def head_of(client, article) -> Head:
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return Head(response.content.decode())
+
+
+def image_size(client, url: str) -> tuple[int, int]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return Image.open(io.BytesIO(b"".join(response.streaming_content))).size
+
+
+def test_article_head_has_canonical_opengraph_and_twitter_card(client):
+    use = ArticlePhotoFactory(
+        article__teaser="WhatsApp will Geld.",
+        photo__image__width=1600,
+        photo__image__height=1200,
+        photo__alt_text="Ein Smartphone",
+    )
+    article = use.article
+    head = head_of(client, article)
+    url = f"http://testserver{article.get_absolute_url()}"
+    assert head.links["canonical"] == url
+    assert head.meta["description"] == "WhatsApp will Geld."
+    assert head.meta["og:type"] == "article"
+    assert head.meta["og:locale"] == "de_DE"
+    assert head.meta["og:title"] == article.headline
+    assert head.meta["og:description"] == "WhatsApp will Geld."
+    assert head.meta["og:url"] == url
+    assert head.meta["og:image"].startswith("http://testserver/bild/")
+    assert head.meta["og:image"].endswith("/16x9-1280.jpg")
+    size = (int(head.meta["og:image:width"]), int(head.meta["og:image:height"]))
+    assert size == (1280, 720) == image_size(client, head.meta["og:image"])
+    assert head.meta["og:image:alt"] == "Ein Smartphone"
+    published = parse_datetime(head.meta["article:published_time"])
+    assert abs(published - article.published_at) < timedelta(seconds=1)
+    assert head.meta["article:modified_time"]
+    assert head.meta["twitter:card"] == "summary_large_image"
+    assert head.meta["twitter:image"] == head.meta["og:image"]
+    assert "robots" not in head.meta
+
+
+def test_news_article_structured_data(client):
+    use = ArticlePhotoFactory(
+        caption="WhatsApp will Geld.",
+        photo__credit_line="Peter Kneffel/dpa",
+        photo__copyright_notice="© dpa 2026",
+    )
+    article = use.article
+    article.authors.add(AuthorFactory(name="Andrej Sokolow"))
+    article.authors.add(AuthorFactory(name="Anna Ringle"))
+    data = head_of(client, article).structured_data
+    url = f"http://testserver{article.get_absolute_url()}"
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == article.headline
+    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+    assert data["isAccessibleForFree"] is True
+    assert data["author"] == [
+        {"@type": "Person", "name": "Andrej Sokolow"},
+        {"@type": "Person", "name": "Anna Ringle"},
+    ]
+    published = parse_datetime(data["datePublished"])
+    assert abs(published - article.published_at) < timedelta(seconds=1)
+    assert parse_datetime(data["dateModified"]) >= published
+    [wide, classic, square] = data["image"]
+    assert (wide["width"] * 9, classic["width"] * 3) == (
+        wide["height"] * 16,
+        classic["height"] * 4,
+    )
+    assert square["width"] == square["height"]
+    assert wide["@type"] == "ImageObject"
+    assert wide["creditText"] == "Peter Kneffel/dpa"
+    assert wide["copyrightNotice"] == "© dpa 2026"
+    assert wide["caption"] == "WhatsApp will Geld."
+    for image in data["image"]:
+        assert image_size(client, image["url"]) == (image["width"], image["height"])
+    publisher = data["publisher"]
+    assert publisher["@type"] == "Organization"
+    assert publisher["name"] == "Rheinblick"
+    logo = publisher["logo"]
+    assert logo["url"] == "http://testserver/static/img/logo.png"
+    with Image.open(finders.find("img/logo.png")) as drawn:
+        assert drawn.format == "PNG"
+        assert drawn.size == (logo["width"], logo["height"])
+
+
+def test_agency_copy_names_the_agency_as_author(client):
+    article = ArticleFactory(
+        agency=AgencyFactory(), byline="Von Andrej Sokolow, dpa", teaser=""
+    )
+    head = head_of(client, article)
+    data = head.structured_data
+    assert data["author"] == [
+        {"@type": "Organization", "name": "Deutsche Presse-Agentur"}
+    ]
+    assert "description" not in data and "og:description" not in head.meta
+    # No photo: no image for search engines, the logo for link previews.
+    assert "image" not in data
+    assert head.meta["twitter:card"] == "summary"
+    assert head.meta["og:image"] == "http://testserver/static/img/logo.png"
+
+
+def test_a_photo_past_its_licence_is_not_in_the_head(client):
+    use = ArticlePhotoFactory(
+        photo__licence_expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    head = head_of(client, use.article)
+    assert "/bild/" not in "".join(head.meta.values())
+    assert "image" not in head.structured_data
+
+
+def test_a_hostile_headline_cannot_leave_the_script(client):
+    headline = 'Tom </script><script>alert("x")</script> & <!-- Jerry'
+    article = ArticleFactory(headline=headline, teaser="</SCRIPT>")
+    html = client.get(article.get_absolute_url()).content.decode()
+    script = html[html.index('<script type="application/ld+json">') :]
+    script = script[: script.index("</script>")]
+    assert "<" not in script.removeprefix("<script")
+    head = Head(html)
+    assert head.structured_data["headline"] == headline
+    assert head.structured_data["description"] == "</SCRIPT>"
+    assert head.meta["og:title"] == headline
+
+
+def test_preview_is_noindex_without_canonical_or_structured_data(client):
+    article = ArticleFactory(draft=True)
+    response = client.get(preview_link(article))
+    assert response.status_code == 200
+    head = Head(response.content.decode())
+    assert head.meta["robots"] == "noindex, nofollow"
+    assert "canonical" not in head.links
+    assert "og:url" not in head.meta
+    assert head.json_ld == []

@@ -1,0 +1,219 @@
+from datetime import timedelta
+
+import pytest
+from defusedxml.ElementTree import fromstring
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles.models import Article
+from articles.public import sitemaps
+from tests.factories import ArticleFactory, SectionFactory
+from tests.hidden_articles import create_hidden_articles
+from tests.http import shared_cache_seconds
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+def parse(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    return fromstring(response.content)
+
+
+def urls(response) -> dict:
+    """{location: <url> element} of a sitemap."""
+    return {
+        url.findtext(f"{SITEMAP}loc"): url
+        for url in parse(response).findall(f"{SITEMAP}url")
+    }
+
+
+def absolute(article: Article) -> str:
+    return f"http://testserver{article.get_absolute_url()}"
+
+
+def test_index_lists_every_sitemap_and_page(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    ArticleFactory.create_batch(5)
+    SectionFactory(slug="noch-leer")
+    index = parse(client.get("/sitemap.xml"))
+    entries = {
+        entry.findtext(f"{SITEMAP}loc"): entry.findtext(f"{SITEMAP}lastmod")
+        for entry in index.findall(f"{SITEMAP}sitemap")
+    }
+    assert list(entries) == [
+        "http://testserver/sitemap-artikel.xml",
+        "http://testserver/sitemap-artikel.xml?p=2",
+        "http://testserver/sitemap-artikel.xml?p=3",
+        "http://testserver/sitemap-ressorts.xml",
+        "http://testserver/sitemap-news.xml",
+    ]
+    assert all(parse_datetime(lastmod) for lastmod in entries.values())
+    pages = [urls(client.get(f"/sitemap-artikel.xml?p={page}")) for page in (1, 2, 3)]
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert client.get("/sitemap-artikel.xml?p=4").status_code == 404
+
+
+def test_article_sitemap_has_visible_articles_with_lastmod(client):
+    visible = ArticleFactory(published_at=timezone.now() - timedelta(days=400))
+    # Saved yesterday, live since an hour: it changed for the public then.
+    went_live = ArticleFactory(published_at=timezone.now() - timedelta(hours=1))
+    Article.objects.filter(pk=went_live.pk).update(
+        modified_at=timezone.now() - timedelta(days=1)
+    )
+    create_hidden_articles()
+    found = urls(client.get("/sitemap-artikel.xml"))
+    assert set(found) == {absolute(visible), absolute(went_live)}
+    lastmod = parse_datetime(found[absolute(went_live)].findtext(f"{SITEMAP}lastmod"))
+    assert abs(lastmod - went_live.published_at) < timedelta(seconds=1)
+
+
+def test_section_sitemap_lists_section_pages(client):
+    sport = SectionFactory(slug="sport")
+    SectionFactory(slug="leer")
+    newest = ArticleFactory(section=sport)
+    ArticleFactory(section=sport, published_at=timezone.now() - timedelta(days=3))
+    create_hidden_articles(section=sport)  # a scheduled one is newer
+    found = urls(client.get("/sitemap-ressorts.xml"))
+    assert set(found) == {"http://testserver/sport/", "http://testserver/leer/"}
+    lastmod = parse_datetime(
+        found["http://testserver/sport/"].findtext(f"{SITEMAP}lastmod")
+    )
+    assert abs(lastmod - newest.published_at) < timedelta(seconds=1)
+    assert found["http://testserver/leer/"].find(f"{SITEMAP}lastmod") is None
+
+
+def test_news_sitemap_has_the_last_two_days(client):
+    now = timezone.now()
+    recent = ArticleFactory(
+        headline="Tom & <b>Jerry</b>", published_at=now - timedelta(hours=47)
+    )
+    ArticleFactory(headline="Zu alt", published_at=now - timedelta(hours=49))
+    # Published long ago under embargo, first seen an hour ago: news now.
+    embargoed = ArticleFactory(
+        published_at=now - timedelta(days=5),
+        embargo_until=now - timedelta(hours=1),
+        first_published_at=now - timedelta(hours=1),
+    )
+    create_hidden_articles()
+    response = client.get("/sitemap-news.xml")
+    found = urls(response)
+    assert list(found) == [absolute(embargoed), absolute(recent)]
+    news = found[absolute(recent)].find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Rheinblick"
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "de"
+    assert news.findtext(f"{NEWS}title") == "Tom & <b>Jerry</b>"
+    published = parse_datetime(news.findtext(f"{NEWS}publication_date"))
+    assert abs(published - recent.published_at) < timedelta(seconds=1)
+    assert "Geheim" not in response.content.decode()
+
+
+def test_news_sitemap_holds_at_most_the_limit(client, monkeypatch):
+    monkeypatch.setattr(sitemaps, "NEWS_LIMIT", 2)
+    articles = ArticleFactory.create_batch(3)
+    assert list(urls(client.get("/sitemap-news.xml"))) == [
+        absolute(articles[2]),
+        absolute(articles[1]),
+    ]
+
+
+def test_news_sitemap_expires_when_an_article_leaves_the_window(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 3600
+    ArticleFactory(published_at=timezone.now() - timedelta(days=2, seconds=-30))
+    response = client.get("/sitemap-news.xml")
+    assert len(urls(response)) == 1
+    seconds = shared_cache_seconds(response)
+    assert 25 <= seconds <= 30
+
+
+def test_sitemap_expires_when_a_scheduled_article_goes_live(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 3600
+    ArticleFactory(published_at=timezone.now() + timedelta(seconds=25))
+    for url in ["/sitemap.xml", "/sitemap-artikel.xml", "/sitemap-ressorts.xml"]:
+        response = client.get(url)
+        seconds = shared_cache_seconds(response)
+        assert 20 <= seconds <= 25, url
+
+
+def test_unknown_sitemap_answers_404(client):
+    assert client.get("/sitemap-gibtsnicht.xml").status_code == 404
+
+
+def test_robots_txt_points_at_the_sitemaps(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    for path in ["/admin/", "/vorschau/", "/suche/"]:
+        assert f"Disallow: {path}" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: http://testserver/sitemap-news.xml" in lines
+    assert "Disallow: /" not in lines  # the site itself stays open
+
+
+def test_robots_txt_names_the_requested_host(client, settings):
+    settings.ALLOWED_HOSTS = ["www.example.com", "testserver"]
+    client.get("/robots.txt")  # cached for testserver
+    text = client.get("/robots.txt", HTTP_HOST="www.example.com").content.decode()
+    assert "Sitemap: http://www.example.com/sitemap.xml" in text
+
+
+SITEMAP_URLS = [
+    "/sitemap.xml",
+    "/sitemap-artikel.xml",
+    "/sitemap-ressorts.xml",
+    "/sitemap-news.xml",
+    "/robots.txt",
+]
+
+
+def build_site(number_of_articles: int) -> None:
+    for section in SectionFactory.create_batch(3):
+        ArticleFactory.create_batch(number_of_articles, section=section)
+
+
+@pytest.mark.parametrize("url", SITEMAP_URLS)
+def test_sitemap_query_count_does_not_grow_with_articles(
+    client, count_queries, settings, url
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    build_site(2)
+    few = count_queries(lambda: client.get(url))
+    build_site(30)
+    assert count_queries(lambda: client.get(url)) == few
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        # per sitemap: articles' count and newest change; sections with their
+        # newest article; news articles; next scheduled change
+        ("/sitemap.xml", 5),
+        # count, page of articles, next scheduled change
+        ("/sitemap-artikel.xml", 3),
+        # sections with their newest article, next scheduled change
+        ("/sitemap-ressorts.xml", 2),
+        # the news articles, next scheduled change
+        ("/sitemap-news.xml", 2),
+        ("/robots.txt", 0),
+    ],
+)
+def test_sitemap_query_budget(client, django_assert_max_num_queries, url, budget):
+    build_site(10)
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", SITEMAP_URLS)
+def test_cached_sitemap_needs_no_query(client, django_assert_num_queries, url):
+    build_site(2)
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert "public" in again["Cache-Control"]
