@@ -265,7 +265,7 @@ NEWSROOM_FRAGMENT_CACHE_SECONDS = env_int("NEWSROOM_FRAGMENT_CACHE_SECONDS", 60)
 # breaks one of the internals it relies on (listed in newsroom/perf/).
 NEWSROOM_FAST_PATH = env_bool("NEWSROOM_FAST_PATH", True)
 # Articles whose markup each process keeps, keyed by everything it shows
-# (articles/article_page.py); about 15 KB each. 0 renders every time.
+# (articles/public/article_page.py); about 15 KB each. 0 renders every time.
 NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE = env_int("NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE", 500)
 # Cached pages and fragments each process also keeps in its own memory (of
 # the current cache generation, so purges still reach it at once); about

@@ -1,7 +1,7 @@
-"""Full-text search indexes for articles, one per database (articles/search.py).
+"""Full-text search indexes for articles, one per database (articles/fulltext.py).
 
 PostgreSQL: a GIN index on the weighted German tsvector that
-`articles.search.search_document()` builds; frozen here, so the two must be
+`articles.fulltext.search_document()` builds; frozen here, so the two must be
 changed together (a test checks the planner uses the index).
 
 SQLite: the FTS5 table `articles_article_fts` with the article table as its
