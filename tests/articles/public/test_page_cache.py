@@ -86,3 +86,26 @@ def test_a_rolled_back_transaction_leaves_nothing_that_stops_the_next_purge():
     assert published != before
     services.unpublish_article(article, by=None)
     assert cache.get(GENERATION_KEY) not in (before, published)
+
+
+def test_a_request_reads_the_cache_generation_once(client, monkeypatch):
+    from articles.public import page_cache
+
+    reads = []
+    real = page_cache.current_generation
+
+    def counted():
+        reads.append(1)
+        return real()
+
+    monkeypatch.setattr(page_cache, "current_generation", counted)
+    article = ArticleFactory()
+    # The page, the rails under it and the navigation are three entries
+    # of the same generation; PageCacheMiddleware reads it once.
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert len(reads) == 1
+    # Outside a request every read asks the shared cache.
+    page_cache.cached_fragment("a", lambda now: ("A", None))
+    page_cache.cached_fragment("b", lambda now: ("B", None))
+    assert len(reads) == 3
+
