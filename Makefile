@@ -51,7 +51,7 @@ demo: install
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# With a coverage report ([tool.coverage] in pyproject.toml; README: what
+# With a coverage report ([tool.coverage] in pyproject.toml; docs/architecture.md: what
 # stays uncovered and why).
 test: install-dev install-npm
 	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
@@ -75,7 +75,7 @@ clean:
 	rm -rf $(VENV) var/newsroom.sqlite3 var/audit node_modules test-artifacts
 
 # Lighthouse on the front page and an article, served as in production;
-# fails below 95 in any category (see README: Accessibility and browser tests).
+# fails below 95 in any category (see docs/operations.md: accessibility and browser tests).
 audit: install-dev install-npm
 	$(BIN)/python bench/audit.py
 
