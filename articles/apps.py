@@ -14,10 +14,14 @@ class ArticlesConfig(AppConfig):
 
         from articles import checks  # noqa: F401  (registers the checks)
         from articles.fulltext import register_sqlite_functions
+        from articles.purging import purge_after_outage
+        from newsroom.cache import reachable_again
 
         # Every new SQLite connection needs the function the search index's
         # triggers call (articles/fulltext.py).
         connection_created.connect(register_sqlite_functions)
+        # Purges lost while Redis was away are made up before it serves.
+        reachable_again.connect(purge_after_outage)
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

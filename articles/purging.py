@@ -33,8 +33,13 @@ class ChangeTimes:
             self.earliest = min(self.earliest or moment, moment)
 
 
-def current_generation() -> str:
-    """The generation cached pages are stored under; a purge moves it."""
+def current_generation() -> str | None:
+    """The generation cached pages are stored under; a purge moves it.
+
+    None while the shared cache cannot be reached: then no page may be read
+    from or stored in any cache (not even this process's copies), since a
+    purge may be waiting for Redis to come back (see `purge_after_outage`).
+    """
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
@@ -42,9 +47,26 @@ def current_generation() -> str:
     return generation
 
 
-def purge_pages() -> None:
-    """Forget every cached page (after an editorial write)."""
+def purge_pages() -> bool:
+    """Forget every cached page (after an editorial write).
+
+    False if the shared cache could not be reached: the backend then purges
+    when it reaches Redis again (`purge_after_outage`), in this process.
+    """
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    # Any generation read back is a purge: a newer one is another's purge.
+    return cache.get(GENERATION_KEY) is not None
+
+
+def purge_after_outage(sender, **kwargs) -> None:
+    """Receiver of newsroom.cache.reachable_again.
+
+    A Redis back from an outage may still hold the old generation and its
+    pages (thawed, or restarted from a snapshot) while the purges of the
+    writes made meanwhile never reached it; every process that saw the
+    outage purges before it reads anything from the cache again.
+    """
+    purge_pages()
 
 
 class PagePurge:

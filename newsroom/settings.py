@@ -41,6 +41,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    try:
+        return float(value) if value.strip() else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+
+
 # Off unless asked for: a production host that forgets a variable must not
 # start serving debug pages.
 DEBUG = env_bool("DEBUG", False)
@@ -139,7 +147,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.perf.redis_cache.RedisCache",
+            # Answers without Redis while it is down (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom"),
         }
@@ -259,6 +268,13 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
 # Parts shared by many pages (the rails under every article) are built once
 # and kept on the same terms, at most this long; 0 turns this cache off.
 NEWSROOM_FRAGMENT_CACHE_SECONDS = env_int("NEWSROOM_FRAGMENT_CACHE_SECONDS", 60)
+# Redis (cache and counter buffer): no request waits longer than this for
+# it (connect and each answer). While it cannot be reached, pages are built
+# without the cache and it is tried again after NEWSROOM_REDIS_RETRY_SECONDS;
+# a warning is logged at most every NEWSROOM_REDIS_WARNING_SECONDS.
+NEWSROOM_REDIS_TIMEOUT_SECONDS = env_float("NEWSROOM_REDIS_TIMEOUT_SECONDS", 0.25)
+NEWSROOM_REDIS_RETRY_SECONDS = env_float("NEWSROOM_REDIS_RETRY_SECONDS", 1.0)
+NEWSROOM_REDIS_WARNING_SECONDS = env_float("NEWSROOM_REDIS_WARNING_SECONDS", 60.0)
 # The speed machinery (newsroom/perf/: prepared queries, address formats,
 # markup memos, per-process page copies, the reused Redis client): false
 # serves the plain ORM and template path, the way out when a Django upgrade

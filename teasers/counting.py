@@ -154,7 +154,12 @@ class RedisCounterBuffer:
     def __init__(self, url: str, prefix: str):
         import redis
 
-        self.client = redis.Redis.from_url(url, socket_timeout=0.5)
+        # A reader's request may push (NEWSROOM_COUNTER_PUSH_SECONDS=0): it
+        # waits no longer for a frozen Redis than the page cache does.
+        timeout = settings.NEWSROOM_REDIS_TIMEOUT_SECONDS
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
         self.pending_key = f"{prefix}pending"
         self.batch_prefix = f"{prefix}batch:"
 

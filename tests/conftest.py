@@ -1,7 +1,12 @@
+import os
+import shutil
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from tests.redis_server import RedisServer
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +42,40 @@ def count_queries():
         return len(captured.captured_queries)
 
     return count
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own (tests/redis_server.py); missing
+    redis-server skips the test locally and fails it on CI."""
+    if shutil.which("redis-server") is None:
+        message = "redis-server not found (apt-get install redis-server)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    for _attempt in range(3):  # a port taken between finding and binding
+        server = RedisServer(tmp_path)
+        try:
+            server.start()
+            break
+        except RuntimeError:
+            continue
+    else:
+        pytest.fail("redis-server did not start")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_cache(settings, redis_server):
+    """The production cache backend on the test's own Redis."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.RedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "test",
+        }
+    }
+    return redis_server

@@ -61,7 +61,7 @@ def test_environment_selects_postgres_and_redis():
     assert result.stdout.split()[-6:] == [
         "django.db.backends.postgresql",
         "db.internal",
-        "newsroom.perf.redis_cache.RedisCache",
+        "newsroom.cache.RedisCache",
         "False",
         "de",
         "Europe/Berlin",
@@ -100,6 +100,22 @@ def test_manage_py_with_a_secret_key_keeps_debug_off():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "False"
+
+
+def test_redis_limits_come_from_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.NEWSROOM_REDIS_TIMEOUT_SECONDS, s.NEWSROOM_REDIS_RETRY_SECONDS, "
+        "s.NEWSROOM_REDIS_WARNING_SECONDS)",
+        DEBUG="true",
+        NEWSROOM_REDIS_TIMEOUT_SECONDS="0.1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["0.1", "1.0", "60.0"]
+    result = manage("check", DEBUG="true", NEWSROOM_REDIS_TIMEOUT_SECONDS="kurz")
+    assert "NEWSROOM_REDIS_TIMEOUT_SECONDS='kurz' is not a number" in result.stderr
 
 
 def test_invalid_boolean_is_named():

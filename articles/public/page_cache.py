@@ -11,6 +11,8 @@ this room importing `teasers`.
 
 Only anonymous GET/HEAD requests are served from or stored in the cache;
 logged-in users (editors) always see a fresh page that no shared cache keeps.
+While the shared cache cannot be reached every page is built (and still
+tells a CDN how long it may keep it).
 """
 
 from collections.abc import Callable
@@ -99,7 +101,7 @@ class PageCacheMiddleware:
             _request_generation.reset(token)
 
 
-def _generation() -> str:
+def _generation() -> str | None:
     read = _request_generation.get()
     if read:
         return read[0]
@@ -112,9 +114,15 @@ def _generation() -> str:
 _local_copies = PageCopies()
 
 
-def _cached_page(name: str) -> tuple[str, "CachedPage | None"]:
-    """The current cache key for page `name` and what is stored under it."""
+def _cached_page(name: str) -> tuple[str | None, "CachedPage | None"]:
+    """The current cache key for page `name` and what is stored under it.
+
+    (None, None) while the shared cache cannot be reached: the page is
+    built, and neither stored nor read from this process's copies.
+    """
     generation = _generation()
+    if generation is None:
+        return None, None
     prefix = f"pages:{generation}:"
     key = prefix + name
     return key, _local_copies.of_generation(
@@ -151,7 +159,12 @@ def serve_cached_page(
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
         if changes_at is not None:
             seconds = min(seconds, _seconds_until(changes_at, now))
-        if seconds > 0 and response.status_code == 200 and not response.cookies:
+        if (
+            key is not None
+            and seconds > 0
+            and response.status_code == 200
+            and not response.cookies
+        ):
             page = CachedPage(
                 content=response.content,
                 content_type=response["Content-Type"],
@@ -188,7 +201,7 @@ def cached_fragment[T](
         if changes_at is not None:
             seconds = min(seconds, _seconds_until(changes_at, now))
         stored = (value, now + timedelta(seconds=seconds))
-        if seconds > 0:
+        if key is not None and seconds > 0:
             cache.set(key, stored, seconds)
             _local_copies.put(key, stored)
     return stored[0]

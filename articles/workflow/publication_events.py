@@ -38,6 +38,9 @@ class PublicationEvents:
     went_live: list[int] = field(default_factory=list)
     withdrawn: list[int] = field(default_factory=list)
     failed_pings: list[str] = field(default_factory=list)
+    # The page cache could not be reached: the next run covers this window
+    # again (its mark stays where it was).
+    purge_failed: bool = False
 
     def summary(self) -> str:
         return (
@@ -48,6 +51,7 @@ class PublicationEvents:
                 if self.failed_pings
                 else ""
             )
+            + (", page cache unreachable" if self.purge_failed else "")
         )
 
 
@@ -105,7 +109,14 @@ def process_publication_events(*, at: datetime | None = None) -> PublicationEven
     if events.went_live or events.withdrawn:
         # After the commit: slow pings must not hold the lock (on SQLite the
         # database's write lock).
-        purge_pages()
+        if not purge_pages():
+            # Redis is away, and this process ends before it is back: the
+            # next run goes over the window again and purges (unless a run
+            # alongside has already moved the mark on).
+            events.purge_failed = True
+            JobMark.objects.filter(name=JOB, done_until=at).update(
+                done_until=events.since
+            )
         events.failed_pings = ping_subscribers()
     return events
 

@@ -14,7 +14,10 @@ class Command(BaseCommand):
         events = process_publication_events()
         if verbosity:
             self.stdout.write(events.summary())
+        problems = []
+        if events.purge_failed:
+            problems.append("Page cache unreachable: purging again on the next run")
         if events.failed_pings:
-            raise CommandError(
-                "Ping failed: " + ", ".join(events.failed_pings), returncode=2
-            )
+            problems.append("Ping failed: " + ", ".join(events.failed_pings))
+        if problems:
+            raise CommandError("; ".join(problems), returncode=2)

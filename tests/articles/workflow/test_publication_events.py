@@ -1,11 +1,13 @@
+import pickle
 from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import JobMark
+from articles.purging import GENERATION_KEY, current_generation
 from articles.workflow import services
 from articles.workflow.publication_events import OVERLAP, process_publication_events
 from tests.factories import ArticleFactory, RailItemFactory
@@ -63,3 +65,32 @@ def test_command_prints_a_summary():
     out = StringIO()
     call_command("process_publication_events", stdout=out)
     assert "live" in out.getvalue()
+
+
+def test_a_purge_that_cannot_reach_redis_is_made_by_the_next_run(redis_cache, settings):
+    now = timezone.now()
+    JobMark.objects.create(name="publication_events", done_until=now)
+    article = ArticleFactory(published_at=now + timedelta(seconds=30))
+    generation = current_generation()
+    redis_cache.stop()
+    events = process_publication_events(at=now + timedelta(seconds=31))
+    assert events.went_live == [article.pk]
+    assert events.purge_failed
+    assert "page cache unreachable" in events.summary()
+    assert JobMark.objects.get(name="publication_events").done_until == now
+
+    redis_cache.start()  # as it was (restored from a snapshot)
+    settings.CACHES = {**settings.CACHES}  # the next run is a new process
+    redis_cache.client().set(f"test:1:{GENERATION_KEY}", pickle.dumps(generation))
+    later = process_publication_events(at=now + timedelta(minutes=1))
+    assert later.went_live == [article.pk]
+    assert not later.purge_failed
+    assert current_generation() not in (None, generation)
+
+
+def test_the_command_exits_2_while_the_page_cache_is_unreachable(redis_cache):
+    ArticleFactory(published_at=timezone.now() - timedelta(seconds=1))
+    redis_cache.stop()
+    with pytest.raises(CommandError, match="Page cache unreachable") as raised:
+        call_command("process_publication_events", stdout=StringIO())
+    assert raised.value.returncode == 2
