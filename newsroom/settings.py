@@ -3,7 +3,8 @@
 Development needs no variables at all (the Makefile, and manage.py on a
 machine without SECRET_KEY, set DEBUG=true): SQLite
 under var/, local media, local-memory cache. Production sets DEBUG=false,
-SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and usually REDIS_URL; see docs/configuration.md.
+SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and usually REDIS_URL; see
+docs/configuration.md.
 """
 
 import os
