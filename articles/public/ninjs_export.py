@@ -25,6 +25,7 @@ from articles.models.articles import start_of_day
 from articles.photos.renditions import SizedImage, sized_image
 from articles.public.page_meta import iso
 from articles.purging import ChangeTimes
+from articles.sanitising import clean_text
 
 NINJS_STANDARD = {
     "name": "ninjs",
@@ -152,7 +153,22 @@ def article_as_ninjs(article: Article, *, request: HttpRequest) -> dict:
         ]
     if lead := article.lead_photo_use:
         item["associations"] = [photo_association(lead, request=request)]
-    return item
+    return clean_strings(item)
+
+
+def clean_strings(data):
+    """`data` with every string cleaned of control characters.
+
+    JSON could carry them escaped, but partners feed the text on to XML and
+    print; rows stored before text was cleaned on saving may hold some.
+    """
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, dict):
+        return {key: clean_strings(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [clean_strings(value) for value in data]
+    return data
 
 
 def photo_association(use: ArticlePhoto, *, request: HttpRequest) -> dict:
