@@ -60,6 +60,9 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver" if DEBUG else ""
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Ports besides 80/443 that the site is served on as the reader sees it (the
+# Host header's port, e.g. "8443"); other ports answer 400 unless DEBUG.
+NEWSROOM_ALLOWED_PORTS = env_list("NEWSROOM_ALLOWED_PORTS")
 
 INSTALLED_APPS = [
     # The admin with the editors' dashboard as its start page.
@@ -77,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One spelling of the host (letter case, port) for cache keys and links.
+    "newsroom.hosts.CanonicalHostMiddleware",
     # Reads the page cache's generation once per request.
     "articles.public.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",

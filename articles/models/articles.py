@@ -40,6 +40,22 @@ TEASER_FIELDS = (
 )
 
 
+# The years whose days public pages, search and export accept (archive
+# addresses, ?von=/?bis=, ?since=). Python's dates end with the years 1 and
+# 9999, and at those edges the day before, the day after or midnight in UTC
+# does not exist: date arithmetic would raise instead of answering.
+ARCHIVE_YEARS = range(1000, 9999)
+
+
+def validate_archive_day(day: date) -> None:
+    if day.year not in ARCHIVE_YEARS:
+        raise ValidationError(
+            _("Bitte ein Datum zwischen den Jahren %(first)d und %(last)d angeben."),
+            code="out_of_archive",
+            params={"first": ARCHIVE_YEARS[0], "last": ARCHIVE_YEARS[-1]},
+        )
+
+
 def start_of_day(day: date) -> datetime:
     """Midnight of `day` on the site's clock (Europe/Berlin)."""
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
@@ -139,8 +155,9 @@ class ArticleQuerySet(models.QuerySet):
     ):
         """Publication time on the days from `first_day` to `last_day`.
 
-        Days are the site's (Europe/Berlin); either end may be open. A
-        range on the column, not a date cast, so the index serves it.
+        Days are the site's (Europe/Berlin), of ARCHIVE_YEARS; either end
+        may be open. A range on the column, not a date cast, so the index
+        serves it.
         """
         articles = self
         if first_day:
