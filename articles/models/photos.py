@@ -21,6 +21,9 @@ from articles.sanitising import clean_text
 def photo_upload_to(photo: "Photo", filename: str) -> str:
     # Nothing of the uploaded name reaches the path: it may be hostile.
     extension = PurePath(filename).suffix.lower()
+    if extension == ".mpo":
+        # A multi-picture JPEG is a JPEG to every program that opens it.
+        extension = ".jpg"
     if extension not in {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}:
         extension = ".img"
     return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
