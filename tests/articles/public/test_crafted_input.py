@@ -178,3 +178,16 @@ class TestQueryStrings:
         day = f"/archiv/{timezone.localdate(article.published_at):%Y/%m/%d}/"
         client.get(day)
         assert count_queries(lambda: client.get(day)) == 0
+
+
+class TestControlCharactersInQueries:
+    @pytest.mark.parametrize("name", ["q", "ressort", "region", "agentur", "autor"])
+    @pytest.mark.parametrize("value", ["\x00", "Ha\x00fen", "\x01\x1b\x7f", "\ufffe"])
+    def test_search_parameters_answer_with_a_page(self, client, name, value):
+        ArticleFactory(headline="Hafen")
+        response = client.get("/suche/", {name: value})
+        assert response.status_code == 200
+
+    @pytest.mark.parametrize("value", ["\x00", "2025-01-01\x00", "\x01"])
+    def test_export_since_with_control_characters_is_refused(self, client, value):
+        assert client.get("/api/ninjs/", {"since": value}).status_code == 400
