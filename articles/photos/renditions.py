@@ -184,6 +184,8 @@ def to_8_bit(image: Image.Image) -> Image.Image:
         top = next(
             (limit for limit in (1.0, 255.0, 65535.0) if high <= limit), float(high)
         )
+        if not math.isfinite(top):
+            top = 65535.0  # a float picture holding infinity or NaN
     grey = image.convert("F").point(lambda value: value * (255.0 / top))
     grey = grey.convert("L")
     if "transparency" in image.info:

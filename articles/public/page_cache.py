@@ -175,8 +175,8 @@ def serve_cached_page(
 def serve_uncached_page(
     request: HttpRequest, build: Callable[[datetime], BuiltPage]
 ) -> HttpResponse:
-    """A page with too many variants to store (one per query value), built
-    on every request; a CDN may still keep it as a cached page's copy."""
+    """A page with a variant per query value, too many to store: built on
+    every request. A CDN may keep it as long as it would a stored page."""
     now = timezone.now()
     response, changes_at, _facts = _build_page(build, now)
     seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS if is_cacheable(request) else 0

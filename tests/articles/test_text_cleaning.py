@@ -1,12 +1,17 @@
 """Text is stored without control characters, whichever way it enters."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from articles.admin.forms import ArticleAdminForm
 from articles.models import Article, CorrectionNote, Photo, Section
 from articles.sanitising import clean_text
+from articles.stored_text import clean_stored_text
 from articles.workflow import services
 from newsroom.perf.bulk_inserts import bulk_insert
 from teasers.models import SponsoredSlot
@@ -16,6 +21,7 @@ from tests.factories import (
     PhotoFactory,
     RailFactory,
     SectionFactory,
+    SponsoredSlotFactory,
     UserFactory,
 )
 from tests.teasers.test_admin import slot_form
@@ -156,3 +162,34 @@ def test_ad_operations_form_stores_clean_text(client):
     assert (slot["advertiser"], slot["headline"]) == (CLEAN, CLEAN)
     assert (slot["kicker"], slot["teaser"]) == ("Winter", "Text")
     assert slot["target_url"] == "https://autohaus.example/winter"
+
+
+def test_text_stored_before_the_cleaning_is_cleaned_once():
+    article = ArticleFactory(headline="Hafenfest", teaser="Musik")
+    clean = ArticleFactory(headline="Sauber")
+    slot = SponsoredSlotFactory(advertiser="Autohaus")
+    stored_dirt = "\x1b\x7f\x9b\ufffe" + (
+        "" if connection.vendor == "postgresql" else "\x00"
+    )
+    Article.objects.filter(pk=article.pk).update(
+        headline=f"Hafen{stored_dirt}fest", teaser=f"Mu\r\nsik{stored_dirt}"
+    )
+    SponsoredSlot.objects.filter(pk=slot.pk).update(advertiser=f"Auto{stored_dirt}haus")
+    modified_at = stored(Article, article.pk, "modified_at")
+
+    assert clean_stored_text(dry_run=True) == {
+        "articles.Article": 1,
+        "teasers.SponsoredSlot": 1,
+    }
+    assert stored(Article, article.pk, "headline") == f"Hafen{stored_dirt}fest"
+
+    out = StringIO()
+    call_command("clean_stored_text", verbosity=2, stdout=out)
+    assert "teasers.SponsoredSlot: 1" in out.getvalue()
+    assert "2 row(s) cleaned." in out.getvalue()
+    assert stored(Article, article.pk, "headline") == "Hafenfest"
+    assert stored(Article, article.pk, "teaser") == "Mu\nsik"
+    assert stored(SponsoredSlot, slot.pk, "advertiser") == "Autohaus"
+    assert stored(Article, article.pk, "modified_at") == modified_at
+    assert stored(Article, clean.pk, "headline") == "Sauber"
+    assert clean_stored_text() == {}
