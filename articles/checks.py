@@ -17,3 +17,23 @@ def check_shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.caches, deploy=True)
+def check_exact_hosts(app_configs, **kwargs):
+    """Each allowed host has its own copy of every cached page."""
+    wildcards = [
+        host for host in settings.ALLOWED_HOSTS if host == "*" or host.startswith(".")
+    ]
+    if settings.NEWSROOM_PAGE_CACHE_SECONDS > 0 and wildcards:
+        return [
+            Warning(
+                "ALLOWED_HOSTS matches any host or subdomain "
+                f"({', '.join(wildcards)}): pages are cached per host, so a "
+                "client naming ever new ones makes the cache store ever new "
+                "copies of every page.",
+                hint="List each host the site is served under.",
+                id="newsroom.W002",
+            )
+        ]
+    return []

@@ -1,5 +1,7 @@
-"""Article body HTML: what editors and agencies may use, nothing else."""
+"""Article body HTML: what editors and agencies may use, nothing else; and
+plain text without control characters (`clean_text`)."""
 
+import re
 from functools import cache
 
 import nh3
@@ -31,7 +33,46 @@ def body_cleaner() -> nh3.Cleaner:
 
 
 def sanitise_body_html(html: str) -> str:
-    """Remove every element, attribute and URL scheme not explicitly allowed."""
+    """Remove every element, attribute and URL scheme not explicitly allowed,
+    and every control character (`clean_text`)."""
     if not html:
         return ""
-    return body_cleaner().clean(html).strip()
+    # Cleaned first: nh3 cannot even read a lone surrogate.
+    return body_cleaner().clean(clean_text(html)).strip()
+
+
+# Characters no stored or shown text may contain: the C0 controls but tab,
+# line feed and carriage return; DEL and the C1 controls; surrogates (not
+# encodable as UTF-8, so no database takes them) and U+FFFE/U+FFFF (not
+# characters at all). XML 1.0 forbids most of them: one in a feed makes
+# Django's feed writer raise, one in a sitemap makes it unreadable.
+UNWANTED_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+# What clean_text() puts in their place: nothing, except where the control
+# character separated words or lines (vertical tab and form feed from word
+# processors, the information separators, NEL from old mainframe feeds);
+# deleting those would glue two words together.
+WORD_SEPARATORS = "\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+CLEANING_TABLE = {
+    code: " " if chr(code) in WORD_SEPARATORS else None
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF]
+    if chr(code) not in "\t\n\r"
+}
+# A carriage return is a line break from Windows (CRLF, which browsers send
+# for every line of a textarea) or old Macs (CR, common in IPTC captions).
+CLEANING_TABLE[ord("\r")] = "\n"
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """`value` without control characters; every line break a line feed.
+
+    The one cleaning for text from editors, ad operations, photo metadata
+    and agencies, and for whatever a page or feed shows.
+    """
+    if not UNWANTED_CHARACTERS.search(value):
+        return value
+    value = value.replace("\r\n", "\n").translate(CLEANING_TABLE)
+    # Surrogates are too many for the table; they come rarely (JSON escapes).
+    return SURROGATES.sub("", value)

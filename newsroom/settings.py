@@ -69,6 +69,9 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver" if DEBUG else ""
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Ports besides 80/443 that the site is served on as the reader sees it (the
+# Host header's port, e.g. "8443"); other ports answer 400 unless DEBUG.
+NEWSROOM_ALLOWED_PORTS = env_list("NEWSROOM_ALLOWED_PORTS")
 
 INSTALLED_APPS = [
     # The admin with the editors' dashboard as its start page.
@@ -86,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One spelling of the host (letter case, port) for cache keys and links.
+    "newsroom.hosts.CanonicalHostMiddleware",
     # Reads the page cache's generation once per request.
     "articles.public.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -259,6 +264,8 @@ NEWSROOM_SEARCH_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_TIMEOUT_MS", 2000)
 # Photo uploads and imports: larger files are refused with a clear message.
 NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 25 * 1000 * 1000)
 NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 50 * 1000 * 1000)
+# Pictures in one file (animations, multi-picture JPEGs); only the first shows.
+NEWSROOM_PHOTO_MAX_FRAMES = env_int("NEWSROOM_PHOTO_MAX_FRAMES", 100)
 # Public image responses may be cached this long (capped at licence expiry).
 NEWSROOM_IMAGE_MAX_AGE = env_int("NEWSROOM_IMAGE_MAX_AGE", 24 * 60 * 60)
 # load_demo creates demo users with known passwords: never on a production host.

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Photo, Region, Section, Tag
+from articles.models.fields import CleanCharField, CleanTextField, CleanURLField
 
 
 class CropRatio(models.TextChoices):
@@ -27,7 +28,7 @@ class Rail(models.Model):
         MOST_READ_DAY = "most_read_24h", _("Meistgelesen (24 Stunden)")
         MOST_READ_WEEK = "most_read_7d", _("Meistgelesen (7 Tage)")
 
-    title = models.CharField(_("Titel"), max_length=120)
+    title = CleanCharField(_("Titel"), max_length=120)
     slug = models.SlugField(_("Kurzname"), max_length=120, unique=True)
     order = models.PositiveSmallIntegerField(
         _("Reihenfolge"), default=0, help_text=_("Kleinere Zahlen stehen weiter oben.")
@@ -160,11 +161,9 @@ class RailItem(models.Model):
         blank=True,
         help_text=_("Danach füllt die Leiste den Platz wieder selbst."),
     )
-    kicker = models.CharField(_("Dachzeile (abweichend)"), max_length=120, blank=True)
-    headline = models.CharField(
-        _("Überschrift (abweichend)"), max_length=200, blank=True
-    )
-    teaser = models.TextField(_("Vorspann (abweichend)"), blank=True)
+    kicker = CleanCharField(_("Dachzeile (abweichend)"), max_length=120, blank=True)
+    headline = CleanCharField(_("Überschrift (abweichend)"), max_length=200, blank=True)
+    teaser = CleanTextField(_("Vorspann (abweichend)"), blank=True)
     crop_ratio = models.CharField(
         _("Bildformat (abweichend)"),
         max_length=8,
@@ -273,10 +272,10 @@ class SponsoredSlot(models.Model):
     label = models.CharField(
         _("Kennzeichnung"), max_length=20, default=LABEL, editable=False
     )
-    advertiser = models.CharField(_("Werbekunde"), max_length=120)
-    kicker = models.CharField(_("Dachzeile"), max_length=120, blank=True)
-    headline = models.CharField(_("Überschrift"), max_length=200)
-    teaser = models.TextField(_("Vorspann"), blank=True)
+    advertiser = CleanCharField(_("Werbekunde"), max_length=120)
+    kicker = CleanCharField(_("Dachzeile"), max_length=120, blank=True)
+    headline = CleanCharField(_("Überschrift"), max_length=200)
+    teaser = CleanTextField(_("Vorspann"), blank=True)
     photo = models.ForeignKey(
         Photo,
         verbose_name=_("Bild"),
@@ -285,7 +284,7 @@ class SponsoredSlot(models.Model):
         blank=True,
         related_name="sponsored_slots",
     )
-    target_url = models.URLField(
+    target_url = CleanURLField(
         _("Ziel-URL"),
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"])],

@@ -145,6 +145,14 @@ def test_check_deploy_warns_about_a_per_process_page_cache():
     assert "newsroom.W001" in result.stderr + result.stdout
 
 
+def test_check_deploy_warns_about_wildcard_hosts():
+    result = manage(
+        "check", "--deploy", **{**PRODUCTION, "ALLOWED_HOSTS": ".example.com"}
+    )
+    assert "newsroom.W002" in result.stderr + result.stdout
+    assert "(.example.com)" in result.stderr + result.stdout
+
+
 def test_favicon_ico_leads_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301

@@ -2,7 +2,9 @@
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,16 @@ from articles.models import (
 from articles.photos import saving as photos
 from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.purging import PurgesPageCacheAdmin
+
+
+class PhotoFileField(forms.ImageField):
+    """The upload field, leaving the check of the file to the model field's
+    validator (articles/photos/upload_checks.py), which names what is wrong:
+    Django's own check says "not a valid image" to a file of too many
+    pixels, and decodes it once more."""
+
+    def to_python(self, data):
+        return forms.FileField.to_python(self, data)
 
 
 class LicenceFilter(admin.SimpleListFilter):
@@ -62,6 +74,7 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     search_fields = ["caption", "alt_text", "creator", "credit_line", "source"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["agency"]
+    formfield_overrides = {models.ImageField: {"form_class": PhotoFileField}}
     readonly_fields = ["preview", "width", "height", "credit"]
     fieldsets = [
         (None, {"fields": ["image", "preview", ("width", "height")]}),

@@ -2,6 +2,7 @@
 
 from articles.models.agency import AgencyVersion, CategoryMapping
 from articles.models.articles import (
+    ARCHIVE_YEARS,
     TEASER_FIELDS,
     Article,
     ArticlePhoto,
@@ -10,6 +11,7 @@ from articles.models.articles import (
     article_url,
     first_seen_at,
     item_urn,
+    validate_archive_day,
 )
 from articles.models.photos import (
     Photo,
@@ -42,6 +44,7 @@ from articles.models.workflow import (
 )
 
 __all__ = [
+    "ARCHIVE_YEARS",
     "RESERVED_SECTION_SLUGS",
     "REVISION_FIELDS",
     "REVISION_RELATIONS",
@@ -74,5 +77,6 @@ __all__ = [
     "photo_upload_to",
     "revision_values",
     "usable_photo_q",
+    "validate_archive_day",
     "validate_section_slug",
 ]

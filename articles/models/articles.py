@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.fulltext import match_articles
+from articles.models.fields import CleanCharField, CleanTextField
 from articles.models.photos import Photo, ShownPhoto, usable_photo_q
 from articles.models.taxonomy import (
     Agency,
@@ -37,6 +38,22 @@ TEASER_FIELDS = (
     "view_count",
     "is_top",
 )
+
+
+# The years whose days public pages, search and export accept (archive
+# addresses, ?von=/?bis=, ?since=). Python's dates end with the years 1 and
+# 9999, and at those edges the day before, the day after or midnight in UTC
+# does not exist: date arithmetic would raise instead of answering.
+ARCHIVE_YEARS = range(1000, 9999)
+
+
+def validate_archive_day(day: date) -> None:
+    if day.year not in ARCHIVE_YEARS:
+        raise ValidationError(
+            _("Bitte ein Datum zwischen den Jahren %(first)d und %(last)d angeben."),
+            code="out_of_archive",
+            params={"first": ARCHIVE_YEARS[0], "last": ARCHIVE_YEARS[-1]},
+        )
 
 
 def start_of_day(day: date) -> datetime:
@@ -138,8 +155,9 @@ class ArticleQuerySet(models.QuerySet):
     ):
         """Publication time on the days from `first_day` to `last_day`.
 
-        Days are the site's (Europe/Berlin); either end may be open. A
-        range on the column, not a date cast, so the index serves it.
+        Days are the site's (Europe/Berlin), of ARCHIVE_YEARS; either end
+        may be open. A range on the column, not a date cast, so the index
+        serves it.
         """
         articles = self
         if first_day:
@@ -243,27 +261,27 @@ class Article(models.Model):
         PUBLISHED = "published", _("Veröffentlicht")
         WITHDRAWN = "withdrawn", _("Zurückgezogen")
 
-    kicker = models.CharField(_("Dachzeile"), max_length=120, blank=True)
-    headline = models.CharField(_("Überschrift"), max_length=200)
+    kicker = CleanCharField(_("Dachzeile"), max_length=120, blank=True)
+    headline = CleanCharField(_("Überschrift"), max_length=200)
     slug = models.SlugField(
         _("Kurzname (URL)"),
         max_length=200,
         blank=True,
         help_text=_("Wird aus der Überschrift gebildet, wenn leer."),
     )
-    teaser = models.TextField(_("Vorspann"), blank=True)
-    body = models.TextField(
+    teaser = CleanTextField(_("Vorspann"), blank=True)
+    body = CleanTextField(
         _("Text"),
         blank=True,
         help_text=_("HTML; unerlaubte Elemente und Attribute werden entfernt."),
     )
-    byline = models.CharField(
+    byline = CleanCharField(
         _("Autorenzeile"),
         max_length=200,
         blank=True,
         help_text=_("Wie geliefert, z. B. „Von Andrej Sokolow, dpa“."),
     )
-    dateline = models.CharField(
+    dateline = CleanCharField(
         _("Ortsmarke"),
         max_length=100,
         blank=True,
@@ -368,7 +386,7 @@ class Article(models.Model):
     withdrawn_at = models.DateTimeField(
         _("Zurückgezogen am"), null=True, blank=True, editable=False
     )
-    withdrawal_reason = models.TextField(
+    withdrawal_reason = CleanTextField(
         _("Grund für das Zurückziehen"), blank=True, editable=False
     )
     view_count = models.PositiveIntegerField(_("Aufrufe"), default=0, editable=False)
@@ -560,7 +578,7 @@ class ArticlePhoto(models.Model):
     position = models.PositiveSmallIntegerField(
         _("Position"), default=0, help_text=_("Das erste Foto ist das Aufmacherbild.")
     )
-    caption = models.TextField(
+    caption = CleanTextField(
         _("Bildunterschrift in diesem Artikel"),
         blank=True,
         help_text=_("Leer lassen, um die Bildunterschrift des Fotos zu verwenden."),

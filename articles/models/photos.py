@@ -12,13 +12,18 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.fields import CleanCharField, CleanTextField, CleanURLField
 from articles.models.taxonomy import Agency, agency_credit
 from articles.photos.upload_checks import validate_photo_file
+from articles.sanitising import clean_text
 
 
 def photo_upload_to(photo: "Photo", filename: str) -> str:
     # Nothing of the uploaded name reaches the path: it may be hostile.
     extension = PurePath(filename).suffix.lower()
+    if extension == ".mpo":
+        # A multi-picture JPEG is a JPEG to every program that opens it.
+        extension = ".jpg"
     if extension not in {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}:
         extension = ".img"
     return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
@@ -77,7 +82,7 @@ class PhotoQuerySet(models.QuerySet):
     def kill(self, reason: str) -> int:
         """Take these photos off every surface now (those not killed yet)."""
         return self.filter(killed_at__isnull=True).update(
-            killed_at=timezone.now(), kill_reason=reason
+            killed_at=timezone.now(), kill_reason=clean_text(reason)
         )
 
     def licence_ending(self, within: timedelta, at: datetime | None = None):
@@ -109,14 +114,14 @@ class Photo(models.Model):
     # As displayed, i.e. after EXIF orientation; filled by articles.photos.saving.
     width = models.PositiveIntegerField(_("Breite (px)"), null=True, editable=False)
     height = models.PositiveIntegerField(_("Höhe (px)"), null=True, editable=False)
-    caption = models.TextField(_("Bildunterschrift"), blank=True)
-    alt_text = models.CharField(
+    caption = CleanTextField(_("Bildunterschrift"), blank=True)
+    alt_text = CleanCharField(
         _("Alternativtext"),
         max_length=300,
         blank=True,
         help_text=_("Beschreibt das Bild für Menschen, die es nicht sehen."),
     )
-    creator = models.CharField(_("Fotograf/in"), max_length=120, blank=True)
+    creator = CleanCharField(_("Fotograf/in"), max_length=120, blank=True)
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("Agentur"),
@@ -125,7 +130,7 @@ class Photo(models.Model):
         blank=True,
         related_name="photos",
     )
-    credit_line = models.CharField(
+    credit_line = CleanCharField(
         _("Bildquelle (wörtlich)"),
         max_length=200,
         blank=True,
@@ -134,17 +139,17 @@ class Photo(models.Model):
             "Leer lassen, um sie aus Fotograf/in und Agentur zu bilden."
         ),
     )
-    copyright_notice = models.CharField(
+    copyright_notice = CleanCharField(
         _("Copyright-Vermerk"), max_length=300, blank=True
     )
-    source = models.CharField(_("Quelle (Lieferant)"), max_length=120, blank=True)
-    headline = models.CharField(_("Bildtitel"), max_length=300, blank=True)
-    instructions = models.TextField(_("Anweisungen der Agentur"), blank=True)
-    usage_terms = models.TextField(_("Nutzungsbedingungen"), blank=True)
-    web_statement = models.URLField(
+    source = CleanCharField(_("Quelle (Lieferant)"), max_length=120, blank=True)
+    headline = CleanCharField(_("Bildtitel"), max_length=300, blank=True)
+    instructions = CleanTextField(_("Anweisungen der Agentur"), blank=True)
+    usage_terms = CleanTextField(_("Nutzungsbedingungen"), blank=True)
+    web_statement = CleanURLField(
         _("Rechte-Information (URL)"), max_length=500, blank=True
     )
-    restrictions = models.CharField(
+    restrictions = CleanCharField(
         _("Einschränkungen"),
         max_length=300,
         blank=True,
@@ -166,7 +171,7 @@ class Photo(models.Model):
             "mehr öffentlich."
         ),
     )
-    kill_reason = models.CharField(_("Grund der Sperre"), max_length=300, blank=True)
+    kill_reason = CleanCharField(_("Grund der Sperre"), max_length=300, blank=True)
     focal_x = models.FloatField(
         _("Bildmittelpunkt waagerecht"),
         default=0.5,

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.fields import CleanCharField, CleanTextField
 from newsroom.perf.url_formats import UrlFormat
 
 # Section slugs become the first URL segment, so they must not shadow the
@@ -55,7 +56,7 @@ SECTION_ADDRESS = UrlFormat("articles:section", "slug")
 
 
 class Section(models.Model):
-    name = models.CharField(_("Name"), max_length=80)
+    name = CleanCharField(_("Name"), max_length=80)
     slug = models.SlugField(
         _("Kurzname (URL)"),
         max_length=80,
@@ -87,14 +88,14 @@ def agency_credit(short_name: str, credit_format: str, creator: str) -> str:
 
 
 class Agency(models.Model):
-    name = models.CharField(_("Name"), max_length=120)
-    short_name = models.CharField(
+    name = CleanCharField(_("Name"), max_length=120)
+    short_name = CleanCharField(
         _("Kürzel"),
         max_length=40,
         unique=True,
         help_text=_("So erscheint die Agentur in Quellenangaben, z. B. „dpa“."),
     )
-    credit_format = models.CharField(
+    credit_format = CleanCharField(
         _("Format der Bildquelle"),
         max_length=80,
         default="{creator}/{agency}",
@@ -104,7 +105,7 @@ class Agency(models.Model):
             "{agency}. Beispiel: „{creator}/{agency}“ → „Peter Kneffel/dpa“."
         ),
     )
-    aliases = models.TextField(
+    aliases = CleanTextField(
         _("Andere Schreibweisen"),
         blank=True,
         help_text=_(
@@ -151,7 +152,7 @@ class Agency(models.Model):
 
 
 class Author(models.Model):
-    name = models.CharField(_("Name"), max_length=120)
+    name = CleanCharField(_("Name"), max_length=120)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=120, unique=True)
 
     class Meta:
@@ -166,7 +167,7 @@ class Author(models.Model):
 class Region(models.Model):
     """A place the site reports on ("Köln", "Rhein-Sieg-Kreis")."""
 
-    name = models.CharField(_("Name"), max_length=80)
+    name = CleanCharField(_("Name"), max_length=80)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
@@ -180,7 +181,7 @@ class Region(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(_("Name"), max_length=80)
+    name = CleanCharField(_("Name"), max_length=80)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.articles import Article
+from articles.models.fields import CleanCharField, CleanTextField
 
 REVISION_FIELDS = (
     "kicker",
@@ -52,7 +53,7 @@ class ArticleRevision(models.Model):
     )
     created_at = models.DateTimeField(_("gespeichert am"), default=timezone.now)
     data = models.JSONField(_("Inhalt"))
-    note = models.CharField(_("Hinweis"), max_length=200, blank=True)
+    note = CleanCharField(_("Hinweis"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("Fassung")
@@ -93,7 +94,7 @@ class ArticleTransition(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("am"), default=timezone.now)
-    comment = models.TextField(_("Kommentar"), blank=True)
+    comment = CleanTextField(_("Kommentar"), blank=True)
 
     class Meta:
         verbose_name = _("Statuswechsel")
@@ -111,7 +112,7 @@ class CorrectionNote(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="corrections"
     )
-    text = models.TextField(_("Korrektur"))
+    text = CleanTextField(_("Korrektur"))
     created_at = models.DateTimeField(_("Zeit"), default=timezone.now)
 
     class Meta:

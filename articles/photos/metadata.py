@@ -20,6 +20,8 @@ from typing import Any
 from PIL import Image, IptcImagePlugin
 from PIL.ExifTags import Base
 
+from articles.sanitising import clean_text
+
 
 @dataclass(frozen=True)
 class PhotoMetadata:
@@ -76,6 +78,7 @@ PREFERRED_LANGUAGES = ("x-default", "de")
 
 # Fixed-length IIM and EXIF fields are often padded with NULs or spaces.
 _EDGE_PADDING = re.compile(r"^[\s\x00]+|[\s\x00]+$")
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
 
 type FieldValues = dict[str, str]
 
@@ -113,7 +116,9 @@ def _first_non_empty(values: Iterable[str]) -> str:
 
 
 def _tidy(text: str) -> str:
-    return _EDGE_PADDING.sub("", text)
+    # Control characters first: a NUL inside a value would fail the insert
+    # on PostgreSQL, and removing one may leave padding at an edge.
+    return _EDGE_PADDING.sub("", clean_text(text))
 
 
 def _join(texts: Iterable[str]) -> str:
@@ -249,14 +254,25 @@ def _exif_text(value: Any) -> str:
         return ""
     # EXIF Copyright may hold "photographer\0editor" and an empty photographer
     # part means only the editor is named, hence the first non-empty part.
-    parts = (_tidy(part) for part in value.split("\x00"))
-    return _repair_utf8(_first_non_empty(parts))
+    parts = (part.strip() for part in value.split("\x00"))
+    return _tidy(_repair_encoding(_first_non_empty(parts)))
 
 
-def _repair_utf8(text: str) -> str:
+def _repair_encoding(text: str) -> str:
     # Pillow decodes EXIF ASCII as latin-1, but most tools write UTF-8 there;
     # if the bytes form valid UTF-8 that is almost certainly what was meant.
+    # Windows tools write cp1252, whose „“…€ latin-1 turns into C1 control
+    # characters (which clean_text would then drop).
     try:
-        return text.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
         return text
+    encodings = ["utf-8"]
+    if _C1_CONTROLS.search(text):
+        encodings.append("cp1252")
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return text

@@ -37,6 +37,10 @@ SAVE_OPTIONS = {
     "JPEG": {"quality": 82, "progressive": True, "optimize": True},
 }
 SRGB = ImageCms.createProfile("sRGB")
+# Multi-picture JPEGs (MPO) from cameras are JPEGs: their first picture is
+# what every JPEG decoder shows, and what renditions are made from.
+JPEG_FORMATS = {"JPEG", "MPO"}
+HIGH_BIT_DEPTH_MODES = {"I;16", "I;16L", "I;16B", "I;16N", "I", "F"}
 
 
 class UnknownSpec(ValueError):
@@ -117,7 +121,7 @@ def render(
         shown = (stored[1], stored[0]) if swapped else stored
         box = crop_box(shown, RATIOS[spec.ratio], focal)
         out_width, out_height = output_size(box, spec.width)
-        if image.format == "JPEG":
+        if image.format in JPEG_FORMATS:
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that is still
             # at least as large as the output: most of the speed-up.
             scale = min((box[2] - box[0]) / out_width, (box[3] - box[1]) / out_height)
@@ -143,8 +147,12 @@ def render(
 
 
 def to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
-    """Convert to sRGB (with alpha kept) so every browser shows true colours."""
-    if image.mode in ("P", "LA", "PA"):
+    """Convert to 8-bit sRGB (with alpha kept) so every browser shows true
+    colours."""
+    if image.mode in HIGH_BIT_DEPTH_MODES:
+        image = to_8_bit(image)
+    # A transparent colour (PNG's tRNS: grey, RGB or palette) is alpha too.
+    if image.mode in ("P", "LA", "PA") or "transparency" in image.info:
         image = image.convert("RGBA")
     if icc_profile:
         try:
@@ -159,6 +167,32 @@ def to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGB")
     return image
+
+
+def to_8_bit(image: Image.Image) -> Image.Image:
+    """Grey of 16 or 32 bits per pixel (or floating point) as 8-bit grey.
+
+    Pillow's own conversion clips instead of scaling: every value above 255
+    would be white, and a 0-to-1 float picture black.
+    """
+    if image.mode.startswith("I;16"):
+        top = 65535.0
+    else:
+        # "I" and "F" say nothing of their range: 32-bit TIFFs and 16-bit
+        # sources decoded as "I" hold 0-65535, float pictures usually 0-1.
+        _low, high = image.getextrema()
+        top = next(
+            (limit for limit in (1.0, 255.0, 65535.0) if high <= limit), float(high)
+        )
+        if not math.isfinite(top):
+            top = 65535.0  # a float picture holding infinity or NaN
+    grey = image.convert("F").point(lambda value: value * (255.0 / top))
+    grey = grey.convert("L")
+    if "transparency" in image.info:
+        # Pillow knows which value the transparent one is.
+        alpha = image.convert("RGBA").getchannel("A")
+        return Image.merge("LA", (grey, alpha))
+    return grey
 
 
 def flatten(image: Image.Image) -> Image.Image:

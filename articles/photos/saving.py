@@ -16,6 +16,7 @@ from articles.models import Agency, Photo
 from articles.photos.metadata import PhotoMetadata, read_photo_metadata
 from articles.photos.upload_checks import check_image_file
 from articles.purging import purge_pages_on_commit
+from articles.sanitising import clean_text
 from newsroom.perf.bulk_inserts import bulk_insert
 
 # "Foto: dpa", "Fotos: dpa", "Bild: AFP", "Photo: Reuters" …
@@ -37,7 +38,9 @@ PREFILLED_FIELDS = [
 
 def credit_parts(text: str) -> list[str]:
     """Candidate agency names in a credit, the likeliest (the last) first."""
-    text = COPYRIGHT_SIGN.sub("", CREDIT_PREFIX.sub("", text or ""))
+    # Cleaned here too: the agency's name is looked up and stored from it
+    # before the photo's own fields are cleaned.
+    text = COPYRIGHT_SIGN.sub("", CREDIT_PREFIX.sub("", clean_text(text or "")))
     return [part.strip() for part in reversed(text.split("/")) if part.strip()]
 
 

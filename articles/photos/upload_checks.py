@@ -1,9 +1,11 @@
 """Is an uploaded or imported file an image we accept? Checked by content.
 
-Limits are settings (`NEWSROOM_PHOTO_MAX_BYTES`, `NEWSROOM_PHOTO_MAX_PIXELS`).
-Each refusal names the problem so an editor or an import report can act on it.
+Limits are settings (`NEWSROOM_PHOTO_MAX_BYTES`, `NEWSROOM_PHOTO_MAX_PIXELS`,
+`NEWSROOM_PHOTO_MAX_FRAMES`). Each refusal names the problem so an editor or
+an import report can act on it.
 """
 
+import re
 import warnings
 
 from django.conf import settings
@@ -11,7 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
+# MPO: the multi-picture JPEG of cameras (3D, depth maps, previews); its
+# first picture is the photo.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "AVIF"}
+# Pillow's decompression-bomb message names the image's size.
+BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 
 
 def check_image_file(file) -> str:
@@ -41,17 +47,15 @@ def check_image_file(file) -> str:
                         },
                         code="format",
                     )
-                if image.format == "JPEG":
+                check_frames(image)
+                if image.format in ("JPEG", "MPO"):
                     # DCT scaling still reads every byte, so truncation shows,
                     # at a fraction of the memory of a full decode.
                     image.draft("RGB", (image.width // 8, image.height // 8))
                 image.load()
                 return image.format
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            _("Die Datei entpackt sich zu einem riesigen Bild (Dekompressionsbombe)."),
-            code="bomb",
-        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as bomb:
+        raise bomb_error(bomb) from None
     except UnidentifiedImageError:
         raise ValidationError(
             _("Die Datei ist keine Bilddatei (oder ein unbekanntes Format)."),
@@ -83,6 +87,42 @@ def check_dimensions(image: Image.Image) -> None:
             },
             code="too_many_pixels",
         )
+
+
+def check_frames(image: Image.Image) -> None:
+    # Animated GIF, WebP, PNG and AVIF and multi-picture JPEGs hold several;
+    # only the first is shown. Counting reads the frames' headers, not their
+    # pixels (and PNG and WebP declare the count).
+    max_frames = settings.NEWSROOM_PHOTO_MAX_FRAMES
+    frames = getattr(image, "n_frames", 1)
+    if frames > max_frames:
+        raise ValidationError(
+            _(
+                "Die Datei enthält %(frames)d Einzelbilder (eine Animation?); "
+                "erlaubt sind höchstens %(max)d. Bitte ein einzelnes Foto "
+                "hochladen."
+            )
+            % {"frames": frames, "max": max_frames},
+            code="too_many_frames",
+        )
+
+
+def bomb_error(bomb: Exception) -> ValidationError:
+    """Pillow refused the size: too many pixels for us too, or a bomb."""
+    max_pixels = settings.NEWSROOM_PHOTO_MAX_PIXELS
+    if (found := BOMB_PIXELS.search(str(bomb))) and int(found[1]) > max_pixels:
+        return ValidationError(
+            _(
+                "Das Bild hat %(mp).1f Megapixel; erlaubt sind höchstens "
+                "%(max).0f Megapixel."
+            )
+            % {"mp": int(found[1]) / 1e6, "max": max_pixels / 1e6},
+            code="too_many_pixels",
+        )
+    return ValidationError(
+        _("Die Datei entpackt sich zu einem riesigen Bild (Dekompressionsbombe)."),
+        code="bomb",
+    )
 
 
 def validate_photo_file(value) -> None:

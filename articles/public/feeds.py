@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article, ArticlePhoto, Section, ShownPhoto
 from articles.photos.renditions import SizedImage, sized_image
 from articles.purging import ChangeTimes
+from articles.sanitising import clean_text
 
 # Entries of a section feed; readers poll often, so the newest suffice.
 SECTION_FEED_LENGTH = 30
@@ -97,6 +98,31 @@ def article_entry(
     )
 
 
+def clean_values(values: dict) -> None:
+    """Clean the text in a feed's or an entry's values, in place."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            values[name] = clean_text(value)
+        elif isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
+            values[name] = type(value)(map(clean_text, value))
+
+
+class PlainTextMixin:
+    """No control character reaches the XML, whatever a row holds.
+
+    Django's feed writer raises on them (XML 1.0 cannot carry them): one in
+    a headline stored before text was cleaned on saving would be a 500.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        clean_values(self.feed)
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        clean_values(self.items[-1])
+
+
 class MediaRssMixin:
     """Media RSS (`media:content`, `media:credit`) for the entries' photos."""
 
@@ -115,20 +141,20 @@ class MediaRssMixin:
                 "height": str(image.height),
             },
         )
-        handler.addQuickElement("media:credit", photo.credit)
+        handler.addQuickElement("media:credit", clean_text(photo.credit))
         if photo.alt_text:
             handler.addQuickElement(
-                "media:description", photo.alt_text, {"type": "plain"}
+                "media:description", clean_text(photo.alt_text), {"type": "plain"}
             )
         handler.endElement("media:content")
 
 
-class MediaRss201Feed(MediaRssMixin, Rss201rev2Feed):
+class MediaRss201Feed(PlainTextMixin, MediaRssMixin, Rss201rev2Feed):
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
 
 
-class MediaAtomFeed(MediaRssMixin, Atom1Feed):
+class MediaAtomFeed(PlainTextMixin, MediaRssMixin, Atom1Feed):
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
 

@@ -4,7 +4,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Agency, Article, Author, Region, Section
+from articles.models import (
+    Agency,
+    Article,
+    Author,
+    Region,
+    Section,
+    validate_archive_day,
+)
 from articles.public.forms import AgencyChoiceField, ArticleSearchForm
 from articles.public.search import MAX_QUERY_LENGTH
 
@@ -20,6 +27,7 @@ def iso_date_filter(label, method):
         label=label,
         method=method,
         input_formats=["%Y-%m-%d"],
+        validators=[validate_archive_day],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Agency
+from articles.sanitising import clean_text
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
@@ -18,7 +19,10 @@ class AgencyChoiceField(forms.ModelChoiceField):
         value = str(value).strip()
         by_id = value.isascii() and value.isdigit()
         lookup = {"pk": value} if by_id else {"short_name__iexact": value}
-        agency = self.queryset.filter(**lookup).first()
+        # No agency's name holds a control character, and PostgreSQL would
+        # refuse a NUL in the query.
+        typed_cleanly = clean_text(value) == value
+        agency = self.queryset.filter(**lookup).first() if typed_cleanly else None
         if agency is None:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],

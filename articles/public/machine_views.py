@@ -6,6 +6,8 @@ or an editorial write purges it. The cache name carries scheme and host
 because these responses spell out absolute addresses.
 """
 
+import re
+
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
@@ -15,13 +17,18 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section
 from articles.public import feeds, ninjs_export, sitemaps
-from articles.public.page_cache import serve_cached_page
+from articles.public.page_cache import serve_cached_page, serve_uncached_page
 from articles.purging import ChangeTimes
 
 
 def cache_name(*parts: str) -> str:
     # Scheme and host are added by serve_cached_page, as for every page.
     return ":".join(["machine", *parts])
+
+
+# A page number or an id as the cache key takes it: one spelling each, so
+# that "01", "+1" or " 1" (which int() reads as 1) store no second copy.
+NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
 
 @require_safe
@@ -68,6 +75,8 @@ def sitemap(request, section: str):
         return response, sitemap_changes_at([instance], now), {}
 
     page = request.GET.get("p", "1")
+    if not NUMBER.fullmatch(page):
+        raise Http404("no such sitemap page")
     name = cache_name("sitemap", section, page)
     return serve_cached_page(request, name, build)[0]
 
@@ -107,6 +116,8 @@ def ninjs_list(request):
     except ninjs_export.InvalidSince:
         return json_response({"error": "since: ISO 8601 date or time"}, status=400)
     number = request.GET.get("page", "1")
+    if not NUMBER.fullmatch(number):
+        return json_response({"error": "no such page"}, status=404)
 
     def build(now):
         try:
@@ -116,8 +127,11 @@ def ninjs_list(request):
         data = ninjs_export.page_as_json(page, since=since, request=request)
         return json_response(data), ninjs_export.export_changes_at(page, now), {}
 
-    name = cache_name("ninjs", since.isoformat() if since else "", number)
-    return serve_cached_page(request, name, build)[0]
+    if since is not None:
+        # Every moment is a `since` of its own: not stored, or a client
+        # counting the seconds up would fill the cache.
+        return serve_uncached_page(request, build)
+    return serve_cached_page(request, cache_name("ninjs", "page", number), build)[0]
 
 
 @require_safe
@@ -127,7 +141,7 @@ def ninjs_item(request, item_id: str):
     def build(now):
         article = (
             ninjs_export.exported_articles(now).filter(pk=int(item_id)).first()
-            if item_id.isdigit()
+            if NUMBER.fullmatch(item_id)
             else None
         )
         if article is None:

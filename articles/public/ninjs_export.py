@@ -10,7 +10,7 @@ public image view, its credit line as `by` and its copyright.
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,11 +20,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from articles.models import Article, ArticlePhoto, item_urn
-from articles.models.articles import start_of_day
+from articles.models import ARCHIVE_YEARS, Article, ArticlePhoto, item_urn
 from articles.photos.renditions import SizedImage, sized_image
 from articles.public.page_meta import iso
 from articles.purging import ChangeTimes
+from articles.sanitising import clean_text
 
 NINJS_STANDARD = {
     "name": "ninjs",
@@ -49,7 +49,7 @@ class InvalidSince(ValueError):
 
 
 def parse_since(value: str | None) -> datetime | None:
-    """An ISO date or date-time; naive ones are Berlin time."""
+    """An ISO date or date-time of ARCHIVE_YEARS; naive ones are Berlin time."""
     if not value:
         return None
     # An unencoded "+" of a UTC offset arrives as a space.
@@ -57,10 +57,11 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         moment = parse_datetime(value)
         if moment is None and (day := parse_date(value)):
-            return start_of_day(day)
+            moment = datetime.combine(day, time.min)
     except ValueError:
         moment = None
-    if moment is None:
+    # At the calendar's edges the conversion to UTC would overflow.
+    if moment is None or moment.year not in ARCHIVE_YEARS:
         raise InvalidSince(value)
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
@@ -152,7 +153,22 @@ def article_as_ninjs(article: Article, *, request: HttpRequest) -> dict:
         ]
     if lead := article.lead_photo_use:
         item["associations"] = [photo_association(lead, request=request)]
-    return item
+    return clean_strings(item)
+
+
+def clean_strings(data):
+    """`data` with every string cleaned of control characters.
+
+    JSON could carry them escaped, but partners feed the text on to XML and
+    print; rows stored before text was cleaned on saving may hold some.
+    """
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, dict):
+        return {key: clean_strings(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [clean_strings(value) for value in data]
+    return data
 
 
 def photo_association(use: ArticlePhoto, *, request: HttpRequest) -> dict:

@@ -54,6 +54,9 @@ class PageBuild:
     at: datetime
     changes: ChangeTimes
     facts: dict = field(default_factory=dict)
+    # Neither stored nor kept by a CDN: a page of which a client can ask
+    # for more variants than the cache should hold.
+    is_kept: bool = True
 
 
 _page_build: ContextVar[PageBuild | None] = ContextVar("page_build", default=None)
@@ -72,7 +75,8 @@ def _build_page(build: Callable[[datetime], BuiltPage], now: datetime) -> BuiltP
     finally:
         _page_build.reset(token)
     page.changes.add(changes_at)
-    return response, page.changes.earliest, {**page.facts, **facts}
+    earliest = page.changes.earliest if page.is_kept else now
+    return response, earliest, {**page.facts, **facts}
 
 
 # Per request, the generation read once (see PageCacheMiddleware): a list
@@ -179,6 +183,20 @@ def serve_cached_page(
     response = HttpResponse(page.content, content_type=page.content_type)
     patch_shared_cache_headers(response, page.seconds_left(now))
     return response, page.facts
+
+
+def serve_uncached_page(
+    request: HttpRequest, build: Callable[[datetime], BuiltPage]
+) -> HttpResponse:
+    """A page with a variant per query value, too many to store: built on
+    every request. A CDN may keep it as long as it would a stored page."""
+    now = timezone.now()
+    response, changes_at, _facts = _build_page(build, now)
+    seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS if is_cacheable(request) else 0
+    if changes_at is not None:
+        seconds = min(seconds, _seconds_until(changes_at, now))
+    patch_shared_cache_headers(response, seconds)
+    return response
 
 
 def cached_fragment[T](

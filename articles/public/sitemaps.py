@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from articles.models import Article, Section, article_url
 from articles.models.articles import last_changed_at
+from articles.sanitising import clean_text
 
 ARTICLES_PER_SITEMAP = 5000
 # Google News reads articles of the last two days, at most 1000 of them.
@@ -90,13 +91,18 @@ class NewsSitemap(ArticleRowSitemap):
     @cached_property
     def rows(self) -> list[dict]:
         now = timezone.now()
-        return list(
+        rows = list(
             Article.objects.published(now)
             .with_first_seen()
             .filter(first_seen__gte=now - NEWS_WINDOW)
             .order_by("-first_seen", "-pk")
             .values(*ROW_FIELDS)[:NEWS_LIMIT]
         )
+        # The title goes into the XML: a control character stored before
+        # text was cleaned on saving would make the sitemap unreadable.
+        for row in rows:
+            row["headline"] = clean_text(row["headline"])
+        return rows
 
     def items(self):
         return self.rows

@@ -13,7 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, View
 
-from articles.models import Article, Author, Photo, Region, Section, Tag
+from articles.models import (
+    ARCHIVE_YEARS,
+    Article,
+    Author,
+    Photo,
+    Region,
+    Section,
+    Tag,
+)
 from articles.photos.renditions import (
     RenditionSpec,
     UnknownSpec,
@@ -26,6 +34,7 @@ from articles.public.filters import ArticleSearchFilter
 from articles.public.listings import publication_days_around
 from articles.public.page_cache import (
     is_cacheable,
+    page_being_built,
     patch_shared_cache_headers,
     serve_cached_page,
 )
@@ -98,8 +107,9 @@ def shared_preview(request, token: str):
     return render_preview(request, article, authors)
 
 
-# What ListView accepts as ?page= (and short enough for a cache key).
-PAGE_NUMBER = re.compile(r"[0-9]{1,6}|last")
+# What ListView accepts as ?page=, one spelling per page: each is a cache
+# key, and "01" or "001" must not store a second copy of page 1.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}|last")
 
 
 class ArticleListView(ListView):
@@ -198,6 +208,8 @@ class ArchiveView(ArticleListView):
             self.first_day, self.last_day = self.get_days()
         except ValueError:
             raise Http404("no such date") from None
+        if self.first_day.year not in ARCHIVE_YEARS:
+            raise Http404("no archive so long ago or so far ahead")
         if self.first_day > timezone.localdate(self.at):
             raise Http404("the future has no archive yet")
         return Article.objects.published_between(self.first_day, self.last_day)
@@ -206,12 +218,19 @@ class ArchiveView(ArticleListView):
         previous_day, next_day = publication_days_around(
             Article.objects.published(self.at), self.first_day, self.last_day
         )
-        return super().get_context_data(
+        context = super().get_context_data(
             first_day=self.first_day,
             previous_day=previous_day,
             next_day=next_day,
             **kwargs,
         )
+        if not context["page_obj"].object_list and (page := page_being_built()):
+            # Some three million days of nine millennia have an address and
+            # no articles: built on request, never stored, or a client
+            # walking the calendar would crowd the pages readers read out
+            # of the cache.
+            page.is_kept = False
+        return context
 
 
 class ArchiveDayView(ArchiveView):

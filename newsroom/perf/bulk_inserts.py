@@ -82,4 +82,6 @@ def stored_type(field: models.Field) -> type | None:
         field = field.target_field
         if isinstance(field, AutoFieldMixin):
             return int
-    return STORED_AS_IS.get(type(field))
+    # A subclass that only cleans before saving (pre_save) names the Django
+    # field it stores like (articles/models/fields.py).
+    return STORED_AS_IS.get(getattr(field, "django_field", type(field)))

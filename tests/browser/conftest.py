@@ -127,13 +127,15 @@ class OneRequestAtATime:
 
 
 @pytest.fixture
-def live_server(live_server):
+def live_server(live_server, settings):
     """pytest-django's live server; on SQLite it answers one request at a time.
 
     The in-memory SQLite test database lets the server's threads share the
     test's one connection, which breaks when a browser loads a page's images
     in parallel. On PostgreSQL each thread has a connection of its own.
+    The server's port is one the site is served on (newsroom/hosts.py).
     """
+    settings.NEWSROOM_ALLOWED_PORTS = [str(live_server.thread.port)]
     server = live_server.thread.httpd
     if live_server.thread.connections_override and not isinstance(
         server.get_app(), OneRequestAtATime

@@ -302,3 +302,16 @@ def test_a_changed_alt_text_is_not_hidden_by_memoised_markup(client):
     use.photo.save()
     cache.clear()
     assert 'alt="Neu beschrieben"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("zeit", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_time_preview_at_the_edges_of_the_calendar_is_a_form_error(client, zeit):
+    RailItemFactory(article__headline="Jetzt")
+    client.force_login(UserFactory(username="chefin", is_superuser=True))
+    url = reverse("admin:teasers_front_page_preview")
+    response = client.get(url, {"zeit": zeit})
+    assert response.status_code == 200
+    assert "zwischen den Jahren 1000 und 9998" in str(
+        response.context["preview_form"].errors
+    )
+    assert "Bitte Datum und Uhrzeit angeben" in response.content.decode()

@@ -271,3 +271,23 @@ def test_exif_copyright_keeps_first_non_empty_part(stored, expected):
     image = make_jpeg(exif=exif_with(Copyright=stored))
 
     assert read_photo_metadata(image).copyright_notice == expected
+
+
+def test_exif_cp1252_misdecoded_by_pillow_is_repaired():
+    # Windows tools write cp1252: latin-1 turns „ “ … € into C1 controls.
+    image = make_jpeg(exif=exif_with(ImageDescription="„Hafen“ … 5 €".encode("cp1252")))
+
+    assert read_photo_metadata(image).caption == "„Hafen“ … 5 €"
+
+
+def test_control_characters_leave_every_source():
+    image = make_jpeg(
+        exif=exif_with(Artist=b"Anna\x1b Schmidt\x7f"),
+        xmp=xmp_packet("<dc:rights>\u0085\u0090Rechte\u009f</dc:rights>"),
+        iim=iim_dataset(2, 120, b"Zeile\x00 eins\r\nZeile\x07 zwei\x00\x00"),
+    )
+
+    metadata = read_photo_metadata(image)
+    assert metadata.creator == "Anna Schmidt"
+    assert metadata.copyright_notice == "Rechte"
+    assert metadata.caption == "Zeile eins\nZeile zwei"

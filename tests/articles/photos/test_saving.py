@@ -8,6 +8,8 @@ from PIL import Image
 from articles.models import Agency, Photo
 from articles.photos.saving import resolve_agency, save_photo
 from articles.photos.upload_checks import check_image_file
+from tests.articles.photos.test_metadata import iim_dataset, photoshop_segment
+from tests.factories import UserFactory
 from tests.samples import sample_path
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,53 @@ class TestPrefillFromSamples:
         )
         assert (photo.caption, photo.creator, photo.credit) == ("", "", "")
         assert photo.missing_for_publication == ["Bildquelle", "Alternativtext"]
+
+
+class TestControlCharactersInMetadata:
+    """Metadata comes from any camera and tool: what is stored is clean."""
+
+    def jpeg_with_iim(self, **datasets: bytes) -> SimpleUploadedFile:
+        numbers = {"caption": 120, "creator": 80, "credit_line": 110, "source": 115}
+        iim = b"".join(
+            iim_dataset(2, numbers[field], value) for field, value in datasets.items()
+        )
+        data = image_bytes()
+        # Pillow cannot write IIM, so the segment goes in right after SOI.
+        return upload(data[:2] + photoshop_segment(iim) + data[2:])
+
+    def test_a_nul_in_iptc_becomes_a_clean_value(self):
+        photo = save_photo(
+            Photo(
+                image=self.jpeg_with_iim(
+                    caption="Bühne\x00 am\x1b Ufer\rzweite Zeile".encode(),
+                    creator=b"Anna\x00 Schmidt\x00\x00",
+                    credit_line=b"Anna Schmidt/Nord\x00bild",
+                )
+            )
+        )
+        stored = Photo.objects.values("caption", "creator", "credit_line").get()
+        assert stored == {
+            "caption": "Bühne am Ufer\nzweite Zeile",
+            "creator": "Anna Schmidt",
+            "credit_line": "Anna Schmidt/Nordbild",
+        }
+        # The agency is looked up and created from the credit, cleaned too.
+        assert photo.agency.short_name == "Nordbild"
+
+    def test_a_nul_in_the_source_does_not_reach_the_agency_lookup(self):
+        photo = save_photo(Photo(image=self.jpeg_with_iim(source=b"Nord\x00bild")))
+        assert Agency.objects.get(pk=photo.agency_id).short_name == "Nordbild"
+
+    def test_admin_upload_with_a_nul_in_iptc_is_saved_clean(self, client):
+        client.force_login(UserFactory(username="chefin", is_superuser=True))
+        response = client.post(
+            "/admin/articles/photo/add/",
+            {
+                "image": self.jpeg_with_iim(caption=b"Hafen\x00fest"),
+                "alt_text": "Ein Fest",
+                "focal_x": "0.5",
+                "focal_y": "0.5",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert Photo.objects.get().caption == "Hafenfest"
