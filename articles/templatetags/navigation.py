@@ -1,10 +1,9 @@
-from functools import lru_cache
-
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.public.context_processors import navigation_links
+from newsroom.perf.memo import memoize
 
 register = template.Library()
 
@@ -16,7 +15,7 @@ def site_navigation(context) -> SafeString:
 
 
 # Every page shows it; a pure function of the links and the current section.
-@lru_cache(maxsize=256)
+@memoize(256)
 def navigation_html(links: tuple[tuple[str, str, str], ...], current) -> SafeString:
     return mark_safe(
         "".join(

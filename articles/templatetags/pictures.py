@@ -1,5 +1,3 @@
-from functools import lru_cache
-
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -7,6 +5,7 @@ from django.utils.translation import get_language, gettext
 
 from articles.models import Photo, ShownPhoto
 from articles.photos.renditions import picture_for
+from newsroom.perf.memo import memoize
 
 register = template.Library()
 
@@ -38,10 +37,10 @@ def photo_figure(
 
 # Pages show the same photos again and again (front page, rails under every
 # article, section pages); the markup is a pure function of its arguments,
-# all plain values, so it is computed once per process and input. Built with
-# format_html rather than a sub-template: sixty figures were a third of the
-# front page's time.
-@lru_cache(maxsize=4096)
+# all plain values, so it is computed once per process and input
+# (newsroom/perf/memo.py). Built with format_html rather than a sub-template:
+# sixty figures were a third of the front page's time.
+@memoize(4096)
 def figure_html(
     photo: ShownPhoto,
     ratio: str,
