@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -37,3 +38,23 @@ def count_queries():
         return len(captured.captured_queries)
 
     return count
+
+
+def pytest_collection_modifyitems(items):
+    # A run with NEWSROOM_FAST_PATH=false (the way out when a Django upgrade
+    # breaks a speed helper) checks the plain path only.
+    if django_settings.NEWSROOM_FAST_PATH:
+        return
+    skip = pytest.mark.skip(reason="NEWSROOM_FAST_PATH=false: fast path not run")
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_fast_path = callspec and callspec.params.get("both_paths") == "fast"
+        if on_fast_path or item.get_closest_marker("fast_path"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(params=["fast", "plain"])
+def both_paths(request, settings):
+    """The test once with the speed helpers of newsroom/perf/, once without."""
+    settings.NEWSROOM_FAST_PATH = request.param == "fast"
+    return request.param
