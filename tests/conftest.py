@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -79,3 +80,23 @@ def redis_cache(settings, redis_server):
         }
     }
     return redis_server
+
+
+def pytest_collection_modifyitems(items):
+    # A run with NEWSROOM_FAST_PATH=false (the way out when a Django upgrade
+    # breaks a speed helper) checks the plain path only.
+    if django_settings.NEWSROOM_FAST_PATH:
+        return
+    skip = pytest.mark.skip(reason="NEWSROOM_FAST_PATH=false: fast path not run")
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_fast_path = callspec and callspec.params.get("both_paths") == "fast"
+        if on_fast_path or item.get_closest_marker("fast_path"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(params=["fast", "plain"])
+def both_paths(request, settings):
+    """The test once with the speed helpers of newsroom/perf/, once without."""
+    settings.NEWSROOM_FAST_PATH = request.param == "fast"
+    return request.param

@@ -40,7 +40,8 @@ from tests.factories import (
 )
 from tests.hidden_articles import hidden_variants
 
-pytestmark = pytest.mark.django_db
+# Public pages: with and without the speed helpers (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_paths")]
 
 
 class Site:

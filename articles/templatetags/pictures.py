@@ -37,9 +37,9 @@ def photo_figure(
 
 # Pages show the same photos again and again (front page, rails under every
 # article, section pages); the markup is a pure function of its arguments,
-# all plain values, so it is computed once per process and input. Built with
-# format_html rather than a sub-template: sixty figures were a third of the
-# front page's time.
+# all plain values, so it is computed once per process and input
+# (newsroom/perf/memo.py). Built with format_html rather than a sub-template:
+# sixty figures were a third of the front page's time.
 @memoize(4096)
 def figure_html(
     photo: ShownPhoto,

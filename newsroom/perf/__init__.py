@@ -1,0 +1,85 @@
+"""Speed helpers that go around Django's public API, behind one off switch.
+
+Each helper makes a hot path cheaper by leaning on something Django does
+not promise to keep: a private attribute, an undocumented function or
+class, or a detail of how a public function behaves. They live here, below
+every app (nothing here imports `articles` or `teasers`: pyproject.toml's
+import contracts), so that a Django upgrade is checked in one place, the
+list below.
+
+The switch is NEWSROOM_FAST_PATH (a setting, from the environment; on by
+default; `switch.fast_path()` reads it). Off, the helpers take Django's
+plain path: the ORM instead of prepared queries, reverse() instead of
+address formats, no memo, no per-process copies of cached pages, Django's
+own Redis client. When an upgrade breaks one of the internals below,
+NEWSROOM_FAST_PATH=false keeps the site up until the helper is mended. The
+public pages' tests run on both paths (tests/conftest.py: `both_paths`);
+tests of the helpers themselves are marked `fast_path`.
+
+Modules
+-------
+switch.py        fast_path(): whether the helpers serve.
+prepared.py      PreparedQuery: a queryset compiled once, run with new values.
+url_formats.py   UrlFormat: reverse() once per URLconf and prefix, then a
+                 str.format().
+lru.py           LeastRecentlyUsed: a bounded, thread-safe mapping.
+memo.py          memoize(): pure markup kept per process and argument value.
+page_copies.py   PageCopies: this process's copies of cached pages.
+redis_cache.py   RedisCache: Django's Redis backend, one client per pool.
+bulk_inserts.py  bulk_insert(): many new rows in one INSERT per chunk, with
+                 fewer conversions than bulk_create(). It does not read the
+                 switch: it always inserts its own way.
+
+What each relies on (check these when upgrading Django)
+-------------------------------------------------------
+prepared.py
+  - `QuerySet.query` and the `Query` behind it: `query.get_compiler(using=)`
+    and `query.annotations` (checked to be empty).
+  - `QuerySet._prefetch_related_lookups` (checked to be empty) and
+    `QuerySet._fetch_mode` (passed on to from_db() and the populators).
+  - `SQLCompiler.as_sql()`: returns the very parameters `execute_sql()`
+    passes to the cursor, datetimes already adapted by
+    `connection.ops.adapt_datetimefield_value()` (the placeholders are
+    found in them in that form); and fills, as a side effect,
+    `compiler.select` ((expression, sql, alias) per column; a model's
+    column has `.target.attname`) and `compiler.klass_info` (the keys
+    "model", "select_fields" and "related_klass_infos").
+  - `SQLCompiler.get_converters(expressions)` and
+    `SQLCompiler.apply_converters(rows, converters)`.
+  - `django.db.models.query.get_related_populators(klass_info, select, db,
+    fetch_mode)` and `RelatedPopulator.populate(row, obj)`, which fill
+    select_related() rows.
+  - `Model.from_db(db, field_names, values, *, fetch_mode=)` (documented;
+    the keyword is Django 6.1's).
+  - `ModelIterable.__iter__()` and `SQLCompiler.results_iter()`: their
+    loop (one slice of the row per model, the populators) is copied, less
+    what a prepared queryset cannot have: annotations, known related
+    objects, the peers of the FETCH_PEERS mode.
+url_formats.py
+  - `django.urls.get_urlconf()` (importable, not documented) and
+    `get_script_prefix()` (documented) key a format; reverse() must read the
+    same thread-local values.
+  - reverse()'s output: an argument of the kinds in ACCEPTS appears in the
+    address unquoted and once (checked when a format is made).
+redis_cache.py
+  - `django.core.cache.backends.redis.RedisCacheClient` (not documented)
+    and its `get_client(key, *, write)`, through which every cache
+    operation gets its client; `_get_connection_pool(write)` and `_client`
+    (the redis.Redis class).
+  - `RedisCache._class`, set in `__init__()` and read by `_cache`.
+bulk_inserts.py
+  - `Model._meta.concrete_fields`, `_meta.pk` and `_meta.db_table`
+    (Options attributes beyond the documented get_field()/get_fields()),
+    and a field's `column`, `primary_key` and, for a ForeignKey,
+    `target_field`.
+  - `django.db.models.fields.AutoFieldMixin` (not exported).
+  - `Field.pre_save(obj, add)` and `Field.get_db_prep_save(value,
+    connection)` (documented for custom fields), and that the field classes
+    in STORED_AS_IS store a value of their type unchanged.
+  - `connection.features.can_return_rows_from_bulk_insert`,
+    `connection.ops.quote_name()` and `connection.ops.bulk_batch_size()`.
+  - `obj._state.adding` and `obj._state.db` (documented), set as
+    bulk_create() sets them.
+memo.py, lru.py, page_copies.py, switch.py
+  - No Django internals: `django.conf.settings` only.
+"""

@@ -1,10 +1,11 @@
 """One memo for pure markup: a function's result kept per argument value.
 
-Markup that is a pure function of plain values (a frozen teaser, every field
-of every row an article element is rendered from) is rendered once per
-process and value; a changed value is a new key, so the memo cannot be
-stale. Like `functools.lru_cache`, but the size is read when used (a
-setting) and NEWSROOM_FAST_PATH=false renders every time.
+Markup that is a pure function of plain values (a frozen teaser, a photo's
+figure, the navigation, every field of every row an article element is
+rendered from) is rendered once per process and value; a changed value is
+a new key, so the memo cannot be stale. Like `functools.lru_cache`, but the
+size is read when used (a setting) and NEWSROOM_FAST_PATH=false renders
+every time.
 """
 
 from collections.abc import Callable

@@ -7,7 +7,8 @@ cache for the generation (a few bytes), so a purge reaches every process at
 once; a copy is used only while its generation is current. The least
 recently used copies go first beyond NEWSROOM_PAGE_COPIES_PER_PROCESS.
 
-With NEWSROOM_FAST_PATH off nothing is kept: every read goes to the cache.
+With NEWSROOM_FAST_PATH off no copy is kept or read: every read goes to the
+cache.
 """
 
 from collections.abc import Callable
@@ -28,7 +29,7 @@ class PageCopies(LeastRecentlyUsed):
 
     @staticmethod
     def _size() -> int:
-        return settings.NEWSROOM_PAGE_COPIES_PER_PROCESS if fast_path() else 0
+        return settings.NEWSROOM_PAGE_COPIES_PER_PROCESS
 
     def of_generation(
         self, generation: str, prefix: str, key: str, fetch: Callable[[], object]
@@ -37,6 +38,8 @@ class PageCopies(LeastRecentlyUsed):
 
         `prefix` is what every key of `generation` starts with.
         """
+        if not fast_path():
+            return fetch()
         if self.generation != generation:
             self.clear()
             self.generation, self.prefix = generation, prefix
@@ -47,5 +50,5 @@ class PageCopies(LeastRecentlyUsed):
 
     def put(self, key: str, value) -> None:
         # Keys carry their generation: a copy of an older one is dropped.
-        if self.prefix and key.startswith(self.prefix):
+        if fast_path() and self.prefix and key.startswith(self.prefix):
             super().put(key, value)

@@ -25,7 +25,8 @@ from tests.factories import (
 )
 from tests.http import cache_control, shared_cache_seconds
 
-pytestmark = pytest.mark.django_db
+# Public pages: with and without the speed helpers (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_paths")]
 
 
 def sponsored_blocks(html: str) -> list[str]:

@@ -1,0 +1,64 @@
+import pytest
+from django.core.cache import cache
+
+from articles.models import Article
+from articles.public.page_cache import _local_copies
+from articles.purging import GENERATION_KEY, purge_pages
+from newsroom.perf.page_copies import PageCopies
+from tests.factories import ArticleFactory
+
+
+@pytest.mark.fast_path
+def test_a_copy_serves_while_its_generation_is_current():
+    copies, fetched = PageCopies(), []
+
+    def fetch():
+        fetched.append(1)
+        return "page"
+
+    for _ in range(2):
+        assert copies.of_generation("g1", "pages:g1:", "pages:g1:a", fetch) == "page"
+    assert copies.of_generation("g2", "pages:g2:", "pages:g2:a", fetch) == "page"
+    assert len(fetched) == 2
+    copies.put("pages:g1:b", "older")  # of a generation gone: not kept
+    assert list(copies.entries) == ["pages:g2:a"]
+
+
+def test_without_the_fast_path_every_read_goes_to_the_cache(settings):
+    settings.NEWSROOM_FAST_PATH = False
+    copies, fetched = PageCopies(), []
+    for _ in range(3):
+        copies.of_generation("g1", "pages:g1:", "pages:g1:a", lambda: fetched.append(1))
+    copies.put("pages:g1:a", "page")
+    assert len(fetched) == 3 and not copies.entries
+
+
+@pytest.mark.fast_path
+@pytest.mark.django_db
+def test_a_process_copy_of_a_cached_page_ends_with_a_purge(
+    client, settings, count_queries
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    article = ArticleFactory(headline="Die erste Fassung")
+    url = article.get_absolute_url()
+    assert "Die erste Fassung" in client.get(url).content.decode()
+    # The shared copy is gone but the generation stays: the process's own
+    # copy serves the page without a query.
+    generation = cache.get(GENERATION_KEY)
+    assert cache.delete(f"pages:{generation}:http://testserver/article:{article.pk}")
+    assert count_queries(lambda: client.get(url)) == 0
+
+    Article.objects.filter(pk=article.pk).update(headline="Die zweite Fassung")
+    purge_pages()
+    html = client.get(url).content.decode()
+    assert "Die zweite Fassung" in html
+
+
+@pytest.mark.fast_path
+@pytest.mark.django_db
+def test_process_copies_are_bounded(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    settings.NEWSROOM_PAGE_COPIES_PER_PROCESS = 3
+    for article in ArticleFactory.create_batch(5):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert len(_local_copies.entries) == 3

@@ -1,0 +1,102 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from articles.models import Article, ArticlePhoto, Photo
+from articles.public.article_page import PUBLIC_ARTICLE, USABLE_PHOTO_USES
+from newsroom.perf.prepared import CompiledShape, PreparedQuery
+from tests.factories import AgencyFactory, ArticleFactory, ArticlePhotoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.fast_path
+def test_a_prepared_query_finds_what_the_orm_finds_at_every_moment():
+    now = timezone.now()
+    visible = ArticleFactory(agency=AgencyFactory())
+    scheduled = ArticleFactory(published_at=now + timedelta(hours=1))
+    embargoed = ArticleFactory(embargo_until=now + timedelta(hours=2))
+    withheld = ArticleFactory(agency_status=Article.AgencyStatus.WITHHELD)
+    moments = [now, now + timedelta(minutes=90), now + timedelta(hours=3)]
+    for at in moments:
+        for article in (visible, scheduled, embargoed, withheld):
+            expected = list(Article.objects.published(at).filter(pk=article.pk))
+            assert PUBLIC_ARTICLE(at=at, pk=article.pk) == expected, (article, at)
+    assert PUBLIC_ARTICLE(at=moments[1], pk=scheduled.pk) == [scheduled]
+    assert PUBLIC_ARTICLE(at=moments[1], pk=embargoed.pk) == []
+    assert PUBLIC_ARTICLE.shapes  # compiled, not the ORM's own evaluation
+
+
+@pytest.mark.fast_path
+def test_a_prepared_query_reads_related_rows_and_converts_values(
+    django_assert_num_queries,
+):
+    article = ArticleFactory(agency=AgencyFactory(short_name="epd"))
+    with django_assert_num_queries(1):
+        (found,) = PUBLIC_ARTICLE(at=timezone.now(), pk=article.pk)
+        assert found.section.name == article.section.name
+        assert found.agency.short_name == "epd"
+    # Dates come back as aware datetimes on every database, as from the ORM.
+    assert found.published_at == Article.objects.get(pk=article.pk).published_at
+    assert found.published_at.tzinfo is not None
+
+
+@pytest.mark.fast_path
+def test_prepared_photo_uses_follow_licences_in_order():
+    now = timezone.now()
+    article = ArticleFactory()
+    second = ArticlePhotoFactory(article=article, position=1)
+    first = ArticlePhotoFactory(article=article, position=0)
+    expiring = ArticlePhotoFactory(article=article, position=2)
+    Photo.objects.filter(pk=expiring.photo_id).update(
+        licence_expires_at=now + timedelta(hours=1)
+    )
+    assert USABLE_PHOTO_USES(at=now, article_id=article.pk) == [
+        first,
+        second,
+        expiring,
+    ]
+    later = now + timedelta(hours=2)
+    assert USABLE_PHOTO_USES(at=later, article_id=article.pk) == list(
+        ArticlePhoto.objects.usable(later).filter(article=article)
+    )
+    assert expiring not in USABLE_PHOTO_USES(at=later, article_id=article.pk)
+
+
+@pytest.mark.fast_path
+def test_a_placeholder_that_does_not_reach_the_sql_is_refused():
+    query = PreparedQuery(lambda pk: Article.objects.all(), pk=int)
+    with pytest.raises(ImproperlyConfigured, match="'pk' does not reach the SQL"):
+        query(pk=1)
+
+
+@pytest.mark.fast_path
+def test_a_prepared_query_cannot_prefetch():
+    query = PreparedQuery(
+        lambda pk: Article.objects.filter(pk=pk).prefetch_related("authors"), pk=int
+    )
+    with pytest.raises(ImproperlyConfigured, match="cannot prefetch"):
+        query(pk=1)
+
+
+def test_a_prepared_query_needs_every_value():
+    with pytest.raises(TypeError, match="expected values for"):
+        PUBLIC_ARTICLE(pk=1)
+
+
+def test_without_the_fast_path_a_prepared_query_is_the_orm_s(settings, monkeypatch):
+    settings.NEWSROOM_FAST_PATH = False
+    monkeypatch.setattr(CompiledShape, "__init__", compiled)
+    monkeypatch.setattr(CompiledShape, "run", compiled)
+    query = PreparedQuery(
+        lambda pk: Article.objects.select_related("section").filter(pk=pk), pk=int
+    )
+    article = ArticleFactory()
+    assert query(pk=article.pk) == [article]
+    assert not query.shapes
+
+
+def compiled(*args, **kwargs):
+    raise AssertionError("the plain path compiled or ran a prepared shape")
