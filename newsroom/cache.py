@@ -26,6 +26,7 @@ With NEWSROOM_FAST_PATH on, the client is reused (newsroom/perf/).
 """
 
 import logging
+import pickle
 import threading
 import time
 from urllib.parse import urlsplit
@@ -40,6 +41,9 @@ from django.utils.functional import cached_property
 from newsroom.perf.redis_cache import ReusingRedisCacheClient
 
 logger = logging.getLogger(__name__)
+
+# What unpickling a value stored by other code can raise.
+UNREADABLE = (pickle.UnpicklingError, ImportError, AttributeError, EOFError)
 
 # Sent with `cache` (the backend) when Redis answers again after this
 # backend failed to reach it; receivers may use the cache, and the cache is
@@ -85,7 +89,14 @@ class RedisCache(django_redis.RedisCache):
         return self._guarded(False, super().add, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
-        return self._guarded(default, super().get, key, default, version)
+        try:
+            return self._guarded(default, super().get, key, default, version)
+        except UNREADABLE as error:
+            # A value pickled by an older release under a class path that
+            # has moved since (a cached page after a deploy): a miss, and
+            # the next set replaces it.
+            logger.info("Unreadable cache entry %s is a miss: %r", key, error)
+            return default
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._guarded(None, super().set, key, value, timeout, version)

@@ -188,3 +188,16 @@ def test_a_process_that_saw_no_failure_owes_nothing(redis_cache, retry_at_once):
     finally:
         reachable_again.disconnect(record)
     assert calls == []
+
+
+def test_a_value_pickled_by_an_older_release_is_a_miss(redis_cache):
+    # Protocol 0: a class of a module that no longer exists (a cached page
+    # stored before its class moved).
+    stale = b"cnewsroom_moved_away\nCachedPage\n."
+    with pytest.raises(ModuleNotFoundError):
+        pickle.loads(stale)
+    client = cache._cache.get_client(write=True)
+    client.set(cache.make_and_validate_key("page"), stale)
+    assert cache.get("page", "missing") == "missing"
+    cache.set("page", "fresh")
+    assert cache.get("page") == "fresh"
