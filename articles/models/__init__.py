@@ -11,7 +11,9 @@ from articles.models.articles import (
     first_seen_at,
     item_urn,
 )
+from articles.models.logins import LoginFailure
 from articles.models.photos import (
+    RIGHTS_FIELDS,
     Photo,
     PhotoQuerySet,
     Rendition,
@@ -45,6 +47,7 @@ __all__ = [
     "RESERVED_SECTION_SLUGS",
     "REVISION_FIELDS",
     "REVISION_RELATIONS",
+    "RIGHTS_FIELDS",
     "TEASER_FIELDS",
     "Agency",
     "AgencyVersion",
@@ -59,6 +62,7 @@ __all__ = [
     "CategoryMapping",
     "CorrectionNote",
     "JobMark",
+    "LoginFailure",
     "Photo",
     "PhotoQuerySet",
     "Region",
