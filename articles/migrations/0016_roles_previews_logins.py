@@ -5,12 +5,32 @@
   their own, granted to Bildredaktion (frozen, like 0002).
 - Shared preview links carry a generation that withdrawing moves on.
 - Failed logins are counted for throttling.
+
+Adding the field to `articles_article` rebuilds that table on SQLite, which
+drops the search index's triggers (0014): they are created again after it,
+and after the field is removed when going back.
 """
+
+from importlib import import_module
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+
+# Frozen like this migration: 0014 never changes.
+search = import_module("articles.migrations.0014_article_search")
+
+
+def recreate_search_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for statement in search.SQLITE_DROP:
+        if statement.startswith("DROP TRIGGER"):
+            schema_editor.execute(statement)
+    for statement in search.SQLITE_CREATE:
+        if statement.startswith("CREATE TRIGGER"):
+            schema_editor.execute(statement)
 
 
 def grant(apps, schema_editor):
@@ -65,6 +85,8 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "Fotos",
             },
         ),
+        # Going back: after the field is removed.
+        migrations.RunPython(migrations.RunPython.noop, recreate_search_triggers),
         migrations.AddField(
             model_name="article",
             name="preview_epoch",
@@ -72,6 +94,7 @@ class Migration(migrations.Migration):
                 default=0, editable=False, verbose_name="Vorschau-Link-Generation"
             ),
         ),
+        migrations.RunPython(recreate_search_triggers, migrations.RunPython.noop),
         migrations.AddField(
             model_name="photo",
             name="uploaded_by",
