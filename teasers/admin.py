@@ -9,6 +9,7 @@ from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import Photo
 from articles.purging import PurgesPageCacheAdmin
 from teasers import views
 from teasers.forms import SponsoredSlotForm
@@ -240,6 +241,11 @@ class SponsoredSlotAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         ),
         (_("Zahlen"), {"fields": [("impression_count", "click_count")]}),
     ]
+
+    def photo_choices(self, request, photos):
+        """What the photo widget offers (PhotoAdmin asks): what the form
+        accepts as a new photo."""
+        return photos.filter(pk__in=Photo.objects.for_sponsored_slots(request.user))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

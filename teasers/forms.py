@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +26,8 @@ class SponsoredSlotForm(forms.ModelForm):
     """The admin's slot form: a slot's photo must be one its user may put
     there (Photo.objects.for_sponsored_slots: public ones and their own
     uploads), never the photo of an unpublished story, which a running slot
-    would publish ahead of the story. Checked here, on the server: the
-    widget's choices are only a convenience.
+    would publish ahead of the story. Checked here, on the server, whatever
+    the widget offered (SponsoredSlotAdmin.photo_choices).
 
     A slot keeps the photo it has, unless that is an unpublished story's
     (set before this rule, or used by a story since): then the form says
@@ -59,7 +60,8 @@ class SponsoredSlotForm(forms.ModelForm):
         field = self.fields.get("photo")
         if field is None:
             return
-        allowed = Q(pk__in=Photo.objects.for_sponsored_slots(self.user))
+        user = self.user or AnonymousUser()
+        allowed = Q(pk__in=Photo.objects.for_sponsored_slots(user))
         if current := self.instance.photo_id:
             allowed |= Q(pk=current) & ~Q(pk__in=Photo.objects.in_unpublished_stories())
         field.queryset = field.queryset.filter(allowed)

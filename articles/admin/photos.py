@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import flatten
 from django.db.models import BooleanField, Prefetch, Value
@@ -136,6 +137,22 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             # Per row, not on this shared ModelAdmin: used_in links by it.
             .annotate(links_to_admin=Value(readers, output_field=BooleanField()))
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        # The photo widget of another admin's form (an autocomplete names
+        # the form's model): that admin may offer only what its form accepts.
+        try:
+            source = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        except (KeyError, LookupError, ValueError):
+            return queryset, duplicates
+        if narrow := getattr(
+            self.admin_site._registry.get(source), "photo_choices", None
+        ):
+            queryset = narrow(request, queryset)
+        return queryset, duplicates
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

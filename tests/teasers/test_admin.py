@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Photo
 from teasers.models import RailItem, SponsoredSlot
 from tests.factories import (
     ArticleFactory,
@@ -339,3 +340,46 @@ def test_ad_operations_do_not_see_a_rail_s_history_or_preview(client):
     assert "rail-preview" not in change.content.decode()
     client.force_login(user_in("Chef vom Dienst", "cvd"))
     assert client.get(history).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["Anzeigen", None], ids=["ad-ops", "admin"])
+def test_the_slot_s_photo_widget_offers_what_the_form_accepts(client, role):
+    user = UserFactory(username="nutzer", password="!", is_superuser=role is None)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    offered = {
+        kind: photo_for_slot(kind, user)
+        for kind in ("own upload", "public", "photo desk archive")
+    }
+    # A colleague's ad image on a slot that has not started: ad operations
+    # see it in the photo list, but may not put it on another slot.
+    offered["colleague"] = PhotoFactory(
+        caption="Werbebild der Kollegin",
+        uploaded_by=user_in("Anzeigen", "kollegin"),
+    )
+    SponsoredSlotFactory(
+        photo=offered["colleague"],
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=2),
+    )
+    search = {"app_label": "teasers", "model_name": "sponsoredslot"}
+    found = client.get(
+        reverse("admin:autocomplete"), {**search, "field_name": "photo", "term": ""}
+    ).json()["results"]
+    assert {int(result["id"]) for result in found} == {
+        offered["own upload"].pk,
+        offered["public"].pk,
+    }
+    # Other forms' photo widgets are not narrowed (editors pick any photo).
+    if role is None:
+        article_photos = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "articles",
+                "model_name": "articlephoto",
+                "field_name": "photo",
+                "term": "",
+            },
+        ).json()["results"]
+        assert len(article_photos) == Photo.objects.count()
