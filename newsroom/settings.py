@@ -176,6 +176,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Admin login throttling (articles/admin/logins.py): after this many failed
+# logins for one account name within the window, that account's logins are
+# refused for the lockout time; the same for one address, with a higher
+# limit because a whole newsroom may share one (NAT). 0 turns a limit off.
+NEWSROOM_LOGIN_MAX_FAILURES = env_int("NEWSROOM_LOGIN_MAX_FAILURES", 5)
+NEWSROOM_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
+    "NEWSROOM_LOGIN_MAX_FAILURES_PER_ADDRESS", 20
+)
+NEWSROOM_LOGIN_FAILURE_WINDOW_MINUTES = env_int(
+    "NEWSROOM_LOGIN_FAILURE_WINDOW_MINUTES", 15
+)
+NEWSROOM_LOGIN_LOCKOUT_MINUTES = env_int("NEWSROOM_LOGIN_LOCKOUT_MINUTES", 15)
+# How many proxies in front of the site append the client's address to
+# X-Forwarded-For (nginx: proxy_add_x_forwarded_for). 0: the client is
+# REMOTE_ADDR. More than there are lets clients choose their address.
+# Production sits behind one TLS-terminating proxy (SECURE_PROXY_SSL_HEADER
+# below trusts it too); without it, all of the newsroom would be one address.
+NEWSROOM_TRUSTED_PROXY_COUNT = env_int(
+    "NEWSROOM_TRUSTED_PROXY_COUNT", 0 if DEBUG else 1
+)
+
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch")]

@@ -9,8 +9,10 @@ from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import Photo
 from articles.purging import PurgesPageCacheAdmin
 from teasers import views
+from teasers.forms import SponsoredSlotForm
 from teasers.models import Rail, RailItem, SponsoredSlot
 from teasers.services import RailDraft, assemble_page
 
@@ -39,6 +41,9 @@ class RailAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_editable = ["order"]
     list_filter = ["kind"]
     search_fields = ["title", "slug"]
+    # Stated here: the model's ordering does not survive get_queryset's
+    # Count, and the autocomplete (the slot form's rail) pages by it.
+    ordering = ["order", "pk"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "region", "tag"]
     readonly_fields = ["preview"]
@@ -62,6 +67,23 @@ class RailAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # The preview shows scheduled articles; its frame would refuse them.
+        return [
+            (name, opts) for name, opts in fieldsets if "preview" not in opts["fields"]
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history names the rail's teasers, and so articles that are not
+        # public yet: only for those who may see the teasers themselves (not
+        # ad operations, who look at rails to place their slots).
+        if not request.user.has_perm("teasers.view_railitem"):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def get_urls(self):
         return [
@@ -200,6 +222,7 @@ class SponsoredSlotAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_filter = [FlightStatusFilter, "rail", "advertiser"]
     list_select_related = ["rail"]
     search_fields = ["headline", "advertiser", "kicker"]
+    form = SponsoredSlotForm
     autocomplete_fields = ["rail", "photo"]
     readonly_fields = ["label", "impression_count", "click_count"]
     fieldsets = [
@@ -218,6 +241,18 @@ class SponsoredSlotAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         ),
         (_("Zahlen"), {"fields": [("impression_count", "click_count")]}),
     ]
+
+    def photo_choices(self, request, photos):
+        """What the photo widget offers (PhotoAdmin asks): what the form
+        accepts as a new photo."""
+        return photos.filter(pk__in=Photo.objects.for_sponsored_slots(request.user))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # A class of its own per request (modelform_factory), so the user
+        # set here is this request's.
+        form.user = request.user
+        return form
 
     @admin.display(description=_("Leiste und Platz"), ordering="rail__order")
     def placement(self, slot):

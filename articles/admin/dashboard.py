@@ -49,9 +49,11 @@ def editor_dashboard(
     if user.has_perm("articles.view_article"):
         lists += article_lists(user, at)
     if user.has_perm("articles.view_photo"):
-        photos = Photo.objects.licence_ending(timedelta(days=7), at).order_by(
-            "licence_expires_at"
-        )[:ROWS]
+        photos = (
+            Photo.objects.visible_to(user, at)
+            .licence_ending(timedelta(days=7), at)
+            .order_by("licence_expires_at")[:ROWS]
+        )
         lists.append(
             DashboardList(
                 _("Fotos mit ablaufender Lizenz"),

@@ -3,15 +3,19 @@
 from datetime import timedelta
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import flatten
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import BooleanField, Prefetch, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import (
+    RIGHTS_FIELDS,
+    Article,
     ArticlePhoto,
     Photo,
     Rendition,
@@ -55,6 +59,14 @@ class LicenceFilter(admin.SimpleListFilter):
             case "nutzbar":
                 return queryset.usable(now)
         return queryset
+
+
+def reads_articles(request) -> bool:
+    return request.user.has_perm("articles.view_article")
+
+
+def may_set_rights(request) -> bool:
+    return request.user.has_perm("articles.set_photo_rights")
 
 
 @admin.register(Photo)
@@ -123,19 +135,61 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         css = {"all": ["articles/admin.css"]}
 
     def get_queryset(self, request):
+        # Every surface (list, form, history, autocomplete, popups, "view
+        # on site") starts here: ad operations never reach a photo that
+        # gives an unpublished story away.
+        uses = ArticlePhoto.objects.select_related("article__section")
+        readers = reads_articles(request)
+        if not readers:
+            uses = uses.filter(article__in=Article.objects.published())
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(
-                Prefetch(
-                    "uses",
-                    queryset=ArticlePhoto.objects.select_related("article__section"),
-                )
-            )
+            .visible_to(request.user)
+            .prefetch_related(Prefetch("uses", queryset=uses))
+            # Per row, not on this shared ModelAdmin: used_in links by it.
+            .annotate(links_to_admin=Value(readers, output_field=BooleanField()))
         )
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        # The photo widget of another admin's form (an autocomplete names
+        # the form's model): that admin may offer only what its form accepts.
+        try:
+            source = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        except (KeyError, LookupError, ValueError):
+            return queryset, duplicates
+        if narrow := getattr(
+            self.admin_site._registry.get(source), "photo_choices", None
+        ):
+            queryset = narrow(request, queryset)
+        return queryset, duplicates
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if may_set_rights(request):
+            return fields
+        return [*fields, *RIGHTS_FIELDS]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if may_set_rights(request):
+            return fieldsets
+        note = _(
+            "Setzt die Bildredaktion. Beim Hochladen werden diese Angaben aus "
+            "den Metadaten der Bilddatei übernommen."
+        )
+        return [
+            (name, {**options, "description": note})
+            if set(flatten(options["fields"])) & set(RIGHTS_FIELDS)
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
     def save_model(self, request, obj, form, change):
-        photos.save_photo(obj)
+        photos.save_photo(obj, by=request.user)
 
     @admin.display(description=_("Bild"))
     def thumbnail(self, photo):
@@ -170,6 +224,8 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("Verwendet in"))
     def used_in(self, photo):
+        # get_queryset prefetched only the uses this user may know of; a
+        # reader of articles gets the edit form, everyone else the page.
         uses = photo.uses.all()
         if not uses:
             return "–"
@@ -178,7 +234,9 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             '<a href="{}">{}</a>',
             (
                 (
-                    reverse("admin:articles_article_change", args=[use.article_id]),
+                    reverse("admin:articles_article_change", args=[use.article_id])
+                    if photo.links_to_admin
+                    else use.article.get_absolute_url(),
                     use.article.headline,
                 )
                 for use in uses

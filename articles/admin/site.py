@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.dashboard import editor_dashboard
+from articles.admin.logins import ThrottledLoginForm
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -9,6 +14,7 @@ class NewsroomAdminSite(admin.AdminSite):
     site_title = _("Newsroom")
     index_title = _("Übersicht")
     index_template = "admin/newsroom_index.html"
+    login_form = ThrottledLoginForm
 
     def index(self, request, extra_context=None):
         extra_context = {
@@ -16,3 +22,40 @@ class NewsroomAdminSite(admin.AdminSite):
             "dashboard": editor_dashboard(request.user),
         }
         return super().index(request, extra_context)
+
+    def logout(self, request, extra_context=None):
+        response = super().logout(request, extra_context)
+        # The article form keeps unsaved input in the browser's storage
+        # (static/articles/article_form.js); the next person at this browser
+        # must not find it. The browser empties this site's storage itself,
+        # even if no script of ours runs again.
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+    def get_urls(self):
+        # Django's "Auf der Website ansehen" redirect (admin/r/<ct>/<id>/)
+        # answers for any object of any model to any staff member, and an
+        # article's address carries its headline: guard it like the forms.
+        return [
+            path(
+                "r/<int:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            )
+            if getattr(pattern, "name", None) == "view_on_site"
+            else pattern
+            for pattern in super().get_urls()
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """The public page of an object this user may see in this admin."""
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise Http404("no such content type") from None
+        model_admin = self._registry.get(model)
+        obj = model_admin and model_admin.get_object(request, object_id)
+        if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+            # 404, not 403: whether the object exists is no one else's business.
+            raise Http404("no such object here")
+        return shortcut(request, content_type_id, object_id)

@@ -19,6 +19,9 @@ class SectionAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "order", "article_count"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
+    # Stated here: the model's ordering does not survive get_queryset's
+    # Count, and the autocomplete (the article form's section) pages by it.
+    ordering = ["order", "name"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):

@@ -226,7 +226,13 @@ def create_preview_link(model_admin, request, object_id):
         or article.created_by_id == request.user.pk
     ):
         raise PermissionDenied
-    url = request.build_absolute_uri(preview_link(article))
+    try:
+        url = request.build_absolute_uri(preview_link(article))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[article.pk])
+        )
     messages.success(
         request,
         format_html(

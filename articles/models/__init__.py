@@ -13,7 +13,9 @@ from articles.models.articles import (
     item_urn,
     validate_archive_day,
 )
+from articles.models.logins import LoginFailure
 from articles.models.photos import (
+    RIGHTS_FIELDS,
     Photo,
     PhotoQuerySet,
     Rendition,
@@ -48,6 +50,7 @@ __all__ = [
     "RESERVED_SECTION_SLUGS",
     "REVISION_FIELDS",
     "REVISION_RELATIONS",
+    "RIGHTS_FIELDS",
     "TEASER_FIELDS",
     "Agency",
     "AgencyVersion",
@@ -62,6 +65,7 @@ __all__ = [
     "CategoryMapping",
     "CorrectionNote",
     "JobMark",
+    "LoginFailure",
     "Photo",
     "PhotoQuerySet",
     "Region",

@@ -402,6 +402,12 @@ class Article(models.Model):
     # Counts content saves; the edit form carries it to refuse overwriting a
     # newer version (optimistic locking).
     version = models.PositiveIntegerField(_("Fassung"), default=0, editable=False)
+    # Part of every shared preview link's signature: withdrawing the article
+    # moves it on, so no link made before works again, even after the
+    # article went back to draft.
+    preview_epoch = models.PositiveIntegerField(
+        _("Vorschau-Link-Generation"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     modified_at = models.DateTimeField(_("Zuletzt gespeichert"), auto_now=True)
 

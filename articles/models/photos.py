@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from django.apps import apps
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -16,6 +17,23 @@ from articles.models.fields import CleanCharField, CleanTextField, CleanURLField
 from articles.models.taxonomy import Agency, agency_credit
 from articles.photos.upload_checks import validate_photo_file
 from articles.sanitising import clean_text
+
+# Credit, licence and kill: what the photo desk answers for (permission
+# articles.set_photo_rights); everyone else sees them read-only, filled from
+# the file's metadata on upload.
+RIGHTS_FIELDS = (
+    "creator",
+    "agency",
+    "credit_line",
+    "copyright_notice",
+    "source",
+    "usage_terms",
+    "restrictions",
+    "web_statement",
+    "licence_expires_at",
+    "killed_at",
+    "kill_reason",
+)
 
 
 def photo_upload_to(photo: "Photo", filename: str) -> str:
@@ -77,6 +95,49 @@ class PhotoQuerySet(models.QuerySet):
                 )
             )
             | Exists(slots.objects.running(at).filter(photo=OuterRef("pk")))
+        )
+
+    def in_unpublished_stories(self, at: datetime | None = None):
+        """Photos used by an article the public may not see at `at` (a
+        draft, a story in review, scheduled, embargoed, withheld, withdrawn).
+        """
+        at = at or timezone.now()
+        Article = apps.get_model("articles", "Article")
+        hidden = Article.objects.exclude(pk__in=Article.objects.published(at))
+        return self.filter(Exists(hidden.filter(article_photos__photo=OuterRef("pk"))))
+
+    def for_sponsored_slots(self, user, at: datetime | None = None):
+        """Photos `user` may put on a sponsored slot: public ones and their
+        own uploads, never one an unpublished story uses (a running slot
+        would show it before the story)."""
+        at = at or timezone.now()
+        own = self.uploads_of(user).exclude(pk__in=self.in_unpublished_stories(at))
+        return self.filter(Q(pk__in=self.public(at)) | Q(pk__in=own))
+
+    def uploads_of(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(uploaded_by=user)
+
+    def visible_to(self, user, at: datetime | None = None):
+        """Photos `user` may see in the admin.
+
+        Whoever may read articles sees every photo. Everyone else (ad
+        operations) sees public photos, their own uploads, and the pictures
+        of sponsored slots that no unpublished story uses: never a photo
+        that gives an unpublished story away.
+        """
+        if user.has_perm("articles.view_article"):
+            return self
+        at = at or timezone.now()
+        slots = self.model._meta.get_field("sponsored_slots").related_model
+        sponsored = self.filter(
+            Exists(slots.objects.filter(photo=OuterRef("pk")))
+        ).exclude(pk__in=self.in_unpublished_stories(at))
+        return self.filter(
+            Q(pk__in=self.public(at))
+            | Q(pk__in=self.uploads_of(user))
+            | Q(pk__in=sponsored)
         )
 
     def kill(self, reason: str) -> int:
@@ -185,6 +246,16 @@ class Photo(models.Model):
         help_text=_("0 = oberer Rand, 1 = unterer Rand."),
     )
     created_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)
+    # Ad operations may use their own uploads before they are public.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Hochgeladen von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = PhotoQuerySet.as_manager()
 
@@ -192,6 +263,12 @@ class Photo(models.Model):
         verbose_name = _("Foto")
         verbose_name_plural = _("Fotos")
         ordering = ["-created_at", "-pk"]
+        permissions = [
+            (
+                "set_photo_rights",
+                _("Kann Bildquelle, Lizenz und Sperre von Fotos setzen"),
+            )
+        ]
         indexes = [
             # import_photos finds a file's photo by the hash of its bytes
             # alone (the unique index below starts with the agency).

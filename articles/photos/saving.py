@@ -7,6 +7,7 @@ and resolves the agency from the credit (`check_photo`), then saves it.
 
 import re
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -120,10 +121,17 @@ def check_photo(photo: Photo, *, known_identity: bool = False) -> None:
 
 
 @transaction.atomic
-def save_photo(photo: Photo, *, known_identity: bool = False) -> Photo:
-    """Check, pre-fill and save `photo`; raises ValidationError naming the
-    problem (see `check_photo`)."""
+def save_photo(
+    photo: Photo,
+    *,
+    known_identity: bool = False,
+    by: AbstractBaseUser | None = None,
+) -> Photo:
+    """Check, pre-fill and save `photo`, a new one as uploaded `by`; raises
+    ValidationError naming the problem (see `check_photo`)."""
     check_photo(photo, known_identity=known_identity)
+    if photo.pk is None and by is not None:
+        photo.uploaded_by = by
     photo.save()
     # Credits, captions, licence and kill all show on public pages.
     purge_pages_on_commit()

@@ -300,11 +300,19 @@ def photo_rendition(request, photo_id: int, version: str, spec: str):
     photo = get_object_or_404(Photo, pk=photo_id)
     now = timezone.now()
     usable = photo.is_usable(now)
-    if not usable and not request.user.is_staff:
+
+    def staff_sees() -> bool:
+        # What the admin shows them: ad operations, for instance, see no
+        # photo of an unpublished story (Photo.objects.visible_to).
+        return request.user.is_staff and (
+            Photo.objects.visible_to(request.user, now).filter(pk=photo.pk).exists()
+        )
+
+    if not usable and not staff_sees():
         raise Http404("photo not available")
     public = usable and Photo.objects.public(now).filter(pk=photo.pk).exists()
     if version != rendition_version(photo):
-        if not (public or request.user.is_staff):
+        if not (public or staff_sees()):
             raise Http404("photo not available")
         # Replaced file or moved focal point: the current crop lives elsewhere.
         return redirect(rendition_url(photo, spec))

@@ -3,17 +3,23 @@
 Editors preview in the admin. A shareable link lets people without a login
 see the current state of one article: the token is the article id signed
 with a timestamp, so it cannot be pointed at another article and stops
-working after NEWSROOM_PREVIEW_LINK_HOURS.
+working after NEWSROOM_PREVIEW_LINK_HOURS. The signature also covers the
+article's preview generation (`Article.preview_epoch`), which withdrawing
+moves on: a link made before a withdrawal (or an agency kill) never works
+again, not even when the article goes back to draft; that needs a new link.
 """
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from articles.models import (
     Article,
@@ -23,26 +29,53 @@ from articles.models import (
 )
 
 SALT = "articles.preview-link"
+ARTICLE_ID = re.compile(r"[0-9]{1,18}")
+
+
+def signer(article: Article) -> signing.TimestampSigner:
+    # Generation 0 signs as links did before generations existed, so links
+    # shared before this change keep working until they expire.
+    epoch = article.preview_epoch
+    return signing.TimestampSigner(salt=f"{SALT}:{epoch}" if epoch else SALT)
+
+
+def is_gone(article: Article) -> bool:
+    """Withdrawn, or killed by its agency: no preview link leads to it."""
+    return (
+        article.status == Article.Status.WITHDRAWN
+        or article.agency_status == Article.AgencyStatus.CANCELED
+    )
 
 
 def preview_link(article: Article) -> str:
-    token = signing.TimestampSigner(salt=SALT).sign(str(article.pk))
+    if is_gone(article):
+        raise ValidationError(
+            _(
+                "„%(headline)s“ ist zurückgezogen: dafür gibt es keine "
+                "Vorschau-Links mehr."
+            )
+            % {"headline": article.headline}
+        )
+    token = signer(article).sign(str(article.pk))
     return reverse("articles:shared_preview", args=[token])
 
 
 def article_for_preview_token(token: str) -> Article | None:
-    """The article a link was made for, or None if forged or expired."""
+    """The article a link was made for, or None if forged, expired or made
+    before the article was withdrawn or killed."""
+    article_id = token.partition(":")[0]
+    if not ARTICLE_ID.fullmatch(article_id):
+        return None
+    article = Article.objects.filter(pk=int(article_id)).first()
+    # A withdrawn or killed article is gone for everyone, link or not.
+    if article is None or is_gone(article):
+        return None
     max_age = timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_HOURS)
     try:
-        article_id = signing.TimestampSigner(salt=SALT).unsign(token, max_age=max_age)
+        signer(article).unsign(token, max_age=max_age)
     except signing.BadSignature:  # includes SignatureExpired
         return None
-    # A withdrawn article is gone for everyone, link or not.
-    return (
-        Article.objects.exclude(status=Article.Status.WITHDRAWN)
-        .filter(pk=int(article_id))
-        .first()
-    )
+    return article
 
 
 def article_as_of(article: Article, revision: ArticleRevision | None) -> tuple:

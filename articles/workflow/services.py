@@ -109,6 +109,7 @@ WORKFLOW_FIELDS = (
     "agency_status",
     "withdrawn_at",
     "withdrawal_reason",
+    "preview_epoch",
     "version",
 )
 
@@ -288,12 +289,14 @@ def withdraw_article(
     check_transition(article, Status.WITHDRAWN)
     article.withdrawn_at = timezone.now()
     article.withdrawal_reason = reason.strip()
+    # Every shared preview link made so far stops working for good.
+    article.preview_epoch += 1
     return _move(
         article,
         Status.WITHDRAWN,
         by=by,
         comment=article.withdrawal_reason,
-        update_fields=("withdrawn_at", "withdrawal_reason"),
+        update_fields=("withdrawn_at", "withdrawal_reason", "preview_epoch"),
     )
 
 

@@ -2,7 +2,9 @@
 // 1. tells the server every 30 s that this form is open and shows who else
 //    has the article open ("wird gerade von X bearbeitet");
 // 2. keeps a copy of unsaved input in this browser (localStorage), so a
-//    closed tab or a lost connection does not lose text, and offers it back.
+//    closed tab or a lost connection does not lose text, and offers it back
+//    to the same user only: the copy is stored under the user's id, and
+//    admin_session.js removes it on logout and when someone else logs in.
 // The admin loads form media in <head>: wait for the form to exist.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
@@ -12,7 +14,9 @@ document.addEventListener("DOMContentLoaded", function () {
   var offer = document.querySelector(".autosave-offer");
   var articleId = offer ? offer.dataset.article : "neu";
   var version = notices ? notices.dataset.version : "0";
-  var storageKey = "newsroom:artikel:" + articleId;
+  var userMeta = document.querySelector("meta[name=newsroom-user]");
+  var user = userMeta ? userMeta.content : "";
+  var storageKey = "newsroom:artikel:" + user + ":" + articleId;
 
   function csrfToken() {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -71,13 +75,16 @@ document.addEventListener("DOMContentLoaded", function () {
   };
   var initial = JSON.stringify(valuesOf());
   var save = function () {
+    // Without a known user, a copy could not be kept from the next person.
+    if (!user) return;
     var current = JSON.stringify(valuesOf());
     try {
       if (current === initial) {
         localStorage.removeItem(storageKey);
       } else {
         localStorage.setItem(storageKey, JSON.stringify({
-          version: version, savedAt: new Date().toISOString(), values: JSON.parse(current)
+          user: user, version: version, savedAt: new Date().toISOString(),
+          values: JSON.parse(current)
         }));
       }
     } catch (error) { /* storage full or disabled: nothing to do */ }
@@ -101,6 +108,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   var stored = null;
   try { stored = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (error) {}
+  if (stored && (!user || stored.user !== user)) stored = null;
   if (stored && JSON.stringify(stored.values) === initial) {
     try { localStorage.removeItem(storageKey); } catch (error) {}
     stored = null;

@@ -1,12 +1,17 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Photo
 from teasers.models import RailItem, SponsoredSlot
 from tests.factories import (
     ArticleFactory,
+    ArticlePhotoFactory,
+    PhotoFactory,
     RailFactory,
     RailItemFactory,
     SponsoredSlotFactory,
@@ -17,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def user_in(group: str, username: str):
-    user = UserFactory(username=username)
+    user = UserFactory(username=username, password="!")
     user.groups.add(Group.objects.get(name=group))
     return user
 
@@ -213,3 +218,168 @@ def test_live_preview_with_invalid_input_says_so(client):
     data = rail_form(rail, []) | {"size": "0"}
     html = client.post(url, data).content.decode()
     assert "noch nicht gültig" in html
+
+
+def photo_for_slot(kind: str, ad_ops):
+    """A photo of each kind an ad operations user might try to use."""
+    match kind:
+        case "own upload":
+            return PhotoFactory(caption="Eigenes Werbebild", uploaded_by=ad_ops)
+        case "public":
+            return ArticlePhotoFactory(photo__caption="Schon öffentlich").photo
+        case "embargoed story":
+            article = ArticleFactory(embargo_until=timezone.now() + timedelta(hours=2))
+            return ArticlePhotoFactory(article=article, photo__caption="Geheim").photo
+        case "draft story":
+            article = ArticleFactory(draft=True)
+            return ArticlePhotoFactory(article=article, photo__caption="Geheim").photo
+        case "own upload in a draft story":
+            photo = PhotoFactory(caption="Geheim", uploaded_by=ad_ops)
+            ArticlePhotoFactory(article=ArticleFactory(draft=True), photo=photo)
+            return photo
+        case "photo desk archive":
+            return PhotoFactory(caption="Geheim")
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "allowed"),
+    [
+        ("own upload", True),
+        ("public", True),
+        ("embargoed story", False),
+        ("draft story", False),
+        ("own upload in a draft story", False),
+        ("photo desk archive", False),
+    ],
+)
+def test_ad_operations_attach_only_their_own_or_public_photos(client, kind, allowed):
+    ad_ops = user_in("Anzeigen", "anzeigen")
+    client.force_login(ad_ops)
+    photo = photo_for_slot(kind, ad_ops)
+    # Posted as a forged form would: the widget never offered the photo.
+    response = client.post(
+        reverse("admin:teasers_sponsoredslot_add"),
+        slot_form(RailFactory(), photo=photo.pk),
+    )
+    if allowed:
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert SponsoredSlot.objects.get().photo == photo
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dieses Foto ist für Anzeigen nicht freigegeben" in html
+    assert "Geheim" not in html
+    assert not SponsoredSlot.objects.exists()
+
+
+def test_administrators_too_cannot_put_an_unpublished_story_s_photo_on_a_slot(
+    client,
+):
+    client.force_login(UserFactory(username="chefin", is_superuser=True))
+    photo = photo_for_slot("embargoed story", None)
+    slot = SponsoredSlotFactory(headline="Vorher")
+    change = reverse("admin:teasers_sponsoredslot_change", args=[slot.pk])
+    response = client.post(change, slot_form(slot.rail, photo=photo.pk))
+    assert "Dieses Foto ist für Anzeigen nicht freigegeben" in response.content.decode()
+    slot.refresh_from_db()
+    assert slot.photo is None
+
+
+@pytest.mark.parametrize("role", ["Anzeigen", None], ids=["ad-ops", "admin"])
+def test_saving_a_slot_drops_an_unpublished_story_s_photo_without_showing_it(
+    client, role
+):
+    user = UserFactory(username="nutzer", password="!", is_superuser=role is None)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    hidden = photo_for_slot("draft story", None)
+    # Set before the rule existed, on a slot that has not started (a running
+    # one would have made the photo public already).
+    slot = SponsoredSlotFactory(
+        photo=hidden,
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=2),
+    )
+    change = reverse("admin:teasers_sponsoredslot_change", args=[slot.pk])
+    html = client.get(change).content.decode()
+    assert "Geheim" not in html
+    assert "Das bisherige Foto dieser Anzeige gehört zu einem noch nicht" in html
+    response = client.post(change, slot_form(slot.rail, headline="Neu", photo=""))
+    assert response.status_code == 302
+    slot.refresh_from_db()
+    assert (slot.headline, slot.photo) == ("Neu", None)
+
+
+def test_ad_operations_may_keep_a_colleague_s_photo_on_a_slot(client):
+    ad_ops = user_in("Anzeigen", "anzeigen")
+    colleague = user_in("Anzeigen", "kollegin")
+    photo = PhotoFactory(caption="Werbebild der Kollegin", uploaded_by=colleague)
+    slot = SponsoredSlotFactory(
+        photo=photo,
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=2),
+    )
+    client.force_login(ad_ops)
+    change = reverse("admin:teasers_sponsoredslot_change", args=[slot.pk])
+    assert "Werbebild der Kollegin" in client.get(change).content.decode()
+    response = client.post(change, slot_form(slot.rail, photo=photo.pk))
+    assert response.status_code == 302
+    slot.refresh_from_db()
+    assert slot.photo == photo
+
+
+def test_ad_operations_do_not_see_a_rail_s_history_or_preview(client):
+    rail = RailFactory()
+    client.force_login(user_in("Anzeigen", "anzeigen"))
+    history = reverse("admin:teasers_rail_history", args=[rail.pk])
+    assert client.get(history).status_code == 403
+    change = client.get(reverse("admin:teasers_rail_change", args=[rail.pk]))
+    assert change.status_code == 200
+    assert "rail-preview" not in change.content.decode()
+    client.force_login(user_in("Chef vom Dienst", "cvd"))
+    assert client.get(history).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["Anzeigen", None], ids=["ad-ops", "admin"])
+def test_the_slot_s_photo_widget_offers_what_the_form_accepts(client, role):
+    user = UserFactory(username="nutzer", password="!", is_superuser=role is None)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    offered = {
+        kind: photo_for_slot(kind, user)
+        for kind in ("own upload", "public", "photo desk archive")
+    }
+    # A colleague's ad image on a slot that has not started: ad operations
+    # see it in the photo list, but may not put it on another slot.
+    offered["colleague"] = PhotoFactory(
+        caption="Werbebild der Kollegin",
+        uploaded_by=user_in("Anzeigen", "kollegin"),
+    )
+    SponsoredSlotFactory(
+        photo=offered["colleague"],
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=2),
+    )
+    search = {"app_label": "teasers", "model_name": "sponsoredslot"}
+    found = client.get(
+        reverse("admin:autocomplete"), {**search, "field_name": "photo", "term": ""}
+    ).json()["results"]
+    assert {int(result["id"]) for result in found} == {
+        offered["own upload"].pk,
+        offered["public"].pk,
+    }
+    # Other forms' photo widgets are not narrowed (editors pick any photo).
+    if role is None:
+        article_photos = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "articles",
+                "model_name": "articlephoto",
+                "field_name": "photo",
+                "term": "",
+            },
+        ).json()["results"]
+        assert len(article_photos) == Photo.objects.count()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -229,7 +230,9 @@ class TestRenditionView:
         photo = PhotoFactory(**fields)
         url = rendition_url(photo, RenditionSpec("16x9", 320, "jpg"))
         assert client.get(url).status_code == 404
-        client.force_login(UserFactory(username="bildredaktion"))
+        desk = UserFactory(username="bildredaktion")
+        desk.groups.add(Group.objects.get(name="Bildredaktion"))
+        client.force_login(desk)
         staff = client.get(url)
         assert staff.status_code == 200
         assert "no-store" in staff["Cache-Control"]
