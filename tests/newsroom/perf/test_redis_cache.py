@@ -1,6 +1,6 @@
 import pytest
 
-from newsroom.perf.redis_cache import RedisCache
+from newsroom.cache import RedisCache
 
 # Clients connect on their first command only: no Redis server is needed.
 LOCATION = "redis://127.0.0.1:6379/15"
