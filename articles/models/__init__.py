@@ -11,6 +11,7 @@ from articles.models.articles import (
     first_seen_at,
     item_urn,
 )
+from articles.models.counters import KeepsCounters
 from articles.models.photos import (
     Photo,
     PhotoQuerySet,
@@ -59,6 +60,7 @@ __all__ = [
     "CategoryMapping",
     "CorrectionNote",
     "JobMark",
+    "KeepsCounters",
     "Photo",
     "PhotoQuerySet",
     "Region",

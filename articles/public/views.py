@@ -30,7 +30,12 @@ from articles.public.page_cache import (
     serve_cached_page,
 )
 from articles.public.pagination import page_links
-from articles.public.search import SearchTimedOut, search_articles
+from articles.public.search import (
+    SearchTimedOut,
+    search_articles,
+    search_retry_after,
+    search_time_limit_ms,
+)
 from articles.public.signals import article_page_served
 from articles.purging import ChangeTimes
 from articles.workflow.previews import (
@@ -237,7 +242,10 @@ def search(request):
 
     Queries are too many to store, but a CDN may keep a result page for a
     short while (anonymous readers only; a timed-out search not at all).
+    An anonymous client searching too often is told to wait (429).
     """
+    if wait := search_retry_after(request):
+        return search_rate_limited(request, wait)
     now = timezone.now()
     filterset = ArticleSearchFilter(
         request.GET, queryset=Article.objects.published(now).newest_first()
@@ -245,7 +253,11 @@ def search(request):
     context = {"form": filterset.form}
     if filterset.is_valid():
         try:
-            found = search_articles(filterset.qs, page_number=request.GET.get("page"))
+            found = search_articles(
+                filterset.qs,
+                page_number=request.GET.get("page"),
+                time_limit_ms=search_time_limit_ms(request),
+            )
         except InvalidPage:
             raise Http404("no such results page") from None
         except SearchTimedOut:
@@ -263,6 +275,16 @@ def search(request):
     if not is_cacheable(request) or context.get("timed_out"):
         shared_seconds = 0
     patch_shared_cache_headers(response, shared_seconds)
+    return response
+
+
+def search_rate_limited(request, wait: int):
+    """429: this client searched too often; it may again in `wait` seconds."""
+    response = render(
+        request, "articles/search_rate_limited.html", {"wait": wait}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    patch_shared_cache_headers(response, 0)
     return response
 
 

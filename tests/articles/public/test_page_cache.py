@@ -108,4 +108,3 @@ def test_a_request_reads_the_cache_generation_once(client, monkeypatch):
     page_cache.cached_fragment("a", lambda now: ("A", None))
     page_cache.cached_fragment("b", lambda now: ("B", None))
     assert len(reads) == 3
-
