@@ -223,15 +223,32 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 # --- Logging ----------------------------------------------------------------
+
+
+def is_no_refusal(record) -> bool:
+    # Refused searches (429, 503) come by the hundred under a flood; the
+    # search counts them in one line a minute instead (rate_limits.py).
+    return getattr(record, "status_code", None) not in (429, 503)
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
+    "filters": {
+        "no_refusals": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": is_no_refusal,
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["no_refusals"]},
+    },
 }
 
 # --- Newsroom ---------------------------------------------------------------
@@ -254,6 +271,13 @@ NEWSROOM_SEARCH_STAFF_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_STAFF_TIMEOUT_MS", 2
 # the limit off. Counted in the cache; while the cache fails, all may search.
 NEWSROOM_SEARCH_RATE = env_int("NEWSROOM_SEARCH_RATE", 10)
 NEWSROOM_SEARCH_RATE_SECONDS = env_int("NEWSROOM_SEARCH_RATE_SECONDS", 10)
+# Anonymous searches one client address may have running at once (a second
+# tab, a bot's parallel requests): more get 429 at once. 0: no limit.
+NEWSROOM_SEARCH_CLIENT_CONCURRENCY = env_int("NEWSROOM_SEARCH_CLIENT_CONCURRENCY", 1)
+# Anonymous searches running at once on the whole site; more get 503 at
+# once. Keep it at most half the web workers (gunicorn --workers, on every
+# host together), so that pages always have free workers. 0: no limit.
+NEWSROOM_SEARCH_CONCURRENCY = env_int("NEWSROOM_SEARCH_CONCURRENCY", 2)
 # Photo uploads and imports: larger files are refused with a clear message.
 NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 25 * 1000 * 1000)
 NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 50 * 1000 * 1000)

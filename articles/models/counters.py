@@ -21,7 +21,9 @@ class KeepsCounters(models.Model):
         abstract = True
 
     def save(self, **kwargs):
-        updating = not (self._state.adding or kwargs.get("force_insert"))
+        updating = self.pk is not None and not (
+            self._state.adding or kwargs.get("force_insert")
+        )
         if updating and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = self.fields_saved_without_counters()
         super().save(**kwargs)

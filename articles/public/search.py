@@ -4,6 +4,8 @@ archive answers "took too long" instead of holding a worker; and how many
 searches one anonymous client may send.
 """
 
+import contextlib
+import enum
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +17,7 @@ from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest
 
 from articles.public.pagination import CappedPaginator
-from articles.public.rate_limits import retry_after
+from articles.public.rate_limits import retry_after, running_at_once
 
 # Longer input is a form error; it also bounds the work a query can ask for.
 MAX_QUERY_LENGTH = 200
@@ -34,6 +36,49 @@ def search_time_limit_ms(request: HttpRequest) -> int:
     if request.user.is_staff:
         return settings.NEWSROOM_SEARCH_STAFF_TIMEOUT_MS
     return settings.NEWSROOM_SEARCH_TIMEOUT_MS
+
+
+class SearchSlot(enum.Enum):
+    GRANTED = "granted"
+    # The client's own earlier search still runs.
+    CLIENT_BUSY = "client busy"
+    # NEWSROOM_SEARCH_CONCURRENCY readers' searches run already.
+    SITE_BUSY = "site busy"
+
+
+@contextmanager
+def search_slot(request: HttpRequest) -> Iterator[SearchSlot]:
+    """A block in which the request may search, if it is GRANTED.
+
+    An anonymous client may have NEWSROOM_SEARCH_CLIENT_CONCURRENCY searches
+    running, and all of them together NEWSROOM_SEARCH_CONCURRENCY, so that
+    searches never occupy every web worker; staff search freely.
+    """
+    if request.user.is_authenticated:
+        yield SearchSlot.GRANTED
+        return
+    # Well after any search has ended (time limit plus rendering).
+    expires = max(10, 2 * settings.NEWSROOM_SEARCH_TIMEOUT_MS // 1000)
+    with contextlib.ExitStack() as slots:
+        if not slots.enter_context(
+            running_at_once(
+                "search",
+                limit=settings.NEWSROOM_SEARCH_CLIENT_CONCURRENCY,
+                expires=expires,
+                request=request,
+            )
+        ):
+            yield SearchSlot.CLIENT_BUSY
+        # Only a client within its own limit takes a place among all, so
+        # that one client's flood cannot crowd the others out.
+        elif not slots.enter_context(
+            running_at_once(
+                "search", limit=settings.NEWSROOM_SEARCH_CONCURRENCY, expires=expires
+            )
+        ):
+            yield SearchSlot.SITE_BUSY
+        else:
+            yield SearchSlot.GRANTED
 
 
 def search_retry_after(request: HttpRequest) -> int:

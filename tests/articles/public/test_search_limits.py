@@ -8,13 +8,17 @@ import time
 import pytest
 import redis
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
+from articles.public import rate_limits
 from articles.public.search import (
+    SearchSlot,
     SearchTimedOut,
     search_retry_after,
+    search_slot,
     search_time_limit_ms,
     time_limit,
 )
@@ -88,6 +92,10 @@ class TestRateLimit:
         # An hour's window: the test does not straddle two windows.
         settings.NEWSROOM_SEARCH_RATE = 3
         settings.NEWSROOM_SEARCH_RATE_SECONDS = 3600
+        # What this process remembers of earlier tests' clients and logs.
+        rate_limits._Refused.until.clear()
+        rate_limits._Logged.at.clear()
+        rate_limits._Logged.refused.clear()
 
     def test_a_client_searching_too_often_is_told_to_wait(self, client):
         ArticleFactory(headline="Hafen")
@@ -103,6 +111,28 @@ class TestRateLimit:
         assert '<meta name="robots" content="noindex">' in html
         assert "no-store" in response["Cache-Control"]
         assert "Hafen</a>" not in html
+
+    def test_a_refused_client_is_refused_without_asking_the_cache(
+        self, client, monkeypatch
+    ):
+        for _ in range(4):
+            search(client, q="Hafen")
+        counted = []
+        monkeypatch.setattr(cache, "incr", lambda *args: counted.append(args) or 1)
+        assert search(client, q="Hafen").status_code == 429
+        assert counted == []
+
+    def test_refusals_are_logged_once_a_minute_not_per_request(self, client, caplog):
+        for _ in range(10):
+            search(client, q="Hafen")
+        records = [(r.name, r.getMessage()) for r in caplog.records]
+        assert records == [
+            (
+                "articles.public.rate_limits",
+                "Refused 1 request(s) of 'search' over their limits since the "
+                "last report",
+            )
+        ]
 
     def test_other_clients_and_staff_search_on(self, client):
         for _ in range(4):
@@ -129,6 +159,42 @@ class TestRateLimit:
         # What the client itself wrote into the header is not believed.
         assert via_proxy("203.0.113.9, 198.51.100.7") == 429
 
+    def test_a_client_waits_until_its_running_search_ends(self, client, rf):
+        with search_slot(anonymous_request(rf)) as slot:
+            assert slot is SearchSlot.GRANTED
+            response = search(client, q="Hafen")
+            assert search(client, address="10.0.0.2", q="Hafen").status_code == 200
+        assert response.status_code == 429
+        assert response["Retry-After"] == "1"
+        assert search(client, q="Hafen").status_code == 200
+
+    def test_while_the_search_is_full_readers_are_asked_to_wait(
+        self, client, rf, settings
+    ):
+        settings.NEWSROOM_SEARCH_CONCURRENCY = 1
+        elsewhere = anonymous_request(rf)
+        elsewhere.META["REMOTE_ADDR"] = "10.0.0.5"
+        with search_slot(elsewhere) as slot:
+            assert slot is SearchSlot.GRANTED
+            response = search(client, q="Hafen")
+            # Refused by its own limit, a client takes no place among all.
+            with search_slot(elsewhere) as again:
+                assert again is SearchSlot.CLIENT_BUSY
+            client.force_login(UserFactory(username="redaktion"))
+            assert search(client, q="Hafen").status_code == 200
+            client.logout()
+        html = response.content.decode()
+        assert response.status_code == 503
+        assert response["Retry-After"] == "1"
+        assert "Die Suche ist ausgelastet" in html
+        assert "Bitte versuchen Sie es in 1 Sekunde erneut." in html
+        assert "no-store" in response["Cache-Control"]
+        assert search(client, q="Hafen").status_code == 200
+
+    def test_a_search_that_fails_no_longer_counts_as_running(self, client):
+        assert search(client, q="Hafen", page="99").status_code == 404
+        assert search(client, q="Hafen").status_code == 200
+
     def test_a_cache_that_keeps_nothing_lets_everyone_search(self, client, settings):
         # Like a cache that swallows its errors: no count, no refusal.
         settings.CACHES = {
@@ -137,7 +203,8 @@ class TestRateLimit:
         assert {search(client, q="Hafen").status_code for _ in range(5)} == {200}
 
     def test_a_stopped_cache_lets_everyone_search(self, rf, own_redis):
-        request = anonymous_request(rf)
+        request, other = anonymous_request(rf), anonymous_request(rf)
+        other.META["REMOTE_ADDR"] = "10.0.0.2"
         redis_cache = {
             "BACKEND": "newsroom.perf.redis_cache.RedisCache",
             "LOCATION": own_redis.url,
@@ -145,9 +212,14 @@ class TestRateLimit:
         # Only around the calls: the tests' own clean-up clears the cache.
         with override_settings(CACHES={"default": redis_cache}):
             limited = [bool(search_retry_after(request)) for _ in range(4)]
+            for _ in range(3):
+                assert search_retry_after(other) == 0
             own_redis.stop()
             started = time.monotonic()
-            assert search_retry_after(request) == 0
+            # The fourth search, refused while the cache counted.
+            assert search_retry_after(other) == 0
+            with search_slot(other) as slot:
+                assert slot is SearchSlot.GRANTED
             assert time.monotonic() - started < 1
         assert limited == [False, False, False, True]
 
