@@ -84,3 +84,4 @@ bench: install-dev
 	$(BIN)/python bench/renditions.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/search_load.py

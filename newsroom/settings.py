@@ -259,15 +259,32 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 # --- Logging ----------------------------------------------------------------
+
+
+def is_no_refusal(record) -> bool:
+    # Refused searches (429, 503) come by the hundred under a flood; the
+    # search counts them in one line a minute instead (rate_limits.py).
+    return getattr(record, "status_code", None) not in (429, 503)
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
+    "filters": {
+        "no_refusals": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": is_no_refusal,
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["no_refusals"]},
+    },
 }
 
 # --- Newsroom ---------------------------------------------------------------
@@ -278,10 +295,25 @@ NEWSROOM_UPDATE_BADGE_HOURS = env_int("NEWSROOM_UPDATE_BADGE_HOURS", 6)
 # Articles per page of section, region, topic, author and archive pages.
 NEWSROOM_SECTION_PAGE_SIZE = env_int("NEWSROOM_SECTION_PAGE_SIZE", 20)
 # Search (/suche/): results per page, the last page offered, and how long
-# the database may work on one results page before the reader is told so.
+# the database may work on one results page of an anonymous reader before
+# the reader is told so (it holds a web worker that long).
 NEWSROOM_SEARCH_PAGE_SIZE = env_int("NEWSROOM_SEARCH_PAGE_SIZE", 20)
 NEWSROOM_SEARCH_MAX_PAGES = env_int("NEWSROOM_SEARCH_MAX_PAGES", 50)
-NEWSROOM_SEARCH_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_TIMEOUT_MS", 2000)
+NEWSROOM_SEARCH_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_TIMEOUT_MS", 500)
+# Logged-in staff search the archive for their work: they may wait longer.
+NEWSROOM_SEARCH_STAFF_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_STAFF_TIMEOUT_MS", 2000)
+# Anonymous searches per client address: at most NEWSROOM_SEARCH_RATE in
+# each NEWSROOM_SEARCH_RATE_SECONDS (then 429 with Retry-After); 0 turns
+# the limit off. Counted in the cache; while the cache fails, all may search.
+NEWSROOM_SEARCH_RATE = env_int("NEWSROOM_SEARCH_RATE", 10)
+NEWSROOM_SEARCH_RATE_SECONDS = env_int("NEWSROOM_SEARCH_RATE_SECONDS", 10)
+# Anonymous searches one client address may have running at once (a second
+# tab, a bot's parallel requests): more get 429 at once. 0: no limit.
+NEWSROOM_SEARCH_CLIENT_CONCURRENCY = env_int("NEWSROOM_SEARCH_CLIENT_CONCURRENCY", 1)
+# Anonymous searches running at once on the whole site; more get 503 at
+# once. Keep it at most half the web workers (gunicorn --workers, on every
+# host together), so that pages always have free workers. 0: no limit.
+NEWSROOM_SEARCH_CONCURRENCY = env_int("NEWSROOM_SEARCH_CONCURRENCY", 2)
 # Photo uploads and imports: larger files are refused with a clear message.
 NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 25 * 1000 * 1000)
 NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 50 * 1000 * 1000)
@@ -337,6 +369,15 @@ NEWSROOM_COUNTER_DIR = Path(
 # Each web process sums its increments and hands them to the buffer this
 # often (a process killed outright loses at most this much); 0: every request.
 NEWSROOM_COUNTER_PUSH_SECONDS = env_int("NEWSROOM_COUNTER_PUSH_SECONDS", 2)
+# A reader (same address and browser) counts at most once per object in each
+# window of this many seconds: reloads and repeated clicks add nothing.
+# 0 counts every request.
+NEWSROOM_COUNT_REPEAT_SECONDS = env_int("NEWSROOM_COUNT_REPEAT_SECONDS", 30)
+# How many proxies in front of gunicorn append the address they saw to
+# X-Forwarded-For: the reader's address is that many entries from the right
+# (newsroom/clients.py). 0: REMOTE_ADDR. Behind one TLS proxy set 1, or
+# every reader has the proxy's address (one search rate limit for all).
+NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
 # Shared preview links ("Vorschau-Link") stop working after this many hours.
 NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
 # URLs POSTed to (e.g. a WebSub hub) when articles go live or are withdrawn.

@@ -7,8 +7,22 @@ batch is applied in one transaction that also records the batch's key, so a
 flush that crashes after committing and runs again skips the batch instead of
 counting it twice; a crash before committing leaves the batch to the next run.
 
-Buffer keys are "view:<article id>:<UTC hour>", "impression:<slot id>" and
-"click:<slot id>".
+A reader who reloads a page or clicks an ad again within
+NEWSROOM_COUNT_REPEAT_SECONDS counts once: the request adds a key naming the
+reader (a keyed hash of address and browser), the object and the window, and
+the flush counts each distinct key once, however often it was added. Windows
+are fixed stretches of that many seconds on the UTC clock (:00–:29 and
+:30–:59 by default), so a reader counts at most once per window and object.
+The buffer keeps such keys apart by the minute in which their window ends and
+hands them to a flush only when that minute is over, so every repeat of a
+window arrives in the same flush. This costs a page no cache round trip and
+keeps working while the cache is down.
+
+Buffer keys, each counted once: "view:<article id>:<window end>:<reader>",
+"impression:<slot id>:<window end>:<reader>", "click:<slot id>:<window
+end>:<reader>" (window end as UTC YYYYMMDDHHMMSS). With the window set to 0,
+every request counts, by the keys "view:<article id>:<UTC hour>",
+"impression:<slot id>" and "click:<slot id>", each counted by its amount.
 """
 
 import atexit
@@ -34,6 +48,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.public.signals import article_page_served
+from newsroom.clients import client_address, pseudonym
 from teasers.models import FlushedCounterBatch, HourlyViews, SponsoredSlot
 
 logger = logging.getLogger(__name__)
@@ -47,6 +62,8 @@ BOT_USER_AGENT = re.compile(
     re.IGNORECASE,
 )
 HOUR_FORMAT = "%Y%m%d%H"
+MINUTE_FORMAT = "%Y%m%d%H%M"
+WINDOW_END_FORMAT = "%Y%m%d%H%M%S"
 # "Meistgelesen" looks back at most 7 days; one more day of hours is kept.
 HOURLY_VIEWS_KEPT = timedelta(days=8)
 
@@ -59,16 +76,32 @@ def is_counted_request(request: HttpRequest) -> bool:
     return not request.user.is_authenticated
 
 
+def buffer_keys(request: HttpRequest, seen: Iterable[tuple[str, int]]) -> list[str]:
+    """The buffer keys of what the request's reader saw: (kind, object id)
+    pairs, kind "view", "impression" or "click"."""
+    now = timezone.now()
+    window = settings.NEWSROOM_COUNT_REPEAT_SECONDS
+    if window <= 0:
+        hour = now.astimezone(UTC).strftime(HOUR_FORMAT)
+        return [
+            f"view:{pk}:{hour}" if kind == "view" else f"{kind}:{pk}"
+            for kind, pk in seen
+        ]
+    window_end = (int(now.timestamp()) // window + 1) * window
+    until = datetime.fromtimestamp(window_end, UTC).strftime(WINDOW_END_FORMAT)
+    browser = request.headers.get("User-Agent", "")
+    reader = pseudonym(f"{client_address(request)}\n{browser}", purpose=__name__)
+    return [f"{kind}:{pk}:{until}:{reader}" for kind, pk in seen]
+
+
 def count_article_view(
     request: HttpRequest, article_id: int, slot_ids: Iterable[int] = ()
 ) -> None:
     """A reader's view of an article page, and the impressions of the
     sponsored slots shown under it."""
     if is_counted_request(request):
-        hour = timezone.now().astimezone(UTC).strftime(HOUR_FORMAT)
-        _add_to_buffer(
-            [f"view:{article_id}:{hour}", *(f"impression:{i}" for i in slot_ids)]
-        )
+        seen = [("view", article_id), *(("impression", pk) for pk in slot_ids)]
+        _add_to_buffer(buffer_keys(request, seen))
 
 
 @receiver(article_page_served)
@@ -79,12 +112,38 @@ def count_article_page_view(sender, *, request, article_id, facts, **kwargs):
 
 def count_impressions(request: HttpRequest, slot_ids: Iterable[int]) -> None:
     if slot_ids and is_counted_request(request):
-        _add_to_buffer([f"impression:{slot_id}" for slot_id in slot_ids])
+        _add_to_buffer(buffer_keys(request, [("impression", pk) for pk in slot_ids]))
 
 
 def count_click(request: HttpRequest, slot_id: int) -> None:
     if is_counted_request(request):
-        _add_to_buffer([f"click:{slot_id}"])
+        _add_to_buffer(buffer_keys(request, [("click", slot_id)]))
+
+
+def once_key_parts(key: str) -> tuple[str, str, datetime, str] | None:
+    """(kind, object id, window end, reader) of a key counted once per
+    reader and window; None for a key counted by its amount."""
+    kind, _, rest = key.partition(":")
+    parts = rest.split(":")
+    if len(parts) != 3:
+        return None
+    object_id, until, reader = parts
+    try:
+        window_end = datetime.strptime(until, WINDOW_END_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return kind, object_id, window_end, reader
+
+
+def settling_minute(key: str, now: datetime) -> str:
+    """The minute (UTC, MINUTE_FORMAT) after which the key's batch is taken.
+
+    For a key counted once: the minute in which its window ends, so that
+    all repeats of a window wait for the same flush; else `now`'s minute.
+    """
+    if (parts := once_key_parts(key)) is not None:
+        now = parts[2] - timedelta(seconds=1)
+    return now.astimezone(UTC).strftime(MINUTE_FORMAT)
 
 
 class _Pending:
@@ -145,10 +204,14 @@ class Batch:
 
 
 class RedisCounterBuffer:
-    """Increments in one Redis hash; a flush renames it to a batch key.
+    """Increments in Redis hashes; a flush renames them to batch keys.
 
-    RENAME is atomic, so increments arriving during a flush go to a new
-    pending hash and nothing is lost between reading and deleting.
+    Keys counted by their amount go to one pending hash, renamed by every
+    flush; keys counted once per reader and window go to one hash per minute
+    in which their window ends, renamed once that minute is over by a full
+    minute (as the file buffer does). RENAME is atomic, so increments
+    arriving during a flush go to a new hash and nothing is lost between
+    reading and deleting.
     """
 
     def __init__(self, url: str, prefix: str):
@@ -164,18 +227,27 @@ class RedisCounterBuffer:
         self.batch_prefix = f"{prefix}batch:"
 
     def add(self, counts: Counter) -> None:
+        now = timezone.now()
         pipeline = self.client.pipeline(transaction=False)
         for key, amount in counts.items():
-            pipeline.hincrby(self.pending_key, key, amount)
+            pending = self.pending_key
+            if once_key_parts(key) is not None:
+                pending = f"{pending}:{settling_minute(key, now)}"
+            pipeline.hincrby(pending, key, amount)
         pipeline.execute()
 
     def batches(self, at: datetime) -> Iterator[Batch]:
         import redis
 
-        with contextlib.suppress(redis.ResponseError):  # nothing pending
-            self.client.rename(
-                self.pending_key, f"{self.batch_prefix}{uuid.uuid4().hex}"
-            )
+        settled = (at - timedelta(minutes=1)).astimezone(UTC).strftime(MINUTE_FORMAT)
+        pending = [self.pending_key.encode()]
+        for key in self.client.scan_iter(f"{self.pending_key}:*"):
+            if key.rsplit(b":", 1)[1].decode() < settled:
+                pending.append(key)
+        for key in pending:
+            # Nothing pending, or a flush running alongside took it.
+            with contextlib.suppress(redis.ResponseError):
+                self.client.rename(key, f"{self.batch_prefix}{uuid.uuid4().hex}")
         # Batches left by a crashed flush come along too.
         for batch_key in sorted(self.client.scan_iter(f"{self.batch_prefix}*")):
             fields = self.client.hgetall(batch_key)
@@ -191,20 +263,26 @@ class RedisCounterBuffer:
 class FileCounterBuffer:
     """Increments as lines in one file per process and minute.
 
-    Writers append with O_APPEND to the current minute's file; a flush only
-    takes files of minutes that are over, so no writer still holds them.
+    Writers append with O_APPEND to the file of the minute an increment
+    settles in (`settling_minute`: the current one, or the one in which a
+    reader's window ends); a flush only takes files of minutes that are
+    over, so no writer still holds them, renaming each to a batch file.
     Needs no service: the embedded default for a single machine.
     """
-
-    MINUTE_FORMAT = "%Y%m%d%H%M"
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
 
     def add(self, counts: Counter) -> None:
-        minute = timezone.now().astimezone(UTC).strftime(self.MINUTE_FORMAT)
-        path = self.directory / f"{minute}-{os.getpid()}.counts"
-        data = "".join(f"{key} {amount}\n" for key, amount in counts.items()).encode()
+        now = timezone.now()
+        lines = defaultdict(list)
+        for key, amount in counts.items():
+            lines[settling_minute(key, now)].append(f"{key} {amount}\n")
+        for minute, minute_lines in lines.items():
+            path = self.directory / f"{minute}-{os.getpid()}.counts"
+            self.append(path, "".join(minute_lines).encode())
+
+    def append(self, path: Path, data: bytes) -> None:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except FileNotFoundError:
@@ -221,10 +299,16 @@ class FileCounterBuffer:
         # A minute is taken once it is over by a full minute, leaving room
         # for writers whose clocks run a little behind.
         settled = (at - timedelta(minutes=1)).astimezone(UTC)
-        cutoff = settled.strftime(self.MINUTE_FORMAT)
+        cutoff = settled.strftime(MINUTE_FORMAT)
         for path in sorted(self.directory.glob("*.counts")):
-            if path.name.split("-", 1)[0] >= cutoff:
-                continue
+            if path.name.split("-", 1)[0] < cutoff:
+                # A name of its own: a late writer may start a new file of
+                # the same minute, which must not pass for this batch.
+                batch = path.with_name(f"{path.stem}-{uuid.uuid4().hex}.batch")
+                with contextlib.suppress(FileNotFoundError):  # a flush took it
+                    path.rename(batch)
+        # Batches left by a crashed flush come along too.
+        for path in sorted(self.directory.glob("*.batch")):
             try:
                 counts = read_counts_file(path)
             except FileNotFoundError:
@@ -267,13 +351,15 @@ class FlushReport:
     views: int = 0
     impressions: int = 0
     clicks: int = 0
+    repeats: int = 0
     ignored: int = 0
 
     def summary(self) -> str:
         return (
             f"{self.batches} batch(es) flushed, {self.skipped_batches} already "
             f"flushed; {self.views} views, {self.impressions} impressions, "
-            f"{self.clicks} clicks"
+            f"{self.clicks} clicks; {self.repeats} repeats within "
+            f"{settings.NEWSROOM_COUNT_REPEAT_SECONDS} s not counted"
         )
 
 
@@ -282,27 +368,53 @@ class ParsedCounts:
     views: Counter = field(default_factory=Counter)  # (article id, hour) → n
     impressions: Counter = field(default_factory=Counter)
     clicks: Counter = field(default_factory=Counter)
+    # Increments of a reader's window beyond its first.
+    repeats: int = 0
     ignored: int = 0
 
 
-def parse_counts(counts: Counter) -> ParsedCounts:
+def parse_key(key: str) -> tuple[str, int, datetime | None, bool]:
+    """(kind, object id, UTC hour of a view, counted once per window?) of a
+    buffer key; ValueError for a damaged or unknown one."""
+    kind, _, rest = key.partition(":")
+    if kind not in ("view", "impression", "click"):
+        raise ValueError(kind)
+    if (parts := once_key_parts(key)) is not None:
+        _kind, object_id, window_end, _reader = parts
+        last_second = window_end - timedelta(seconds=1)
+        return kind, int(object_id), last_second.replace(minute=0, second=0), True
+    if kind == "view":
+        article_id, hour = rest.split(":")
+        moment = datetime.strptime(hour, HOUR_FORMAT).replace(tzinfo=UTC)
+        return kind, int(article_id), moment, False
+    return kind, int(rest), None, False
+
+
+def parse_counts(counts: Counter, *, counted_once: set[str]) -> ParsedCounts:
+    """Counts by object. A key counted once per reader and window counts 1,
+    and only if it is not in `counted_once` (the keys of this flush's
+    earlier batches), to which it is then added."""
     parsed = ParsedCounts()
     for key, amount in counts.items():
-        kind, _, rest = key.partition(":")
         try:
-            match kind:
-                case "view":
-                    article_id, hour = rest.split(":")
-                    moment = datetime.strptime(hour, HOUR_FORMAT).replace(tzinfo=UTC)
-                    parsed.views[int(article_id), moment] += amount
-                case "impression":
-                    parsed.impressions[int(rest)] += amount
-                case "click":
-                    parsed.clicks[int(rest)] += amount
-                case _:
-                    raise ValueError(kind)
+            kind, object_id, hour, once = parse_key(key)
         except ValueError:
             parsed.ignored += amount
+            continue
+        if once:
+            if key in counted_once:
+                parsed.repeats += amount
+                continue
+            counted_once.add(key)
+            parsed.repeats += max(amount - 1, 0)
+            amount = 1
+        match kind:
+            case "view":
+                parsed.views[object_id, hour] += amount
+            case "impression":
+                parsed.impressions[object_id] += amount
+            case "click":
+                parsed.clicks[object_id] += amount
     return parsed
 
 
@@ -312,8 +424,11 @@ def flush_counts(*, buffer=None, at: datetime | None = None) -> FlushReport:
     buffer = buffer or counter_buffer()
     at = at or timezone.now()
     report = FlushReport()
+    # A reader's window may reach this flush in several batches (one per web
+    # process with the file buffer, or left by a crashed flush).
+    counted_once = set()
     for batch in buffer.batches(at):
-        parsed = parse_counts(batch.counts)
+        parsed = parse_counts(batch.counts, counted_once=counted_once)
         with transaction.atomic():
             if _claim_batch(batch.key):
                 _apply_counts(parsed)
@@ -321,6 +436,7 @@ def flush_counts(*, buffer=None, at: datetime | None = None) -> FlushReport:
                 report.views += parsed.views.total()
                 report.impressions += parsed.impressions.total()
                 report.clicks += parsed.clicks.total()
+                report.repeats += parsed.repeats
                 report.ignored += parsed.ignored
             else:
                 report.skipped_batches += 1

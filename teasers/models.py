@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Photo, Region, Section, Tag
+from articles.models import Article, KeepsCounters, Photo, Region, Section, Tag
 from articles.models.fields import CleanCharField, CleanTextField, CleanURLField
 
 
@@ -258,7 +258,7 @@ class SponsoredSlotQuerySet(models.QuerySet):
         return self.filter(ends_at__lte=at or timezone.now())
 
 
-class SponsoredSlot(models.Model):
+class SponsoredSlot(KeepsCounters):
     # German law (Landespressegesetze, § 6 TMG/DDG) requires exactly this word
     # on paid content that looks editorial, so it is not translatable, not a
     # form field, and a database constraint keeps it on every row.
@@ -324,6 +324,8 @@ class SponsoredSlot(models.Model):
         _("Einblendungen"), default=0, editable=False
     )
     click_count = models.PositiveIntegerField(_("Klicks"), default=0, editable=False)
+    # Only flush_counts writes them (articles/models/counters.py).
+    COUNTER_FIELDS = ("impression_count", "click_count")
 
     objects = SponsoredSlotQuerySet.as_manager()
 

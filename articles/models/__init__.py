@@ -13,6 +13,7 @@ from articles.models.articles import (
     item_urn,
     validate_archive_day,
 )
+from articles.models.counters import KeepsCounters
 from articles.models.logins import LoginFailure
 from articles.models.photos import (
     RIGHTS_FIELDS,
@@ -65,6 +66,7 @@ __all__ = [
     "CategoryMapping",
     "CorrectionNote",
     "JobMark",
+    "KeepsCounters",
     "LoginFailure",
     "Photo",
     "PhotoQuerySet",

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.fulltext import match_articles
+from articles.models.counters import KeepsCounters
 from articles.models.fields import CleanCharField, CleanTextField
 from articles.models.photos import Photo, ShownPhoto, usable_photo_q
 from articles.models.taxonomy import (
@@ -246,7 +247,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(KeepsCounters):
     class AgencyStatus(models.TextChoices):
         NONE = "", _("–")
         USABLE = "usable", _("freigegeben")
@@ -390,6 +391,8 @@ class Article(models.Model):
         _("Grund für das Zurückziehen"), blank=True, editable=False
     )
     view_count = models.PositiveIntegerField(_("Aufrufe"), default=0, editable=False)
+    # Only flush_counts writes it (articles/models/counters.py).
+    COUNTER_FIELDS = ("view_count",)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Angelegt von"),

@@ -1,8 +1,11 @@
 """The search page's query: one results page of a full-text match
 (articles/fulltext.py) under a time limit, so a common word on a large
-archive answers "took too long" instead of holding a worker.
+archive answers "took too long" instead of holding a worker; and how many
+searches one anonymous client may send.
 """
 
+import contextlib
+import enum
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,8 +14,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Page
 from django.db import OperationalError, connection, transaction
+from django.http import HttpRequest
 
 from articles.public.pagination import CappedPaginator
+from articles.public.rate_limits import retry_after, running_at_once
 
 # Longer input is a form error; it also bounds the work a query can ask for.
 MAX_QUERY_LENGTH = 200
@@ -22,7 +27,72 @@ PROGRESS_STEPS = 1000
 
 
 class SearchTimedOut(Exception):
-    """The database took longer than NEWSROOM_SEARCH_TIMEOUT_MS."""
+    """The database took longer than the search's time limit."""
+
+
+def search_time_limit_ms(request: HttpRequest) -> int:
+    """Readers' searches hold a web worker at most this long; staff, who
+    search the archive for their work, may wait longer."""
+    if request.user.is_staff:
+        return settings.NEWSROOM_SEARCH_STAFF_TIMEOUT_MS
+    return settings.NEWSROOM_SEARCH_TIMEOUT_MS
+
+
+class SearchSlot(enum.Enum):
+    GRANTED = "granted"
+    # The client's own earlier search still runs.
+    CLIENT_BUSY = "client busy"
+    # NEWSROOM_SEARCH_CONCURRENCY readers' searches run already.
+    SITE_BUSY = "site busy"
+
+
+@contextmanager
+def search_slot(request: HttpRequest) -> Iterator[SearchSlot]:
+    """A block in which the request may search, if it is GRANTED.
+
+    An anonymous client may have NEWSROOM_SEARCH_CLIENT_CONCURRENCY searches
+    running, and all of them together NEWSROOM_SEARCH_CONCURRENCY, so that
+    searches never occupy every web worker; staff search freely.
+    """
+    if request.user.is_authenticated:
+        yield SearchSlot.GRANTED
+        return
+    # Well after any search has ended (time limit plus rendering).
+    expires = max(10, 2 * settings.NEWSROOM_SEARCH_TIMEOUT_MS // 1000)
+    with contextlib.ExitStack() as slots:
+        if not slots.enter_context(
+            running_at_once(
+                "search",
+                limit=settings.NEWSROOM_SEARCH_CLIENT_CONCURRENCY,
+                expires=expires,
+                request=request,
+            )
+        ):
+            yield SearchSlot.CLIENT_BUSY
+        # Only a client within its own limit takes a place among all, so
+        # that one client's flood cannot crowd the others out.
+        elif not slots.enter_context(
+            running_at_once(
+                "search", limit=settings.NEWSROOM_SEARCH_CONCURRENCY, expires=expires
+            )
+        ):
+            yield SearchSlot.SITE_BUSY
+        else:
+            yield SearchSlot.GRANTED
+
+
+def search_retry_after(request: HttpRequest) -> int:
+    """0 when the request may search; else the seconds its (anonymous)
+    client must wait, having sent NEWSROOM_SEARCH_RATE searches in the
+    current NEWSROOM_SEARCH_RATE_SECONDS."""
+    if request.user.is_authenticated:
+        return 0
+    return retry_after(
+        request,
+        "search",
+        limit=settings.NEWSROOM_SEARCH_RATE,
+        seconds=settings.NEWSROOM_SEARCH_RATE_SECONDS,
+    )
 
 
 @contextmanager
@@ -80,19 +150,21 @@ class SearchResults:
         return self.page.paginator.count
 
 
-def search_articles(articles, *, page_number: str | int | None) -> SearchResults:
+def search_articles(
+    articles, *, page_number: str | int | None, time_limit_ms: int
+) -> SearchResults:
     """Page `page_number` of `articles` as teaser rows, under the time limit.
 
     Raises InvalidPage past the last page (at most NEWSROOM_SEARCH_MAX_PAGES)
-    and SearchTimedOut when counting or fetching exceeds
-    NEWSROOM_SEARCH_TIMEOUT_MS.
+    and SearchTimedOut when counting and fetching take longer than
+    `time_limit_ms`.
     """
     paginator = CappedPaginator(
         articles.teaser_rows(),
         settings.NEWSROOM_SEARCH_PAGE_SIZE,
         max_pages=settings.NEWSROOM_SEARCH_MAX_PAGES,
     )
-    with time_limit(settings.NEWSROOM_SEARCH_TIMEOUT_MS):
+    with time_limit(time_limit_ms):
         page = paginator.page(page_number or 1)
         page.object_list = list(page.object_list)
     return SearchResults(page=page, is_capped=paginator.is_capped)

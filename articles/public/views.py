@@ -39,7 +39,15 @@ from articles.public.page_cache import (
     serve_cached_page,
 )
 from articles.public.pagination import page_links
-from articles.public.search import SearchTimedOut, search_articles
+from articles.public.rate_limits import note_refused
+from articles.public.search import (
+    SearchSlot,
+    SearchTimedOut,
+    search_articles,
+    search_retry_after,
+    search_slot,
+    search_time_limit_ms,
+)
 from articles.public.signals import article_page_served
 from articles.purging import ChangeTimes
 from articles.workflow.previews import (
@@ -256,7 +264,22 @@ def search(request):
 
     Queries are too many to store, but a CDN may keep a result page for a
     short while (anonymous readers only; a timed-out search not at all).
+    An anonymous client searching too often, or while its last search still
+    runs, is told to wait (429); so is everyone while the search is full
+    (503).
     """
+    if wait := search_retry_after(request):
+        return search_refused(request, wait=wait)
+    with search_slot(request) as slot:
+        match slot:
+            case SearchSlot.CLIENT_BUSY:
+                return search_refused(request, wait=1)
+            case SearchSlot.SITE_BUSY:
+                return search_refused(request, wait=1, site_busy=True)
+        return search_page(request)
+
+
+def search_page(request):
     now = timezone.now()
     filterset = ArticleSearchFilter(
         request.GET, queryset=Article.objects.published(now).newest_first()
@@ -264,7 +287,11 @@ def search(request):
     context = {"form": filterset.form}
     if filterset.is_valid():
         try:
-            found = search_articles(filterset.qs, page_number=request.GET.get("page"))
+            found = search_articles(
+                filterset.qs,
+                page_number=request.GET.get("page"),
+                time_limit_ms=search_time_limit_ms(request),
+            )
         except InvalidPage:
             raise Http404("no such results page") from None
         except SearchTimedOut:
@@ -282,6 +309,21 @@ def search(request):
     if not is_cacheable(request) or context.get("timed_out"):
         shared_seconds = 0
     patch_shared_cache_headers(response, shared_seconds)
+    return response
+
+
+def search_refused(request, *, wait: int, site_busy: bool = False):
+    """The client may search again in `wait` seconds: 429, as it sent too
+    many searches, or 503, as the search is full."""
+    response = render(
+        request,
+        "articles/search_refused.html",
+        {"wait": wait, "site_busy": site_busy},
+        status=503 if site_busy else 429,
+    )
+    response["Retry-After"] = str(wait)
+    patch_shared_cache_headers(response, 0)
+    note_refused("search")
     return response
 
 

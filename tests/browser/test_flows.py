@@ -77,7 +77,7 @@ def test_sponsored_click_is_counted_and_lands_on_the_target(
     page.wait_for_load_state("networkidle")  # the server is done with the page
 
     # Counts wait in the buffer until the job flushes finished minutes.
-    flush_counts(at=timezone.now() + timedelta(minutes=2))
+    flush_counts(at=timezone.now() + timedelta(minutes=3))
     slot.refresh_from_db()
     assert slot.click_count == clicks_before + 1
     assert console_errors == []

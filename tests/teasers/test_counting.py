@@ -14,6 +14,7 @@ from django.utils import timezone
 from teasers.counting import (
     FileCounterBuffer,
     RedisCounterBuffer,
+    buffer_keys,
     flush_counts,
     push_pending_counts,
 )
@@ -31,22 +32,23 @@ READER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
 
 
 def later():
-    # File batches close with their minute; a flush two minutes on takes them.
-    return timezone.now() + timedelta(minutes=2)
+    # Batches close with the minute a reader's window ends in (at most the
+    # next one); a flush a full minute after that takes them.
+    return timezone.now() + timedelta(minutes=3)
 
 
 def current_hour():
     return timezone.now().astimezone(UTC).strftime("%Y%m%d%H")
 
 
-def read(client, article, headers=READER):
-    return client.get(article.get_absolute_url(), headers=headers)
+def read(client, article, headers=READER, address="127.0.0.1"):
+    return client.get(article.get_absolute_url(), headers=headers, REMOTE_ADDR=address)
 
 
 def test_article_views_wait_in_the_buffer_until_the_flush(client):
     article = ArticleFactory(view_count=10)
-    for _ in range(3):
-        assert read(client, article).status_code == 200
+    for reader in range(3):
+        assert read(client, article, address=f"10.0.0.{reader}").status_code == 200
     article.refresh_from_db()
     assert article.view_count == 10
     report = flush_counts(at=later())
@@ -78,8 +80,8 @@ def test_bots_and_logged_in_editors_do_not_count(client):
 
 def test_a_batch_is_never_counted_twice(client, counter_dir):
     article = ArticleFactory(view_count=0)
-    read(client, article)
-    read(client, article)
+    read(client, article, address="10.0.0.1")
+    read(client, article, address="10.0.0.2")
 
     class CrashAfterCommit(FileCounterBuffer):
         def discard(self, batch):
@@ -105,11 +107,12 @@ def test_the_running_minute_stays_in_the_buffer(client):
 def test_impressions_and_clicks_reach_the_slot(client):
     item = RailItemFactory()
     slot = SponsoredSlotFactory(rail=item.rail, impression_count=0, click_count=0)
-    client.get("/", headers=READER)
-    client.get("/", headers=READER)  # served from the page cache, still counted
-    page = client.get("/", headers=READER).content.decode()
+    client.get("/", headers=READER, REMOTE_ADDR="10.0.0.1")
+    # Served from the page cache, still counted.
+    client.get("/", headers=READER, REMOTE_ADDR="10.0.0.2")
+    page = client.get("/", headers=READER, REMOTE_ADDR="10.0.0.3").content.decode()
     [click_url] = re.findall(r'href="(/anzeige/[^"]+)"', page)
-    response = client.get(click_url, headers=READER)
+    response = client.get(click_url, headers=READER, REMOTE_ADDR="10.0.0.3")
     assert response.status_code == 302
     flush_counts(at=later())
     slot.refresh_from_db()
@@ -132,6 +135,7 @@ def test_a_process_sums_increments_before_handing_them_on(
     client, settings, counter_dir
 ):
     settings.NEWSROOM_COUNTER_PUSH_SECONDS = 60
+    settings.NEWSROOM_COUNT_REPEAT_SECONDS = 0  # every read counts
     article = ArticleFactory(view_count=0)
     for _ in range(3):
         read(client, article)
@@ -197,3 +201,109 @@ def test_redis_batch_left_by_a_crash_is_flushed_once(redis_buffer):
     flush_counts(buffer=redis_buffer)
     article.refresh_from_db()
     assert article.view_count == 4
+
+
+def front_page_and_click(client, **request):
+    """Load the front page, then click its one sponsored teaser."""
+    page = client.get("/", headers=READER, **request).content.decode()
+    [click_url] = re.findall(r'href="(/anzeige/[^"]+)"', page)
+    assert client.get(click_url, headers=READER, **request).status_code == 302
+
+
+class TestOncePerReaderAndWindow:
+    def test_reloads_and_repeated_clicks_count_once(self, client):
+        article = ArticleFactory(view_count=0)
+        slot = SponsoredSlotFactory(
+            rail=RailItemFactory().rail, impression_count=0, click_count=0
+        )
+        for _ in range(3):
+            read(client, article)
+            front_page_and_click(client)
+        report = flush_counts(at=later())
+        article.refresh_from_db()
+        slot.refresh_from_db()
+        assert article.view_count == 1
+        assert (slot.impression_count, slot.click_count) == (1, 1)
+        # 2 views, 2 clicks and 5 impressions (the rail is under the article
+        # too) were repeats.
+        assert report.repeats == 9
+
+    def test_another_address_or_browser_is_another_reader(self, client):
+        article = ArticleFactory(view_count=0)
+        read(client, article, address="10.0.0.1")
+        read(client, article, address="10.0.0.2")
+        other_browser = {"User-Agent": "Mozilla/5.0 (iPhone) Safari/605.1.15"}
+        read(client, article, headers=other_browser, address="10.0.0.2")
+        flush_counts(at=later())
+        article.refresh_from_db()
+        assert article.view_count == 3
+
+    def test_the_next_window_counts_again(self, client, settings, monkeypatch):
+        settings.NEWSROOM_COUNT_REPEAT_SECONDS = 30
+        article = ArticleFactory(view_count=0)
+        now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: now)
+        read(client, article)
+        read(client, article)
+        monkeypatch.setattr(timezone, "now", lambda: now + timedelta(seconds=30))
+        read(client, article)
+        monkeypatch.undo()
+        flush_counts(at=later())
+        article.refresh_from_db()
+        assert article.view_count == 2
+
+    def test_a_window_of_zero_counts_every_request(self, client, settings):
+        settings.NEWSROOM_COUNT_REPEAT_SECONDS = 0
+        article = ArticleFactory(view_count=0)
+        read(client, article)
+        read(client, article)
+        flush_counts(at=later())
+        article.refresh_from_db()
+        assert article.view_count == 2
+
+    def test_the_address_behind_the_proxy_tells_readers_apart(self, client, settings):
+        settings.NEWSROOM_PROXY_COUNT = 1
+        article = ArticleFactory(view_count=0)
+        for forwarded in ("1.2.3.4", "5.6.7.8", "forged, 5.6.7.8"):
+            client.get(
+                article.get_absolute_url(),
+                headers={**READER, "X-Forwarded-For": forwarded},
+                REMOTE_ADDR="10.0.0.1",  # the proxy
+            )
+        flush_counts(at=later())
+        article.refresh_from_db()
+        assert article.view_count == 2
+
+    def test_repeats_in_several_processes_count_once(self, client, counter_dir):
+        article = ArticleFactory(view_count=0)
+        read(client, article)
+        # A second web process buffered the same reader's reload.
+        [written] = counter_dir.iterdir()
+        minute, _pid = written.name.split("-")
+        (counter_dir / f"{minute}-999999999.counts").write_bytes(written.read_bytes())
+        report = flush_counts(at=later())
+        article.refresh_from_db()
+        assert (article.view_count, report.batches, report.repeats) == (1, 2, 1)
+
+    def test_a_reader_hour_goes_to_the_hour_of_the_view(self, client):
+        article = ArticleFactory(view_count=0)
+        read(client, article)
+        flush_counts(at=later())
+        hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+        assert HourlyViews.objects.get(article=article).hour == hour
+
+    def test_no_address_is_kept_in_the_buffer(self, client, counter_dir):
+        read(client, ArticleFactory(), address="203.0.113.77")
+        [written] = counter_dir.iterdir()
+        assert "203.0.113" not in written.read_text()
+
+
+def test_redis_keeps_a_reader_window_until_its_minute_is_over(redis_buffer, rf):
+    article = ArticleFactory(view_count=0)
+    [key] = buffer_keys(rf.get("/", headers=READER), [("view", article.pk)])
+    redis_buffer.add(Counter({key: 2}))
+    assert flush_counts(buffer=redis_buffer).views == 0  # the window may go on
+    redis_buffer.add(Counter({key: 1}))  # a reload after that flush
+    report = flush_counts(buffer=redis_buffer, at=later())
+    article.refresh_from_db()
+    assert (article.view_count, report.repeats) == (1, 2)

@@ -211,7 +211,7 @@ def test_click_on_an_ended_slot_still_lands_but_does_not_count(client):
     )
     response = client.get(sponsored_click_url(slot), headers={"User-Agent": "Firefox"})
     assert response.status_code == 302
-    flush_counts(at=now + timedelta(minutes=2))
+    flush_counts(at=now + timedelta(minutes=3))
     slot.refresh_from_db()
     assert slot.click_count == 4839
 
