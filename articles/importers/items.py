@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -172,18 +171,3 @@ def signal_of(value) -> str:
         "correction": Signal.CORRECTION,
         "repeat": Signal.REPEAT,
     }.get(signal, Signal.NONE)
-
-
-def check_raw(data: bytes) -> None:
-    """What every file must pass before any parser sees it."""
-    if len(data) > settings.NEWSROOM_IMPORT_MAX_BYTES:
-        raise too_large()
-    if b"\x00" in data:
-        raise ParseError(_("Die Datei enthält NUL-Bytes."))
-
-
-def too_large() -> ParseError:
-    return ParseError(
-        _("Die Datei ist größer als %(limit)s Bytes (NEWSROOM_IMPORT_MAX_BYTES).")
-        % {"limit": settings.NEWSROOM_IMPORT_MAX_BYTES}
-    )
