@@ -9,7 +9,6 @@ editor's change. Re-running an import changes nothing.
 """
 
 import hashlib
-import json
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -588,18 +587,3 @@ def photo_bytes(agency_photo: AgencyPhoto, options: ImportOptions) -> bytes:
             _("Bilddatei „%(url)s“ liegt nicht neben der Meldung.") % {"url": url[:80]}
         )
     return path.read_bytes()
-
-
-def write_report(command, report: ImportReport, *, json_report, verbosity) -> None:
-    """The summary, failures and notes for a command's output (and JSON file)."""
-    if json_report:
-        json_report.write_text(
-            json.dumps(report.as_json(), ensure_ascii=False, indent=2)
-        )
-    if not verbosity:
-        return
-    command.stdout.write(report.summary())
-    for item, reason in report.failures:
-        command.stderr.write(command.style.ERROR(f"{item}: {reason}"))
-    for item, note in report.notes:
-        command.stdout.write(command.style.WARNING(f"{item}: {note}"))

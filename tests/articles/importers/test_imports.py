@@ -18,8 +18,8 @@ from PIL import Image
 
 from articles.importers.apply import ImportOptions
 from articles.importers.fetch import FetchError, fetch_image
-from articles.importers.progress import ProgressLine
 from articles.importers.runs import import_news
+from articles.management.commands._import_command import ProgressLine
 from articles.models import Agency, AgencyVersion, Article, CategoryMapping, Photo
 from articles.purging import PagePurge
 from articles.workflow import services
