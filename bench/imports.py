@@ -187,7 +187,7 @@ def run_phase(name: str, folder: Path) -> None:
         workdir / "bench.sqlite3", migrate=name not in {"walk", "parse-stream"}
     )
     from articles.importers.detect import read_items
-    from articles.importers.runs import import_news
+    from articles.importers.news import import_news
     from articles.models import Article, Section
 
     files = sorted(folder.glob("feed-*.json"))

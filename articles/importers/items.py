@@ -1,5 +1,6 @@
 """What every parser produces, whatever the wire format: AgencyItem."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -24,6 +25,13 @@ class Signal:
     UPDATE = "update"
     CORRECTION = "correction"
     REPEAT = "repeat"
+
+
+def identity(external_id: str) -> str:
+    """Ids as stored: very long ones (feed URLs) become a stable hash."""
+    if len(external_id) <= 255:
+        return external_id
+    return "sha256:" + hashlib.sha256(external_id.encode()).hexdigest()
 
 
 class ItemVersion(NamedTuple):

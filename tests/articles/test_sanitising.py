@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.importers.runs import import_news
+from articles.importers.news import import_news
 from articles.models import Article
 from articles.sanitising import ALLOWED_TAGS, sanitise_body_html
 from tests.articles.importers.reading import read_file

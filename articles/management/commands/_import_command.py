@@ -14,13 +14,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from articles.importers.apply import ImportReport
+from articles.importers.report import ImportReport
+from articles.importers.runs import Progress
 from articles.importers.sources import SourceUnavailable
 
 
 def run_import_command(
     command: BaseCommand,
-    run: Callable[[Callable], ImportReport],
+    run: Callable[[Progress], ImportReport],
     *,
     count_files: Callable[[], int],
     verbosity: int,

@@ -6,7 +6,7 @@ import pytest
 
 from articles.importers.detect import read_items
 from articles.importers.items import ParseError
-from articles.importers.runs import import_news
+from articles.importers.news import import_news
 from articles.importers.sources import walk_files
 from articles.importers.streams import json_values, xml_elements
 from articles.models import AgencyVersion, Article
