@@ -4,34 +4,27 @@ Most items of a busy feed are new stories or re-sends, so both are settled
 for a whole batch at once. One query finds which of the batch's stories and
 versions are stored; a re-send is counted without being parsed when its
 format can name its version cheaply (`Reader.peek`). New stories are built
-in Python and saved with a few bulk inserts (`apply.create_articles`).
+in Python and saved with a few bulk inserts (`stories.create_articles`).
 Everything else (updates, kills, picture items, a story twice in one batch,
-dry runs) takes the per-item path, `apply.apply_parsed`, with a savepoint
-each. If anything in a bulk insert fails (a concurrent import created the
-same story a moment ago, a value the database refuses, a photo that cannot
-be published), its savepoint rolls back and those items take the per-item
+dry runs) takes the per-item path, `apply_parsed`, with a savepoint each.
+If anything in a bulk insert fails (a concurrent import created the same
+story a moment ago, a value the database refuses, a photo that cannot be
+published), its savepoint rolls back and those items take the per-item
 path instead, so every item ends exactly as it would one by one: a bad item
 is reported and skipped, the others land.
 """
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from articles.importers.apply import (
-    ImportOptions,
-    ImportReport,
-    Skip,
-    apply_parsed,
-    create_articles,
-    identity,
-    new_article,
-)
 from articles.importers.detect import ParsedItem, RawItem
-from articles.importers.items import ItemVersion, ParseError
+from articles.importers.items import ItemVersion, ParseError, identity
+from articles.importers.runs import Batch
+from articles.importers.stories import Skip, apply_item, create_articles, new_article
 from articles.models import Article
 from articles.models.agency import version_key
 
@@ -63,52 +56,31 @@ class Planned:
         return bool(self.outcome or self.article)
 
 
-def apply_batch(
-    raw_items: list[RawItem],
-    *,
-    format: str,
-    options: ImportOptions,
-    report: ImportReport,
-    progress: Callable[[str, str], None],
-) -> None:
-    """Apply `raw_items` in one transaction; `progress(reference, outcome)`
-    is called for each, in order."""
-    lookups = options.lookups
-    batch = [
-        identify(Planned(raw), format=format, options=options) for raw in raw_items
-    ]
-    known, existing = find_stored(batch)
-    # Shared with the per-item path: it looks up only stories in this set.
-    lookups.existing = existing
-    for planned in batch:
-        decide(planned, known, existing, format=format, options=options)
-    if all(planned.outcome for planned in batch):
+def apply_batch(raw_items: list[RawItem], batch: Batch) -> None:
+    """Apply `raw_items` in one transaction, recording each in order."""
+    planned_items = [identify(Planned(raw), batch) for raw in raw_items]
+    known, batch.stories = find_stored(planned_items)
+    for planned in planned_items:
+        decide(planned, known, batch)
+    if all(planned.outcome for planned in planned_items):
         # Re-sends and broken items only (a re-run): nothing to write.
-        settle(batch, format=format, options=options, report=report,
-               progress=progress)  # fmt: skip
-        lookups.existing = None
+        settle(planned_items, batch)
         return
     with transaction.atomic():
         waiting = []
-        for planned in batch:
+        for planned in planned_items:
             if planned.is_pending:
                 waiting.append(planned)
                 continue
             # This item may depend on those before it (the same story twice):
             # they are saved first.
-            settle(waiting, format=format, options=options, report=report,
-                   progress=progress)  # fmt: skip
+            settle(waiting, batch)
             waiting = []
-            outcome = apply_parsed(
-                planned.parsed, format=format, options=options, report=report
-            )
-            progress(planned.reference, outcome)
-        settle(waiting, format=format, options=options, report=report,
-               progress=progress)  # fmt: skip
-    lookups.existing = None
+            apply_parsed(planned.parsed, batch)
+        settle(waiting, batch)
 
 
-def identify(planned: Planned, *, format: str, options: ImportOptions) -> Planned:
+def identify(planned: Planned, batch: Batch) -> Planned:
     """Find the item's identity and version, from a peek where the format
     allows, else by parsing it."""
     version = planned.raw.peek()
@@ -122,7 +94,7 @@ def identify(planned: Planned, *, format: str, options: ImportOptions) -> Planne
         )
     # Looked up before the batch's transaction: an agency new to the run is
     # created and remembered once, not once per item.
-    agency = options.lookups.agency(version.provider or format)
+    agency = batch.run.agency(version.provider or batch.format)
     if planned.parsed and planned.parsed.item.is_photo_only:
         return planned
     planned.version = version
@@ -134,14 +106,14 @@ def identify(planned: Planned, *, format: str, options: ImportOptions) -> Planne
     return planned
 
 
-def find_stored(batch: list[Planned]) -> tuple[set, set]:
+def find_stored(planned_items: list[Planned]) -> tuple[set, set]:
     """The batch's stored versions (agency id, external id, version key) and
     stories (agency id, external id), in one query.
 
     Read before the batch's transaction; a concurrent import may add a story
     meanwhile (its bulk insert then fails and falls back).
     """
-    ids = {planned.key[1] for planned in batch if planned.key}
+    ids = {planned.key[1] for planned in planned_items if planned.key}
     rows = (
         Article.objects.filter(external_id__in=ids)
         .order_by()
@@ -155,9 +127,7 @@ def find_stored(batch: list[Planned]) -> tuple[set, set]:
     return known, existing
 
 
-def decide(
-    planned: Planned, known: set, existing: set, *, format: str, options: ImportOptions
-) -> None:
+def decide(planned: Planned, known: set, batch: Batch) -> None:
     """Settle what needs no database (re-sends, broken items, kills of
     unknown stories) or plan a bulk insert; else leave it to the per-item
     path."""
@@ -175,28 +145,20 @@ def decide(
     if item.is_photo_only or planned.key is None:
         return
     story = planned.key[:2]
-    if options.dry_run or story in existing:
+    if batch.run.options.dry_run or story in batch.stories:
         return
-    existing.add(story)  # the same story again in this batch is an update
-    agency = options.lookups.agency(item.provider or format)
+    batch.stories.add(story)  # the same story again in this batch is an update
+    agency = batch.run.agency(item.provider or batch.format)
     try:
-        planned.article = new_article(item, agency, options)
+        planned.article = new_article(item, agency, batch.run)
     except Skip as skip:
         planned.outcome, planned.text = "skipped", str(skip)
     except (ValidationError, ParseError) as error:
-        messages = getattr(error, "messages", None) or [str(error)]
-        planned.outcome, planned.text = "failed", " ".join(messages)
+        planned.outcome, planned.text = "failed", reason_of(error)
 
 
-def settle(
-    waiting: list[Planned],
-    *,
-    format: str,
-    options: ImportOptions,
-    report: ImportReport,
-    progress: Callable[[str, str], None],
-) -> None:
-    """Bulk-insert the new stories among `waiting`, then report all of them
+def settle(waiting: list[Planned], batch: Batch) -> None:
+    """Bulk-insert the new stories among `waiting`, then record all of them
     in order."""
     new = [planned for planned in waiting if planned.article is not None]
     bulk_failed = False
@@ -208,26 +170,54 @@ def settle(
                         (planned.article, planned.parsed.item, planned.parsed.payload)
                         for planned in new
                     ],
-                    format=format,
-                    options=options,
+                    batch=batch,
                 )
         except (DatabaseError, ValidationError, ParseError) as error:
             # One by one instead: each item then ends as it would alone.
             logger.info("bulk insert failed, applying one by one: %s", error)
             bulk_failed = True
-            options.lookups.existing = None
+            batch.stories = None
         else:
             for planned, (outcome, note) in zip(new, results, strict=True):
                 planned.outcome, planned.text = outcome, note
     for planned in waiting:
         if planned.article is not None and bulk_failed:
-            outcome = apply_parsed(
-                planned.parsed, format=format, options=options, report=report
-            )
-        elif planned.outcome == "failed":
-            report.fail(planned.reference, planned.text)
-            outcome = "failed"
+            apply_parsed(planned.parsed, batch)
         else:
-            report.count(planned.outcome, planned.reference, planned.text)
-            outcome = planned.outcome
-        progress(planned.reference, outcome)
+            batch.record(planned.reference, planned.outcome, planned.text)
+
+
+def apply_parsed(parsed: ParsedItem, batch: Batch) -> None:
+    """Apply one item in a savepoint of its own and record its outcome."""
+    if parsed.error:
+        batch.record(parsed.reference, "failed", parsed.error)
+        return
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                outcome, note = apply_item(
+                    parsed.item, payload=parsed.payload, batch=batch
+                )
+                if batch.run.options.dry_run:
+                    transaction.set_rollback(True)
+        except Skip as skip:
+            batch.record(parsed.reference, "skipped", str(skip))
+        except IntegrityError:
+            # Another import created the same story a moment ago: the second
+            # attempt finds it and treats this as an update or a re-send.
+            if attempt == 1:
+                batch.stories = None
+                continue
+            batch.record(
+                parsed.reference, "failed", _("Gleichzeitiger Import kollidiert.")
+            )
+        except (ValidationError, ParseError) as error:
+            batch.record(parsed.reference, "failed", reason_of(error))
+        else:
+            batch.record(parsed.reference, outcome, note)
+        return
+
+
+def reason_of(error: ValidationError | ParseError) -> str:
+    messages = getattr(error, "messages", None) or [str(error)]
+    return " ".join(messages)

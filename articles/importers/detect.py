@@ -6,7 +6,6 @@ file is read, and each is parsed only when it is needed, so a re-sent item
 whose version is already stored need not be parsed at all.
 """
 
-import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -181,9 +180,3 @@ def unknown_format(format: str) -> ParseError:
             _("Die Datei ist nicht im Format „%(format)s“.") % {"format": format}
         )
     return ParseError(_("Unbekanntes Format."))
-
-
-def parse_file(raw: bytes, *, format: str = "auto") -> tuple[str, list[ParsedItem]]:
-    """(format, items) of a whole file in memory; ParseError if it is unusable."""
-    detected, items = read_items(io.BytesIO(raw), format=format)
-    return detected, [raw_item.parse() for raw_item in items]

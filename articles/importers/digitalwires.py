@@ -22,7 +22,6 @@ from articles.importers.items import (
     text,
     version_number,
 )
-from articles.importers.safe_json import load_json
 
 FORMAT = "digitalwires"
 
@@ -43,11 +42,6 @@ def entries_of(data) -> list:
     if isinstance(data, list):
         return data
     return [data]
-
-
-def parse_digitalwires(raw: bytes) -> list[AgencyItem]:
-    """Every entry in a digitalwires file; raises ParseError for the file."""
-    return [parse_entry(entry) for entry in entries_of(load_json(raw))]
 
 
 def version_of(entry) -> ItemVersion:

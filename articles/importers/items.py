@@ -1,10 +1,10 @@
 """What every parser produces, whatever the wire format: AgencyItem."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,13 @@ class Signal:
     UPDATE = "update"
     CORRECTION = "correction"
     REPEAT = "repeat"
+
+
+def identity(external_id: str) -> str:
+    """Ids as stored: very long ones (feed URLs) become a stable hash."""
+    if len(external_id) <= 255:
+        return external_id
+    return "sha256:" + hashlib.sha256(external_id.encode()).hexdigest()
 
 
 class ItemVersion(NamedTuple):
@@ -172,18 +179,3 @@ def signal_of(value) -> str:
         "correction": Signal.CORRECTION,
         "repeat": Signal.REPEAT,
     }.get(signal, Signal.NONE)
-
-
-def check_raw(data: bytes) -> None:
-    """What every file must pass before any parser sees it."""
-    if len(data) > settings.NEWSROOM_IMPORT_MAX_BYTES:
-        raise too_large()
-    if b"\x00" in data:
-        raise ParseError(_("Die Datei enthält NUL-Bytes."))
-
-
-def too_large() -> ParseError:
-    return ParseError(
-        _("Die Datei ist größer als %(limit)s Bytes (NEWSROOM_IMPORT_MAX_BYTES).")
-        % {"limit": settings.NEWSROOM_IMPORT_MAX_BYTES}
-    )

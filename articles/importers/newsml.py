@@ -25,7 +25,6 @@ from articles.importers.safe_xml import (
     children,
     descendants,
     inner_html,
-    load_xml,
     local,
     text_of,
 )
@@ -37,19 +36,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def looks_like_newsml(root: Element) -> bool:
     return local(root.tag) in ROOTS and "iptc.org/std/nar" in root.tag
-
-
-def parse_newsml(raw: bytes) -> list[AgencyItem]:
-    root = load_xml(raw)
-    if not looks_like_newsml(root):
-        raise ParseError(_("Keine NewsML-G2-Datei."))
-    return [parse_news_item(item) for item in news_items(root)]
-
-
-def news_items(root: Element) -> list[Element]:
-    if local(root.tag) == "newsItem":
-        return [root]
-    return [node for node in root.iter() if local(node.tag) == "newsItem"]
 
 
 def is_news_item(element: Element, parent: Element | None) -> bool:
@@ -182,7 +168,3 @@ def picture_of(item, content, rights, guid) -> AgencyPhoto:
         else None,
         is_lead=True,
     )
-
-
-def number(value: str) -> int | None:
-    return int(value) if value.isdigit() else None

@@ -18,7 +18,6 @@ from articles.importers.items import (
     text,
     version_number,
 )
-from articles.importers.safe_json import load_json
 
 FORMAT = "ninjs"
 PICTURE_TYPES = {"picture", "image", "graphic"}
@@ -36,11 +35,6 @@ def looks_like_ninjs(data) -> bool:
         )
         for item in items
     )
-
-
-def parse_ninjs(raw: bytes) -> list[AgencyItem]:
-    data = load_json(raw)
-    return [parse_item(item) for item in (data if isinstance(data, list) else [data])]
 
 
 def field(item: dict, *names: str):

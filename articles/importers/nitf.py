@@ -26,7 +26,6 @@ from articles.importers.safe_xml import (
     children,
     descendants,
     inner_html,
-    load_xml,
     local,
     text_of,
 )
@@ -39,13 +38,6 @@ COMPACT_TIME = re.compile(
 
 def looks_like_nitf(root: Element) -> bool:
     return local(root.tag) == "nitf"
-
-
-def parse_nitf(raw: bytes) -> list[AgencyItem]:
-    root = load_xml(raw)
-    if not looks_like_nitf(root):
-        raise ParseError(_("Keine NITF-Datei."))
-    return [parse_nitf_root(root)]
 
 
 def nitf_time(value: str) -> tuple[datetime | None, bool]:

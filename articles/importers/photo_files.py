@@ -5,7 +5,7 @@ bytes, so a re-run (or the same picture under another name) changes nothing.
 """
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -14,7 +14,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from articles.importers.apply import ImportReport
+from articles.importers.report import ImportReport
+from articles.importers.runs import ImportOptions, ImportRun, Progress, no_progress
 from articles.importers.sources import SourceUnavailable, walk_files
 from articles.models import Photo
 from articles.photos.saving import save_photo
@@ -36,28 +37,23 @@ def photo_files(sources: list[str]) -> Iterator[Path]:
 
 
 def import_photos(
-    sources: list[str],
-    *,
-    dry_run: bool = False,
-    progress: Callable[[str, str, str], None] = lambda file, item, outcome: None,
+    sources: list[str], *, dry_run: bool = False, progress: Progress = no_progress
 ) -> ImportReport:
-    report = ImportReport()
+    run = ImportRun(ImportOptions(dry_run=dry_run), progress=progress)
     for path in photo_files(sources):
-        outcome = import_photo_file(path, dry_run=dry_run, report=report)
-        progress(str(path), str(path), outcome)
-    return report
+        outcome, text = import_photo_file(path, dry_run=dry_run)
+        run.record(str(path), str(path), outcome, text)
+    return run.report
 
 
-def import_photo_file(path: Path, *, dry_run: bool, report: ImportReport) -> str:
-    name = str(path)
+def import_photo_file(path: Path, *, dry_run: bool) -> tuple[str, str]:
+    """(outcome, note or reason) of one file, in a transaction of its own."""
     if path.stat().st_size > settings.NEWSROOM_PHOTO_MAX_BYTES:
-        report.fail(name, _("Die Datei ist größer als das Limit für Fotos."))
-        return "failed"
+        return "failed", _("Die Datei ist größer als das Limit für Fotos.")
     data = path.read_bytes()
     external_id = f"sha256:{hashlib.sha256(data).hexdigest()}"
     if Photo.objects.filter(external_id=external_id).exists():
-        report.count("unchanged", name)
-        return "unchanged"
+        return "unchanged", ""
     try:
         with transaction.atomic():
             photo = Photo(external_id=external_id)
@@ -66,9 +62,7 @@ def import_photo_file(path: Path, *, dry_run: bool, report: ImportReport) -> str
             if dry_run:
                 transaction.set_rollback(True)
     except ValidationError as error:
-        report.fail(name, " ".join(error.messages))
-        return "failed"
+        return "failed", " ".join(error.messages)
     missing = photo.missing_for_publication
     note = _("fehlt: %(missing)s") % {"missing": ", ".join(missing)} if missing else ""
-    report.count("created", name, note)
-    return "created"
+    return "created", note

@@ -1,79 +1,109 @@
-"""Running an import over sources: the one function the command calls."""
+"""An import run and its batches: the state handed down the pipeline.
 
-import dataclasses
-from collections.abc import Callable, Iterator
+An `ImportRun` lasts one command: what the operator asked for, the rows
+read once for every item (agencies, category mappings, sections), the
+report and the progress callback. A `Batch` lasts one transaction's items:
+its run, the file they come from and which of its stories are stored. Both
+are passed down as arguments; no module keeps state between runs.
+"""
 
-from django.conf import settings
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
-from articles.importers.apply import ImportOptions, ImportReport
-from articles.importers.batches import apply_batch
-from articles.importers.detect import read_items
-from articles.importers.fetch import FetchError
-from articles.importers.items import ParseError
-from articles.importers.sources import SourceUnavailable, source_files
+from django.db import transaction
 
+from articles.importers.report import ImportReport
+from articles.models import Agency, CategoryMapping, Section
+from articles.photos.saving import agencies_by_name, resolve_agency
 
-def import_news(
-    sources: list[str],
-    *,
-    format: str = "auto",
-    options: ImportOptions | None = None,
-    progress: Callable[[str, str, str], None] = lambda file, item, outcome: None,
-) -> ImportReport:
-    """Import every item of every source; SourceUnavailable if one is missing
-    or cannot be fetched (the sources before it are imported).
-
-    Directories are walked lazily and files streamed item by item, so
-    neither a directory of 100,000 files nor a 500 MB feed sits in memory.
-    Items are applied in batches of NEWSROOM_IMPORT_BATCH_SIZE, one
-    transaction each (a savepoint per item where an item is applied on its
-    own): a crash loses at most the open batch, which a re-run imports again.
-    """
-    options = options or ImportOptions()
-    report = ImportReport()
-    for source in source_files(sources):
-        file_options = dataclasses.replace(options, base_dir=source.base_dir)
-
-        def item_done(reference: str, outcome: str, name=source.name) -> None:
-            progress(name, reference, outcome)
-
-        try:
-            opened = source.open()
-        except FetchError as error:
-            # An unreachable URL: the command cannot do what it was asked.
-            raise SourceUnavailable(str(error)) from error
-        try:
-            with opened as stream:
-                detected, items = read_items(stream, format=format)
-                for batch in batches(items, settings.NEWSROOM_IMPORT_BATCH_SIZE):
-                    apply_batch(
-                        batch,
-                        format=detected,
-                        options=file_options,
-                        report=report,
-                        progress=item_done,
-                    )
-        except (ParseError, OSError) as error:
-            # The file as a whole, or what is left of it after a problem
-            # (the items before it are imported).
-            report.fail(source.name, str(error))
-            progress(source.name, source.name, "failed")
-    return report
+# progress(file, item, outcome), called once for every item in order.
+Progress = Callable[[str, str, str], None]
 
 
-def batches(items, size: int) -> Iterator[list]:
-    """`items` in lists of `size`. When reading fails part-way, the items
-    read so far come first, then the error."""
-    batch = []
-    try:
-        for item in items:
-            batch.append(item)
-            if len(batch) == size:
-                yield batch
-                batch = []
-    except ParseError:
-        if batch:
-            yield batch
-        raise
-    if batch:
-        yield batch
+def no_progress(file: str, item: str, outcome: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    publish: bool = False
+    section: str = ""
+    dry_run: bool = False
+
+
+class ImportRun:
+    """One import: its options, its report, and the rows it reads once."""
+
+    def __init__(
+        self, options: ImportOptions | None = None, *, progress: Progress = no_progress
+    ):
+        self.options = options or ImportOptions()
+        self.report = ImportReport()
+        self.progress = progress
+        self._agencies: dict[str, Agency] | None = None
+        self._mappings: dict[tuple[int, str], Section] | None = None
+        self._sections: dict[str, Section | None] = {}
+
+    def record(self, file: str, reference: str, outcome: str, text: str = "") -> None:
+        """Report an item's outcome with `text` (a failure's reason, else a
+        note), then show it."""
+        if outcome == "failed":
+            self.report.fail(reference, text)
+        else:
+            self.report.count(outcome, reference, text)
+        self.progress(file, reference, outcome)
+
+    def agency(self, name: str) -> Agency:
+        if self._agencies is None:
+            self._agencies = agencies_by_name()
+        if found := self._agencies.get(name.casefold()):
+            return found
+        # Found by a part of the name, or unknown: then created and flagged
+        # for review. Remembered once that is committed (at once outside a
+        # transaction; never if the savepoint it was created in rolls back).
+        agency = resolve_agency(name, by_name=self._agencies) or resolve_agency(
+            "Web", by_name=self._agencies
+        )
+        transaction.on_commit(partial(self._remember_agency, name, agency))
+        return agency
+
+    def _remember_agency(self, name: str, agency: Agency) -> None:
+        self._agencies[name.casefold()] = agency
+
+    def mapped_section(self, agency: Agency, names: list[str]) -> Section | None:
+        if self._mappings is None:
+            self._mappings = {
+                (mapping.agency_id, mapping.category): mapping.section
+                for mapping in CategoryMapping.objects.select_related("section")
+            }
+        for name in names:
+            if found := self._mappings.get((agency.pk, name)):
+                return found
+        return None
+
+    def section(self, slug: str) -> Section | None:
+        if slug not in self._sections:
+            self._sections[slug] = Section.objects.filter(slug=slug).first()
+        return self._sections[slug]
+
+
+@dataclass
+class Batch:
+    """Items of one file applied in one transaction."""
+
+    run: ImportRun
+    format: str
+    file: str
+    # Where the file's relative photo references are looked up (its folder).
+    base_dir: Path | None = None
+    # (agency id, external id) of the batch's stories that are stored or
+    # being created in it; None: unknown, ask the database.
+    stories: set[tuple[int, str]] | None = None
+
+    def may_exist(self, agency_id: int, external_id: str) -> bool:
+        return self.stories is None or (agency_id, external_id) in self.stories
+
+    def record(self, reference: str, outcome: str, text: str = "") -> None:
+        self.run.record(self.file, reference, outcome, text)

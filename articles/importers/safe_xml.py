@@ -1,8 +1,10 @@
-"""XML from agencies, read defensively with defusedxml.
+"""XML from agencies: refused with a reason, and read whatever its namespace.
 
-Entity declarations (billion laughs, external entities) are refused and
+Files are parsed with defusedxml as they stream (`streams.xml_elements`):
+entity declarations (billion laughs, external entities) are refused and
 nothing is ever fetched; a DOCTYPE alone is allowed because NITF files carry
-one. Size and NUL bytes are checked before parsing.
+one. `xml_errors` names what was refused or broken; the other helpers read
+the parsed elements.
 """
 
 from collections.abc import Iterator
@@ -11,10 +13,9 @@ from xml.etree.ElementTree import Element, tostring
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 from django.utils.translation import gettext as _
 
-from articles.importers.items import ParseError, check_raw
+from articles.importers.items import ParseError
 
 
 @contextmanager
@@ -30,14 +31,6 @@ def xml_errors() -> Iterator[None]:
         raise ParseError(
             _("Kein gültiges XML: %(message)s.") % {"message": error}
         ) from None
-
-
-def load_xml(data: bytes) -> Element:
-    check_raw(data)
-    with xml_errors():
-        return fromstring(
-            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
-        )
 
 
 def local(tag: str) -> str:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from articles.importers.detect import parse_file
-from articles.importers.runs import import_news
+from articles.importers.news import import_news
 from articles.models import Article
 from articles.sanitising import ALLOWED_TAGS, sanitise_body_html
+from tests.articles.importers.reading import read_file
 from tests.factories import SectionFactory
 from tests.samples import sample_path
 
@@ -85,7 +85,7 @@ def sample_bodies() -> list[str]:
         if path.suffix not in (".json", ".xml") or "schema" in path.parts:
             continue
         try:
-            _format, parsed = parse_file(path.read_bytes())
+            _format, parsed = read_file(path.read_bytes())
         except ValueError:
             continue  # not an agency feed (the photo metadata reference)
         bodies += [item.item.body_html for item in parsed if item.item]

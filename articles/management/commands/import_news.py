@@ -2,11 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from articles.importers.apply import ImportOptions
-from articles.importers.commands import run_import_command
 from articles.importers.detect import FORMATS
-from articles.importers.runs import import_news
+from articles.importers.news import import_news
+from articles.importers.runs import ImportOptions
 from articles.importers.sources import source_files
+from articles.management.commands._import_command import run_import_command
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from articles.importers.commands import run_import_command
 from articles.importers.photo_files import import_photos, photo_files
+from articles.management.commands._import_command import run_import_command
 
 
 class Command(BaseCommand):

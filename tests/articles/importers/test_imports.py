@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles.importers.apply import ImportOptions
 from articles.importers.fetch import FetchError, fetch_image
-from articles.importers.progress import ProgressLine
-from articles.importers.runs import import_news
+from articles.importers.news import import_news
+from articles.importers.runs import ImportOptions
+from articles.management.commands._import_command import ProgressLine
 from articles.models import Agency, AgencyVersion, Article, CategoryMapping, Photo
 from articles.purging import PagePurge
 from articles.workflow import services
@@ -651,3 +651,66 @@ def test_a_batch_saves_its_new_photos_in_one_insert(
     assert Photo.objects.filter(external_id__startswith="urn:bild:b").count() == 20
     article = Article.objects.get(external_id="urn:b:7")
     assert article.lead_photo_use.photo.external_id == "urn:bild:b:7"
+
+
+def test_each_run_reads_sections_afresh_with_the_same_options(tmp_path):
+    options = ImportOptions(section="sport")
+    source = [write(tmp_path, "a.json", entry("with_dateline.json"))]
+    first = import_news(source, options=options)
+    assert first.failures == [
+        (
+            "urn:newsml:dpa.com:20090101:250128-930-357319",
+            "Ressort „sport“ gibt es nicht.",
+        )
+    ]
+    sport = SectionFactory(slug="sport", name="Sport")
+    assert import_news(source, options=options).counts["created"] == 1
+    assert Article.objects.get().section == sport
+
+
+def picture(urn: str, *, lead: bool = False) -> dict:
+    """A digitalwires image association whose file lies beside the feed."""
+    return {"type": "image", "urn": urn, "caption": "Der Rat tagt.",
+            "creditline": "Anna Alt/dpa", "is_featureimage": lead,
+            "renditions": [{"url": "bild.jpg", "width": 64}]}  # fmt: skip
+
+
+def test_a_later_version_attaches_only_the_photos_the_story_lacks(tmp_path):
+    (tmp_path / "bild.jpg").write_bytes(jpeg_bytes())
+    data = entry("with_dateline.json") | {
+        "associations": [picture("urn:bild:a", lead=True)]
+    }
+    import_news([write(tmp_path, "a.json", data)])
+    update = data | {
+        "version": 3,
+        "associations": [
+            picture("urn:bild:b"),
+            picture("urn:bild:a", lead=True),
+            picture("urn:bild:b"),
+        ],
+    }
+    report = import_news([write(tmp_path, "b.json", update)])
+    assert report.counts["updated"] == 1 and not report.notes
+    uses = Article.objects.get().article_photos.order_by("position")
+    assert [(use.photo.external_id, use.position) for use in uses] == [
+        ("urn:bild:a", 0),
+        ("urn:bild:b", 1),
+    ]
+    assert Photo.objects.count() == 2
+
+
+def test_a_picture_sent_on_its_own_is_stored_once_and_killed_by_its_kill(tmp_path):
+    (tmp_path / "bild.jpg").write_bytes(jpeg_bytes())
+    data = entry("image.json")
+    data["associations"][0]["renditions"] = [{"url": "bild.jpg", "width": 64}]
+    assert import_news([write(tmp_path, "p.json", data)]).counts["created"] == 1
+    assert import_news([write(tmp_path, "p.json", data)]).counts["unchanged"] == 1
+    photo = Photo.objects.get()
+    assert photo.credit_line == "Steve Helber/AP/dpa" and not photo.uses.exists()
+    # The association names no terms of its own: the item's apply.
+    assert photo.usage_terms == "Nutzung nur nach vertraglicher Vereinbarung"
+    kill = data | {"version": data["version"] + 1, "pubstatus": "canceled"}
+    assert import_news([write(tmp_path, "k.json", kill)]).counts["withdrawn"] == 1
+    photo.refresh_from_db()
+    assert photo.killed_at is not None
+    assert not Article.objects.exists()

@@ -5,13 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from articles.importers.detect import parse_file
-from articles.importers.digitalwires import looks_like_digitalwires, parse_digitalwires
+from articles.importers.digitalwires import looks_like_digitalwires
 from articles.importers.items import ItemStatus, ParseError, Signal, version_number
-from articles.importers.newsml import parse_newsml
-from articles.importers.ninjs import looks_like_ninjs, parse_ninjs
-from articles.importers.nitf import parse_nitf
-from articles.importers.safe_json import load_json
+from articles.importers.ninjs import looks_like_ninjs
+from tests.articles.importers.reading import agency_items, read_file
 from tests.samples import sample_path
 
 
@@ -20,7 +17,7 @@ def sample(relative: str) -> bytes:
 
 
 def test_digitalwires_text_with_dateline_and_update_signal():
-    [item] = parse_digitalwires(sample("dpa-digitalwires/with_dateline.json"))
+    [item] = agency_items(sample("dpa-digitalwires/with_dateline.json"))
     assert item.external_id == "urn:newsml:dpa.com:20090101:250128-930-357319"
     assert (item.version, item.signal) == (2, Signal.UPDATE)
     assert item.version_created == datetime(2025, 1, 28, 8, 18, 34, tzinfo=UTC)
@@ -34,13 +31,13 @@ def test_digitalwires_text_with_dateline_and_update_signal():
 
 
 def test_digitalwires_embargo_is_an_aware_time():
-    [item] = parse_digitalwires(sample("dpa-digitalwires/embargoed.json"))
+    [item] = agency_items(sample("dpa-digitalwires/embargoed.json"))
     assert item.embargo_until == datetime(2025, 1, 23, 18, 0, tzinfo=UTC)
     assert item.status == ItemStatus.USABLE
 
 
 def test_digitalwires_picture_entry_carries_its_verbatim_credit():
-    [item] = parse_digitalwires(sample("dpa-digitalwires/image.json"))
+    [item] = agency_items(sample("dpa-digitalwires/image.json"))
     assert item.is_photo_only
     [photo] = item.photos
     assert photo.credit_line == "Steve Helber/AP/dpa"
@@ -65,7 +62,7 @@ def test_digitalwires_picture_entry_carries_its_verbatim_credit():
 def test_every_digitalwires_sample_parses(name):
     raw = sample(f"dpa-digitalwires/{name}")
     assert looks_like_digitalwires(json.loads(raw))
-    for item in parse_digitalwires(raw):
+    for item in agency_items(raw):
         assert item.external_id.startswith("urn:")
         assert item.headline or item.photos
 
@@ -74,7 +71,7 @@ def test_digitalwires_non_public_notes_stay_internal():
     items = [
         item
         for name in ("dw-1.json", "embargoed.json", "spe2.json", "with_dateline.json")
-        for item in parse_digitalwires(sample(f"dpa-digitalwires/{name}"))
+        for item in agency_items(sample(f"dpa-digitalwires/{name}"))
     ]
     for item in items:
         for note in item.internal_notes:
@@ -100,14 +97,14 @@ def test_digitalwires_non_public_notes_stay_internal():
 def test_every_ninjs_sample_parses(name):
     raw = sample(f"ninjs/{name}")
     assert looks_like_ninjs(json.loads(raw))
-    [item] = parse_ninjs(raw)
+    [item] = agency_items(raw)
     assert item.external_id
     assert item.headline or item.photos
 
 
 def test_ninjs_2_and_3_agree_on_the_same_story():
-    [two] = parse_ninjs(sample("ninjs/2.1/tt_text_image_2.json"))
-    [three] = parse_ninjs(sample("ninjs/3.0/tt_text_image_3.json"))
+    [two] = agency_items(sample("ninjs/2.1/tt_text_image_2.json"))
+    [three] = agency_items(sample("ninjs/3.0/tt_text_image_3.json"))
     assert two.headline == three.headline == "Militärövning i jätteformat hålls 2023"
     assert two.version == three.version
     assert (
@@ -118,7 +115,7 @@ def test_ninjs_2_and_3_agree_on_the_same_story():
 
 
 def test_ninjs_ap_picture_credit_comes_from_the_creditline_role():
-    [item] = parse_ninjs(sample("ninjs/2.1/ap_image.json"))
+    [item] = agency_items(sample("ninjs/2.1/ap_image.json"))
     [photo] = item.photos
     assert photo.credit_line == "ASSOCIATED PRESS"
     assert photo.caption.startswith("FILE - In this Monday")
@@ -126,7 +123,7 @@ def test_ninjs_ap_picture_credit_comes_from_the_creditline_role():
 
 
 def test_superdesk_embargo_is_read():
-    [item] = parse_ninjs(sample("ninjs/superdesk-flavour/ninjs_embargoed.json"))
+    [item] = agency_items(sample("ninjs/superdesk-flavour/ninjs_embargoed.json"))
     assert item.embargo_until is not None and item.embargo_until.tzinfo is not None
 
 
@@ -141,13 +138,13 @@ def test_superdesk_embargo_is_read():
 )
 def test_hostile_json_is_refused_with_a_reason(raw, reason):
     with pytest.raises(ParseError, match=reason):
-        load_json(raw)
+        read_file(raw)
 
 
-def test_files_over_the_limit_are_refused_before_parsing(settings):
+def test_items_over_the_limit_are_refused_before_parsing(settings):
     settings.NEWSROOM_IMPORT_MAX_BYTES = 10
     with pytest.raises(ParseError, match="größer als 10 Bytes"):
-        load_json(b'{"urn": "urn:x:1"}')
+        read_file(b'{"urn": "urn:x:1"}')
 
 
 @pytest.mark.parametrize(
@@ -160,20 +157,20 @@ def test_versions_are_normalised_to_numbers(value, number):
 def test_a_naive_or_broken_time_names_the_field():
     raw = json.dumps({"urn": "urn:x:1", "version_created": "2025-01-01T10:00:00"})
     with pytest.raises(ParseError, match=r"version_created.*keine Zeitzone"):
-        parse_digitalwires(raw.encode())
+        agency_items(raw.encode())
     raw = json.dumps({"urn": "urn:x:1", "embargoed": "morgen"})
     with pytest.raises(ParseError, match="embargoed"):
-        parse_digitalwires(raw.encode())
+        agency_items(raw.encode())
 
 
 def test_an_unknown_status_is_refused():
     raw = json.dumps({"urn": "urn:x:1", "pubstatus": "vielleicht"})
     with pytest.raises(ParseError, match="vielleicht"):
-        parse_digitalwires(raw.encode())
+        agency_items(raw.encode())
 
 
 def test_dpa_newsml_text_item():
-    [item] = parse_newsml(sample("newsml-g2/dpa/dpa-text-2017-170626-99-998860.xml"))
+    [item] = agency_items(sample("newsml-g2/dpa/dpa-text-2017-170626-99-998860.xml"))
     assert item.external_id == "urn:newsml:dpa.com:20090101:170626-99-998860"
     assert (item.version, item.signal, item.status) == (20, Signal.UPDATE, "usable")
     assert (
@@ -189,14 +186,14 @@ def test_dpa_newsml_text_item():
 
 
 def test_dpa_newsml_correction_carries_its_note_and_genre():
-    [item] = parse_newsml(sample("newsml-g2/dpa/dpa-text-2017-170629-99-48571.xml"))
+    [item] = agency_items(sample("newsml-g2/dpa/dpa-text-2017-170629-99-48571.xml"))
     assert item.signal == Signal.CORRECTION
     assert "Zufa statt KORR" in item.correction_note
     assert "Achtung" in item.genres
 
 
 def test_dpa_newsml_picture_with_empty_embargo_is_flagged():
-    [item] = parse_newsml(sample("newsml-g2/dpa/dpa-picture-171117-99-908458.xml"))
+    [item] = agency_items(sample("newsml-g2/dpa/dpa-picture-171117-99-908458.xml"))
     assert item.embargo_time_unknown and item.embargo_until is None
     [photo] = item.photos
     assert photo.credit_line == "Peter Kneffel/dpa"
@@ -215,16 +212,19 @@ def test_dpa_newsml_picture_with_empty_embargo_is_flagged():
     ],
 )
 def test_every_newsml_sample_parses(name):
-    for item in parse_newsml(sample(f"newsml-g2/{name}")):
+    for item in agency_items(sample(f"newsml-g2/{name}")):
         assert item.external_id and (item.headline or item.photos)
 
 
 def test_iptc_example_embargo_and_signal():
-    [item] = parse_newsml(
+    [item] = agency_items(
         sample("newsml-g2/iptc-examples/LISTING_1_A_NewsML-G2_News_Item.xml")
     )
     assert item.embargo_until == datetime(2018, 10, 23, 12, 0, tzinfo=UTC)
     assert item.signal == Signal.UPDATE
+
+
+G2 = b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:x:1">'
 
 
 @pytest.mark.parametrize(
@@ -240,27 +240,32 @@ def test_iptc_example_embargo_and_signal():
             b"<l>&x;</l>",
             "Unsicheres XML",
         ),
-        (b"<newsItem><unclosed></newsItem>", "Kein gültiges XML"),
-        (b"<a>\x00</a>", "NUL"),
-        (b"<plain/>", "Keine NewsML-G2-Datei"),
+        (G2 + b"<unclosed></newsItem>", "Kein gültiges XML"),
+        (G2 + b"\x00</newsItem>", "NUL"),
+        (b"<plain/>", "Unbekanntes Format"),
     ],
 )
 def test_hostile_or_foreign_xml_is_refused_with_a_reason(raw, reason):
     with pytest.raises(ParseError, match=reason):
-        parse_newsml(raw)
+        read_file(raw)
+
+
+def test_a_foreign_document_is_refused_as_not_in_the_format_asked_for():
+    with pytest.raises(ParseError, match="nicht im Format „newsml“"):
+        read_file(b"<plain/>", format="newsml")
 
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def test_nitf_embargo_kill_and_photo_credit():
-    [pa] = parse_nitf(sample("nitf/pa3.xml"))
+    [pa] = agency_items(sample("nitf/pa3.xml"))
     assert pa.embargo_until == datetime(2016, 9, 8, 23, 1, tzinfo=UTC)
-    [killed] = parse_nitf(sample("nitf/nitf-fishing.xml"))
+    [killed] = agency_items(sample("nitf/nitf-fishing.xml"))
     assert killed.status == ItemStatus.CANCELED
     assert killed.external_id == "iptc.321656141.a"  # the document it kills
     assert killed.photos[0].credit_line == "Karben"
-    [ntb] = parse_nitf(sample("nitf/NTB_nitf_sample.xml"))
+    [ntb] = agency_items(sample("nitf/NTB_nitf_sample.xml"))
     assert ntb.photos and "<media" not in ntb.body_html
     assert ntb.provider == "NTB" and ntb.language == "nb-NO"
 
@@ -269,12 +274,12 @@ def test_nitf_embargo_kill_and_photo_credit():
     "name", ["NTB_nitf_sample.xml", "efe_nitf.xml", "nitf-ntb.xml", "pa3.xml"]
 )
 def test_every_nitf_sample_parses_including_latin_1(name):
-    [item] = parse_nitf(sample(f"nitf/{name}"))
+    [item] = agency_items(sample(f"nitf/{name}"))
     assert item.external_id and item.headline and item.body_html
 
 
 def test_rss_items_parse_and_a_bad_one_is_reported_alone():
-    format, parsed = parse_file((FIXTURES / "regional-feed.rss").read_bytes())
+    format, parsed = read_file((FIXTURES / "regional-feed.rss").read_bytes())
     assert format == "rss"
     good, bad = parsed
     assert good.item.external_id == "presse-2026-1123-01"
@@ -289,7 +294,7 @@ def test_rss_items_parse_and_a_bad_one_is_reported_alone():
 
 
 def test_atom_entries_parse():
-    format, [parsed] = parse_file((FIXTURES / "regional-feed.atom").read_bytes())
+    format, [parsed] = read_file((FIXTURES / "regional-feed.atom").read_bytes())
     assert format == "rss"
     assert parsed.item.external_id == "urn:example:polizei-koeln:2026-4711"
     assert parsed.item.body_html.startswith("<p>Die Polizei sucht Zeugen")
@@ -306,22 +311,20 @@ def test_atom_entries_parse():
     ],
 )
 def test_the_format_is_detected_from_the_content(path, expected):
-    format, parsed = parse_file(sample(path))
+    format, parsed = read_file(sample(path))
     assert format == expected
     assert all(p.item for p in parsed)
 
 
 def test_unknown_or_mismatched_formats_are_named():
     with pytest.raises(ParseError, match="Unbekanntes Format"):
-        parse_file(b"Hallo Welt")
+        read_file(b"Hallo Welt")
     with pytest.raises(ParseError, match="nicht im Format „nitf“"):
-        parse_file(sample("ninjs/2.1/dpa_text.json"), format="nitf")
+        read_file(sample("ninjs/2.1/dpa_text.json"), format="nitf")
 
 
 def test_dpa_embeds_become_links_and_inline_images_leave_the_text():
-    [item] = parse_digitalwires(
-        sample("dpa-digitalwires/rubix_multimedia_testartikel.json")
-    )
+    [item] = agency_items(sample("dpa-digitalwires/rubix_multimedia_testartikel.json"))
     assert "<dnl-" not in item.body_html
     assert (
         '<a href="https://x.com/jack/status/20">Beitrag auf X ansehen</a>'
@@ -368,7 +371,7 @@ def in_news_item(content_meta: bytes, *, item_class: bytes = b"ninat:text") -> b
 
 def test_iptc_listing_28_content_meta_maps_dateline_language_and_creator():
     fragment = sample(LISTING_28)
-    format, [parsed] = parse_file(in_news_item(fragment))
+    format, [parsed] = read_file(in_news_item(fragment))
     item = parsed.item
     assert format == "newsml"
     # <dateline> is the agency's own line; <located> (Moscow, as codes) is
@@ -379,7 +382,7 @@ def test_iptc_listing_28_content_meta_maps_dateline_language_and_creator():
     # The creator is mapped for pictures (the photo's creator); for text
     # the byline comes from <by>, which the listing does not have.
     assert item.byline == ""
-    [picture] = parse_newsml(in_news_item(fragment, item_class=b"ninat:picture"))
+    [picture] = agency_items(in_news_item(fragment, item_class=b"ninat:picture"))
     [photo] = picture.photos
     assert photo.creator == "Thomson Reuters"
     assert picture.dateline == "MOSCOW, Monday (Reuters)"
@@ -389,11 +392,11 @@ def test_without_a_dateline_the_located_place_s_name_is_the_dateline():
     fragment = re.sub(rb"\s*<dateline>.*?</dateline>", b"", sample(LISTING_28))
     assert b"<dateline>" not in fragment
     # As in the listing: the place only as codes, no name to print.
-    [item] = parse_newsml(in_news_item(fragment))
+    [item] = agency_items(in_news_item(fragment))
     assert item.dateline == ""
     named = fragment.replace(
         b'<located qcode="city:Moscow">',
         b'<located qcode="city:Moscow"><name>Moskau</name>',
     )
-    [item] = parse_newsml(in_news_item(named))
+    [item] = agency_items(in_news_item(named))
     assert item.dateline == "Moskau"

@@ -4,12 +4,13 @@ import re
 
 import pytest
 
-from articles.importers.detect import parse_file, read_items
+from articles.importers.detect import read_items
 from articles.importers.items import ParseError
-from articles.importers.runs import import_news
+from articles.importers.news import import_news
 from articles.importers.sources import walk_files
 from articles.importers.streams import json_values, xml_elements
 from articles.models import AgencyVersion, Article
+from tests.articles.importers.reading import agency_items
 from tests.factories import SectionFactory
 from tests.samples import sample_path
 
@@ -109,9 +110,9 @@ def news_message(names: list[str]) -> bytes:
 def test_a_newsml_message_streams_item_by_item_and_drops_what_it_read():
     message = news_message(G2_SAMPLES * 3)
     expected = [
-        parsed.item
+        item
         for name in G2_SAMPLES
-        for parsed in parse_file(sample_path(f"newsml-g2/{name}").read_bytes())[1]
+        for item in agency_items(sample_path(f"newsml-g2/{name}").read_bytes())
     ] * 3
     format, raw_items = read_items(io.BytesIO(message))
     assert format == "newsml"

@@ -8,8 +8,8 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from PIL import Image
 
-from articles.importers.ninjs import parse_ninjs
 from articles.models import Article
+from tests.articles.importers.reading import agency_items
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -154,7 +154,7 @@ def test_one_article_as_valid_ninjs(client, ninjs_validator):
 def test_our_own_importer_reads_the_export(client):
     article = full_article()
     response = client.get(f"/api/ninjs/{article.pk}/")
-    [parsed] = parse_ninjs(response.content)
+    [parsed] = agency_items(response.content, format="ninjs")
     assert parsed.external_id == article.urn
     assert parsed.headline == article.headline
     assert parsed.teaser == article.teaser

@@ -1,0 +1,288 @@
+"""Agency items as articles: new stories, later versions, kills, and
+pictures sent on their own.
+
+Identity (agency, external id), version order, kill and embargo, local-edit
+protection and photos, inside the caller's transaction. Everything goes
+through the article services, so revisions, transitions and cache purges
+happen as for an editor's change. Re-running an import changes nothing.
+"""
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from articles.importers.agency_photos import AgencyPhotos
+from articles.importers.items import AgencyItem, ItemStatus, identity
+from articles.importers.runs import Batch, ImportOptions, ImportRun
+from articles.models import Agency, AgencyVersion, Article, Photo, Section
+from articles.models.agency import agency_text, version_key
+from articles.workflow import services
+from newsroom.perf.bulk_inserts import bulk_insert
+
+EPOCH = datetime.min.replace(tzinfo=UTC)
+# dpa's notices to newsrooms ("Achtung – Verzögerung", "Hinweis"): for
+# editors, never for readers, so an import never publishes them.
+NOTICE_GENRES = {"achtung", "hinweis", "redaktioneller hinweis"}
+KILL_REASON = gettext_lazy("Von der Agentur zurückgezogen (Kill).")
+# What update_article returns when it applied the version.
+APPLIED = {"updated", "embargoed", "withdrawn"}
+
+
+class Skip(Exception):
+    """The item is fine but must not change anything; the message says why."""
+
+
+def is_notice(item: AgencyItem) -> bool:
+    return any(genre.casefold() in NOTICE_GENRES for genre in item.genres)
+
+
+def is_embargoed(item: AgencyItem) -> bool:
+    return item.embargo_time_unknown or bool(
+        item.embargo_until and item.embargo_until > timezone.now()
+    )
+
+
+def apply_item(item: AgencyItem, *, payload: str, batch: Batch) -> tuple[str, str]:
+    """(outcome, note) of one item, inside the caller's transaction."""
+    agency = batch.run.agency(item.provider or batch.format)
+    if item.is_photo_only:
+        return apply_photo_item(item, agency=agency, batch=batch)
+    external_id = identity(item.external_id)
+    article = None
+    if batch.may_exist(agency.pk, external_id):
+        article = (
+            Article.objects.select_for_update().agency_item(agency, external_id).first()
+        )
+    if article is None:
+        return create_article(item, agency=agency, payload=payload, batch=batch)
+    return update_article(article, item, payload=payload, batch=batch)
+
+
+def apply_photo_item(
+    item: AgencyItem, *, agency: Agency, batch: Batch
+) -> tuple[str, str]:
+    """A picture sent on its own: store it (once) for the photo desk."""
+    [agency_photo] = item.photos
+    if item.status == ItemStatus.CANCELED:
+        updated = Photo.objects.agency_item(
+            agency, identity(agency_photo.external_id)
+        ).kill(str(KILL_REASON))
+        services.purge_pages_on_commit()
+        return ("withdrawn" if updated else "unchanged"), ""
+    photos = AgencyPhotos(base_dir=batch.base_dir)
+    photo = photos.photo(agency_photo, agency, usage_terms=item.usage_terms)
+    if photo.pk is not None:
+        return "unchanged", ""
+    photos.save()
+    return "created", ""
+
+
+def create_article(
+    item: AgencyItem, *, agency: Agency, payload: str, batch: Batch
+) -> tuple[str, str]:
+    article = new_article(item, agency, batch.run)
+    services.save_article(article, by=None)
+    services.record_revision(article, by=None, note=first_revision_note(item), new=True)
+    agency_version(article, item, payload, batch.format, applied=True).save()
+    photos = AgencyPhotos(base_dir=batch.base_dir)
+    note = photos.attach(article, item, agency, new=True)
+    photos.save()
+    return finish_new_article(article, item, note, batch.run.options)
+
+
+def new_article(item: AgencyItem, agency: Agency, run: ImportRun) -> Article:
+    """The unsaved article for a story we do not have yet."""
+    if item.status == ItemStatus.CANCELED:
+        raise Skip(_("Kill für eine unbekannte Meldung."))
+    article = Article(
+        agency=agency,
+        external_id=identity(item.external_id),
+        section=section_for(item, agency, run),
+    )
+    fill(article, item)
+    return article
+
+
+def first_revision_note(item: AgencyItem) -> str:
+    return _("Import, Agentur-Version %(v)s") % {"v": item.version}
+
+
+def finish_new_article(
+    article: Article, item: AgencyItem, note: str, options: ImportOptions
+) -> tuple[str, str]:
+    """After a new story is saved: publish it if asked; (outcome, note)."""
+    if is_notice(item):
+        note = "; ".join(
+            filter(None, [_("Hinweis an die Redaktion, nicht veröffentlicht"), note])
+        )
+    elif options.publish and item.status == ItemStatus.USABLE:
+        services.publish_article(article, by=None, at=timezone.now())
+    return ("embargoed" if is_embargoed(item) else "created"), note
+
+
+def create_articles(
+    planned: list[tuple[Article, AgencyItem, str]], *, batch: Batch
+) -> list[tuple[str, str]]:
+    """Save new stories in bulk: articles, first revisions, agency versions,
+    new photos and photo uses in five inserts; publishing one by one.
+
+    `planned` holds (article, item, payload); returns (outcome, note) for
+    each. The caller runs this in a savepoint and, should anything fail,
+    applies the items one by one instead.
+    """
+    articles = [article for article, _item, _payload in planned]
+    services.create_articles(
+        articles, by=None, notes=[first_revision_note(item) for _a, item, _p in planned]
+    )
+    bulk_insert(
+        [
+            agency_version(article, item, payload, batch.format, applied=True)
+            for article, item, payload in planned
+        ]
+    )
+    photos = AgencyPhotos(base_dir=batch.base_dir)
+    photos.look_up(
+        (article.agency, photo)
+        for article, item, _payload in planned
+        for photo in item.photos
+    )
+    notes = [
+        photos.attach(article, item, article.agency, new=True)
+        for article, item, _payload in planned
+    ]
+    photos.save()
+    return [
+        finish_new_article(article, item, note, batch.run.options)
+        for (article, item, _payload), note in zip(planned, notes, strict=True)
+    ]
+
+
+def update_article(
+    article: Article, item: AgencyItem, *, payload: str, batch: Batch
+) -> tuple[str, str]:
+    key = version_key(item.version, item.version_created)
+    if AgencyVersion.objects.filter(article=article, version_key=key).exists():
+        return "unchanged", ""
+    # Every received version is kept, applied or not: one insert once that
+    # is known (rather than an insert and an update).
+    version = agency_version(article, item, payload, batch.format, applied=False)
+    outcome, note = apply_version(article, item, batch=batch)
+    version.applied = outcome in APPLIED
+    version.save()
+    return outcome, note
+
+
+def apply_version(
+    article: Article, item: AgencyItem, *, batch: Batch
+) -> tuple[str, str]:
+    """Apply a version of a stored story unless it is older, the story was
+    killed or edited here."""
+    current = (article.agency_version, article.agency_version_created or EPOCH)
+    if item.version_key <= current:
+        return "unchanged", _("ältere Version %(v)s aufbewahrt") % {"v": item.version}
+    if article.agency_status == Article.AgencyStatus.CANCELED:
+        # Kept for the record, never applied: a kill blocks republication.
+        return "skipped", _("Die Agentur hat die Meldung zurückgezogen (Kill).")
+    if item.status == ItemStatus.CANCELED:
+        kill(article, item)
+        return "withdrawn", ""
+    if article.locally_edited:
+        article.pending_agency_version = item.version
+        article.save(update_fields=["pending_agency_version", "modified_at"])
+        services.purge_pages_on_commit()
+        return "skipped", _(
+            "lokal bearbeitet: Agentur-Version %(v)s gespeichert, nicht übernommen"
+        ) % {"v": item.version}
+    fill(article, item)
+    if item.signal in ("update", "correction") and article.first_published_at:
+        article.updated_at = timezone.now()
+    services.save_article(article, by=None)
+    services.record_revision(
+        article, by=None, note=_("Agentur-Version %(v)s") % {"v": item.version}
+    )
+    if item.correction_note and article.first_published_at:
+        services.add_correction(article, by=None, text=item.correction_note)
+    photos = AgencyPhotos(base_dir=batch.base_dir)
+    note = photos.attach(article, item, article.agency, new=False)
+    photos.save()
+    unpublished = article.status in (Article.Status.DRAFT, Article.Status.APPROVED)
+    publishable = item.status == ItemStatus.USABLE and not is_notice(item)
+    if batch.run.options.publish and publishable and unpublished:
+        services.publish_article(article, by=None, at=timezone.now())
+    return ("embargoed" if is_embargoed(item) else "updated"), note
+
+
+def fill(article: Article, item: AgencyItem) -> None:
+    """Copy the agency's fields; the body is sanitised when the article saves."""
+    headline = article.headline
+    for name, value in agency_text(item.__dict__).items():
+        setattr(article, name, value)
+    # A version without a headline keeps the one before (or shows the id).
+    article.headline = article.headline or headline or item.external_id[:200]
+    article.embargo_until = item.embargo_until
+    article.embargo_time_unknown = item.embargo_time_unknown
+    article.agency_version = item.version
+    article.agency_version_created = item.version_created
+    article.agency_status = item.status
+    article.pending_agency_version = None
+
+
+def agency_version(
+    article: Article, item: AgencyItem, payload: str, format: str, *, applied: bool
+) -> AgencyVersion:
+    return AgencyVersion(
+        article_id=article.pk,  # saved already; the id skips related checks
+        version=item.version,
+        version_key=version_key(item.version, item.version_created),
+        version_created=item.version_created,
+        format=format,
+        status=item.status,
+        signal=item.signal,
+        payload=payload,
+        fields=item.as_fields(),
+        applied=applied,
+    )
+
+
+def kill(article: Article, item: AgencyItem) -> None:
+    """Off every surface now, photos too, and never republished by an import."""
+    reason = str(KILL_REASON)
+    if item.correction_note:
+        reason = f"{reason} {item.correction_note}"
+    article.agency_status = Article.AgencyStatus.CANCELED
+    article.save(update_fields=["agency_status", "modified_at"])
+    if article.status == Article.Status.PUBLISHED:
+        services.withdraw_article(article, by=None, reason=reason)
+    # The agency's own photos of the story; pictures from elsewhere stay.
+    Photo.objects.filter(uses__article=article, agency_id=article.agency_id).exclude(
+        external_id=""
+    ).kill(reason)
+    services.purge_pages_on_commit()
+
+
+def section_for(item: AgencyItem, agency: Agency, run: ImportRun) -> Section:
+    if run.options.section:
+        if found := run.section(run.options.section):
+            return found
+        raise ValidationError(
+            _("Ressort „%(slug)s“ gibt es nicht.") % {"slug": run.options.section}
+        )
+    names = [*item.desks, *item.categories]
+    if mapped := run.mapped_section(agency, names):
+        return mapped
+    if default := run.section(settings.NEWSROOM_IMPORT_DEFAULT_SECTION):
+        return default
+    raise ValidationError(
+        _(
+            "Kein Ressort: keine Zuordnung für %(names)s und kein Standard-Ressort "
+            "„%(slug)s“ (NEWSROOM_IMPORT_DEFAULT_SECTION)."
+        )
+        % {
+            "names": ", ".join(names) or "–",
+            "slug": settings.NEWSROOM_IMPORT_DEFAULT_SECTION,
+        }
+    )
