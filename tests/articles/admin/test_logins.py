@@ -123,7 +123,7 @@ def test_throttling_holds_while_the_cache_is_down():
     # A Redis that is not there: nothing listens on this port.
     dead_redis = {
         "default": {
-            "BACKEND": "newsroom.perf.redis_cache.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
         }
     }

@@ -206,7 +206,7 @@ class TestRateLimit:
         request, other = anonymous_request(rf), anonymous_request(rf)
         other.META["REMOTE_ADDR"] = "10.0.0.2"
         redis_cache = {
-            "BACKEND": "newsroom.perf.redis_cache.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": own_redis.url,
         }
         # Only around the calls: the tests' own clean-up clears the cache.
