@@ -20,7 +20,6 @@ from articles.importers.fetch import fetch_image
 from articles.importers.items import AgencyItem, AgencyPhoto, ParseError, identity
 from articles.models import Agency, Article, ArticlePhoto, Photo
 from articles.photos.saving import check_photo, insert_checked_photos
-from newsroom.perf.bulk_inserts import bulk_insert
 
 
 class AgencyPhotos:
@@ -110,7 +109,7 @@ class AgencyPhotos:
     def save(self) -> None:
         """Save the new photos, then the uses, in an insert each."""
         insert_checked_photos(self.new)
-        bulk_insert([ArticlePhoto(**use) for use in self.uses])
+        ArticlePhoto.objects.bulk_create([ArticlePhoto(**use) for use in self.uses])
         self.new, self.uses = [], []
 
     def photo_bytes(self, agency_photo: AgencyPhoto) -> bytes:

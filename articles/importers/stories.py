@@ -21,7 +21,6 @@ from articles.importers.runs import Batch, ImportOptions, ImportRun
 from articles.models import Agency, AgencyVersion, Article, Photo, Section
 from articles.models.agency import agency_text, version_key
 from articles.workflow import services
-from newsroom.perf.bulk_inserts import bulk_insert
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
 # dpa's notices to newsrooms ("Achtung – Verzögerung", "Hinweis"): for
@@ -138,7 +137,7 @@ def create_articles(
     services.create_articles(
         articles, by=None, notes=[first_revision_note(item) for _a, item, _p in planned]
     )
-    bulk_insert(
+    AgencyVersion.objects.bulk_create(
         [
             agency_version(article, item, payload, batch.format, applied=True)
             for article, item, payload in planned

@@ -4,7 +4,7 @@ Text reaches the models from the admin's forms, services, the photo
 metadata pre-fill, the demo loader and the importers. These fields clean
 it (`clean_text`) wherever it enters: the form field before it validates
 (so a pasted NUL is removed, not refused), `full_clean()`, and `pre_save()`,
-which `save()`, `bulk_create()` and `bulk_insert()` all call.
+which `save()` and `bulk_create()` both call.
 
 `QuerySet.update()` and lookups take values as given (`get_prep_value` is
 left alone): a filter must find what is stored, and what is stored before

@@ -18,7 +18,6 @@ from articles.photos.metadata import PhotoMetadata, read_photo_metadata
 from articles.photos.upload_checks import check_image_file
 from articles.purging import purge_pages_on_commit
 from articles.sanitising import clean_text
-from newsroom.perf.bulk_inserts import bulk_insert
 
 # "Foto: dpa", "Fotos: dpa", "Bild: AFP", "Photo: Reuters" …
 CREDIT_PREFIX = re.compile(r"^\s*(fotos?|bild(?:er)?|photos?|quelle)\s*:\s*", re.I)
@@ -141,7 +140,7 @@ def save_photo(
 def insert_checked_photos(photos: list[Photo]) -> list[Photo]:
     """Save new photos that passed `check_photo`, files and rows, in one
     insert (imports save a batch's new photos together)."""
-    bulk_insert(photos)
+    Photo.objects.bulk_create(photos)
     if photos:
         purge_pages_on_commit()
     return photos

@@ -28,7 +28,6 @@ from articles.models import (
     revision_values,
 )
 from articles.purging import purge_pages_on_commit
-from newsroom.perf.bulk_inserts import bulk_insert
 
 Status = Article.Status
 
@@ -398,8 +397,8 @@ def create_articles(
     for article in articles:
         prepare_save(article, by=by)
         article.fill_derived_fields()
-    bulk_insert(articles)
-    bulk_insert(
+    Article.objects.bulk_create(articles)
+    ArticleRevision.objects.bulk_create(
         [
             new_revision(article, by=by, note=note, new=True)
             for article, note in zip(articles, notes, strict=True)

@@ -13,7 +13,6 @@ from articles.models import Article, CorrectionNote, Photo, Section
 from articles.sanitising import clean_text
 from articles.stored_text import clean_stored_text
 from articles.workflow import services
-from newsroom.perf.bulk_inserts import bulk_insert
 from teasers.models import SponsoredSlot
 from tests.articles.admin.test_workflow_admin import edit_form
 from tests.factories import (
@@ -94,9 +93,11 @@ def test_services_and_update_fields_saves_clean():
     assert CorrectionNote.objects.get().text == CLEAN
 
 
-def test_bulk_inserts_store_clean_text():
+def test_bulk_creates_store_clean_text():
     section = SectionFactory()
-    [article] = bulk_insert([Article(headline=HOSTILE, section=section, slug="x")])
+    [article] = Article.objects.bulk_create(
+        [Article(headline=HOSTILE, section=section, slug="x")]
+    )
     assert stored(Article, article.pk, "headline") == CLEAN
     [section] = Section.objects.bulk_create([Section(name=HOSTILE, slug="neu")])
     assert Section.objects.get(slug="neu").name == CLEAN
