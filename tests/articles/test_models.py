@@ -27,8 +27,9 @@ class TestPublished:
             {"scheduled": True},
             {"status": Article.Status.REVIEW},
             {"status": Article.Status.WITHDRAWN},
-            {"embargo_until": timezone.now() + timedelta(minutes=5)},
+            {"embargo_until": timezone.now() + timedelta(days=7)},
         ],
+        # Set when the tests are collected: far enough ahead for a slow run.
         ids=["draft", "scheduled", "in-review", "withdrawn", "embargoed"],
     )
     def test_hidden_articles_are_not_published(self, overrides):
