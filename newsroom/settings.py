@@ -188,14 +188,6 @@ NEWSROOM_LOGIN_FAILURE_WINDOW_MINUTES = env_int(
     "NEWSROOM_LOGIN_FAILURE_WINDOW_MINUTES", 15
 )
 NEWSROOM_LOGIN_LOCKOUT_MINUTES = env_int("NEWSROOM_LOGIN_LOCKOUT_MINUTES", 15)
-# How many proxies in front of the site append the client's address to
-# X-Forwarded-For (nginx: proxy_add_x_forwarded_for). 0: the client is
-# REMOTE_ADDR. More than there are lets clients choose their address.
-# Production sits behind one TLS-terminating proxy (SECURE_PROXY_SSL_HEADER
-# below trusts it too); without it, all of the newsroom would be one address.
-NEWSROOM_TRUSTED_PROXY_COUNT = env_int(
-    "NEWSROOM_TRUSTED_PROXY_COUNT", 0 if DEBUG else 1
-)
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -374,10 +366,12 @@ NEWSROOM_COUNTER_PUSH_SECONDS = env_int("NEWSROOM_COUNTER_PUSH_SECONDS", 2)
 # 0 counts every request.
 NEWSROOM_COUNT_REPEAT_SECONDS = env_int("NEWSROOM_COUNT_REPEAT_SECONDS", 30)
 # How many proxies in front of gunicorn append the address they saw to
-# X-Forwarded-For: the reader's address is that many entries from the right
-# (newsroom/clients.py). 0: REMOTE_ADDR. Behind one TLS proxy set 1, or
-# every reader has the proxy's address (one search rate limit for all).
-NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
+# X-Forwarded-For: the client's address is that many entries from the right
+# (newsroom/clients.py; login throttle, counts, search limits). 0:
+# REMOTE_ADDR. More than there are lets clients choose their address.
+# Production sits behind one TLS-terminating proxy (SECURE_PROXY_SSL_HEADER
+# below trusts it too); without it every client would be the proxy's address.
+NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0 if DEBUG else 1)
 # Shared preview links ("Vorschau-Link") stop working after this many hours.
 NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
 # URLs POSTed to (e.g. a WebSub hub) when articles go live or are withdrawn.

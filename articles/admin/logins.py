@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from articles.models import LoginFailure
+from newsroom.clients import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -55,27 +55,6 @@ class LoginLock:
             )
             % values
         )
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address a request came from.
-
-    Behind NEWSROOM_TRUSTED_PROXY_COUNT proxies that each append to
-    X-Forwarded-For, the client is that many entries from the end; entries
-    further left are whatever the client claimed and are never trusted.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.NEWSROOM_TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote[:64]
-    forwarded = [
-        entry.strip()
-        for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if entry.strip()
-    ]
-    if len(forwarded) < proxies:
-        return remote[:64]  # not through all our proxies
-    return forwarded[-proxies][:64]
 
 
 def lock_after(times: list[datetime], *, limit: int, now: datetime):
@@ -143,7 +122,8 @@ class ThrottledLoginForm(AdminAuthenticationForm):
         password = self.cleaned_data.get("password")
         if not (username and password):
             return super().clean()  # a field error; nothing was checked
-        address = client_address(self.request)
+        # Trimmed to the column: a forged X-Forwarded-For entry may be long.
+        address = client_address(self.request)[:64]
         if lock := current_lock(username, address):
             logger.info("Login refused while locked: %r from %s", username, address)
             raise ValidationError(lock.message, code="throttled")

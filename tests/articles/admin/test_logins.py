@@ -5,8 +5,8 @@ import pytest
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from articles.admin.logins import client_address
 from articles.models import LoginFailure
+from newsroom.clients import client_address
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def throttle(settings):
     settings.NEWSROOM_LOGIN_MAX_FAILURES_PER_ADDRESS = 5
     settings.NEWSROOM_LOGIN_FAILURE_WINDOW_MINUTES = 15
     settings.NEWSROOM_LOGIN_LOCKOUT_MINUTES = 15
-    settings.NEWSROOM_TRUSTED_PROXY_COUNT = 0
+    settings.NEWSROOM_PROXY_COUNT = 0
     return settings
 
 
@@ -141,12 +141,12 @@ def test_behind_trusted_proxies_the_client_is_counted_not_the_proxy(settings):
         "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9"
     )
     assert client_address(request) == "10.0.0.2"
-    settings.NEWSROOM_TRUSTED_PROXY_COUNT = 1
+    settings.NEWSROOM_PROXY_COUNT = 1
     # The entry our proxy added; what the client claimed before it is not.
     assert client_address(request) == "203.0.113.9"
-    settings.NEWSROOM_TRUSTED_PROXY_COUNT = 3
+    settings.NEWSROOM_PROXY_COUNT = 3
     assert client_address(request) == "10.0.0.2"  # not through all proxies
-    settings.NEWSROOM_TRUSTED_PROXY_COUNT = 1
+    settings.NEWSROOM_PROXY_COUNT = 1
     staff("anna")
     for name in ["bert", "carla", "dora", "emil", "frida"]:
         log_in(name, "rate-mal", HTTP_X_FORWARDED_FOR="203.0.113.9")
