@@ -212,6 +212,44 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Where originals and renditions live. "filesystem": MEDIA_ROOT on this
+# machine (one web machine, or a folder every machine mounts); "s3": a
+# bucket of an S3-compatible object store shared by every machine
+# (django-storages). Code reaches media only through the storage API, never
+# through a path, so either works. Credentials come the standard AWS ways
+# (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role), never
+# from these settings. The bucket stays private: public images go through
+# the licence-checking view, which the CDN caches.
+NEWSROOM_MEDIA_STORAGE = os.environ.get("NEWSROOM_MEDIA_STORAGE", "filesystem")
+if NEWSROOM_MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "NEWSROOM_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and, for a "
+            "store other than Amazon's, AWS_S3_ENDPOINT_URL)."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # A key prefix, so that several sites may share one bucket.
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # "path" for stores without bucket subdomains (some MinIO set-ups).
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # Private objects; the rare direct link (the admin's "Derzeit"
+            # link to an original) is signed and expires.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Names are unique (originals) or name the same bytes
+            # (renditions): no existence check before each write.
+            "file_overwrite": True,
+        },
+    }
+elif NEWSROOM_MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(
+        f"NEWSROOM_MEDIA_STORAGE={NEWSROOM_MEDIA_STORAGE!r}: use filesystem or s3."
+    )
 # Development serves straight from the app folders (tests run with DEBUG
 # forced off, so this follows the environment, not the runtime flag).
 WHITENOISE_AUTOREFRESH = DEBUG

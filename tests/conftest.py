@@ -1,5 +1,6 @@
 import os
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings as django_settings
@@ -80,6 +81,57 @@ def redis_cache(settings, redis_server):
         }
     }
     return redis_server
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3 API on a free local port, as the object store answers it over
+    HTTP (moto's server mode): the address to give boto3 as endpoint."""
+    # Imported here: moto takes a second to load, which only these tests pay.
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_media(settings, s3_server, monkeypatch):
+    """Media in a fresh bucket of the local S3 server, through the settings
+    NEWSROOM_MEDIA_STORAGE=s3 makes; returns a boto3 client on it and the
+    bucket's name."""
+    import boto3
+
+    # Any key does for moto; set, they keep boto3 from asking ~/.aws or an
+    # instance-metadata address.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="eu-central-1")
+    client.create_bucket(
+        Bucket=bucket,
+        CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
+    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": s3_server,
+                "region_name": "eu-central-1",
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": True,
+            },
+        },
+    }
+    return client, bucket
 
 
 def pytest_collection_modifyitems(items):

@@ -401,9 +401,12 @@ def remove_orphaned_renditions(*, dry_run: bool = False) -> list[str]:
 
 
 def walk_storage(folder: str):
-    if not default_storage.exists(folder):
+    # Not exists(folder): an object store has no folders, only keys sharing
+    # a prefix, and says a folder does not exist while it holds files.
+    try:
+        directories, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # the file system, before the first rendition
         return
-    directories, files = default_storage.listdir(folder)
     for name in files:
         yield f"{folder}/{name}"
     for directory in directories:
