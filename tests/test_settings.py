@@ -1,8 +1,10 @@
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 from django.core.management import call_command
 
@@ -157,3 +159,48 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
+
+
+def test_media_go_to_the_object_store_the_environment_names(s3_server, monkeypatch):
+    credentials = {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    for name, value in credentials.items():
+        monkeypatch.setenv(name, value)
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    s3 = boto3.client("s3", endpoint_url=s3_server, region_name="eu-central-1")
+    s3.create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+    )
+    result = manage(
+        "shell",
+        "-c",
+        "from django.core.files.base import ContentFile; "
+        "from django.core.files.storage import default_storage as d; "
+        "print(d.save('probe/hallo.txt', ContentFile(b'hallo')), d.exists('x'))",
+        DEBUG="true",
+        NEWSROOM_MEDIA_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME=bucket,
+        AWS_S3_ENDPOINT_URL=s3_server,
+        AWS_S3_REGION_NAME="eu-central-1",
+        AWS_LOCATION="rheinblick",
+        **credentials,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["probe/hallo.txt", "False"]
+    stored = s3.get_object(Bucket=bucket, Key="rheinblick/probe/hallo.txt")
+    assert stored["Body"].read() == b"hallo"
+
+
+def test_object_store_media_without_a_bucket_refuse_to_start():
+    result = manage("check", DEBUG="true", NEWSROOM_MEDIA_STORAGE="s3")
+    assert result.returncode != 0
+    assert "NEWSROOM_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME" in result.stderr
+
+
+def test_an_unknown_media_storage_is_named():
+    result = manage("check", DEBUG="true", NEWSROOM_MEDIA_STORAGE="ftp")
+    assert result.returncode != 0
+    assert "NEWSROOM_MEDIA_STORAGE='ftp': use filesystem or s3" in result.stderr
