@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -62,3 +67,40 @@ def test_process_copies_are_bounded(client, settings):
     for article in ArticleFactory.create_batch(5):
         assert client.get(article.get_absolute_url()).status_code == 200
     assert len(_local_copies.entries) == 3
+
+
+@pytest.mark.fast_path
+@pytest.mark.django_db
+def test_a_purge_by_another_machine_ends_this_process_copy(
+    client, settings, redis_cache, count_queries
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    article = ArticleFactory(headline="Die erste Fassung")
+    url = article.get_absolute_url()
+    assert "Die erste Fassung" in client.get(url).content.decode()
+    assert count_queries(lambda: client.get(url)) == 0  # this process's copy
+    # Written on another machine: nothing in this process hears of it.
+    Article.objects.filter(pk=article.pk).update(headline="Die zweite Fassung")
+    assert "Die erste Fassung" in client.get(url).content.decode()
+    # That machine's purge, from a process of its own on the same Redis.
+    other_machine = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from articles.purging import purge_pages; print(purge_pages())",
+        ],
+        cwd=Path(__file__).resolve().parents[3],
+        env={
+            **os.environ,
+            "DEBUG": "true",
+            "REDIS_URL": redis_cache.url,
+            "NEWSROOM_CACHE_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert other_machine.stdout.split()[-1:] == ["True"], other_machine.stderr
+    assert "Die zweite Fassung" in client.get(url).content.decode()
