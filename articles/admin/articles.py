@@ -84,6 +84,30 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AttentionFilter(admin.SimpleListFilter):
+    """The desk's lists on the dashboard, each in full."""
+
+    title = _("Zu erledigen")
+    parameter_name = "offen"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("agentur-entwurf", _("Agenturmeldungen im Entwurf")),
+            ("agentur-update", _("Agentur-Update wartet")),
+            ("sperrfrist-ohne-zeit", _("Sperrfrist ohne Zeit")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "agentur-entwurf":
+                return queryset.agency_drafts()
+            case "agentur-update":
+                return queryset.with_agency_update_waiting()
+            case "sperrfrist-ohne-zeit":
+                return queryset.embargo_time_missing()
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
@@ -96,7 +120,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         "view_count",
         "created_by",
     ]
-    list_filter = [StatusFilter, "section", "agency", "published_at"]
+    list_filter = [StatusFilter, AttentionFilter, "section", "agency", "published_at"]
     list_select_related = ["section", "agency", "created_by"]
     search_fields = ["headline", "kicker", "teaser", "dateline"]
     date_hierarchy = "published_at"

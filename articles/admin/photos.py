@@ -61,6 +61,19 @@ class LicenceFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CreditFilter(admin.SimpleListFilter):
+    title = _("Bildquelle")
+    parameter_name = "bildquelle"
+
+    def lookups(self, request, model_admin):
+        return [("fehlt", _("fehlt"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "fehlt":
+            return queryset.without_credit()
+        return queryset
+
+
 def reads_articles(request) -> bool:
     return request.user.has_perm("articles.view_article")
 
@@ -81,7 +94,7 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         "created_at",
     ]
     list_display_links = ["thumbnail", "caption_short"]
-    list_filter = [LicenceFilter, "agency", "created_at"]
+    list_filter = [LicenceFilter, CreditFilter, "agency", "created_at"]
     list_select_related = ["agency"]
     search_fields = ["caption", "alt_text", "creator", "credit_line", "source"]
     date_hierarchy = "created_at"

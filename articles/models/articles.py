@@ -136,6 +136,20 @@ class ArticleQuerySet(models.QuerySet):
     def embargoed(self, at: datetime | None = None):
         return self.filter(embargo_until__gt=at or timezone.now())
 
+    def agency_drafts(self):
+        """Agency stories imported as drafts that no one has taken on yet."""
+        return self.filter(status=Article.Status.DRAFT).exclude(external_id="")
+
+    def with_agency_update_waiting(self):
+        """Agency updates stored but not applied, because of a local edit."""
+        return self.filter(pending_agency_version__isnull=False)
+
+    def embargo_time_missing(self):
+        """Embargoed by the agency without a time: hidden until one is set."""
+        return self.filter(embargo_time_unknown=True).exclude(
+            status=Article.Status.WITHDRAWN
+        )
+
     def in_section(self, section: Section):
         return self.filter(section=section)
 

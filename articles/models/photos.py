@@ -146,6 +146,11 @@ class PhotoQuerySet(models.QuerySet):
             killed_at=timezone.now(), kill_reason=clean_text(reason)
         )
 
+    def without_credit(self):
+        """Photos whose credit would be empty: no credit line, creator or
+        agency (an agency alone makes a credit, its short name)."""
+        return self.filter(credit_line="", creator="", agency__isnull=True)
+
     def licence_ending(self, within: timedelta, at: datetime | None = None):
         """Photos whose licence has ended or ends within `within`."""
         at = at or timezone.now()
