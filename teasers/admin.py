@@ -177,6 +177,8 @@ class RailAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["teasers/admin.css"]}
+        # The slug prefill as the server writes slugs (ä → ae).
+        js = ["admin/js/urlify.js", "articles/slugs.js"]
 
 
 @admin.register(RailItem)
