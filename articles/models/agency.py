@@ -63,7 +63,11 @@ class AgencyVersion(models.Model):
         ordering = ["-version", "-version_created", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "version_key"], name="agency_version_received_once"
+                fields=["article", "version_key"],
+                name="agency_version_received_once",
+                violation_error_message=_(
+                    "Diese Agentur-Version ist für den Artikel schon gespeichert."
+                ),
             )
         ]
 
@@ -98,7 +102,11 @@ class CategoryMapping(models.Model):
         ordering = ["agency", "category"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "category"], name="one_section_per_agency_category"
+                fields=["agency", "category"],
+                name="one_section_per_agency_category",
+                violation_error_message=_(
+                    "Für diese Kategorie der Agentur gibt es schon eine Zuordnung."
+                ),
             )
         ]
 

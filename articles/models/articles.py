@@ -444,11 +444,18 @@ class Article(KeepsCounters):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_publication_time",
+                violation_error_message=_(
+                    "Ein veröffentlichter Artikel braucht eine Veröffentlichungszeit."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["agency", "external_id"],
                 condition=~Q(external_id=""),
                 name="one_article_per_agency_item",
+                violation_error_message=_(
+                    "Diese Agenturmeldung ist schon als Artikel gespeichert "
+                    "(gleiche Agentur und Kennung)."
+                ),
             ),
         ]
 
@@ -615,7 +622,11 @@ class ArticlePhoto(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "photo"], name="photo_used_once_per_article"
+                fields=["article", "photo"],
+                name="photo_used_once_per_article",
+                violation_error_message=_(
+                    "Dieses Foto ist schon im Artikel; jedes Foto nur einmal."
+                ),
             )
         ]
 

@@ -285,6 +285,10 @@ class Photo(models.Model):
                 fields=["agency", "external_id"],
                 condition=~Q(external_id=""),
                 name="one_photo_per_agency_item",
+                violation_error_message=_(
+                    "Dieses Agenturfoto ist schon gespeichert (gleiche Agentur "
+                    "und Kennung)."
+                ),
             )
         ]
 
@@ -430,7 +434,11 @@ class Rendition(models.Model):
         verbose_name_plural = _("Bildvarianten")
         constraints = [
             models.UniqueConstraint(
-                fields=["photo", "version", "spec"], name="one_rendition_per_spec"
+                fields=["photo", "version", "spec"],
+                name="one_rendition_per_spec",
+                violation_error_message=_(
+                    "Diese Bildvariante gibt es für das Foto schon."
+                ),
             )
         ]
 
