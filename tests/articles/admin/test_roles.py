@@ -175,7 +175,13 @@ def test_view_on_site_leads_editors_to_articles_and_others_nowhere():
     url = reverse("admin:view_on_site", args=[content_type.pk, draft.pk])
     editor = client_for(user_in("Redakteur", "rita")).get(url)
     assert editor.status_code == 302
-    assert editor["Location"].endswith(draft.get_absolute_url())
+    # Not public yet: the preview, not a page that answers 404.
+    preview = reverse("admin:articles_article_preview", args=[draft.pk])
+    assert editor["Location"] == preview
+    live = ArticleFactory(headline="Schon online")
+    public = reverse("admin:view_on_site", args=[content_type.pk, live.pk])
+    response = client_for(user_in("Redakteur", "rita3")).get(public)
+    assert response["Location"].endswith(live.get_absolute_url())
     assert client_for(user_in("Anzeigen", "anzeigen")).get(url).status_code == 404
     unknown = reverse("admin:view_on_site", args=[content_type.pk, 999999])
     assert client_for(user_in("Redakteur", "rita2")).get(unknown).status_code == 404
