@@ -259,10 +259,14 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
 @admin.register(Rendition)
 class RenditionAdmin(admin.ModelAdmin):
-    list_display = ["photo_id", "spec", "width", "height", "created_at"]
+    list_display = ["photo_number", "spec", "width", "height", "created_at"]
     search_fields = ["spec"]
     list_filter = ["created_at"]
     readonly_fields = ["photo", "version", "spec", "file", "width", "height"]
 
     def has_add_permission(self, request):
         return False  # Renditions are made from photos, never uploaded.
+
+    @admin.display(description=_("Foto Nr."), ordering="photo_id")
+    def photo_number(self, rendition):
+        return rendition.photo_id
