@@ -254,7 +254,10 @@ def editing_ping(model_admin, request, object_id):
     """The edit form's heartbeat: "I still have this open"; returns the others."""
     article = _article(model_admin, request, object_id)
     if not model_admin.has_change_permission(request, article):
-        raise PermissionDenied
+        # A read-only form sends no pings (change_form.html gives it no
+        # address); an old tab or a forged request is refused without an
+        # exception, so the log gets no traceback for it.
+        return JsonResponse({"others": []}, status=403)
     if request.POST.get("closing"):
         presence.stop_editing(article.pk, request.user)
         return JsonResponse({"others": []})
