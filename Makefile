@@ -46,7 +46,7 @@ install-npm: node_modules/.installed
 demo: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py load_demo
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Photo
 from articles.purging import PurgesPageCacheAdmin
 from teasers import views
-from teasers.forms import SponsoredSlotForm
+from teasers.forms import RailItemForm, RailItemFormSet, SponsoredSlotForm
 from teasers.models import Rail, RailItem, SponsoredSlot
 from teasers.services import RailDraft, assemble_page
 
 
 class RailItemInline(admin.TabularInline):
     model = RailItem
+    formset = RailItemFormSet
     fields = [
         "position",
         "article",
@@ -177,10 +178,13 @@ class RailAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["teasers/admin.css"]}
+        # The slug prefill as the server writes slugs (ä → ae).
+        js = ["admin/js/urlify.js", "articles/slugs.js"]
 
 
 @admin.register(RailItem)
 class RailItemAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    form = RailItemForm
     list_display = ["__str__", "rail", "position", "is_top", "pinned_until"]
     list_filter = ["rail", "is_top"]
     list_select_related = ["rail", "article"]

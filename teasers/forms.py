@@ -1,10 +1,90 @@
+from collections import defaultdict
+
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Photo, validate_archive_day
-from teasers.models import SponsoredSlot
+from teasers.models import RailItem, SponsoredSlot
+
+
+def duplicate_place_errors(places: dict[int, list[str]]) -> list[str]:
+    """A German message for each fixed place given to more than one
+    article ({place: headlines})."""
+    return [
+        gettext(
+            "Platz %(place)s ist in dieser Leiste mehrfach vergeben (%(articles)s). "
+            "Jeder feste Platz darf nur einmal vorkommen."
+        )
+        % {"place": place, "articles": get_text_list(headlines, gettext("und"))}
+        for place, headlines in sorted(places.items())
+        if len(headlines) > 1
+    ]
+
+
+class RailItemFormSet(forms.BaseInlineFormSet):
+    """A rail's fixed places: each number once.
+
+    Checked over the whole formset, not row by row against the database,
+    so two teasers can swap places in one save.
+    """
+
+    def clean(self):
+        super().clean()
+        places = defaultdict(list)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if data.get("position") and data.get("article"):
+                places[data["position"]].append(f"„{data['article'].headline}“")
+        if errors := duplicate_place_errors(places):
+            raise ValidationError(errors)
+
+    def get_unique_error_message(self, unique_check):
+        if set(unique_check) >= {"article"}:
+            return gettext(
+                "Ein Artikel steht hier zweimal; jeder Artikel nur einmal je Leiste."
+            )
+        return super().get_unique_error_message(unique_check)
+
+
+class RailItemForm(forms.ModelForm):
+    """One teaser edited on its own: its place must be free in its rail."""
+
+    class Meta:
+        model = RailItem
+        # The admin narrows this to its fields.
+        fields = [
+            "rail",
+            "article",
+            "position",
+            "is_top",
+            "pinned_until",
+            "kicker",
+            "headline",
+            "teaser",
+            "crop_ratio",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        rail, position = data.get("rail"), data.get("position")
+        if rail and position:
+            others = (
+                RailItem.objects.filter(rail=rail, position=position)
+                .exclude(pk=self.instance.pk)
+                .select_related("article")
+            )
+            headlines = [f"„{item.article.headline}“" for item in others]
+            if headlines and (article := data.get("article")):
+                headlines.append(f"„{article.headline}“")
+                raise ValidationError(duplicate_place_errors({position: headlines}))
+        return data
 
 
 class FrontPagePreviewForm(forms.Form):

@@ -92,7 +92,9 @@ class Rail(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(size__gte=1, size__lte=60), name="rail_size_1_to_60"
+                condition=Q(size__gte=1, size__lte=60),
+                name="rail_size_1_to_60",
+                violation_error_message=_("Eine Leiste hat zwischen 1 und 60 Plätze."),
             )
         ]
 
@@ -179,10 +181,17 @@ class RailItem(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["rail", "article"], name="article_once_per_rail"
+                fields=["rail", "article"],
+                name="article_once_per_rail",
+                violation_error_message=_(
+                    "Dieser Artikel steht schon in der Leiste; jeder Artikel nur "
+                    "einmal."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(position__gte=1), name="rail_item_position_from_one"
+                condition=Q(position__gte=1),
+                name="rail_item_position_from_one",
+                violation_error_message=_("Die Plätze einer Leiste beginnen mit 1."),
             ),
         ]
 
@@ -218,7 +227,11 @@ class HourlyViews(models.Model):
         verbose_name_plural = _("Aufrufe pro Stunde")
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "hour"], name="one_views_row_per_article_hour"
+                fields=["article", "hour"],
+                name="one_views_row_per_article_hour",
+                violation_error_message=_(
+                    "Für diesen Artikel und diese Stunde gibt es schon Aufrufe."
+                ),
             )
         ]
         indexes = [models.Index(fields=["hour", "article"])]
@@ -335,21 +348,35 @@ class SponsoredSlot(KeepsCounters):
         ordering = ["-starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(label="Anzeige"), name="sponsored_slot_labelled_anzeige"
+                condition=Q(label="Anzeige"),
+                name="sponsored_slot_labelled_anzeige",
+                violation_error_message=_(
+                    "Eine Anzeige ist immer als „Anzeige“ gekennzeichnet."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="sponsored_flight_ends_after_start",
+                violation_error_message=_(
+                    "Das Ende der Laufzeit muss nach ihrem Beginn liegen."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(position__gte=1), name="sponsored_position_from_one"
+                condition=Q(position__gte=1),
+                name="sponsored_position_from_one",
+                violation_error_message=_("Die Plätze einer Leiste beginnen mit 1."),
             ),
             models.CheckConstraint(
                 condition=Q(every_nth__isnull=True) | Q(every_nth__gte=2),
                 name="sponsored_every_nth_from_two",
+                violation_error_message=_(
+                    "„Jeder n-te Platz“ ist 2 oder mehr (oder leer)."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(priority__gte=1), name="sponsored_priority_from_one"
+                condition=Q(priority__gte=1),
+                name="sponsored_priority_from_one",
+                violation_error_message=_("Das Gewicht ist mindestens 1."),
             ),
         ]
 

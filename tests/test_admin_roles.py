@@ -323,7 +323,8 @@ NOT_SURFACES = {
 REVEALING = {
     "index",
     "autocomplete",
-    "view_on_site",
+    # Not view_on_site: for an article the public cannot see, it leads even
+    # an administrator to the admin's preview, not to its address.
     "articles_article_changelist",
     "articles_article_change",
     "articles_article_history",

@@ -24,6 +24,20 @@ from articles.workflow import presence, services
 # Publishing actions sit in the list and on the edit form.
 EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
+Status = Article.Status
+
+# The states each workflow action applies to, from the workflow's own
+# transitions: the admin offers an action only where it can succeed.
+ACTION_STATES = {
+    "submit_for_review": services.states_leading_to(Status.REVIEW),
+    "approve": services.states_leading_to(Status.APPROVED),
+    # Publishing a published article again reschedules it.
+    "publish": services.states_leading_to(Status.PUBLISHED) | {Status.PUBLISHED},
+    "unpublish": services.states_leading_to(Status.DRAFT),
+    "withdraw": services.states_leading_to(Status.WITHDRAWN),
+    "mark_updated": {Status.PUBLISHED},
+}
+
 
 class ArticlePhotoInline(admin.TabularInline):
     model = ArticlePhoto
@@ -84,6 +98,30 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AttentionFilter(admin.SimpleListFilter):
+    """The desk's lists on the dashboard, each in full."""
+
+    title = _("Zu erledigen")
+    parameter_name = "offen"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("agentur-entwurf", _("Agenturmeldungen im Entwurf")),
+            ("agentur-update", _("Agentur-Update wartet")),
+            ("sperrfrist-ohne-zeit", _("Sperrfrist ohne Zeit")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "agentur-entwurf":
+                return queryset.agency_drafts()
+            case "agentur-update":
+                return queryset.with_agency_update_waiting()
+            case "sperrfrist-ohne-zeit":
+                return queryset.embargo_time_missing()
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
@@ -96,7 +134,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         "view_count",
         "created_by",
     ]
-    list_filter = [StatusFilter, "section", "agency", "published_at"]
+    list_filter = [StatusFilter, AttentionFilter, "section", "agency", "published_at"]
     list_select_related = ["section", "agency", "created_by"]
     search_fields = ["headline", "kicker", "teaser", "dateline"]
     date_hierarchy = "published_at"
@@ -170,6 +208,14 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         js = ["articles/article_form.js"]
         css = {"all": ["articles/admin.css"]}
 
+    def view_on_site(self, article):
+        """The public page, only while readers can see it: the link would
+        otherwise lead to a 404 or 410 (the "Vorschau" tool shows it)."""
+        return article.get_absolute_url() if article.is_public() else None
+
+    def preview_url(self, article) -> str:
+        return reverse("admin:articles_article_preview", args=[article.pk])
+
     def get_readonly_fields(self, request, obj=None):
         # Timing is publishing: only those who may publish may change it.
         fields = super().get_readonly_fields(request, obj)
@@ -195,6 +241,75 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return services.may_publish(request.user)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Permissions first (Django), then the states on show: a list
+        # filtered to drafts offers no "Zurückziehen", an edit form only
+        # what its article's state allows.
+        actions = super().get_actions(request, action_location)
+        states = self.states_on_show(request, action_location)
+        if states is None:
+            return actions
+        return {
+            name: action
+            for name, action in actions.items()
+            if name not in ACTION_STATES or ACTION_STATES[name] & states
+        }
+
+    def states_on_show(self, request, action_location) -> set[str] | None:
+        """The states of the articles this page shows, if known: the list's
+        status filter, or the edited article's state; None for any state."""
+        if action_location == ActionLocation.CHANGE_FORM:
+            object_id = request.resolver_match.kwargs.get("object_id")
+            if object_id is None:  # the add form
+                return None
+            # Asked several times per request (form, choices, the action).
+            cache = request.__dict__.setdefault("_article_states", {})
+            if object_id not in cache:
+                status = (
+                    Article.objects.filter(pk=object_id)
+                    .values_list("status", flat=True)
+                    .first()
+                )
+                cache[object_id] = {status} if status else None
+            return cache[object_id]
+        value = request.GET.get(StatusFilter.parameter_name)
+        if value == "scheduled":
+            return {Status.PUBLISHED}
+        return {value} if value in Status.values else None
+
+    def applicable(self, request, queryset, action: str) -> list[Article]:
+        """The selected articles `action` applies to; the others are named
+        in one message with their state."""
+        allowed, refused = [], []
+        for article in queryset:
+            (allowed if article.status in ACTION_STATES[action] else refused).append(
+                article
+            )
+        if refused:
+            description = getattr(self, action).short_description
+            states = ", ".join(
+                str(Status(state).label)
+                for state in Status.values
+                if state in ACTION_STATES[action]
+            )
+            self.message_user(
+                request,
+                _(
+                    "„%(action)s“ gilt nur für Artikel im Status %(states)s; "
+                    "nicht ausgeführt für: %(articles)s."
+                )
+                % {
+                    "action": description,
+                    "states": states,
+                    "articles": ", ".join(
+                        f"„{article.headline}“ ({article.get_status_display()})"
+                        for article in refused
+                    ),
+                },
+                messages.WARNING,
+            )
+        return allowed
 
     def response_action(self, request, queryset, *args, **kwargs):
         # A forged request for an action this user may not run is refused
@@ -314,11 +429,14 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     def status_label(self, article):
         if article.is_scheduled:
             return format_html(
-                "{} <small>({})</small>",
+                "{} <small>{}</small>",
                 _("Geplant"),
-                date_format(
-                    timezone.localtime(article.published_at), "DATETIME_FORMAT"
-                ),
+                _("für %(when)s")
+                % {
+                    "when": date_format(
+                        timezone.localtime(article.published_at), "DATETIME_FORMAT"
+                    )
+                },
             )
         return article.get_status_display()
 
@@ -342,18 +460,23 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             article.withdrawal_reason,
         )
 
-    def run_service(self, request, queryset, service, done_message):
-        done = 0
-        for article in queryset:
+    def run_service(
+        self, request, queryset, service, done_message, *, action: str
+    ) -> list[Article]:
+        """Run `service` on each article `action` applies to; report each
+        refusal by name and the count of those done. Returns those done."""
+        done = []
+        for article in self.applicable(request, queryset, action):
             try:
                 service(article, by=request.user)
             except (PermissionDenied, ValidationError) as error:
                 message = getattr(error, "messages", None) or [str(error)]
                 self.message_user(request, " ".join(message), messages.ERROR)
             else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
+                done.append(article)
+        if done and (message := done_message(len(done))):
+            self.message_user(request, message, messages.SUCCESS)
+        return done
 
     @admin.action(
         description=_("Zur Prüfung einreichen"),
@@ -373,6 +496,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 )
                 % n
             ),
+            action="submit_for_review",
         )
 
     @admin.action(
@@ -386,6 +510,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             lambda n: (
                 ngettext("%d Artikel freigegeben.", "%d Artikel freigegeben.", n) % n
             ),
+            action="approve",
         )
 
     @admin.action(
@@ -394,15 +519,31 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         location=EVERYWHERE,
     )
     def publish(self, request, queryset):
-        self.run_service(
-            request,
-            queryset,
-            services.publish_article,
-            lambda n: (
-                ngettext("%d Artikel veröffentlicht.", "%d Artikel veröffentlicht.", n)
-                % n
-            ),
+        published = self.run_service(
+            request, queryset, services.publish_article, lambda n: "", action="publish"
         )
+        # An article set for later is scheduled, not published: say when
+        # readers will see it, and why not yet.
+        live = [article for article in published if article.is_public()]
+        if live:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d Artikel veröffentlicht.",
+                    "%d Artikel veröffentlicht.",
+                    len(live),
+                )
+                % len(live),
+                messages.SUCCESS,
+            )
+        for article in published:
+            if reasons := article.hidden_because():
+                self.message_user(
+                    request,
+                    _("„%(headline)s“: %(reasons)s.")
+                    % {"headline": article.headline, "reasons": "; ".join(reasons)},
+                    messages.SUCCESS,
+                )
 
     @admin.action(
         description=_("Zurück in den Entwurf"),
@@ -422,6 +563,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 )
                 % n
             ),
+            action="unpublish",
         )
 
     @admin.action(
@@ -431,7 +573,10 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     )
     def withdraw(self, request, queryset):
         # A reason is required per article: one at a time, on its own page.
-        if queryset.count() != 1:
+        queryset = self.applicable(request, queryset, "withdraw")
+        if not queryset:
+            return None
+        if len(queryset) != 1:
             self.message_user(
                 request,
                 _("Bitte Artikel einzeln zurückziehen: jeder braucht einen Grund."),
@@ -439,7 +584,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             )
             return None
         return HttpResponseRedirect(
-            reverse("admin:articles_article_withdraw", args=[queryset.get().pk])
+            reverse("admin:articles_article_withdraw", args=[queryset[0].pk])
         )
 
     @admin.action(
@@ -460,6 +605,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 )
                 % n
             ),
+            action="mark_updated",
         )
 
 

@@ -43,33 +43,98 @@ def article_row(article: Article, detail: str) -> DashboardRow:
 def editor_dashboard(
     user: AbstractBaseUser, *, at: datetime | None = None
 ) -> list[DashboardList]:
-    """The lists `user` may see, one query each whatever the amount of data."""
+    """The lists of what `user` may act on, one query each whatever the
+    amount of data.
+
+    Each role sees only what it can do something about: the desk the agency
+    stories and updates waiting and embargoes lacking a time, whoever edits
+    articles the editorial lists, the photo desk (credit and licence are
+    its to set) the photos without credit or with an ending licence.
+    """
     at = at or timezone.now()
     lists = []
-    if user.has_perm("articles.view_article"):
+    if user.has_perm("articles.publish_article"):
+        lists += desk_lists(at)
+    if user.has_perm("articles.change_article"):
         lists += article_lists(user, at)
-    if user.has_perm("articles.view_photo"):
-        photos = (
-            Photo.objects.visible_to(user, at)
-            .licence_ending(timedelta(days=7), at)
-            .order_by("licence_expires_at")[:ROWS]
-        )
-        lists.append(
-            DashboardList(
-                _("Fotos mit ablaufender Lizenz"),
-                [
-                    DashboardRow(
-                        title=photo.label,
-                        url=reverse("admin:articles_photo_change", args=[photo.pk]),
-                        detail=_("Lizenz bis %(when)s")
-                        % {"when": when(photo.licence_expires_at)},
-                    )
-                    for photo in photos
-                ],
-                reverse("admin:articles_photo_changelist") + "?lizenz=endet",
-            )
-        )
+    if user.has_perm("articles.set_photo_rights"):
+        lists += photo_lists(user, at)
     return lists
+
+
+def photo_row(photo: Photo, detail: str) -> DashboardRow:
+    return DashboardRow(
+        title=photo.label,
+        url=reverse("admin:articles_photo_change", args=[photo.pk]),
+        detail=detail,
+    )
+
+
+def photo_lists(user, at) -> list[DashboardList]:
+    photos = Photo.objects.visible_to(user, at)
+    changelist = reverse("admin:articles_photo_changelist")
+    ending = photos.licence_ending(timedelta(days=7), at).order_by("licence_expires_at")
+    return [
+        DashboardList(
+            _("Fotos ohne Bildquelle"),
+            [
+                photo_row(
+                    photo, _("hochgeladen %(when)s") % {"when": when(photo.created_at)}
+                )
+                for photo in photos.without_credit()[:ROWS]
+            ],
+            f"{changelist}?bildquelle=fehlt",
+        ),
+        DashboardList(
+            _("Fotos mit ablaufender Lizenz"),
+            [
+                photo_row(
+                    photo,
+                    _("Lizenz bis %(when)s") % {"when": when(photo.licence_expires_at)},
+                )
+                for photo in ending[:ROWS]
+            ],
+            f"{changelist}?lizenz=endet",
+        ),
+    ]
+
+
+def desk_lists(at) -> list[DashboardList]:
+    """What only the desk can settle: agency copy and embargoes."""
+    articles = Article.objects.select_related("section")
+    changelist = reverse("admin:articles_article_changelist")
+    return [
+        DashboardList(
+            _("Agenturmeldungen im Entwurf"),
+            [
+                article_row(a, when(a.created_at))
+                for a in articles.agency_drafts().order_by("-created_at")[:ROWS]
+            ],
+            f"{changelist}?offen=agentur-entwurf",
+        ),
+        DashboardList(
+            _("Agentur-Updates nicht übernommen (lokal bearbeitet)"),
+            [
+                article_row(
+                    a,
+                    _("Version %(number)s wartet")
+                    % {"number": a.pending_agency_version},
+                )
+                for a in articles.with_agency_update_waiting().order_by("-modified_at")[
+                    :ROWS
+                ]
+            ],
+            f"{changelist}?offen=agentur-update",
+        ),
+        DashboardList(
+            _("Sperrfrist ohne Zeit"),
+            [
+                article_row(a, a.get_status_display())
+                for a in articles.embargo_time_missing().order_by("-modified_at")[:ROWS]
+            ],
+            f"{changelist}?offen=sperrfrist-ohne-zeit",
+        ),
+    ]
 
 
 def article_lists(user, at) -> list[DashboardList]:

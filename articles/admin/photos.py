@@ -61,6 +61,19 @@ class LicenceFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CreditFilter(admin.SimpleListFilter):
+    title = _("Bildquelle")
+    parameter_name = "bildquelle"
+
+    def lookups(self, request, model_admin):
+        return [("fehlt", _("fehlt"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "fehlt":
+            return queryset.without_credit()
+        return queryset
+
+
 def reads_articles(request) -> bool:
     return request.user.has_perm("articles.view_article")
 
@@ -81,7 +94,7 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         "created_at",
     ]
     list_display_links = ["thumbnail", "caption_short"]
-    list_filter = [LicenceFilter, "agency", "created_at"]
+    list_filter = [LicenceFilter, CreditFilter, "agency", "created_at"]
     list_select_related = ["agency"]
     search_fields = ["caption", "alt_text", "creator", "credit_line", "source"]
     date_hierarchy = "created_at"
@@ -246,10 +259,14 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
 @admin.register(Rendition)
 class RenditionAdmin(admin.ModelAdmin):
-    list_display = ["photo_id", "spec", "width", "height", "created_at"]
+    list_display = ["photo_number", "spec", "width", "height", "created_at"]
     search_fields = ["spec"]
     list_filter = ["created_at"]
     readonly_fields = ["photo", "version", "spec", "file", "width", "height"]
 
     def has_add_permission(self, request):
         return False  # Renditions are made from photos, never uploaded.
+
+    @admin.display(description=_("Foto Nr."), ordering="photo_id")
+    def photo_number(self, rendition):
+        return rendition.photo_id

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -58,4 +58,10 @@ class NewsroomAdminSite(admin.AdminSite):
         if obj is None or not model_admin.has_view_or_change_permission(request, obj):
             # 404, not 403: whether the object exists is no one else's business.
             raise Http404("no such object here")
+        if model_admin.get_view_on_site_url(obj) is None:
+            # Not public (an article scheduled, in draft, under embargo): its
+            # preview, where the admin has one, instead of a 404 or 410.
+            if preview_url := getattr(model_admin, "preview_url", None):
+                return HttpResponseRedirect(preview_url(obj))
+            raise Http404("not on the site")
         return shortcut(request, content_type_id, object_id)

@@ -14,8 +14,17 @@ from articles.models import (
 from articles.purging import PurgesPageCacheAdmin
 
 
+class GermanSlugPrefill:
+    """The slug typed for the editor is the server's (ä → ae, ß → ss):
+    static/articles/slugs.js replaces Django's URLify after it loads."""
+
+    class Media:
+        # Named after urlify.js, so the merged media load it after.
+        js = ["admin/js/urlify.js", "articles/slugs.js"]
+
+
 @admin.register(Section)
-class SectionAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+class SectionAdmin(GermanSlugPrefill, PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "order", "article_count"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -40,7 +49,7 @@ class AgencyAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+class RegionAdmin(GermanSlugPrefill, PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -48,14 +57,14 @@ class RegionAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+class TagAdmin(GermanSlugPrefill, PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+class AuthorAdmin(GermanSlugPrefill, PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

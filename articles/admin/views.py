@@ -6,7 +6,6 @@ Each view checks the permission itself; ArticleAdmin.get_urls() wraps them
 in admin_view (staff login, CSRF) and passes the ModelAdmin.
 """
 
-import difflib
 from functools import wraps
 
 from django import forms
@@ -25,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.admin.diffs import field_changes
 from articles.models import REVISION_FIELDS, Article, ArticleRevision
 from articles.models.agency import AGENCY_TEXT_FIELDS
 from articles.workflow import presence, services
@@ -107,13 +107,7 @@ def revision_diff(model_admin, request, object_id):
         older = ArticleRevision(number=0, data={})
     if older.number > newer.number:
         older, newer = newer, older
-    changes = field_changes(
-        older.data,
-        newer.data,
-        labels=FIELD_LABELS,
-        before_title=_("Fassung %(number)s") % {"number": older.number},
-        after_title=_("Fassung %(number)s") % {"number": newer.number},
-    )
+    changes = field_changes(older.data, newer.data, labels=FIELD_LABELS)
     return TemplateResponse(
         request,
         "admin/articles/article/revision_diff.html",
@@ -128,21 +122,6 @@ def revision_diff(model_admin, request, object_id):
             changes=changes,
         ),
     )
-
-
-def field_changes(
-    before: dict, after: dict, *, labels: dict, before_title: str, after_title: str
-) -> list[tuple[str, str]]:
-    """(label, HTML diff table) of each field that differs, in label order."""
-    changes = []
-    for name, label in labels.items():
-        old, new = _as_lines(before.get(name)), _as_lines(after.get(name))
-        if old != new:
-            table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-                old, new, before_title, after_title, context=True, numlines=2
-            )
-            changes.append((label, table))
-    return changes
 
 
 AGENCY_FIELD_LABELS = {
@@ -160,14 +139,7 @@ def agency_version_diff(model_admin, request, object_id, version_id):
     proposed = version.article_text()
     # A version without a headline keeps the article's (as on import).
     proposed["headline"] = proposed["headline"] or article.headline
-    changes = field_changes(
-        current,
-        proposed,
-        labels=AGENCY_FIELD_LABELS,
-        before_title=_("Artikel jetzt (Fassung %(number)s)")
-        % {"number": article.version},
-        after_title=_("Agentur-Version %(number)s") % {"number": version.version},
-    )
+    changes = field_changes(current, proposed, labels=AGENCY_FIELD_LABELS)
     return TemplateResponse(
         request,
         "admin/articles/article/agency_version_diff.html",
@@ -181,14 +153,6 @@ def agency_version_diff(model_admin, request, object_id, version_id):
             changes=changes,
         ),
     )
-
-
-def _as_lines(value) -> list[str]:
-    # HtmlDiff escapes its input, so tags in bodies show as text, never markup.
-    if isinstance(value, list):
-        return [", ".join(str(item) for item in value)]
-    text = str(value if value is not None else "")
-    return text.replace("</p>", "</p>\n").splitlines() or [""]
 
 
 @post_only
@@ -290,7 +254,10 @@ def editing_ping(model_admin, request, object_id):
     """The edit form's heartbeat: "I still have this open"; returns the others."""
     article = _article(model_admin, request, object_id)
     if not model_admin.has_change_permission(request, article):
-        raise PermissionDenied
+        # A read-only form sends no pings (change_form.html gives it no
+        # address); an old tab or a forged request is refused without an
+        # exception, so the log gets no traceback for it.
+        return JsonResponse({"others": []}, status=403)
     if request.POST.get("closing"):
         presence.stop_editing(article.pk, request.user)
         return JsonResponse({"others": []})

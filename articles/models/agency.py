@@ -41,13 +41,18 @@ class AgencyVersion(models.Model):
     """
 
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="agency_versions"
+        Article,
+        verbose_name=_("Artikel"),
+        on_delete=models.CASCADE,
+        related_name="agency_versions",
     )
     version = models.PositiveIntegerField(_("Version"))
     version_created = models.DateTimeField(_("Versionszeit"), null=True, blank=True)
     # Version and time as one non-null value: a re-send is recognised even
     # when the agency sends no version time (NULLs never compare equal).
-    version_key = models.CharField(max_length=80, editable=False)
+    version_key = models.CharField(
+        _("Versionsschlüssel"), max_length=80, editable=False
+    )
     received_at = models.DateTimeField(_("Empfangen"), auto_now_add=True)
     format = models.CharField(_("Format"), max_length=20)
     status = models.CharField(_("Status"), max_length=20)
@@ -63,7 +68,11 @@ class AgencyVersion(models.Model):
         ordering = ["-version", "-version_created", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "version_key"], name="agency_version_received_once"
+                fields=["article", "version_key"],
+                name="agency_version_received_once",
+                violation_error_message=_(
+                    "Diese Agentur-Version ist für den Artikel schon gespeichert."
+                ),
             )
         ]
 
@@ -98,7 +107,11 @@ class CategoryMapping(models.Model):
         ordering = ["agency", "category"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "category"], name="one_section_per_agency_category"
+                fields=["agency", "category"],
+                name="one_section_per_agency_category",
+                violation_error_message=_(
+                    "Für diese Kategorie der Agentur gibt es schon eine Zuordnung."
+                ),
             )
         ]
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Min, Prefetch, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,13 @@ def first_seen_at(
     return max(published_at, embargo_until or published_at)
 
 
+def reader_time(moment: datetime) -> str:
+    """A time as articles show it: "3. Dezember 2026, 18:00 Uhr"."""
+    return _("%(time)s Uhr") % {
+        "time": date_format(timezone.localtime(moment), "j. F Y, H:i")
+    }
+
+
 def last_changed_at(modified_at: datetime, first_seen: datetime | None) -> datetime:
     """The last save, but never before readers first saw it (a scheduled
     article saved yesterday changes for the public when it goes live)."""
@@ -135,6 +143,20 @@ class ArticleQuerySet(models.QuerySet):
 
     def embargoed(self, at: datetime | None = None):
         return self.filter(embargo_until__gt=at or timezone.now())
+
+    def agency_drafts(self):
+        """Agency stories imported as drafts that no one has taken on yet."""
+        return self.filter(status=Article.Status.DRAFT).exclude(external_id="")
+
+    def with_agency_update_waiting(self):
+        """Agency updates stored but not applied, because of a local edit."""
+        return self.filter(pending_agency_version__isnull=False)
+
+    def embargo_time_missing(self):
+        """Embargoed by the agency without a time: hidden until one is set."""
+        return self.filter(embargo_time_unknown=True).exclude(
+            status=Article.Status.WITHDRAWN
+        )
 
     def in_section(self, section: Section):
         return self.filter(section=section)
@@ -430,11 +452,18 @@ class Article(KeepsCounters):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_publication_time",
+                violation_error_message=_(
+                    "Ein veröffentlichter Artikel braucht eine Veröffentlichungszeit."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["agency", "external_id"],
                 condition=~Q(external_id=""),
                 name="one_article_per_agency_item",
+                violation_error_message=_(
+                    "Diese Agenturmeldung ist schon als Artikel gespeichert "
+                    "(gleiche Agentur und Kennung)."
+                ),
             ),
         ]
 
@@ -490,6 +519,38 @@ class Article(KeepsCounters):
     @property
     def is_embargoed(self) -> bool:
         return self.embargo_until is not None and self.embargo_until > timezone.now()
+
+    def hidden_because(self, at: datetime | None = None) -> list[str]:
+        """Why the public cannot see this article at `at`, in German; empty
+        when it can. The Python twin of `ArticleQuerySet.published()` for one
+        loaded row (the admin's banners and links ask it, query-free)."""
+        at = at or timezone.now()
+        reasons = []
+        if self.status == self.Status.WITHDRAWN:
+            reasons.append(str(_("zurückgezogen")))
+        elif self.status != self.Status.PUBLISHED:
+            reasons.append(
+                str(_("nicht veröffentlicht (Status: %(status)s)"))
+                % {"status": self.get_status_display()}
+            )
+        elif self.published_at and self.published_at > at:
+            reasons.append(
+                str(_("geplant für %(when)s"))
+                % {"when": reader_time(self.published_at)}
+            )
+        if self.embargo_until and self.embargo_until > at:
+            reasons.append(
+                str(_("Sperrfrist bis %(when)s"))
+                % {"when": reader_time(self.embargo_until)}
+            )
+        if self.embargo_time_unknown:
+            reasons.append(str(_("Sperrfrist ohne Zeit")))
+        if self.agency_status == self.AgencyStatus.WITHHELD:
+            reasons.append(str(_("von der Agentur zurückgehalten")))
+        return reasons
+
+    def is_public(self, at: datetime | None = None) -> bool:
+        return not self.hidden_because(at)
 
     @property
     def urn(self) -> str:
@@ -601,7 +662,11 @@ class ArticlePhoto(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "photo"], name="photo_used_once_per_article"
+                fields=["article", "photo"],
+                name="photo_used_once_per_article",
+                violation_error_message=_(
+                    "Dieses Foto ist schon im Artikel; jedes Foto nur einmal."
+                ),
             )
         ]
 

@@ -146,6 +146,11 @@ class PhotoQuerySet(models.QuerySet):
             killed_at=timezone.now(), kill_reason=clean_text(reason)
         )
 
+    def without_credit(self):
+        """Photos whose credit would be empty: no credit line, creator or
+        agency (an agency alone makes a credit, its short name)."""
+        return self.filter(credit_line="", creator="", agency__isnull=True)
+
     def licence_ending(self, within: timedelta, at: datetime | None = None):
         """Photos whose licence has ended or ends within `within`."""
         at = at or timezone.now()
@@ -280,6 +285,10 @@ class Photo(models.Model):
                 fields=["agency", "external_id"],
                 condition=~Q(external_id=""),
                 name="one_photo_per_agency_item",
+                violation_error_message=_(
+                    "Dieses Agenturfoto ist schon gespeichert (gleiche Agentur "
+                    "und Kennung)."
+                ),
             )
         ]
 
@@ -425,7 +434,11 @@ class Rendition(models.Model):
         verbose_name_plural = _("Bildvarianten")
         constraints = [
             models.UniqueConstraint(
-                fields=["photo", "version", "spec"], name="one_rendition_per_spec"
+                fields=["photo", "version", "spec"],
+                name="one_rendition_per_spec",
+                violation_error_message=_(
+                    "Diese Bildvariante gibt es für das Foto schon."
+                ),
             )
         ]
 

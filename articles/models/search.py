@@ -1,6 +1,7 @@
 """SQLite's full-text index of articles, as the ORM sees it."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ArticleSearchEntry(models.Model):
@@ -29,6 +30,9 @@ class ArticleSearchEntry(models.Model):
     class Meta:
         managed = False
         db_table = "articles_article_fts"
+        # Named in the admin's list of permissions.
+        verbose_name = _("Suchindex-Eintrag")
+        verbose_name_plural = _("Suchindex-Einträge")
 
     def __str__(self):
         return f"search entry of article {self.article_id}"

@@ -40,9 +40,33 @@ GERMAN_TRANSLITERATION = str.maketrans(
 )
 
 
+# Punctuation between digits ("4,2 Millionen", "12.500 Euro", "24/7").
+DIGIT_SEPARATOR = re.compile(r"(\d)[^\w\s-]+(?=\d)", re.ASCII)
+
+
 def german_slugify(text: str) -> str:
-    """Readable ASCII slugs: "Geld für Bürger" → "geld-fuer-buerger"."""
-    return slugify(text.translate(GERMAN_TRANSLITERATION))
+    """Readable ASCII slugs: "Geld für Bürger" → "geld-fuer-buerger",
+    "4,2 Millionen" → "4-2-millionen".
+
+    The one slug function for articles, sections, regions, tags and
+    authors; the admin's prefill (static/articles/slugs.js) is its twin.
+    """
+    text = DIGIT_SEPARATOR.sub(r"\1-", text.translate(GERMAN_TRANSLITERATION))
+    return slugify(text)
+
+
+class SlugFromName(models.Model):
+    """Fills an empty slug from the name, as the admin's prefill would
+    (rows made in code or by imports, not only in the admin)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            max_length = self._meta.get_field("slug").max_length
+            self.slug = german_slugify(self.name)[:max_length].strip("-")
+        super().save(*args, **kwargs)
 
 
 def validate_section_slug(value: str) -> None:
@@ -55,7 +79,7 @@ def validate_section_slug(value: str) -> None:
 SECTION_ADDRESS = UrlFormat("articles:section", "slug")
 
 
-class Section(models.Model):
+class Section(SlugFromName):
     name = CleanCharField(_("Name"), max_length=80)
     slug = models.SlugField(
         _("Kurzname (URL)"),
@@ -151,7 +175,7 @@ class Agency(models.Model):
         return agency_credit(self.short_name, self.credit_format, creator)
 
 
-class Author(models.Model):
+class Author(SlugFromName):
     name = CleanCharField(_("Name"), max_length=120)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=120, unique=True)
 
@@ -164,7 +188,7 @@ class Author(models.Model):
         return self.name
 
 
-class Region(models.Model):
+class Region(SlugFromName):
     """A place the site reports on ("Köln", "Rhein-Sieg-Kreis")."""
 
     name = CleanCharField(_("Name"), max_length=80)
@@ -180,7 +204,7 @@ class Region(models.Model):
         return self.name
 
 
-class Tag(models.Model):
+class Tag(SlugFromName):
     name = CleanCharField(_("Name"), max_length=80)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
 

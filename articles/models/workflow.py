@@ -61,7 +61,11 @@ class ArticleRevision(models.Model):
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "number"], name="one_revision_per_number"
+                fields=["article", "number"],
+                name="one_revision_per_number",
+                violation_error_message=_(
+                    "Diese Fassungsnummer gibt es für den Artikel schon."
+                ),
             )
         ]
 

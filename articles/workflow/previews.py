@@ -99,6 +99,8 @@ def render_preview(request: HttpRequest, article: Article, authors) -> HttpRespo
             "authors": authors,
             "corrections": article.corrections.all(),
             "is_preview": True,
+            # The banner says why readers do not see it (scheduled, embargo…).
+            "hidden_because": article.hidden_because(),
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

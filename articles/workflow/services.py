@@ -41,6 +41,11 @@ TRANSITIONS = {
 }
 
 
+def states_leading_to(to: str) -> set[str]:
+    """The states from which an article may move to `to`."""
+    return {state for state, targets in TRANSITIONS.items() if to in targets}
+
+
 def may_publish(user: AbstractBaseUser | None) -> bool:
     return user is None or user.has_perm("articles.publish_article")
 

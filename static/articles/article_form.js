@@ -23,7 +23,8 @@ document.addEventListener("DOMContentLoaded", function () {
     return input ? input.value : "";
   }
 
-  // 1. Presence
+  // 1. Presence: only where this user may edit (a read-only form has no
+  // data-editing-url; the server would refuse its pings).
   if (notices && notices.dataset.editingUrl) {
     var list = notices.querySelector(".presence");
     var ping = function (closing) {

@@ -1,3 +1,5 @@
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,6 +28,16 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready ({created or 'nothing new'}).")
         )
-        self.stdout.write("Demo logins for http://127.0.0.1:8000/admin/:")
+        self.stdout.write(f"Demo logins for {admin_address()}:")
         for username, role in report.users:
             self.stdout.write(f"  {username:<14} {DEMO_PASSWORD:<16} {role}")
+
+
+def admin_address() -> str:
+    """Where `make run` serves the admin: the Makefile hands its HOST and
+    PORT (make run PORT=8080) to this command in the environment."""
+    host = os.environ.get("HOST") or "127.0.0.1"
+    port = os.environ.get("PORT") or "8000"
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{port}/admin/"

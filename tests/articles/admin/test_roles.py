@@ -175,7 +175,13 @@ def test_view_on_site_leads_editors_to_articles_and_others_nowhere():
     url = reverse("admin:view_on_site", args=[content_type.pk, draft.pk])
     editor = client_for(user_in("Redakteur", "rita")).get(url)
     assert editor.status_code == 302
-    assert editor["Location"].endswith(draft.get_absolute_url())
+    # Not public yet: the preview, not a page that answers 404.
+    preview = reverse("admin:articles_article_preview", args=[draft.pk])
+    assert editor["Location"] == preview
+    live = ArticleFactory(headline="Schon online")
+    public = reverse("admin:view_on_site", args=[content_type.pk, live.pk])
+    response = client_for(user_in("Redakteur", "rita3")).get(public)
+    assert response["Location"].endswith(live.get_absolute_url())
     assert client_for(user_in("Anzeigen", "anzeigen")).get(url).status_code == 404
     unknown = reverse("admin:view_on_site", args=[content_type.pk, 999999])
     assert client_for(user_in("Redakteur", "rita2")).get(unknown).status_code == 404
@@ -197,7 +203,7 @@ def test_every_admin_page_names_its_user_for_the_browser_copy():
     assert '<meta name="newsroom-user" content="">' in login
 
 
-def test_the_dashboard_lists_expiring_photos_each_role_may_see():
+def test_the_dashboard_lists_expiring_photos_only_to_the_photo_desk():
     soon = timezone.now() + timedelta(days=2)
     ArticlePhotoFactory(
         article=ArticleFactory(draft=True),
@@ -211,8 +217,10 @@ def test_the_dashboard_lists_expiring_photos_each_role_may_see():
         uploaded_by=(ad_ops := user_in("Anzeigen", "anzeigen")),
     )
     html = client_for(ad_ops).get(reverse("admin:index")).content.decode()
-    assert "Eigenes, bald abgelaufen" in html
+    # Licences are the photo desk's to renew: ad operations get no list.
+    assert "Eigenes, bald abgelaufen" not in html
     assert "Geheim und bald abgelaufen" not in html
+    assert "Fotos mit ablaufender Lizenz" not in html
     desk = client_for(user_in("Bildredaktion", "bildredaktion"))
     assert (
         "Geheim und bald abgelaufen"

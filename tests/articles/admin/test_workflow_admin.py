@@ -282,9 +282,10 @@ def test_dashboard_lists_what_needs_attention_in_constant_queries(
         "Mit Sperrfrist",
         "Zuletzt veröffentlicht",
         "Zuletzt zurückgezogen",
-        "Fotos mit ablaufender Lizenz",
     ):
         assert title in html
+    # Licences are the photo desk's (tests/articles/admin/test_dashboard.py).
+    assert "Fotos mit ablaufender Lizenz" not in html
     assert "Mein Entwurf 11" in html and "Grund 11" in html
 
 
@@ -401,6 +402,25 @@ def test_readers_are_not_shown_as_editing():
     assert "rita" not in editor_view.content.decode()
     ping = reverse("admin:articles_article_editing", args=[article.pk])
     assert client_for(reader).post(ping).status_code == 403
+
+
+def test_a_read_only_form_has_no_ping_address_and_a_ping_logs_no_traceback(caplog):
+    reader = user_in("Redakteur", "rita")
+    article = ArticleFactory(headline="Nur lesen")
+    client = client_for(reader)
+    html = client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+    assert "workflow-notices" in html and "data-editing-url" not in html
+    ping = reverse("admin:articles_article_editing", args=[article.pk])
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.post(ping).status_code == 403
+    assert [record.exc_info for record in caplog.records] == [None]
+    own = ArticleFactory(draft=True, created_by=reader)
+    html = client.get(
+        reverse("admin:articles_article_change", args=[own.pk])
+    ).content.decode()
+    assert reverse("admin:articles_article_editing", args=[own.pk]) in html
 
 
 def test_a_form_without_its_version_is_treated_as_a_conflict():
