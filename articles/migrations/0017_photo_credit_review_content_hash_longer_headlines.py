@@ -6,6 +6,10 @@
   stored already. Existing rows stay empty (hashing every stored file would
   make this migration as slow as the archive is large); photos that
   `import_photos` stored are still found by their `sha256:` identity.
+- Agencies that earlier imports named after a wire format ("ninjs", "nitf",
+  …) for items without a provider are merged into the one "Unbekannte
+  Quelle", so a re-sent item finds its story there instead of creating a
+  second one. A row whose id the unknown source holds already stays put.
 - Article headline 200 → 300 and kicker 120 → 200 characters, what agencies
   send. Altering `articles_article` rebuilds the table on SQLite, which
   drops the search triggers: they are created again, as in 0016.
@@ -19,6 +23,44 @@ from django.db import migrations, models
 recreate_search_triggers = import_module(
     "articles.migrations.0016_roles_previews_logins"
 ).recreate_search_triggers
+
+
+# What `ImportRun.agency` used to create for items without a provider: the
+# format's name, or "Web" when nothing was left of it.
+FORMAT_AGENCIES = ["digitalwires", "ninjs", "newsml", "nitf", "rss", "Web"]
+UNKNOWN_SOURCE = "Unbekannte Quelle"
+
+
+def merge_format_agencies(apps, schema_editor):
+    Agency = apps.get_model("articles", "Agency")
+    formats = list(
+        Agency.objects.filter(short_name__in=FORMAT_AGENCIES, needs_review=True)
+    )
+    if not formats:
+        return
+    unknown, _ = Agency.objects.get_or_create(
+        short_name=UNKNOWN_SOURCE,
+        defaults={"name": UNKNOWN_SOURCE, "needs_review": True},
+    )
+    for model_name, key in [
+        ("Article", "external_id"),
+        ("Photo", "external_id"),
+        ("CategoryMapping", "category"),
+    ]:
+        model = apps.get_model("articles", model_name)
+        for agency in formats:
+            taken = model.objects.filter(agency=unknown).exclude(**{key: ""})
+            taken = taken.values(key)
+            model.objects.filter(agency=agency).exclude(**{f"{key}__in": taken}).update(
+                agency=unknown
+            )
+    for agency in formats:
+        in_use = any(
+            apps.get_model("articles", name).objects.filter(agency=agency).exists()
+            for name in ("Article", "Photo")
+        )
+        if not in_use:
+            agency.delete()
 
 
 class Migration(migrations.Migration):
@@ -73,4 +115,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(recreate_search_triggers, migrations.RunPython.noop),
+        # Last: on PostgreSQL no table may be altered after rows were updated
+        # in the same transaction (their deferred foreign-key checks pend).
+        migrations.RunPython(merge_format_agencies, migrations.RunPython.noop),
     ]
