@@ -382,6 +382,12 @@ NEWSROOM_PAGE_COPIES_PER_PROCESS = env_int("NEWSROOM_PAGE_COPIES_PER_PROCESS", 1
 NEWSROOM_SPONSORED_ROTATION_SECONDS = env_int(
     "NEWSROOM_SPONSORED_ROTATION_SECONDS", 10 * 60
 )
+# Words a sponsored slot's kicker may not contain (comma-separated, any
+# case, whole words): an advertisement must not pose as editorial advice.
+NEWSROOM_SPONSORED_FORBIDDEN_CLAIMS = env_list(
+    "NEWSROOM_SPONSORED_FORBIDDEN_CLAIMS",
+    "Redaktion,empfiehlt,Tipp der Redaktion",
+)
 # View, impression and click counts wait in a buffer until `flush_counts`:
 # Redis when configured, else append-only files (single machine).
 NEWSROOM_COUNTER_BUFFER = os.environ.get(

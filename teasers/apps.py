@@ -7,5 +7,9 @@ class TeasersConfig(AppConfig):
     verbose_name = _("Startseite und Anzeigen")
 
     def ready(self):
-        # Connects the receiver that counts article page views.
-        from teasers import counting  # noqa: F401
+        from articles.models import register_photo_use_finder
+        from teasers import counting  # noqa: F401  (connects the view counting)
+        from teasers.models import sponsored_slot_uses
+
+        # A photo a running slot shows keeps its credit (Photo.clean asks).
+        register_photo_use_finder(sponsored_slot_uses)

@@ -1,5 +1,8 @@
+import re
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q, Sum
@@ -7,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, KeepsCounters, Photo, Region, Section, Tag
+from articles.models import (
+    Article,
+    KeepsCounters,
+    Photo,
+    PhotoUse,
+    Region,
+    Section,
+    Tag,
+)
 from articles.models.fields import CleanCharField, CleanTextField, CleanURLField
 
 
@@ -383,6 +394,23 @@ class SponsoredSlot(KeepsCounters):
     def __str__(self):
         return f"{self.LABEL}: {self.headline} ({self.advertiser})"
 
+    def clean(self):
+        errors = {}
+        if claim := editorial_claim(self.kicker):
+            errors["kicker"] = _(
+                "Die Dachzeile einer Anzeige darf nicht nach Redaktion klingen: "
+                "„%(claim)s“ ist nicht erlaubt (NEWSROOM_SPONSORED_FORBIDDEN_CLAIMS)."
+            ) % {"claim": claim}
+        photo = self.photo if self.photo_id else None
+        if photo is not None and not (photo.credit or photo.copyright_notice.strip()):
+            errors["photo"] = _(
+                "Das Foto „%(photo)s“ hat keine Bildquelle und keinen "
+                "Copyright-Vermerk. Eine Anzeige braucht eine Quellenangabe wie ein "
+                "Artikel; bitte beim Foto nachtragen."
+            ) % {"photo": photo.label}
+        if errors:
+            raise ValidationError(errors)
+
     def get_absolute_url(self):
         return self.rail.get_absolute_url()
 
@@ -404,3 +432,26 @@ class SponsoredSlot(KeepsCounters):
         if not self.impression_count:
             return None
         return self.click_count / self.impression_count
+
+
+def editorial_claim(text: str) -> str:
+    """The first editorial claim (NEWSROOM_SPONSORED_FORBIDDEN_CLAIMS) that
+    `text` makes, as configured; "" if none. Whole words, any case."""
+    for claim in settings.NEWSROOM_SPONSORED_FORBIDDEN_CLAIMS:
+        if claim and re.search(rf"\b{re.escape(claim)}\b", text, re.IGNORECASE):
+            return claim
+    return ""
+
+
+def sponsored_slot_uses(photo: Photo) -> list[PhotoUse]:
+    """The sponsored slots not ended yet that show `photo` (registered with
+    articles in TeasersConfig.ready())."""
+    slots = SponsoredSlot.objects.filter(photo=photo, ends_at__gt=timezone.now())
+    return [
+        PhotoUse(
+            _("Anzeige „%(headline)s“ (%(advertiser)s)")
+            % {"headline": slot.headline, "advertiser": slot.advertiser},
+            copyright_notice_suffices=True,
+        )
+        for slot in slots[:20]
+    ]

@@ -42,6 +42,11 @@ class Teaser:
     starts_at: datetime | None = None
 
     @property
+    def shows_view_count(self) -> bool:
+        """Readers see the count of articles only, never of advertisements."""
+        return not self.is_sponsored
+
+    @property
     def link_rel(self) -> str:
         # Search engines must not count paid links; the target gets no opener.
         return "sponsored noopener" if self.is_sponsored else ""
@@ -84,10 +89,11 @@ class Teaser:
             headline=slot.headline,
             teaser=slot.teaser,
             url=sponsored_click_url(slot),
-            photo=photo.shown() if photo else None,
+            photo=photo.shown(copyright_notice_suffices=True) if photo else None,
             crop_ratio=crop_ratio,
-            # The advertorial's readers: clicks through to it.
-            view_count=slot.click_count,
+            # No public count: clicks labelled like an article's readers
+            # would pass the advertisement off as read editorial content.
+            view_count=0,
             is_sponsored=True,
             advertiser=slot.advertiser,
             label=slot.label,

@@ -81,7 +81,7 @@ def photo_lists(user, at) -> list[DashboardList]:
                 photo_row(
                     photo, _("hochgeladen %(when)s") % {"when": when(photo.created_at)}
                 )
-                for photo in photos.without_credit()[:ROWS]
+                for photo in photos.credit_to_check()[:ROWS]
             ],
             f"{changelist}?bildquelle=fehlt",
         ),

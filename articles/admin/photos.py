@@ -11,6 +11,7 @@ from django.db.models import BooleanField, Prefetch, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import (
@@ -33,6 +34,31 @@ class PhotoFileField(forms.ImageField):
 
     def to_python(self, data):
         return forms.FileField.to_python(self, data)
+
+
+class PhotoForm(forms.ModelForm):
+    """The photo form: a file that is stored already is not stored twice."""
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if "image" not in self.changed_data or not image:
+            return image
+        existing = photos.stored_copy(
+            photos.content_hash(image), exclude_pk=self.instance.pk
+        )
+        if existing is not None:
+            raise forms.ValidationError(
+                format_html(
+                    gettext(
+                        'Dieses Bild gibt es schon: <a href="{}">{}</a>. Bitte das '
+                        "vorhandene Foto verwenden."
+                    ),
+                    reverse("admin:articles_photo_change", args=[existing.pk]),
+                    existing.label,
+                ),
+                code="duplicate",
+            )
+        return image
 
 
 class LicenceFilter(admin.SimpleListFilter):
@@ -66,11 +92,11 @@ class CreditFilter(admin.SimpleListFilter):
     parameter_name = "bildquelle"
 
     def lookups(self, request, model_admin):
-        return [("fehlt", _("fehlt"))]
+        return [("fehlt", _("fehlt oder prüfen"))]
 
     def queryset(self, request, queryset):
         if self.value() == "fehlt":
-            return queryset.without_credit()
+            return queryset.credit_to_check()
         return queryset
 
 
@@ -84,6 +110,7 @@ def may_set_rights(request) -> bool:
 
 @admin.register(Photo)
 class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    form = PhotoForm
     list_display = [
         "thumbnail",
         "caption_short",
@@ -116,6 +143,7 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                     "credit",
                     "copyright_notice",
                     "source",
+                    "credit_needs_review",
                 ]
             },
         ),

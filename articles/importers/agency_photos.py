@@ -83,6 +83,7 @@ class AgencyPhotos:
         for position, agency_photo in enumerate(
             sorted(item.photos, key=lambda photo: not photo.is_lead)
         ):
+            problems.extend(cut_warnings(agency_photo))
             try:
                 photo = self.photo(agency_photo, agency)
             except (ParseError, ValidationError) as error:
@@ -135,6 +136,9 @@ def new_photo(agency_photo: AgencyPhoto, agency: Agency, *, usage_terms: str) ->
     """The unsaved photo for an agency picture, without its file."""
     caption = agency_photo.caption
     return Photo(
+        # No credit in the feed (the agency's name alone is none): imported,
+        # but shown nowhere until the photo desk has entered one.
+        credit_needs_review=not (agency_photo.credit_line or agency_photo.creator),
         agency=agency,
         external_id=identity(agency_photo.external_id),
         caption=caption,
@@ -152,3 +156,24 @@ def new_photo(agency_photo: AgencyPhoto, agency: Agency, *, usage_terms: str) ->
 def fitted(field: str, text: str) -> str:
     """`text` cut to the Photo field's length."""
     return text[: Photo._meta.get_field(field).max_length]
+
+
+# AgencyPhoto fields that Photo fields of limited length keep.
+LIMITED_PHOTO_FIELDS = ("creator", "credit_line", "copyright_notice")
+
+
+def cut_warnings(agency_photo: AgencyPhoto) -> list[str]:
+    """A warning for each credit field longer than its column (then cut)."""
+    warnings = []
+    for name in LIMITED_PHOTO_FIELDS:
+        field = Photo._meta.get_field(name)
+        if len(getattr(agency_photo, name)) > field.max_length:
+            warnings.append(
+                _("Bild %(id)s: %(field)s länger als %(limit)s Zeichen, gekürzt")
+                % {
+                    "id": agency_photo.external_id,
+                    "field": field.verbose_name,
+                    "limit": field.max_length,
+                }
+            )
+    return warnings

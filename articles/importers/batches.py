@@ -94,7 +94,7 @@ def identify(planned: Planned, batch: Batch) -> Planned:
         )
     # Looked up before the batch's transaction: an agency new to the run is
     # created and remembered once, not once per item.
-    agency = batch.run.agency(version.provider or batch.format)
+    agency = batch.run.agency(version.provider)
     if planned.parsed and planned.parsed.item.is_photo_only:
         return planned
     planned.version = version
@@ -148,7 +148,7 @@ def decide(planned: Planned, known: set, batch: Batch) -> None:
     if batch.run.options.dry_run or story in batch.stories:
         return
     batch.stories.add(story)  # the same story again in this batch is an update
-    agency = batch.run.agency(item.provider or batch.format)
+    agency = batch.run.agency(item.provider)
     try:
         planned.article = new_article(item, agency, batch.run)
     except Skip as skip:

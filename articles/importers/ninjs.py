@@ -164,11 +164,21 @@ def photo_of(item: dict, *, is_lead: bool) -> AgencyPhoto:
     largest = max(renditions, key=lambda r: r.get("width") or 0, default={})
     descriptions = item.get("descriptions") or []
     caption = with_role(descriptions, ("caption",), exclude=("creditline",))
-    credit = (
-        with_role(descriptions, ("creditline",), exclude=("caption", ""))
-        if (descriptions)
-        else None
+    # The credit is the agency's credit line, never a caption: a
+    # description with the role "creditline" (AP), else the photographer
+    # `by` (TT, 1.x `byline`), else the copyright holder. No credit found:
+    # the photo waits for the photo desk (agency_photos.new_photo).
+    credit = next(
+        (
+            text(entry.get("value"))
+            for entry in descriptions
+            if isinstance(entry, dict) and entry.get("role") == "creditline"
+        ),
+        "",
     )
+    by = text(field(item, "by", "byline"))
+    holder = text(field(item, "copyrightholder", "copyrightHolder"))
+    notice = text(field(item, "copyrightnotice", "copyrightNotice"))
     return AgencyPhoto(
         external_id=uri,
         url=text(largest.get("href")),
@@ -177,12 +187,11 @@ def photo_of(item: dict, *, is_lead: bool) -> AgencyPhoto:
             if caption
             else text(item.get("description_text"))
         ),
-        credit_line=text(credit.get("value"))
-        if credit
-        else text(field(item, "by", "byline")),
-        creator=text(field(item, "by", "byline")),
-        usage_terms=text(item.get("usageterms") or item.get("usageTerms")),
-        copyright_notice=text(field(item, "copyrightnotice", "copyrightNotice")),
+        credit_line=credit or by or holder,
+        creator=by,
+        usage_terms=text(item.get("usageterms") or item.get("usageTerms"))
+        or linked_rights(item),
+        copyright_notice=notice or (f"© {holder}" if holder else ""),
         mimetype=text(largest.get("contenttype") or largest.get("mimetype")),
         width=largest.get("width") if isinstance(largest.get("width"), int) else None,
         height=largest.get("height")
@@ -190,3 +199,11 @@ def photo_of(item: dict, *, is_lead: bool) -> AgencyPhoto:
         else None,
         is_lead=is_lead,
     )
+
+
+def linked_rights(item: dict) -> str:
+    """ninjs 2.x `rightsinfo.linkedrights`: the address of the terms."""
+    rights = field(item, "rightsinfo", "rightsInfo")
+    if isinstance(rights, dict):
+        return text(field(rights, "linkedrights", "linkedRights"))
+    return ""

@@ -34,6 +34,12 @@ FORMAT = "nitf"
 COMPACT_TIME = re.compile(
     r"^(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})?(Z|[+-]\d{2}:?\d{2})?$"
 )
+# A credit the caption carries at its end: "… New Delhi. Foto: Amit Sharma /
+# AP / NTB" (NTB), "(Photo: Karben)".
+CAPTION_CREDIT = re.compile(
+    r"\s*\(?\b(?:fotos?|photos?|bild|kilde)\s*:\s*((?:(?!\.\s)[^()])+?)\)?\s*$",
+    re.I,
+)
 
 
 def looks_like_nitf(root: Element) -> bool:
@@ -95,9 +101,8 @@ def parse_nitf_root(root: Element) -> AgencyItem:
         teaser=text_of(child(body_head, "abstract")),
         body_html=body_html(content),
         byline=text_of(child(body_head, "byline")),
-        dateline=text_of(child(body_head, "dateline")),
-        provider=attr(doc_id, "regsrc")
-        or text_of(child(child(body_head, "distributor"), "org")),
+        dateline=dateline_of(child(body_head, "dateline")),
+        provider=provider_of(docdata, body_head),
         categories=tuple(
             attr(keyword, "key") for keyword in descendants(docdata, "keyword")
         ),
@@ -106,6 +111,36 @@ def parse_nitf_root(root: Element) -> AgencyItem:
             note for note in (attr(child(docdata, "ed-msg"), "info"),) if note
         ),
     )
+
+
+def provider_of(docdata: Element | None, body_head: Element | None) -> str:
+    """Who sends the item: the registered source, the distributor, the
+    rights owner or the copyright holder ("" if the item names none)."""
+    distributor = child(body_head, "distributor")
+    return (
+        attr(child(docdata, "doc-id"), "regsrc")
+        or text_of(child(distributor, "org"))
+        or text_of(distributor)
+        or text_of(child(child(body_head, "rights"), "rights.owner"))
+        or attr(child(docdata, "doc.copyright"), "holder")
+    )
+
+
+def dateline_of(dateline: Element | None) -> str:
+    """The place of the dateline: its `location`, else its text without the
+    `story.date`; a timestamp is no place (EFE sends only one)."""
+    if dateline is None:
+        return ""
+    if location := text_of(child(dateline, "location")):
+        return location
+    story_date = text_of(child(dateline, "story.date"))
+    place = text_of(dateline)
+    if story_date:
+        place = place.replace(story_date, "")
+    place = place.strip(" ,-–\n\t")
+    if nitf_time(place)[0] is not None or re.fullmatch(r"[\d\s:.TZ+-]*", place):
+        return ""
+    return place
 
 
 def body_html(content: Element | None) -> str:
@@ -125,11 +160,22 @@ def photos_of(content: Element | None):
         source = attr(reference, "source")
         if not source:
             continue
+        caption, credit = caption_and_credit(text_of(child(media, "media-caption")))
         yield AgencyPhoto(
             external_id=source,
             url=source,
-            caption=text_of(child(media, "media-caption")),
-            credit_line=text_of(child(media, "media-producer")),
+            caption=caption,
+            # The credit the item states, never just the provider's name; none
+            # found: the photo waits for the photo desk (new_photo()).
+            credit_line=text_of(child(media, "media-producer")) or credit,
             mimetype=attr(reference, "mime-type"),
             is_lead=index == 0,
         )
+
+
+def caption_and_credit(caption: str) -> tuple[str, str]:
+    """(caption, credit) of a NITF caption that ends with its credit."""
+    match = CAPTION_CREDIT.search(caption)
+    if not match:
+        return caption, ""
+    return caption[: match.start()].strip(), match.group(1).strip()

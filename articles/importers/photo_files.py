@@ -18,7 +18,7 @@ from articles.importers.report import ImportReport
 from articles.importers.runs import ImportOptions, ImportRun, Progress, no_progress
 from articles.importers.sources import SourceUnavailable, walk_files
 from articles.models import Photo
-from articles.photos.saving import save_photo
+from articles.photos.saving import save_photo, stored_copy
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
 
@@ -51,9 +51,13 @@ def import_photo_file(path: Path, *, dry_run: bool) -> tuple[str, str]:
     if path.stat().st_size > settings.NEWSROOM_PHOTO_MAX_BYTES:
         return "failed", _("Die Datei ist größer als das Limit für Fotos.")
     data = path.read_bytes()
-    external_id = f"sha256:{hashlib.sha256(data).hexdigest()}"
-    if Photo.objects.filter(external_id=external_id).exists():
-        return "unchanged", ""
+    digest = hashlib.sha256(data).hexdigest()
+    # The same bytes uploaded in the admin or imported before: one photo.
+    if existing := stored_copy(digest):
+        return "unchanged", _("Dieses Bild gibt es schon (Foto %(pk)s).") % {
+            "pk": existing.pk
+        }
+    external_id = f"sha256:{digest}"
     try:
         with transaction.atomic():
             photo = Photo(external_id=external_id)

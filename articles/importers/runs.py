@@ -16,7 +16,7 @@ from django.db import transaction
 
 from articles.importers.report import ImportReport
 from articles.models import Agency, CategoryMapping, Section
-from articles.photos.saving import agencies_by_name, resolve_agency
+from articles.photos.saving import agencies_by_name, provider_agency
 
 # progress(file, item, outcome), called once for every item in order.
 Progress = Callable[[str, str, str], None]
@@ -55,17 +55,18 @@ class ImportRun:
             self.report.count(outcome, reference, text)
         self.progress(file, reference, outcome)
 
-    def agency(self, name: str) -> Agency:
+    def agency(self, provider: str) -> Agency:
+        """The agency of an item's provider ("" when the item names none:
+        "Unbekannte Quelle", never the format's name)."""
         if self._agencies is None:
             self._agencies = agencies_by_name()
+        name = provider or Agency.UNKNOWN_SOURCE
         if found := self._agencies.get(name.casefold()):
             return found
         # Found by a part of the name, or unknown: then created and flagged
         # for review. Remembered once that is committed (at once outside a
         # transaction; never if the savepoint it was created in rolls back).
-        agency = resolve_agency(name, by_name=self._agencies) or resolve_agency(
-            "Web", by_name=self._agencies
-        )
+        agency = provider_agency(provider, by_name=self._agencies)
         transaction.on_commit(partial(self._remember_agency, name, agency))
         return agency
 

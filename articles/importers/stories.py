@@ -19,7 +19,7 @@ from articles.importers.agency_photos import AgencyPhotos
 from articles.importers.items import AgencyItem, ItemStatus, identity
 from articles.importers.runs import Batch, ImportOptions, ImportRun
 from articles.models import Agency, AgencyVersion, Article, Photo, Section
-from articles.models.agency import agency_text, version_key
+from articles.models.agency import agency_text, cut_text_fields, version_key
 from articles.workflow import services
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -47,7 +47,7 @@ def is_embargoed(item: AgencyItem) -> bool:
 
 def apply_item(item: AgencyItem, *, payload: str, batch: Batch) -> tuple[str, str]:
     """(outcome, note) of one item, inside the caller's transaction."""
-    agency = batch.run.agency(item.provider or batch.format)
+    agency = batch.run.agency(item.provider)
     if item.is_photo_only:
         return apply_photo_item(item, agency=agency, batch=batch)
     external_id = identity(item.external_id)
@@ -114,6 +114,7 @@ def finish_new_article(
     article: Article, item: AgencyItem, note: str, options: ImportOptions
 ) -> tuple[str, str]:
     """After a new story is saved: publish it if asked; (outcome, note)."""
+    note = "; ".join(filter(None, [cut_note(item), note]))
     if is_notice(item):
         note = "; ".join(
             filter(None, [_("Hinweis an die Redaktion, nicht veröffentlicht"), note])
@@ -207,6 +208,7 @@ def apply_version(
         services.add_correction(article, by=None, text=item.correction_note)
     photos = AgencyPhotos(base_dir=batch.base_dir)
     note = photos.attach(article, item, article.agency, new=False)
+    note = "; ".join(filter(None, [cut_note(item), note]))
     photos.save()
     unpublished = article.status in (Article.Status.DRAFT, Article.Status.APPROVED)
     publishable = item.status == ItemStatus.USABLE and not is_notice(item)
@@ -228,6 +230,15 @@ def fill(article: Article, item: AgencyItem) -> None:
     article.agency_version_created = item.version_created
     article.agency_status = item.status
     article.pending_agency_version = None
+
+
+def cut_note(item: AgencyItem) -> str:
+    """The warning naming the fields longer than the article keeps."""
+    if cut := cut_text_fields(item.__dict__):
+        return _("gekürzt, länger als vorgesehen: %(fields)s") % {
+            "fields": ", ".join(cut)
+        }
+    return ""
 
 
 def agency_version(

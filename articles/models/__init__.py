@@ -19,9 +19,11 @@ from articles.models.photos import (
     RIGHTS_FIELDS,
     Photo,
     PhotoQuerySet,
+    PhotoUse,
     Rendition,
     ShownPhoto,
     photo_upload_to,
+    register_photo_use_finder,
     usable_photo_q,
 )
 from articles.models.search import ArticleSearchEntry
@@ -70,6 +72,7 @@ __all__ = [
     "LoginFailure",
     "Photo",
     "PhotoQuerySet",
+    "PhotoUse",
     "Region",
     "Rendition",
     "Section",
@@ -81,6 +84,7 @@ __all__ = [
     "german_slugify",
     "item_urn",
     "photo_upload_to",
+    "register_photo_use_finder",
     "revision_values",
     "usable_photo_q",
     "validate_archive_day",

@@ -33,6 +33,16 @@ def agency_text(parsed: Mapping) -> dict[str, str]:
     return text
 
 
+def cut_text_fields(parsed: Mapping) -> list[str]:
+    """The article fields (their names) that `agency_text` cuts for `parsed`."""
+    cut = []
+    for name, source in AGENCY_TEXT_FIELDS.items():
+        field = Article._meta.get_field(name)
+        if field.max_length and len(parsed.get(source) or "") > field.max_length:
+            cut.append(str(field.verbose_name))
+    return cut
+
+
 class AgencyVersion(models.Model):
     """One received version of an agency item, raw and parsed, never changed.
 

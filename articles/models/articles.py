@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from articles.fulltext import match_articles
 from articles.models.counters import KeepsCounters
 from articles.models.fields import CleanCharField, CleanTextField
-from articles.models.photos import Photo, ShownPhoto, usable_photo_q
+from articles.models.photos import (
+    Photo,
+    PhotoUse,
+    ShownPhoto,
+    register_photo_use_finder,
+    usable_photo_q,
+)
 from articles.models.taxonomy import (
     Agency,
     Author,
@@ -284,8 +290,10 @@ class Article(KeepsCounters):
         PUBLISHED = "published", _("Veröffentlicht")
         WITHDRAWN = "withdrawn", _("Zurückgezogen")
 
-    kicker = CleanCharField(_("Dachzeile"), max_length=120, blank=True)
-    headline = CleanCharField(_("Überschrift"), max_length=200)
+    # As long as agencies send them (dpa headlines reach some 250
+    # characters); longer ones are cut with a warning in the import report.
+    kicker = CleanCharField(_("Dachzeile"), max_length=200, blank=True)
+    headline = CleanCharField(_("Überschrift"), max_length=300)
     slug = models.SlugField(
         _("Kurzname (URL)"),
         max_length=200,
@@ -676,6 +684,20 @@ class ArticlePhoto(models.Model):
     @property
     def display_caption(self) -> str:
         return self.caption or self.photo.caption
+
+
+def published_article_uses(photo: Photo) -> list[PhotoUse]:
+    """The published articles (live or scheduled) that show `photo`."""
+    headlines = Article.objects.filter(
+        status=Article.Status.PUBLISHED, article_photos__photo=photo
+    ).values_list("headline", flat=True)
+    return [
+        PhotoUse(_("Artikel „%(headline)s“") % {"headline": headline})
+        for headline in headlines[:20]
+    ]
+
+
+register_photo_use_finder(published_article_uses)
 
 
 # The fields a revision keeps: what an editor writes, not workflow state.

@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -30,6 +31,7 @@ RIGHTS_FIELDS = (
     "usage_terms",
     "restrictions",
     "web_statement",
+    "credit_needs_review",
     "licence_expires_at",
     "killed_at",
     "kill_reason",
@@ -48,13 +50,41 @@ def photo_upload_to(photo: "Photo", filename: str) -> str:
 
 
 def usable_photo_q(at: datetime, prefix: str = "") -> Q:
-    """Licence valid and not killed at `at`; `prefix` reaches through a FK."""
+    """Licence valid, not killed at `at` and its credit not waiting for the
+    photo desk; `prefix` reaches through a FK."""
     return (
-        Q(**{f"{prefix}licence_expires_at__isnull": True})
-        | Q(**{f"{prefix}licence_expires_at__gt": at})
-    ) & (
-        Q(**{f"{prefix}killed_at__isnull": True}) | Q(**{f"{prefix}killed_at__gt": at})
+        (
+            Q(**{f"{prefix}licence_expires_at__isnull": True})
+            | Q(**{f"{prefix}licence_expires_at__gt": at})
+        )
+        & (
+            Q(**{f"{prefix}killed_at__isnull": True})
+            | Q(**{f"{prefix}killed_at__gt": at})
+        )
+        & Q(**{f"{prefix}credit_needs_review": False})
     )
+
+
+# Where a photo is shown to the public, asked before its credit may go.
+# Each finder takes a saved photo and returns PhotoUse values; articles
+# registers its own below the Article model, teasers its sponsored slots in
+# TeasersConfig.ready() (articles never imports teasers).
+PHOTO_USE_FINDERS: list = []
+
+
+@dataclass(frozen=True)
+class PhotoUse:
+    """A public place that shows a photo, as an editor recognises it."""
+
+    where: str
+    # A sponsored slot may credit with the copyright notice alone.
+    copyright_notice_suffices: bool = False
+
+
+def register_photo_use_finder(finder) -> None:
+    """Add `finder(photo) -> Iterable[PhotoUse]` (once)."""
+    if finder not in PHOTO_USE_FINDERS:
+        PHOTO_USE_FINDERS.append(finder)
 
 
 def photo_credit(credit_line: str, creator: str, agency: "Agency | None") -> str:
@@ -151,6 +181,11 @@ class PhotoQuerySet(models.QuerySet):
         agency (an agency alone makes a credit, its short name)."""
         return self.filter(credit_line="", creator="", agency__isnull=True)
 
+    def credit_to_check(self):
+        """What the photo desk must look at: photos without a credit and
+        imports whose agency stated none ("Bildquelle prüfen")."""
+        return self.without_credit() | self.filter(credit_needs_review=True)
+
     def licence_ending(self, within: timedelta, at: datetime | None = None):
         """Photos whose licence has ended or ends within `within`."""
         at = at or timezone.now()
@@ -238,6 +273,20 @@ class Photo(models.Model):
         ),
     )
     kill_reason = CleanCharField(_("Grund der Sperre"), max_length=300, blank=True)
+    credit_needs_review = models.BooleanField(
+        _("Bildquelle prüfen"),
+        default=False,
+        help_text=_(
+            "Beim Import wurde keine Bildquelle gefunden: Das Foto erscheint auf "
+            "keiner öffentlichen Seite, bis die Bildredaktion die Quelle einträgt "
+            "und diesen Haken entfernt."
+        ),
+    )
+    # SHA-256 of the file's bytes: an upload or import_photos recognises a
+    # file that is stored already (articles/photos/saving.py).
+    content_hash = models.CharField(
+        _("Prüfsumme"), max_length=64, blank=True, editable=False, db_index=True
+    )
     focal_x = models.FloatField(
         _("Bildmittelpunkt waagerecht"),
         default=0.5,
@@ -295,6 +344,35 @@ class Photo(models.Model):
     def __str__(self):
         return f"{self.label} ({self.credit})" if self.credit else self.label
 
+    def clean(self):
+        self.check_credit_kept()
+
+    def check_credit_kept(self) -> None:
+        """A photo that a public page shows keeps a credit (§ 13 UrhG)."""
+        if self.pk is None or self.credit:
+            return
+        uses = self.public_uses()
+        if self.copyright_notice.strip():
+            uses = [use for use in uses if not use.copyright_notice_suffices]
+        if not uses:
+            return
+        shown = ", ".join(use.where for use in uses[:5])
+        if len(uses) > 5:
+            shown += _(" und %(count)s weitere") % {"count": len(uses) - 5}
+        raise ValidationError(
+            _(
+                "Ohne Bildquelle kann dieses Foto nicht gespeichert werden: "
+                "Es erscheint in %(shown)s. Bitte Fotograf/in, Bildquelle oder "
+                "Agentur angeben."
+            )
+            % {"shown": shown}
+        )
+
+    def public_uses(self) -> list[PhotoUse]:
+        """The public places that show this photo now or will (a published
+        article, a sponsored slot not ended)."""
+        return [use for finder in PHOTO_USE_FINDERS for use in finder(self)]
+
     @property
     def label(self) -> str:
         """How an editor recognises the photo: caption, else alt text, else id."""
@@ -310,9 +388,16 @@ class Photo(models.Model):
     @property
     def copyright_line(self) -> str:
         """The copyright notice as given, else one made from the credit."""
-        return self.copyright_notice or f"© {self.credit}"
+        if self.copyright_notice:
+            return self.copyright_notice
+        return f"© {self.credit}" if self.credit else ""
 
-    def shown(self) -> "ShownPhoto":
+    def shown(self, *, copyright_notice_suffices: bool = False) -> "ShownPhoto":
+        """`copyright_notice_suffices`: credit a photo without one with its
+        copyright notice (sponsored slots)."""
+        credit = self.credit
+        if not credit and copyright_notice_suffices:
+            credit = self.copyright_notice.strip()
         return ShownPhoto(
             pk=self.pk,
             image_name=self.image.name,
@@ -321,7 +406,7 @@ class Photo(models.Model):
             focal_x=self.focal_x,
             focal_y=self.focal_y,
             alt_text=self.alt_text,
-            credit=self.credit,
+            credit=credit,
             licence_expires_at=self.licence_expires_at,
             killed_at=self.killed_at,
         )
@@ -332,6 +417,8 @@ class Photo(models.Model):
 
     def is_usable(self, at: datetime | None = None) -> bool:
         """Python twin of `PhotoQuerySet.usable()` for one loaded row."""
+        if self.credit_needs_review:
+            return False
         until = self.usable_until
         return until is None or until > (at or timezone.now())
 

@@ -111,7 +111,17 @@ def agency_credit(short_name: str, credit_format: str, creator: str) -> str:
     return credit_format.replace("{creator}", creator).replace("{agency}", short_name)
 
 
+class AgencyQuerySet(models.QuerySet):
+    def offered_publicly(self):
+        """Agencies a reader may filter by: not the unknown source."""
+        return self.exclude(short_name=Agency.UNKNOWN_SOURCE)
+
+
 class Agency(models.Model):
+    # Where items that name no provider go, one agency for all of them,
+    # flagged for review: never an agency named after the wire format.
+    UNKNOWN_SOURCE = "Unbekannte Quelle"
+
     name = CleanCharField(_("Name"), max_length=120)
     short_name = CleanCharField(
         _("Kürzel"),
@@ -140,8 +150,10 @@ class Agency(models.Model):
     needs_review = models.BooleanField(
         _("Prüfen"),
         default=False,
-        help_text=_("Automatisch aus Bildmetadaten angelegt: bitte prüfen."),
+        help_text=_("Automatisch beim Import angelegt: bitte prüfen."),
     )
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Agentur")

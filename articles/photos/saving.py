@@ -5,12 +5,14 @@ empty fields from the embedded metadata (never overwriting an editor's text)
 and resolves the agency from the credit (`check_photo`), then saves it.
 """
 
+import hashlib
 import re
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from PIL import ExifTags, Image
 
 from articles.models import Agency, Photo
@@ -52,10 +54,10 @@ def agencies_by_name() -> dict[str, Agency]:
 def resolve_agency(
     *credits: str, by_name: dict[str, Agency] | None = None
 ) -> Agency | None:
-    """The agency named in the first credit that names one.
+    """The known agency named in the first credit that names one, else None.
 
-    An agency nobody knows yet is created and flagged for review rather than
-    dropped: the credit must survive, and the photo desk decides later.
+    Never creates one: free text in a file's metadata ("Foto: privat",
+    a photographer's name) is no agency; the credit line keeps the text.
     `by_name` is agencies_by_name(), if the caller has read it already.
     """
     if by_name is None:
@@ -64,20 +66,54 @@ def resolve_agency(
         for part in credit_parts(credit):
             if agency := by_name.get(part.casefold()):
                 return agency
-    for credit in credits:
-        if parts := credit_parts(credit):
-            name = parts[0][:40]
-            agency, _ = Agency.objects.get_or_create(
-                short_name=name, defaults={"name": name, "needs_review": True}
-            )
-            return agency
     return None
+
+
+def provider_agency(
+    provider: str, *, by_name: dict[str, Agency] | None = None
+) -> Agency:
+    """The agency an agency item names as its provider.
+
+    A known one by any of its names; a provider named for the first time
+    is created and flagged for review (the photo desk checks it); items
+    that name none share the one "Unbekannte Quelle", flagged too.
+    """
+    name = clean_text(provider or "").strip()
+    if name and (agency := resolve_agency(name, by_name=by_name)):
+        return agency
+    name = name[:40] or Agency.UNKNOWN_SOURCE
+    agency, _ = Agency.objects.get_or_create(
+        short_name=name, defaults={"name": name, "needs_review": True}
+    )
+    return agency
+
+
+def content_hash(file) -> str:
+    """SHA-256 of a file's bytes (read from the start, left at the start)."""
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: file.read(1 << 20), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def stored_copy(digest: str, *, exclude_pk: int | None = None) -> Photo | None:
+    """The stored photo with exactly these bytes: same content hash, or
+    imported by `import_photos` before photos kept their hash."""
+    photos = Photo.objects.filter(
+        Q(content_hash=digest) | Q(external_id=f"sha256:{digest}")
+    )
+    if exclude_pk is not None:
+        photos = photos.exclude(pk=exclude_pk)
+    return photos.order_by("pk").first()
 
 
 def prepare_photo(photo: Photo) -> PhotoMetadata:
     """Check the file and fill size and empty fields from it (no save)."""
     file = photo.image.file
     check_image_file(file)
+    photo.content_hash = content_hash(file)
     with Image.open(file) as image:
         width, height = image.size
         if image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8):

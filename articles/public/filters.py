@@ -63,7 +63,7 @@ class ArticleSearchFilter(django_filters.FilterSet):
     )
     agentur = AgencyFilter(
         label=_("Agentur"),
-        queryset=Agency.objects.all(),
+        queryset=Agency.objects.offered_publicly(),
         to_field_name="short_name",
         empty_label=_("Alle Agenturen"),
         method="filter_agency",

@@ -130,10 +130,19 @@ def article_head(
         published_at=iso(article.first_seen_at),
         modified_at=iso(article.last_changed_at),
         image=image,
-        image_alt=photo.alt_text if photo else settings.NEWSROOM_SITE_NAME,
+        image_alt=credited_alt_text(photo) if photo else settings.NEWSROOM_SITE_NAME,
         has_photo=photo is not None,
         json_ld=json_ld_script(data),
     )
+
+
+def credited_alt_text(photo: Photo) -> str:
+    """The alt text with the photo's credit: OpenGraph and Twitter cards
+    have no credit of their own, and a preview shows the photo elsewhere."""
+    credit = photo.credit
+    if not credit:
+        return photo.alt_text
+    return f"{photo.alt_text} (Foto: {credit})" if photo.alt_text else credit
 
 
 def news_article_data(
@@ -210,6 +219,10 @@ def image_object(
     }
     if photo.creator:
         data["creator"] = {"@type": "Person", "name": photo.creator}
+    elif photo.agency_id:
+        data["creator"] = {"@type": "Organization", "name": photo.agency.name}
+    if photo.agency_id:
+        data["copyrightHolder"] = {"@type": "Organization", "name": photo.agency.name}
     return data
 
 

@@ -62,6 +62,15 @@ def figure_html(
         if caption
         else ""
     )
+    # A photo without credit never shows a bare "Foto:" (saving such a photo
+    # that a public page shows is refused; this covers what slips through).
+    credit_html = (
+        format_html(
+            '<span class="photo__credit">{} {}</span>', gettext("Foto:"), photo.credit
+        )
+        if photo.credit.strip()
+        else ""
+    )
     return format_html(
         '<figure class="{figure_class}">\n'
         "  <picture>\n"
@@ -70,7 +79,7 @@ def figure_html(
         'height="{height}" alt="{alt}"{loading} decoding="async">\n'
         "  </picture>\n"
         "  <figcaption>{caption}"
-        '<span class="photo__credit">{credit_label} {credit}</span></figcaption>\n'
+        "{credit}</figcaption>\n"
         "</figure>",
         figure_class=f"photo {css_class}".strip(),
         webp=picture.webp_srcset,
@@ -82,6 +91,5 @@ def figure_html(
         alt=photo.alt_text,
         loading=mark_safe(loading),
         caption=caption_html,
-        credit_label=gettext("Foto:"),
-        credit=photo.credit,
+        credit=credit_html,
     )

@@ -56,7 +56,9 @@ def test_front_page_renders_teasers_and_sponsored_slot(client):
     visible_text = re.sub(r"<[^>]+>", " ", block).split()
     assert visible_text[0] == "Anzeige"
     assert 'rel="sponsored noopener"' in block
-    assert "4.839" in block
+    # No public count on an advertisement (issue 15, point 8).
+    assert "4.839" not in block
+    assert "Aufrufe" not in block
 
 
 def test_teaser_photo_carries_its_credit_in_the_figure(client):

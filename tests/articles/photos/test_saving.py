@@ -9,7 +9,7 @@ from articles.models import Agency, Photo
 from articles.photos.saving import resolve_agency, save_photo
 from articles.photos.upload_checks import check_image_file
 from tests.articles.photos.test_metadata import iim_dataset, photoshop_segment
-from tests.factories import UserFactory
+from tests.factories import AgencyFactory, UserFactory
 from tests.samples import sample_path
 
 pytestmark = pytest.mark.django_db
@@ -96,11 +96,11 @@ class TestAgencyResolution:
     def test_agency_in_the_middle_of_a_chain_resolves(self):
         assert resolve_agency("ANTHONY WALLACE/AFP/Getty Images").short_name == "AFP"
 
-    def test_unknown_agency_is_created_for_review(self):
-        agency = resolve_agency("Max Muster/Nordbild")
-        assert agency.short_name == "Nordbild"
-        assert agency.needs_review
-        assert resolve_agency("Nordbild") == agency  # not created twice
+    def test_an_unknown_name_in_a_credit_creates_no_agency(self):
+        # Free text in a file's metadata is no agency (issue 15, point 10).
+        assert resolve_agency("Max Muster/Nordbild") is None
+        assert resolve_agency("Foto: privat") is None
+        assert not Agency.objects.filter(short_name__in=["Nordbild", "privat"])
 
     def test_no_credit_no_agency(self):
         assert resolve_agency("", "") is None
@@ -129,8 +129,9 @@ class TestPrefillFromSamples:
         )
         assert photo.alt_text.startswith("This is the Alt Text description")
         assert (photo.width, photo.height) == (2000, 1000)
-        # The credit names no agency we know: created, flagged, not dropped.
-        assert photo.agency.needs_review
+        # The credit names no agency we know: kept as text, no agency made.
+        assert photo.agency is None
+        assert not Agency.objects.filter(needs_review=True).exists()
 
     def test_editor_text_is_never_overwritten(self):
         photo = save_photo(
@@ -145,13 +146,15 @@ class TestPrefillFromSamples:
         assert photo.agency.short_name == "dpa"
         assert photo.headline == "The Headline (ref2017.1)"
 
-    def test_canadian_press_photo_creates_its_agency_from_the_credit(self):
+    def test_canadian_press_photo_keeps_its_credit_without_inventing_an_agency(
+        self,
+    ):
         photo = save_photo(Photo(image=sample_upload("cp-canadian-press.jpg")))
         assert photo.creator == "Paul Chiasson"
         assert photo.credit == "The Canadian Press"
         assert photo.caption.startswith("The Montreal Police logo")
-        assert photo.agency.short_name == "The Canadian Press"
-        assert photo.agency.needs_review
+        assert photo.agency is None
+        assert not Agency.objects.filter(short_name="The Canadian Press").exists()
 
     def test_photo_with_only_a_copyright_notice(self):
         photo = save_photo(
@@ -182,6 +185,7 @@ class TestControlCharactersInMetadata:
         return upload(data[:2] + photoshop_segment(iim) + data[2:])
 
     def test_a_nul_in_iptc_becomes_a_clean_value(self):
+        AgencyFactory(short_name="Nordbild", name="Nordbild Fotoagentur")
         photo = save_photo(
             Photo(
                 image=self.jpeg_with_iim(
@@ -197,10 +201,11 @@ class TestControlCharactersInMetadata:
             "creator": "Anna Schmidt",
             "credit_line": "Anna Schmidt/Nordbild",
         }
-        # The agency is looked up and created from the credit, cleaned too.
+        # The agency is looked up from the credit, cleaned too.
         assert photo.agency.short_name == "Nordbild"
 
     def test_a_nul_in_the_source_does_not_reach_the_agency_lookup(self):
+        AgencyFactory(short_name="Nordbild", name="Nordbild Fotoagentur")
         photo = save_photo(Photo(image=self.jpeg_with_iim(source=b"Nord\x00bild")))
         assert Agency.objects.get(pk=photo.agency_id).short_name == "Nordbild"
 

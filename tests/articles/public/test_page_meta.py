@@ -86,7 +86,9 @@ def test_article_head_has_canonical_opengraph_and_twitter_card(client):
     assert head.meta["og:image"].endswith("/16x9-1280.jpg")
     size = (int(head.meta["og:image:width"]), int(head.meta["og:image:height"]))
     assert size == (1280, 720) == image_size(client, head.meta["og:image"])
-    assert head.meta["og:image:alt"] == "Ein Smartphone"
+    # Link previews show the photo elsewhere: with its credit (issue 15).
+    assert head.meta["og:image:alt"] == "Ein Smartphone (Foto: Peter Kneffel/dpa)"
+    assert head.meta["twitter:image:alt"] == head.meta["og:image:alt"]
     published = parse_datetime(head.meta["article:published_time"])
     assert abs(published - article.published_at) < timedelta(seconds=1)
     assert head.meta["article:modified_time"]
@@ -138,6 +140,48 @@ def test_news_article_structured_data(client):
     with Image.open(finders.find("img/logo.png")) as drawn:
         assert drawn.format == "PNG"
         assert drawn.size == (logo["width"], logo["height"])
+
+
+def test_link_previews_and_structured_data_credit_the_photo_they_show(client):
+    dpa = AgencyFactory(short_name="dpa", name="Deutsche Presse-Agentur")
+    lead = ArticlePhotoFactory(
+        position=0,
+        photo__alt_text="Die Brücke",
+        photo__creator="",
+        photo__credit_line="",
+        photo__agency=dpa,
+    )
+    ArticlePhotoFactory(
+        article=lead.article,
+        position=1,
+        photo__alt_text="Ein anderes Bild",
+        photo__creator="Anna Alt",
+        photo__credit_line="Anna Alt/epd",
+    )
+    head = head_of(client, lead.article)
+    assert head.meta["og:image:alt"] == "Die Brücke (Foto: dpa)"
+    assert head.meta["twitter:image:alt"] == "Die Brücke (Foto: dpa)"
+    photo_id = str(lead.photo.pk)
+    assert f"/bild/{photo_id}/" in head.meta["og:image"]
+    assert head.meta["twitter:image"] == head.meta["og:image"]
+    for image in head.structured_data["image"]:
+        assert f"/bild/{photo_id}/" in image["url"]
+        assert image["creditText"] == "dpa"
+        assert image["copyrightNotice"] == "© dpa"
+        # No photographer named: the agency is the creator.
+        assert image["creator"] == {
+            "@type": "Organization",
+            "name": "Deutsche Presse-Agentur",
+        }
+        assert image["copyrightHolder"]["name"] == "Deutsche Presse-Agentur"
+
+
+def test_the_structured_data_names_the_photographer_as_creator(client):
+    use = ArticlePhotoFactory(photo__creator="Peter Kneffel")
+    [wide, *_] = head_of(client, use.article).structured_data["image"]
+    assert wide["creator"] == {"@type": "Person", "name": "Peter Kneffel"}
+    assert wide["creditText"] == "Peter Kneffel/dpa"
+    assert wide["copyrightNotice"] == "© Peter Kneffel/dpa"
 
 
 def test_agency_copy_names_the_agency_as_author(client):
