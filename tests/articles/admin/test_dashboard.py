@@ -83,17 +83,22 @@ def test_the_desk_lists_open_in_full_in_the_article_list():
 def test_the_photo_desk_sees_photos_without_credit_and_no_article_lists():
     fill(1)
     PhotoFactory(caption="Mit Agentur", creator="", credit_line="")
+    PhotoFactory(caption="Zu prüfen", credit_line="Foto: ?", credit_needs_review=True)
     photo_desk = client_for("Bildredaktion", "bild")
     html = photo_desk.get(reverse("admin:index")).content.decode()
     for title in PHOTO_LISTS:
         assert title in html
-    assert "Namenlos 0" in html and "Mit Agentur" not in html
+    assert "Namenlos 0" in html and "Zu prüfen" in html
+    assert "Mit Agentur" not in html
     for title in (*DESK_LISTS, "Meine Entwürfe", "Warten auf Prüfung"):
         assert title not in html
     listed = photo_desk.get(
         reverse("admin:articles_photo_changelist"), {"bildquelle": "fehlt"}
     )
-    assert [p.caption for p in listed.context["cl"].result_list] == ["Namenlos 0"]
+    assert sorted(p.caption for p in listed.context["cl"].result_list) == [
+        "Namenlos 0",
+        "Zu prüfen",
+    ]
 
 
 def test_ad_ops_and_reporters_see_only_what_they_may_act_on():

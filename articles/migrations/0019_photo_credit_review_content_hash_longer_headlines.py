@@ -64,7 +64,7 @@ def merge_format_agencies(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0016_roles_previews_logins")]
+    dependencies = [("articles", "0018_german_field_names")]
 
     operations = [
         migrations.AddField(
