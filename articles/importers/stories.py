@@ -190,12 +190,7 @@ def apply_version(
         kill(article, item)
         return "withdrawn", ""
     if article.locally_edited:
-        article.pending_agency_version = item.version
-        article.save(update_fields=["pending_agency_version", "modified_at"])
-        services.purge_pages_on_commit()
-        return "skipped", _(
-            "lokal bearbeitet: Agentur-Version %(v)s gespeichert, nicht übernommen"
-        ) % {"v": item.version}
+        return keep_local_edit(article, item)
     fill(article, item)
     if item.signal in ("update", "correction") and article.first_published_at:
         article.updated_at = timezone.now()
@@ -213,6 +208,32 @@ def apply_version(
     if batch.run.options.publish and publishable and unpublished:
         services.publish_article(article, by=None, at=timezone.now())
     return ("embargoed" if is_embargoed(item) else "updated"), note
+
+
+def keep_local_edit(article: Article, item: AgencyItem) -> tuple[str, str]:
+    """Keep the editor's text, but follow the agency's status.
+
+    Local-edit protection protects text, never a takedown: a "withheld"
+    hides the story at once, and a later "usable" lifts that hold again.
+    """
+    article.pending_agency_version = item.version
+    note = _(
+        "lokal bearbeitet: Agentur-Version %(v)s gespeichert, nicht übernommen"
+    ) % {"v": item.version}
+    if item.status == article.agency_status:
+        article.save(update_fields=["pending_agency_version", "modified_at"])
+        services.purge_pages_on_commit()
+        return "skipped", note
+    article.agency_status = item.status
+    # A state change: an edit form opened before it must not save over it.
+    # The caller locked the row (apply_item), so the version is the row's.
+    services.save_workflow_fields(article, ("pending_agency_version", "agency_status"))
+    services.purge_pages_on_commit()
+    if item.status == ItemStatus.WITHHELD:
+        note = _("%(note)s; die Agentur hält die Meldung zurück: sie ist offline") % {
+            "note": note
+        }
+    return "skipped", note
 
 
 def fill(article: Article, item: AgencyItem) -> None:

@@ -464,10 +464,13 @@ class Article(KeepsCounters):
                     )
                 }
             )
+        # A passed embargo is no longer in force (an agency story seen only
+        # after it, a backlog after downtime): nothing to refuse. Only one
+        # still to come that ends before the publication is a slip.
         if (
             self.embargo_until
             and self.published_at
-            and self.embargo_until < self.published_at
+            and timezone.now() < self.embargo_until < self.published_at
         ):
             raise ValidationError(
                 {
