@@ -177,10 +177,23 @@ class ArticleQuerySet(models.QuerySet):
         return match_articles(self, text)
 
     def newest_first(self):
-        return self.order_by("-published_at", "-pk")
+        """By the time readers could first see each article (its release:
+        publication or embargo end, whichever is later), newest first.
+
+        Every public list, rail, feed and the export order by this, and
+        pages show the same time (`Article.first_seen_at`): an embargoed
+        story sorts where readers saw it appear, not where it was filed.
+        """
+        return self.with_first_seen().order_by("-first_seen", "-pk")
 
     def with_first_seen(self):
-        """Annotate `first_seen`: the database twin of `first_seen_at()`."""
+        """Annotate `first_seen`: the database twin of `first_seen_at()`.
+
+        The one expression of the release time in queries; a stored column
+        could replace it here without any caller changing.
+        """
+        if "first_seen" in self.query.annotations:
+            return self
         return self.annotate(
             first_seen=Coalesce(
                 "first_published_at",
