@@ -224,10 +224,19 @@ def fetch_all(client, site):
     return answers, visible_on
 
 
+# Seen once, then taken down: their ninjs item says so (issue #15, point 4).
+TAKEN_DOWN = {"withheld", "withdrawn", "withdrawn later"}
+
+
 def assert_nothing_hidden_shows(answers, site):
     hidden_traces, hidden_addresses = site.hidden_traces(), site.hidden_addresses()
     for address, (status, text) in answers.items():
         for kind, traces in hidden_traces.items():
+            article = site.hidden[kind]
+            if kind in TAKEN_DOWN and address == f"/api/ninjs/{article.pk}/":
+                # Its own item names it and its status, so partners take
+                # it down too; nothing of its content.
+                traces = [trace for trace in traces if article.urn not in trace]
             shown = [trace for trace in traces if trace in text]
             assert not shown, f"{kind} article shows on {address}: {shown}"
         if address in hidden_addresses:

@@ -127,6 +127,19 @@ class ArticleQuerySet(models.QuerySet):
     def withdrawn(self):
         return self.filter(status=Article.Status.WITHDRAWN)
 
+    def taken_down(self, at: datetime | None = None):
+        """Articles readers saw once and may not see now: withdrawn (by an
+        editor or an agency's kill) or withheld by the agency.
+
+        What was never public (drafts, embargoed stories) is not among
+        them: telling about it would give it away.
+        """
+        return self.filter(
+            Q(status=Article.Status.WITHDRAWN)
+            | Q(agency_status=Article.AgencyStatus.WITHHELD),
+            first_published_at__lte=at or timezone.now(),
+        )
+
     def scheduled(self, at: datetime | None = None):
         """Published, but their publication time is still to come."""
         return self.filter(
@@ -506,6 +519,16 @@ class Article(KeepsCounters):
     @property
     def is_embargoed(self) -> bool:
         return self.embargo_until is not None and self.embargo_until > timezone.now()
+
+    @property
+    def pubstatus(self) -> str:
+        """The IPTC publication status: canceled once withdrawn for good,
+        withheld while the agency holds it back, else usable."""
+        if self.status == self.Status.WITHDRAWN:
+            return "canceled"
+        if self.agency_status == self.AgencyStatus.WITHHELD:
+            return "withheld"
+        return "usable"
 
     @property
     def urn(self) -> str:
