@@ -24,6 +24,7 @@ from articles.models.photos import (
     photo_upload_to,
     usable_photo_q,
 )
+from articles.models.redirects import AddressRedirect, is_local_path
 from articles.models.search import ArticleSearchEntry
 from articles.models.taxonomy import (
     RESERVED_SECTION_SLUGS,
@@ -53,6 +54,7 @@ __all__ = [
     "REVISION_RELATIONS",
     "RIGHTS_FIELDS",
     "TEASER_FIELDS",
+    "AddressRedirect",
     "Agency",
     "AgencyVersion",
     "Article",
@@ -79,6 +81,7 @@ __all__ = [
     "article_url",
     "first_seen_at",
     "german_slugify",
+    "is_local_path",
     "item_urn",
     "photo_upload_to",
     "revision_values",
