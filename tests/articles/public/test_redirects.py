@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import AddressRedirect, is_local_path
+from articles.workflow import services
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -62,6 +63,18 @@ def test_an_articles_old_address_is_recorded(client):
         article.get_absolute_url()
     )
     assert moved_to(client, old) == article.get_absolute_url()
+
+
+def test_a_hidden_articles_new_address_is_not_given_away(client):
+    article = ArticleFactory(slug="alter-titel")
+    old = article.get_absolute_url()
+    services.unpublish_article(article, by=UserFactory(is_superuser=True))
+    article.slug = "neuer-geheimer-titel"
+    article.save()
+    assert AddressRedirect.objects.filter(old_path=old).exists()
+    response = client.get(old)
+    assert response.status_code == 404
+    assert "geheim" not in response.content.decode()
 
 
 def test_renames_lead_straight_to_the_newest_address_and_back(client):
