@@ -758,3 +758,19 @@ def test_withheld_hides_a_locally_edited_story_at_once(
     released = data | {"version": 4, "pubstatus": "usable"}
     import_news([write(tmp_path, "u.json", released)])
     assert Article.objects.published().get().headline == "Von der Redaktion verbessert"
+
+
+def test_an_agency_embargo_holds_a_locally_edited_story(tmp_path):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "a.json", data)], options=ImportOptions(publish=True))
+    article = Article.objects.get()
+    article.headline = "Von der Redaktion verbessert"
+    services.save_article(article, by=UserFactory(is_superuser=True))
+    until = timezone.now() + timedelta(hours=2)
+    embargoed = data | {"version": 3, "embargoed": until.isoformat()}
+    report = import_news([write(tmp_path, "e.json", embargoed)])
+    assert "Sperrfrist der Agentur" in report.notes[0][1]
+    assert not Article.objects.published().exists()
+    assert Article.objects.published(until + timedelta(seconds=1)).get().headline == (
+        "Von der Redaktion verbessert"
+    )
