@@ -13,6 +13,7 @@ class ArticlesConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from articles import checks  # noqa: F401  (registers the checks)
+        from articles.addresses import connect_signals
         from articles.fulltext import register_sqlite_functions
         from articles.purging import purge_after_outage
         from newsroom.cache import reachable_again
@@ -22,6 +23,9 @@ class ArticlesConfig(AppConfig):
         connection_created.connect(register_sqlite_functions)
         # Purges lost while Redis was away are made up before it serves.
         reachable_again.connect(purge_after_outage)
+        # Renamed sections, tags, regions, authors, articles: old addresses
+        # keep answering (301).
+        connect_signals()
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

@@ -44,19 +44,21 @@ def search_document() -> SearchVector:
 
 def match_articles(articles, text: str):
     """`articles` that match the reader's `text`, best match first."""
+    # Equal ranks: the newest release first, as everywhere.
+    articles = articles.with_first_seen()
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         return (
             articles.alias(search_document=search_document())
             .filter(search_document=query)
             .annotate(search_rank=SearchRank(search_document(), query))
-            .order_by("-search_rank", "-published_at", "-pk")
+            .order_by("-search_rank", "-first_seen", "-pk")
         )
     match = fts_query(text)
     if not match:
         return articles.none()
     return articles.filter(search_entry__document=match).order_by(
-        "search_entry__rank", "-published_at", "-pk"
+        "search_entry__rank", "-first_seen", "-pk"
     )
 
 

@@ -32,7 +32,7 @@ from articles.workflow.services import (
     unpublish_article,
 )
 from teasers import demo_data
-from teasers.models import Rail, RailItem, SponsoredSlot
+from teasers.models import DemoSeed, Rail, RailItem, SponsoredSlot
 
 DEMO_PASSWORD = "newsroom-demo"
 # (username, role group or None for the superuser)
@@ -63,6 +63,34 @@ def upsert(model: type[models.Model], report, *, reset, defaults, **lookup):
     if created:
         report.created[model._meta.verbose_name_plural] += 1
     return obj
+
+
+def seeded(model: type[models.Model], report, *, key, reset, lookup, defaults):
+    """(row, created) of the seed object `key`, or (None, False) when an
+    editor deleted it (a reset makes it again).
+
+    Found through its DemoSeed record, so an editor's changes to any field
+    do not make a second one; without a record (demos loaded before there
+    were records), by `lookup`. Left as editors changed it unless `reset`.
+    """
+    key = f"{model._meta.label_lower}:{key}"
+    record = DemoSeed.objects.filter(key=key).first()
+    if record:
+        row = model.objects.filter(pk=record.object_id).first()
+        if row is None and not reset:
+            return None, False
+    else:
+        row = model.objects.filter(**lookup).first()
+    created = row is None
+    if created:
+        row = model.objects.create(**lookup, **defaults)
+        report.created[model._meta.verbose_name_plural] += 1
+    elif reset:
+        for name, value in (lookup | defaults).items():
+            setattr(row, name, value)
+        row.save()
+    DemoSeed.objects.update_or_create(key=key, defaults={"object_id": row.pk})
+    return row, created
 
 
 def draw_demo_photo(seed: str, *, size=(1280, 720), whatsapp=False) -> ContentFile:
@@ -140,9 +168,14 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
     if not Section.objects.filter(slug="aus-der-region").exists():
         Section.objects.filter(slug="region").update(slug="aus-der-region")
     sections = {
-        slug: upsert(
-            Section, report, reset=reset, slug=slug, defaults={"name": name, "order": i}
-        )
+        slug: seeded(
+            Section,
+            report,
+            key=slug,
+            reset=reset,
+            lookup={"slug": slug},
+            defaults={"name": name, "order": i},
+        )[0]
         for i, (name, slug) in enumerate(demo_data.SECTIONS)
     }
     dpa = upsert(
@@ -167,29 +200,29 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
     )
 
     seed = demo_data.ARTICLE
-    article = upsert(
-        Article,
+    article, created = seeded_article(
         report,
         reset=reset,
         headline=seed["headline"],
+        section=sections[seed["section"]],
         defaults={
             "kicker": seed["kicker"],
             "teaser": seed["teaser"],
             "dateline": seed["dateline"],
             "body": "".join(f"<p>{escape(p)}</p>" for p in seed["paragraphs"]),
-            "section": sections[seed["section"]],
             "agency": dpa,
             "view_count": seed["view_count"],
         },
     )
-    publish_demo_article(article, at=now - timedelta(hours=9), reset=reset)
-    ensure_photo(
-        article,
-        caption=seed["photo_caption"],
-        alt_text="Logo von WhatsApp: eine weiße Sprechblase auf grünem Grund",
-        agency=dpa,
-        whatsapp=True,
-    )
+    if created or reset:
+        publish_demo_article(article, at=now - timedelta(hours=9))
+        ensure_photo(
+            article,
+            caption=seed["photo_caption"],
+            alt_text="Logo von WhatsApp: eine weiße Sprechblase auf grünem Grund",
+            agency=dpa,
+            whatsapp=True,
+        )
 
     for rail_order, rail_data in enumerate(demo_data.RAILS):
         rail = upsert(
@@ -255,23 +288,21 @@ WORKFLOW_EXAMPLES = [
 def load_workflow_examples(*, now, reset, report, sections):
     reporter = get_user_model().objects.get(username="redakteur")
     for state, headline, section, times in WORKFLOW_EXAMPLES:
-        article = upsert(
-            Article,
+        article, created = seeded_article(
             report,
             reset=reset,
             headline=headline,
+            section=sections[section],
             defaults={
                 "kicker": "Demo",
                 "teaser": "Ein Beispiel für den Arbeitsablauf der Redaktion.",
                 "body": DEMO_BODY,
-                "section": sections[section],
                 "created_by": reporter,
             },
         )
-        if article.status != Article.Status.DRAFT:
-            if not reset:
-                continue
-            unpublish_article(article, by=None, comment="Demo zurückgesetzt")
+        if not (created or reset):
+            continue  # as the editors left it
+        back_to_draft(article)
         article.published_at = article.first_published_at = None
         # Saved before publishing: publishing keeps the embargo the row has.
         article.embargo_until = (
@@ -286,9 +317,32 @@ def load_workflow_examples(*, now, reset, report, sections):
             publish_article(article, by=None, at=now + times["published_at"])
 
 
-def publish_demo_article(article: Article, *, at: datetime, reset: bool, updated=None):
-    if article.status == Article.Status.PUBLISHED and not reset:
-        return
+def seeded_article(report, *, reset, headline, section, defaults):
+    """(article, created) of a seed article; (None, False) when an editor
+    deleted it or its section."""
+    if section is None:
+        return None, False
+    return seeded(
+        Article,
+        report,
+        key=headline,
+        reset=reset,
+        lookup={"headline": headline},
+        defaults=defaults | {"section": section},
+    )
+
+
+def back_to_draft(article: Article) -> None:
+    """Where a reset starts from: a draft, whatever editors did with it
+    (withdrawn, in review, published)."""
+    if article.status != Article.Status.DRAFT:
+        unpublish_article(article, by=None, comment="Demo zurückgesetzt")
+
+
+def publish_demo_article(article: Article, *, at: datetime, updated=None):
+    """Publish a new or reset seed article as of `at`."""
+    if article.status == Article.Status.WITHDRAWN:
+        back_to_draft(article)
     article.first_published_at = None
     article.updated_at = updated
     article.save(update_fields=["first_published_at", "updated_at"])
@@ -297,20 +351,21 @@ def publish_demo_article(article: Article, *, at: datetime, reset: bool, updated
 
 def load_teaser(item, *, rail, position, now, reset, report, sections, agency):
     first_published, updated = teaser_times(item["badge"], position, now)
-    article = upsert(
-        Article,
+    article, created = seeded_article(
         report,
         reset=reset,
         headline=item["headline"],
+        section=sections[item["section"]],
         defaults={
             "kicker": item["kicker"],
-            "section": sections[item["section"]],
             "body": DEMO_BODY,
             "agency": agency,
             "view_count": item["views"],
         },
     )
-    publish_demo_article(article, at=first_published, reset=reset, updated=updated)
+    if not (created or reset):
+        return  # as the editors left it (or deleted it)
+    publish_demo_article(article, at=first_published, updated=updated)
     ensure_photo(
         article,
         caption=item["headline"],

@@ -455,3 +455,24 @@ def sponsored_slot_uses(photo: Photo) -> list[PhotoUse]:
         )
         for slot in slots[:20]
     ]
+
+
+class DemoSeed(models.Model):
+    """Which row the demo loader made for one of its seed objects.
+
+    Editors may change every field of a demo article or section, or delete
+    it; the loader finds its rows through these records, never by text, so
+    a re-run leaves their changes alone and does not bring a deleted row
+    back (only `load_demo --reset` does).
+    """
+
+    key = models.CharField(_("Demo-Schlüssel"), max_length=255, unique=True)
+    # No foreign key: the record outlives the row an editor deletes.
+    object_id = models.PositiveBigIntegerField(_("Objekt-ID"))
+
+    class Meta:
+        verbose_name = _("Demo-Objekt")
+        verbose_name_plural = _("Demo-Objekte")
+
+    def __str__(self):
+        return self.key

@@ -226,8 +226,15 @@ def fetch_all(client, site):
 
 def assert_nothing_hidden_shows(answers, site):
     hidden_traces, hidden_addresses = site.hidden_traces(), site.hidden_addresses()
+    # Seen once, then taken down: their ninjs item says so (issue #15, 4).
+    taken_down = set(Article.objects.taken_down().values_list("pk", flat=True))
     for address, (status, text) in answers.items():
         for kind, traces in hidden_traces.items():
+            article = site.hidden[kind]
+            if article.pk in taken_down and address == f"/api/ninjs/{article.pk}/":
+                # Its own item names it and its status, so partners take
+                # it down too; nothing of its content.
+                traces = [trace for trace in traces if article.urn not in trace]
             shown = [trace for trace in traces if trace in text]
             assert not shown, f"{kind} article shows on {address}: {shown}"
         if address in hidden_addresses:

@@ -191,12 +191,7 @@ def apply_version(
         kill(article, item)
         return "withdrawn", ""
     if article.locally_edited:
-        article.pending_agency_version = item.version
-        article.save(update_fields=["pending_agency_version", "modified_at"])
-        services.purge_pages_on_commit()
-        return "skipped", _(
-            "lokal bearbeitet: Agentur-Version %(v)s gespeichert, nicht übernommen"
-        ) % {"v": item.version}
+        return keep_local_edit(article, item)
     fill(article, item)
     if item.signal in ("update", "correction") and article.first_published_at:
         article.updated_at = timezone.now()
@@ -215,6 +210,53 @@ def apply_version(
     if batch.run.options.publish and publishable and unpublished:
         services.publish_article(article, by=None, at=timezone.now())
     return ("embargoed" if is_embargoed(item) else "updated"), note
+
+
+def keep_local_edit(article: Article, item: AgencyItem) -> tuple[str, str]:
+    """Keep the editor's text, but follow the agency's holds.
+
+    Local-edit protection protects text, never a takedown: a "withheld"
+    hides the story at once (a later "usable" lifts that hold again), and
+    an embargo the agency sets or extends applies too. An embargo the
+    agency drops does not lift one the editors keep.
+    """
+    article.pending_agency_version = item.version
+    note = _(
+        "lokal bearbeitet: Agentur-Version %(v)s gespeichert, nicht übernommen"
+    ) % {"v": item.version}
+    changed = take_agency_holds(article, item)
+    if not changed:
+        article.save(update_fields=["pending_agency_version", "modified_at"])
+        services.purge_pages_on_commit()
+        return "skipped", note
+    # A state change: an edit form opened before it must not save over it.
+    # The caller locked the row (apply_item), so the version is the row's.
+    services.save_workflow_fields(article, ("pending_agency_version", *changed))
+    services.purge_pages_on_commit()
+    if item.status == ItemStatus.WITHHELD:
+        note = _("%(note)s; die Agentur hält die Meldung zurück: sie ist offline") % {
+            "note": note
+        }
+    elif {"embargo_until", "embargo_time_unknown"} & set(changed):
+        note = _("%(note)s; Sperrfrist der Agentur übernommen") % {"note": note}
+    return "skipped", note
+
+
+def take_agency_holds(article: Article, item: AgencyItem) -> list[str]:
+    """Set the agency's status and any longer embargo; the fields changed."""
+    changed = []
+    if item.status != article.agency_status:
+        article.agency_status = item.status
+        changed.append("agency_status")
+    if item.embargo_time_unknown and not article.embargo_time_unknown:
+        article.embargo_time_unknown = True
+        changed.append("embargo_time_unknown")
+    current = article.embargo_until
+    longer = current is None or (item.embargo_until or current) > current
+    if is_embargoed(item) and item.embargo_until and longer:
+        article.embargo_until = item.embargo_until
+        changed.append("embargo_until")
+    return changed
 
 
 def fill(article: Article, item: AgencyItem) -> None:

@@ -26,6 +26,7 @@ from articles.models.photos import (
     register_photo_use_finder,
     usable_photo_q,
 )
+from articles.models.redirects import AddressRedirect, is_local_path
 from articles.models.search import ArticleSearchEntry
 from articles.models.taxonomy import (
     RESERVED_SECTION_SLUGS,
@@ -55,6 +56,7 @@ __all__ = [
     "REVISION_RELATIONS",
     "RIGHTS_FIELDS",
     "TEASER_FIELDS",
+    "AddressRedirect",
     "Agency",
     "AgencyVersion",
     "Article",
@@ -82,6 +84,7 @@ __all__ = [
     "article_url",
     "first_seen_at",
     "german_slugify",
+    "is_local_path",
     "item_urn",
     "photo_upload_to",
     "register_photo_use_finder",

@@ -141,6 +141,19 @@ class ArticleQuerySet(models.QuerySet):
     def withdrawn(self):
         return self.filter(status=Article.Status.WITHDRAWN)
 
+    def taken_down(self, at: datetime | None = None):
+        """Articles readers saw once and may not see now: withdrawn (by an
+        editor or an agency's kill) or withheld by the agency.
+
+        What was never public (drafts, embargoed stories) is not among
+        them: telling about it would give it away.
+        """
+        return self.filter(
+            Q(status=Article.Status.WITHDRAWN)
+            | Q(agency_status=Article.AgencyStatus.WITHHELD),
+            first_published_at__lte=at or timezone.now(),
+        )
+
     def scheduled(self, at: datetime | None = None):
         """Published, but their publication time is still to come."""
         return self.filter(
@@ -205,10 +218,23 @@ class ArticleQuerySet(models.QuerySet):
         return match_articles(self, text)
 
     def newest_first(self):
-        return self.order_by("-published_at", "-pk")
+        """By the time readers could first see each article (its release:
+        publication or embargo end, whichever is later), newest first.
+
+        Every public list, rail, feed and the export order by this, and
+        pages show the same time (`Article.first_seen_at`): an embargoed
+        story sorts where readers saw it appear, not where it was filed.
+        """
+        return self.with_first_seen().order_by("-first_seen", "-pk")
 
     def with_first_seen(self):
-        """Annotate `first_seen`: the database twin of `first_seen_at()`."""
+        """Annotate `first_seen`: the database twin of `first_seen_at()`.
+
+        The one expression of the release time in queries; a stored column
+        could replace it here without any caller changing.
+        """
+        if "first_seen" in self.query.annotations:
+            return self
         return self.annotate(
             first_seen=Coalesce(
                 "first_published_at",
@@ -501,10 +527,13 @@ class Article(KeepsCounters):
                     )
                 }
             )
+        # A passed embargo is no longer in force (an agency story seen only
+        # after it, a backlog after downtime): nothing to refuse. Only one
+        # still to come that ends before the publication is a slip.
         if (
             self.embargo_until
             and self.published_at
-            and self.embargo_until < self.published_at
+            and timezone.now() < self.embargo_until < self.published_at
         ):
             raise ValidationError(
                 {
@@ -559,6 +588,16 @@ class Article(KeepsCounters):
 
     def is_public(self, at: datetime | None = None) -> bool:
         return not self.hidden_because(at)
+
+    @property
+    def pubstatus(self) -> str:
+        """The IPTC publication status: canceled once withdrawn for good,
+        withheld while the agency holds it back, else usable."""
+        if self.status == self.Status.WITHDRAWN:
+            return "canceled"
+        if self.agency_status == self.AgencyStatus.WITHHELD:
+            return "withheld"
+        return "usable"
 
     @property
     def urn(self) -> str:

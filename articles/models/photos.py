@@ -127,6 +127,16 @@ class PhotoQuerySet(models.QuerySet):
             | Exists(slots.objects.running(at).filter(photo=OuterRef("pk")))
         )
 
+    def taken_down(self, at: datetime | None = None):
+        """Photos of a withdrawn or withheld story that no public page shows
+        any more: their addresses must stop answering, as the story's do."""
+        at = at or timezone.now()
+        Article = apps.get_model("articles", "Article")
+        gone = Article.objects.taken_down(at)
+        return self.filter(
+            Exists(gone.filter(article_photos__photo=OuterRef("pk")))
+        ).exclude(pk__in=self.public(at))
+
     def in_unpublished_stories(self, at: datetime | None = None):
         """Photos used by an article the public may not see at `at` (a
         draft, a story in review, scheduled, embargoed, withheld, withdrawn).

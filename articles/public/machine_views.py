@@ -136,19 +136,26 @@ def ninjs_list(request):
 
 @require_safe
 def ninjs_item(request, item_id: str):
-    """One visible article as ninjs; anything else is a JSON 404."""
+    """One visible article as ninjs; a withdrawn one answers 410 with its
+    withdrawal, a withheld one 404 with its status; anything else is a
+    JSON 404."""
 
     def build(now):
-        article = (
-            ninjs_export.exported_articles(now).filter(pk=int(item_id)).first()
-            if NUMBER.fullmatch(item_id)
-            else None
-        )
-        if article is None:
-            response = json_response({"error": "not found"}, status=404)
-            # Not stored; a cache may keep the answer until an article goes live.
-            return response, Article.objects.next_visibility_change(now), {}
-        data = ninjs_export.article_as_ninjs(article, request=request)
-        return json_response(data), ninjs_export.export_changes_at([article], now), {}
+        if not NUMBER.fullmatch(item_id):
+            return json_response({"error": "not found"}, status=404), None, {}
+        pk = int(item_id)
+        article = ninjs_export.exported_articles(now).filter(pk=pk).first()
+        if article is not None:
+            data = ninjs_export.article_as_ninjs(article, request=request)
+            changes = ninjs_export.export_changes_at([article], now)
+            return json_response(data), changes, {}
+        gone = Article.objects.taken_down(now).filter(pk=pk).first()
+        if gone is not None:
+            status = 410 if gone.pubstatus == "canceled" else 404
+            data = ninjs_export.taken_down_as_ninjs(gone)
+            return json_response(data, status=status), None, {}
+        response = json_response({"error": "not found"}, status=404)
+        # Not stored; a cache may keep the answer until an article goes live.
+        return response, Article.objects.next_visibility_change(now), {}
 
     return serve_cached_page(request, cache_name("ninjs", item_id), build)[0]

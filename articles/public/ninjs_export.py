@@ -68,10 +68,16 @@ def parse_since(value: str | None) -> datetime | None:
 
 def exported_articles(at: datetime, *, since: datetime | None = None):
     """Articles visible at `at`, newest first; with `since`, only those
-    first seen or changed from then on."""
-    articles = Article.objects.published(at).with_first_seen()
+    first seen or changed from then on, and those taken down since (sent
+    as "canceled" or "withheld", so partners take them down too)."""
+    articles = Article.objects.published(at)
     if since is not None:
-        articles = articles.filter(Q(modified_at__gte=since) | Q(first_seen__gte=since))
+        articles = Article.objects.filter(
+            Q(pk__in=articles) | Q(pk__in=Article.objects.taken_down(at))
+        )
+        articles = articles.with_first_seen().filter(
+            Q(modified_at__gte=since) | Q(first_seen__gte=since)
+        )
     return articles.newest_first().for_export(at)
 
 
@@ -95,8 +101,36 @@ def page_as_json(page: Page, *, since: datetime | None, request: HttpRequest) ->
     }
 
 
+def taken_down_as_ninjs(article: Article) -> dict:
+    """A withdrawn or withheld article: its id and status, no content.
+
+    ninjs marks it with `pubstatus` ("canceled" for good, "withheld" for
+    now); the reason goes to `ednote`, the note for the partner's desk.
+    """
+    if article.status == Article.Status.WITHDRAWN:
+        changed, note = article.withdrawn_at, article.withdrawal_reason
+    else:
+        changed, note = article.modified_at, "Von der Agentur zurückgehalten."
+    return clean_strings(
+        {
+            "uri": article.urn,
+            "standard": NINJS_STANDARD,
+            "type": "text",
+            "representationtype": "partial",
+            "version": str(article.version),
+            "firstcreated": iso(article.first_seen_at),
+            "versioncreated": iso(changed or article.modified_at),
+            "pubstatus": article.pubstatus,
+            "language": "de",
+            "ednote": note,
+        }
+    )
+
+
 def article_as_ninjs(article: Article, *, request: HttpRequest) -> dict:
     """One article from `for_export()` as a ninjs 2.2 text item."""
+    if article.pubstatus != "usable":
+        return taken_down_as_ninjs(article)
     base = request.build_absolute_uri("/").rstrip("/")
     item = {
         "uri": article.urn,

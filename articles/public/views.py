@@ -353,6 +353,13 @@ def photo_rendition(request, photo_id: int, version: str, spec: str):
     if not usable and not staff_sees():
         raise Http404("photo not available")
     public = usable and Photo.objects.public(now).filter(pk=photo.pk).exists()
+    if (
+        not public
+        and Photo.objects.taken_down(now).filter(pk=photo.pk).exists()
+        and not staff_sees()
+    ):
+        # Withdrawn with its story, even under the exact address.
+        raise Http404("photo withdrawn with its story")
     if version != rendition_version(photo):
         if not (public or staff_sees()):
             raise Http404("photo not available")

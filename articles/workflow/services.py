@@ -236,6 +236,9 @@ def publish_article(
     article.published_at = at or article.published_at or now
     set_first_publication(article, now=now)
     article.full_clean()
+    if passed := passed_embargo_note(article, now=now):
+        # The row keeps the time; the transition says it was over.
+        comment = " ".join(filter(None, [comment, passed]))
     if article.status == Status.PUBLISHED:
         # Rescheduling: same state, new time.
         save_workflow_fields(article, PUBLICATION_FIELDS)
@@ -248,6 +251,17 @@ def publish_article(
         comment=comment,
         update_fields=PUBLICATION_FIELDS,
     )
+
+
+def passed_embargo_note(article: Article, *, now: datetime) -> str:
+    """A note for the history when the article's embargo was over already."""
+    if article.embargo_until is None or article.embargo_until > now:
+        return ""
+    return _("Sperrfrist bis %(when)s war bei der Veröffentlichung abgelaufen.") % {
+        "when": date_format(
+            timezone.localtime(article.embargo_until), "DATETIME_FORMAT"
+        )
+    }
 
 
 def set_first_publication(article: Article, *, now) -> None:

@@ -2,9 +2,11 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, ArticlePhoto, Photo, Section
+from articles.workflow import services
 from teasers.models import RailItem, SponsoredSlot
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,59 @@ def test_demo_fills_the_editors_dashboard_without_touching_the_public_site(
         assert headline in dashboard
     client.login(username="redakteur", password="newsroom-demo")
     assert "Rheinuferweg" in client.get("/admin/").content.decode()  # own draft
+
+
+def editors_changes():
+    """What editors do with demo content between runs, through the services."""
+    editor = get_user_model().objects.get(username="cvd")
+    withdrawn = Article.objects.get(headline=HEADLINE)
+    services.withdraw_article(withdrawn, by=editor, reason="Veraltet")
+    edited = RailItem.objects.order_by("pk")[0].article
+    edited.headline = "Von der Redaktion umgeschrieben"
+    services.save_article(edited, by=editor)
+    services.record_revision(edited, by=editor)
+    deleted = RailItem.objects.order_by("pk")[1].article
+    deleted_headline = deleted.headline
+    deleted.delete()
+    unpublished = Article.objects.get(headline__startswith="Weihnachtsmarkt")
+    services.unpublish_article(unpublished, by=editor)
+    sport = Section.objects.get(slug="sport")
+    sport.slug = "sport-aktuell"
+    sport.save()
+    return withdrawn, edited, deleted_headline, unpublished
+
+
+def test_a_rerun_leaves_the_editors_changes_alone(demo):
+    withdrawn, edited, deleted_headline, unpublished = editors_changes()
+    seed_headline = RailItem.objects.get(article=edited).article.headline
+    before = row_counts()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demo content ready" in out.getvalue()
+    assert row_counts() == before
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == Article.Status.WITHDRAWN
+    assert Article.objects.get(pk=edited.pk).headline == seed_headline
+    assert not Article.objects.filter(headline=deleted_headline).exists()
+    unpublished.refresh_from_db()
+    assert unpublished.status == Article.Status.DRAFT
+    assert not Section.objects.filter(slug="sport").exists()
+
+
+def test_reset_really_resets_whatever_editors_did(demo):
+    fresh = row_counts()
+    withdrawn, edited, deleted_headline, unpublished = editors_changes()
+    call_command("load_demo", "--reset", stdout=StringIO())
+    # The deleted article's photo stays in the library; it got a new one.
+    fresh[2] += 1
+    assert row_counts() == fresh
+    visible = Article.objects.published()
+    withdrawn.refresh_from_db()
+    assert visible.filter(pk=withdrawn.pk).exists()
+    assert Article.objects.get(pk=edited.pk).headline != edited.headline
+    assert visible.filter(headline=deleted_headline).exists()
+    assert Article.objects.scheduled().filter(pk=unpublished.pk).exists()
+    assert Section.objects.filter(slug="sport").exists()
+    # Again: nothing new.
+    call_command("load_demo", "--reset", stdout=StringIO())
+    assert row_counts() == fresh

@@ -137,6 +137,24 @@ def test_automatic_rail_fills_with_the_latest_of_its_section():
     assert headlines(assemble_rails()[0]) == ["vor 1 h", "vor 2 h"]
 
 
+def test_automatic_rail_sorts_an_embargoed_story_by_its_release():
+    news = SectionFactory(slug="nachrichten")
+    now = timezone.now()
+    ArticleFactory(
+        section=news, headline="ohne Sperrfrist", published_at=now - timedelta(hours=2)
+    )
+    # Filed four hours ago, readers saw it an hour ago.
+    ArticleFactory(
+        section=news,
+        headline="Sperrfrist",
+        published_at=now - timedelta(hours=4),
+        embargo_until=now - timedelta(hours=1),
+        first_published_at=now - timedelta(hours=1),
+    )
+    RailFactory(kind=Rail.Kind.AUTOMATIC, section=news, size=2)
+    assert headlines(assemble_rails()[0]) == ["Sperrfrist", "ohne Sperrfrist"]
+
+
 def test_automatic_rail_can_follow_a_region_or_a_tag():
     cologne, flood = RegionFactory(), TagFactory()
     in_cologne = ArticleFactory(headline="Köln")

@@ -306,9 +306,12 @@ def test_publishing_is_refused_while_a_photo_lacks_alt_text():
 def test_an_embargo_before_the_publication_time_is_a_form_error():
     editor = user_in("Chef vom Dienst", "cvd")
     client = client_for(editor)
-    article = ArticleFactory(headline="Unverändert")
+    article = ArticleFactory(
+        headline="Unverändert", published_at=timezone.now() + timedelta(hours=3)
+    )
     data = edit_form(client, article)
     publication = timezone.localtime(article.published_at)
+    # Still to come, yet ending before the publication: a slip.
     earlier = publication - timedelta(hours=1)
     data |= {
         "headline": "Geändert",
@@ -455,3 +458,20 @@ def test_a_bulk_action_over_a_stale_list_judges_each_row_as_it_is_now(rf):
     assert "1 Artikel veröffentlicht." in shown
     statuses = dict(Article.objects.values_list("headline", "status"))
     assert statuses == {"Fertig": "published", "Inzwischen zurückgezogen": "withdrawn"}
+
+
+def test_an_embargo_that_is_over_does_not_stop_publishing():
+    editor = user_in("Chef vom Dienst", "cvd")
+    client = client_for(editor)
+    passed = timezone.now() - timedelta(days=2)
+    article = ArticleFactory(draft=True, embargo_until=passed)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Article.objects.published().get() == article
+    article.refresh_from_db()
+    assert article.embargo_until == passed
+    assert "Sperrfrist bis" in article.transitions.get().comment

@@ -714,3 +714,63 @@ def test_a_picture_sent_on_its_own_is_stored_once_and_killed_by_its_kill(tmp_pat
     photo.refresh_from_db()
     assert photo.killed_at is not None
     assert not Article.objects.exists()
+
+
+def test_a_story_first_seen_after_its_embargo_publishes(tmp_path):
+    # dpa's sample carries an embargo of 2025-01-23 19:00, long over.
+    data = entry("embargoed.json")
+    report = import_news(
+        [write(tmp_path, "e.json", data)], options=ImportOptions(publish=True)
+    )
+    assert report.counts["created"] == 1 and not report.failed
+    article = Article.objects.published().get()
+    # The passed time stays on the article and in its history.
+    assert article.embargo_until.isoformat() == "2025-01-23T18:00:00+00:00"
+    transition = article.transitions.get(to_status=Article.Status.PUBLISHED)
+    assert "Sperrfrist bis 23. Januar 2025 19:00 war bei der Veröffentlichung" in (
+        transition.comment
+    )
+
+
+def test_withheld_hides_a_locally_edited_story_at_once(
+    tmp_path, client, django_capture_on_commit_callbacks
+):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "a.json", data)], options=ImportOptions(publish=True))
+    article = Article.objects.get()
+    editor = UserFactory(username="cvd", is_superuser=True)
+    article.headline = "Von der Redaktion verbessert"
+    services.save_article(article, by=editor)
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+    withheld = data | {"version": 3, "pubstatus": "withheld"}
+    # The import purges the cached page after its commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_news([write(tmp_path, "w.json", withheld)])
+    assert "zurück" in report.notes[0][1]
+    assert not Article.objects.published().exists()
+    assert client.get(article.get_absolute_url()).status_code == 404
+    article.refresh_from_db()
+    # The editor's text stays; the agency's withheld version waits.
+    assert article.headline == "Von der Redaktion verbessert"
+    assert article.pending_agency_version == 3
+
+    released = data | {"version": 4, "pubstatus": "usable"}
+    import_news([write(tmp_path, "u.json", released)])
+    assert Article.objects.published().get().headline == "Von der Redaktion verbessert"
+
+
+def test_an_agency_embargo_holds_a_locally_edited_story(tmp_path):
+    data = entry("with_dateline.json")
+    import_news([write(tmp_path, "a.json", data)], options=ImportOptions(publish=True))
+    article = Article.objects.get()
+    article.headline = "Von der Redaktion verbessert"
+    services.save_article(article, by=UserFactory(is_superuser=True))
+    until = timezone.now() + timedelta(hours=2)
+    embargoed = data | {"version": 3, "embargoed": until.isoformat()}
+    report = import_news([write(tmp_path, "e.json", embargoed)])
+    assert "Sperrfrist der Agentur" in report.notes[0][1]
+    assert not Article.objects.published().exists()
+    assert Article.objects.published(until + timedelta(seconds=1)).get().headline == (
+        "Von der Redaktion verbessert"
+    )

@@ -1,15 +1,14 @@
 import io
 import json
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
-from jsonschema import Draft202012Validator, FormatChecker
 from PIL import Image
 
 from articles.models import Article
 from tests.articles.importers.reading import agency_items
+from tests.articles.public.conftest import assert_valid
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -22,39 +21,8 @@ from tests.factories import (
 )
 from tests.hidden_articles import HIDDEN, create_hidden_articles, hidden_variants
 from tests.http import shared_cache_seconds
-from tests.samples import sample_path
 
 pytestmark = pytest.mark.django_db
-
-# jsonschema checks formats only with optional packages we do not install;
-# these two are what the export must get right.
-FORMATS = FormatChecker(formats=())
-
-
-@FORMATS.checks("date-time", raises=ValueError)
-def is_date_time(value) -> bool:
-    return "T" in value and datetime.fromisoformat(value).tzinfo is not None
-
-
-@FORMATS.checks("uri")
-def is_uri(value) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https", "urn") and bool(parts.netloc or parts.path)
-
-
-@pytest.fixture(scope="module")
-def ninjs_validator():
-    path = sample_path("ninjs/schema/ninjs-schema_2.2.json")
-    schema = json.loads(path.read_text())
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FORMATS)
-
-
-def assert_valid(validator, item: dict) -> None:
-    errors = [
-        f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(item)
-    ]
-    assert errors == []
 
 
 def get_json(client, url: str, status: int = 200):
@@ -232,11 +200,18 @@ def test_since_is_kept_in_the_next_link(client, settings):
 
 
 @pytest.mark.parametrize("kind", HIDDEN)
-def test_hidden_articles_answer_404_json(client, kind):
+def test_hidden_articles_are_not_exported(client, kind):
     article = ArticleFactory(**hidden_variants()[kind])
-    assert get_json(client, f"/api/ninjs/{article.pk}/", status=404) == {
-        "error": "not found"
-    }
+    # Seen once, then taken down: the status only, so partners follow.
+    taken_down = {"withheld": (404, "withheld"), "withdrawn": (410, "canceled")}
+    if kind in taken_down:
+        status, pubstatus = taken_down[kind]
+        item = get_json(client, f"/api/ninjs/{article.pk}/", status=status)
+        assert item["pubstatus"] == pubstatus and "headlines" not in item
+    else:
+        assert get_json(client, f"/api/ninjs/{article.pk}/", status=404) == {
+            "error": "not found"
+        }
     assert get_json(client, "/api/ninjs/")["items"] == []
 
 

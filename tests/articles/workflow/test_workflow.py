@@ -104,12 +104,24 @@ def test_publishing_in_the_future_schedules(editor):
 def test_an_embargo_before_the_publication_time_is_refused(editor):
     now = timezone.now()
     article = ArticleFactory(
-        draft=True, published_at=now + timedelta(hours=2), embargo_until=now
+        draft=True,
+        published_at=now + timedelta(hours=2),
+        embargo_until=now + timedelta(hours=1),
     )
     with pytest.raises(ValidationError, match="Sperrfrist endet vor"):
         services.publish_article(article, by=editor)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
+
+
+def test_an_embargo_that_is_over_is_no_longer_in_force(editor):
+    now = timezone.now()
+    article = ArticleFactory(draft=True, embargo_until=now - timedelta(hours=30))
+    services.publish_article(article, by=editor, at=now)
+    assert Article.objects.published().get() == article
+    assert article.first_published_at == now
+    transition = article.transitions.get()
+    assert "war bei der Veröffentlichung abgelaufen" in transition.comment
 
 
 def test_new_counts_from_the_end_of_the_embargo(editor):
