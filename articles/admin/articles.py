@@ -261,7 +261,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         status filter, or the edited article's state; None for any state."""
         if action_location == ActionLocation.CHANGE_FORM:
             object_id = request.resolver_match.kwargs.get("object_id")
-            if object_id is None:  # the add form
+            if not str(object_id or "").isdigit():  # the add form, a bad id
                 return None
             # Asked several times per request (form, choices, the action).
             cache = request.__dict__.setdefault("_article_states", {})

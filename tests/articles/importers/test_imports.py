@@ -486,11 +486,12 @@ def test_an_editor_sees_what_a_waiting_agency_version_would_change(tmp_path):
         r'href="([^"]*/agentur-versionen/\d+/vergleich/)"', form.content.decode()
     ).group(1)
     html = client.get(link).content.decode()
-    assert "Von&nbsp;der&nbsp;Redaktion&nbsp;verbessert" in html  # now, on the left
+    # The article now, struck out where the agency's version differs.
+    assert "<del>Von der Redaktion verbessert</del>" in html
     # The agency's version as an import would store it, escaped.
-    assert "Neu&nbsp;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<ins>Neu &lt;script&gt;alert(1)&lt;/script&gt;</ins>" in html
     assert "<script>alert" not in html
-    assert "Letzter&nbsp;Absatz" in html
+    assert "<ins>Letzter Absatz</ins>" in html
     assert "steal()" not in html and "evil()" not in html  # sanitised away
     assert "Diese Version wartet" in html
     # The list of received versions links to the same comparison.
