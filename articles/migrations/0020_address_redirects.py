@@ -48,12 +48,14 @@ class Migration(migrations.Migration):
                             models.Q(("new_path__contains", "\\"), _negated=True),
                         ),
                         name="redirect_target_is_a_local_path",
+                        violation_error_message="Eine Weiterleitung darf nur auf eine Adresse dieser Website führen (beginnend mit einem „/“).",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
                             ("old_path", models.F("new_path")), _negated=True
                         ),
                         name="redirect_leads_elsewhere",
+                        violation_error_message="Eine Weiterleitung muss auf eine andere Adresse führen.",
                     ),
                 ],
             },

@@ -46,10 +46,17 @@ class AddressRedirect(models.Model):
                 & ~Q(new_path__startswith="//")
                 & ~Q(new_path__contains="\\"),
                 name="redirect_target_is_a_local_path",
+                violation_error_message=_(
+                    "Eine Weiterleitung darf nur auf eine Adresse dieser Website "
+                    "führen (beginnend mit einem „/“)."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(old_path=models.F("new_path")),
                 name="redirect_leads_elsewhere",
+                violation_error_message=_(
+                    "Eine Weiterleitung muss auf eine andere Adresse führen."
+                ),
             ),
         ]
 
