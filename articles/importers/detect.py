@@ -7,6 +7,7 @@ whose version is already stored need not be parsed at all.
 """
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -18,8 +19,22 @@ from django.utils.translation import gettext as _
 
 from articles.importers import digitalwires, newsml, ninjs, nitf
 from articles.importers import rss as feeds
-from articles.importers.items import AgencyItem, ItemVersion, ParseError
-from articles.importers.streams import CHUNK, Prepended, json_values, xml_elements
+from articles.importers.items import (
+    AgencyItem,
+    ItemVersion,
+    ParseError,
+    cleaned_item,
+    has_control_characters,
+)
+from articles.importers.streams import (
+    CHUNK,
+    Prepended,
+    Unreadable,
+    json_values,
+    xml_elements,
+)
+
+logger = logging.getLogger(__name__)
 
 FORMATS = ("digitalwires", "ninjs", "newsml", "nitf", "rss")
 
@@ -89,21 +104,42 @@ class RawItem:
     text: str = ""  # the entry's own text, where the reader kept it
 
     def peek(self) -> ItemVersion | None:
-        if self.reader.peek is None:
+        if self.reader.peek is None or isinstance(self.entry, Unreadable):
             return None
         try:
-            return self.reader.peek(self.entry)
-        except ParseError:
-            return None  # parse() names the problem
+            version = self.reader.peek(self.entry)
+        except Exception:  # parse() names the problem
+            return None
+        if has_control_characters(version.provider, version.external_id):
+            return None  # parse() refuses the item
+        return version
 
     def parse(self) -> ParsedItem:
-        payload = self.text or self.reader.payload(self.entry)
+        """The item, or why it cannot be read: whatever goes wrong with one
+        entry (a parser bug too) fails that entry alone."""
+        payload = self.text
         try:
-            return ParsedItem(
-                self.position, payload, item=self.reader.parse(self.entry)
-            )
+            if isinstance(self.entry, Unreadable):
+                raise ParseError(self.entry.reason)
+            payload = payload or self.reader.payload(self.entry)
+            item = cleaned_item(self.reader.parse(self.entry))
         except ParseError as error:
             return ParsedItem(self.position, payload, error=str(error))
+        except RecursionError:
+            return ParsedItem(
+                self.position,
+                payload,
+                error=_("Der Eintrag ist zu tief verschachtelt."),
+            )
+        except Exception as error:
+            logger.exception("%s entry #%s", self.reader.format, self.position)
+            return ParsedItem(
+                self.position,
+                payload,
+                error=_("Der Eintrag ließ sich nicht lesen (%(error)s).")
+                % {"error": f"{type(error).__name__}: {str(error)[:200]}"},
+            )
+        return ParsedItem(self.position, payload, item=item)
 
 
 def read_items(stream: BinaryIO, *, format: str = "auto") -> tuple[str, Iterator]:
@@ -132,6 +168,8 @@ def read_json(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
     # The first entry tells the format; an entry further on that does not
     # fit fails on its own.
     entry = first[0]
+    if isinstance(entry, Unreadable):
+        entry = entry.value
     if format in ("auto", "digitalwires") and digitalwires.looks_like_digitalwires(
         entry
     ):

@@ -16,6 +16,7 @@ import codecs
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
@@ -27,6 +28,19 @@ from articles.importers.safe_xml import xml_errors
 
 CHUNK = 1 << 16
 WHITESPACE = re.compile(r"[ \t\n\r]*")
+# Digits of the longest whole number read from JSON. Python refuses to
+# convert more than 4,300 (a ValueError that once stopped a whole run); no
+# agency field needs more than a handful.
+MAX_DIGITS = 100
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An entry read to its end, but unusable: it fails alone, for `reason`.
+    `value` is what could be read (format detection may still use it)."""
+
+    reason: str
+    value: object = None
 
 
 class ItemTooLarge(ParseError):
@@ -75,7 +89,9 @@ class JsonValues:
         # A problem found while reading ahead: raised once the text before
         # it is used up, so the items before it still come.
         self.failure: ParseError | None = None
-        self.json = json.JSONDecoder()
+        self.json = json.JSONDecoder(parse_int=self.whole_number)
+        # Numbers too long to read in the value being read.
+        self.long_numbers = 0
         self.text = ""
         self.pos = 0
         # Start of what must stay in the buffer (the value being read); the
@@ -85,6 +101,22 @@ class JsonValues:
         self.eof = False
 
     def __iter__(self) -> Iterator[tuple[object, str]]:
+        for value, text in self.values():
+            if self.long_numbers:
+                value = Unreadable(
+                    _("Eine Zahl hat mehr als %(digits)s Stellen.")
+                    % {"digits": MAX_DIGITS},
+                    value,
+                )
+            yield value, text
+
+    def whole_number(self, digits: str) -> int | None:
+        if len(digits.lstrip("-")) > MAX_DIGITS:
+            self.long_numbers += 1
+            return None  # the entry fails as a whole (see __iter__)
+        return int(digits)
+
+    def values(self) -> Iterator[tuple[object, str]]:
         while char := self.next_char(release=True):
             if char == "[":
                 self.pos += 1
@@ -143,6 +175,7 @@ class JsonValues:
         while True:
             if release:
                 self.anchor = self.pos
+                self.long_numbers = 0
             self.pos = WHITESPACE.match(self.text, self.pos).end()
             if self.pos < len(self.text):
                 return self.text[self.pos]

@@ -1,0 +1,196 @@
+"""Imports that one bad item cannot stop (issue #14): an item that crashes
+its parser or the database fails alone, with a reason, and the rest of its
+batch and every later file still import; text is stored clean on every
+database."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from articles.models import AgencyVersion, Article, Photo
+from tests.factories import SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def sections():
+    SectionFactory(slug="nachrichten", name="Nachrichten")
+
+
+def ninjs(uri: str, **fields) -> dict:
+    return {
+        "uri": uri,
+        "type": "text",
+        "version": "1",
+        "headline": f"Meldung {uri}",
+        "body_html": "<p>Text</p>",
+        **fields,
+    }
+
+
+def import_command(*sources: Path, **options) -> tuple[int, dict]:
+    """Run import_news as cron does; (exit code, JSON report)."""
+    report = Path(str(sources[0]) + ".report.json")
+    code = 0
+    try:
+        call_command(
+            "import_news", *map(str, sources), "--json-report", str(report),
+            stdout=StringIO(), stderr=StringIO(), **options,
+        )  # fmt: skip
+    except CommandError as error:
+        code = error.returncode
+    return code, json.loads(report.read_text())
+
+
+def stored_ids() -> list[str]:
+    return sorted(Article.objects.values_list("external_id", flat=True))
+
+
+def three_items(tmp_path: Path, bad_text: str) -> tuple[Path, Path]:
+    """A file with a good item, the bad one and another good one; then a
+    second file with one more."""
+    first = tmp_path / "a.json"
+    first.write_text(
+        f"[{json.dumps(ninjs('urn:gut:1'))},{bad_text},{json.dumps(ninjs('urn:gut:2'))}]"
+    )
+    later = tmp_path / "b.json"
+    later.write_text(json.dumps(ninjs("urn:gut:3")))
+    return first, later
+
+
+@pytest.mark.parametrize(
+    ("bad_text", "reason"),
+    [
+        # Python refuses to turn more than 4,300 digits into an int.
+        (
+            '{"uri": "urn:zahl:1", "type": "text", "headline": "x", "version": '
+            + "7" * 5000
+            + "}",
+            "mehr als 100 Stellen",
+        ),
+        (json.dumps(ninjs("urn:zahl:2", version="7" * 5000)), "keine Zahl"),
+        # Before year 1 in UTC.
+        (
+            json.dumps(ninjs("urn:zeit:1", versioncreated="0001-01-01T00:00:00+01:00")),
+            "keine gültige Zeit",
+        ),
+        # A NUL in an identity: refused, never changed into another one.
+        (json.dumps(ninjs("urn:nul:\u0000")), "Steuerzeichen"),
+    ],
+    ids=["5000-digit-number", "5000-digit-version", "year-0", "nul-in-id"],
+)
+def test_an_item_that_crashes_its_parser_fails_alone(tmp_path, bad_text, reason):
+    three_items(tmp_path, bad_text)
+    code, report = import_command(tmp_path)
+    assert code == 2
+    assert (report["created"], report["failed"]) == (3, 1)
+    [failure] = report["failures"]
+    assert failure["item"] == "#2" and reason in failure["reason"]
+    assert stored_ids() == ["urn:gut:1", "urn:gut:2", "urn:gut:3"]
+
+
+def test_xml_nested_a_thousand_deep_fails_alone(tmp_path):
+    deep = "<span>" * 1000 + "tief" + "</span>" * 1000
+    items = [
+        f"<item><guid>urn:rss:{n}</guid><title>Titel {n}</title>"
+        f"<description>{deep if n == 2 else 'Text'}</description></item>"
+        for n in (1, 2, 3)
+    ]
+    (tmp_path / "a.xml").write_text(
+        f'<rss version="2.0"><channel><title>T</title>{"".join(items)}</channel></rss>'
+    )
+    (tmp_path / "b.json").write_text(json.dumps(ninjs("urn:gut:3")))
+    code, report = import_command(tmp_path)
+    assert code == 2
+    [failure] = report["failures"]
+    assert failure["item"] == "#2" and "zu tief verschachtelt" in failure["reason"]
+    assert stored_ids() == ["urn:gut:3", "urn:rss:1", "urn:rss:3"]
+
+
+@pytest.fixture
+def refusing_database():
+    """The database refuses any article whose headline says VERBOTEN, as it
+    would a value too long for its column (a trigger on both databases)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_headline() RETURNS trigger AS $$ BEGIN "
+                "IF NEW.headline LIKE '%VERBOTEN%' THEN "
+                "RAISE EXCEPTION 'Überschrift abgelehnt'; END IF; RETURN NEW; END; "
+                "$$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_headline BEFORE INSERT OR UPDATE ON "
+                "articles_article FOR EACH ROW EXECUTE FUNCTION refuse_headline()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_headline BEFORE INSERT ON articles_article "
+                "WHEN NEW.headline LIKE '%VERBOTEN%' "
+                "BEGIN SELECT RAISE(ABORT, 'Überschrift abgelehnt'); END"
+            )
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER refuse_headline ON articles_article")
+            cursor.execute("DROP FUNCTION refuse_headline()")
+        else:
+            cursor.execute("DROP TRIGGER refuse_headline")
+
+
+def test_a_value_the_database_refuses_fails_alone(tmp_path, refusing_database):
+    bad = json.dumps(ninjs("urn:db:1", headline="VERBOTEN"))
+    three_items(tmp_path, bad)
+    code, report = import_command(tmp_path)
+    assert code == 2
+    [failure] = report["failures"]
+    assert failure["item"] == "urn:db:1"
+    assert "Datenbank hat die Meldung abgelehnt" in failure["reason"]
+    assert "Überschrift abgelehnt" in failure["reason"]
+    assert stored_ids() == ["urn:gut:1", "urn:gut:2", "urn:gut:3"]
+
+
+def test_a_nul_in_any_text_field_is_stored_clean_on_every_database(tmp_path):
+    dirty = "Bund\u0000es\u0007tag\u009b"
+    item = ninjs(
+        "urn:nul:text",
+        headline=dirty,
+        body_html=f"<p>{dirty}</p>",
+        description_text=dirty,
+        by=dirty,
+        located=dirty,
+        ednote=dirty,
+        subjects=[{"name": dirty}],
+        associations={
+            "featureimage": {
+                "uri": "urn:bild:1",
+                "type": "picture",
+                "description_text": dirty,
+                "by": dirty,
+                "renditions": {"x": {"href": "fehlt.jpg"}},
+            }
+        },
+    )
+    bad = json.dumps(item)
+    three_items(tmp_path, bad)
+    code, report = import_command(tmp_path)
+    assert code == 0, report["failures"]
+    article = Article.objects.get(external_id="urn:nul:text")
+    assert (article.headline, article.teaser, article.byline, article.dateline) == (
+        "Bundestag",
+        "Bundestag",
+        "Bundestag",
+        "Bundestag",
+    )
+    assert article.body_html == "<p>Bundestag</p>"
+    # The parsed fields kept with the version (JSON on PostgreSQL) too.
+    fields = AgencyVersion.objects.get(article=article).fields
+    assert fields["internal_notes"] == ["Bundestag"]
+    assert fields["categories"] == ["Bundestag"]
+    assert fields["photos"][0]["caption"] == "Bundestag"
+    assert not Photo.objects.exists()  # the picture file is missing
