@@ -381,6 +381,14 @@ NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 20 * 1000 * 100
 # Photo downloads during imports: time limit per request; private, loopback
 # and link-local hosts are refused unless this is on (tests only).
 NEWSROOM_IMPORT_TIMEOUT_SECONDS = env_int("NEWSROOM_IMPORT_TIMEOUT_SECONDS", 15)
+# The whole of one download (feed file or photo), however slowly it drips.
+NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS = env_int(
+    "NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS", 60
+)
+# Failures (and notes) an import report lists; beyond, it only counts them.
+NEWSROOM_IMPORT_REPORT_MAX_FAILURES = env_int(
+    "NEWSROOM_IMPORT_REPORT_MAX_FAILURES", 100
+)
 # Not read from the environment: no deployment may switch the guard off.
 NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = False
 # Imported stories land in this section when no mapping names one.

@@ -3,7 +3,10 @@ its parser or the database fails alone, with a reason, and the rest of its
 batch and every later file still import; text is stored clean on every
 database."""
 
+import http.server
 import json
+import threading
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from articles.importers.fetch import FetchError, fetch_document
 from articles.models import AgencyVersion, Article, Photo
 from tests.factories import SectionFactory
 
@@ -194,3 +198,58 @@ def test_a_nul_in_any_text_field_is_stored_clean_on_every_database(tmp_path):
     assert fields["categories"] == ["Bundestag"]
     assert fields["photos"][0]["caption"] == "Bundestag"
     assert not Photo.objects.exists()  # the picture file is missing
+
+
+@pytest.fixture
+def dripping_server():
+    """A server that answers one byte a second for a while, in its headers
+    or its body, then the rest at once."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps(ninjs("urn:tropf:1")).encode()
+            head = (
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            response = head + body
+            # Six bytes a second from the start of the headers or the body.
+            start = 0 if "kopf" in self.path else len(head)
+            try:
+                self.wfile.write(response[:start])
+                for byte in response[start : start + 6]:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(1)
+                self.wfile.write(response[start + 6 :])
+            except OSError:
+                pass  # cut off by the client
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("where", ["kopf", "inhalt"])
+def test_a_download_is_cut_off_at_its_deadline(settings, dripping_server, where):
+    settings.NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = True  # the test server is local
+    settings.NEWSROOM_IMPORT_TIMEOUT_SECONDS = 5  # longer than a byte takes
+    settings.NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS = 2
+    with pytest.raises(FetchError) as error:
+        fetch_document(f"{dripping_server}/{where}.json")
+    assert "nach 2 Sekunden abgebrochen" in str(error.value)
+    assert "NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS" in str(error.value)
+
+
+def test_a_feed_url_past_its_deadline_stops_the_command(settings, dripping_server):
+    settings.NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = True
+    settings.NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS = 2
+    with pytest.raises(CommandError, match="nach 2 Sekunden abgebrochen") as error:
+        call_command("import_news", f"{dripping_server}/inhalt.json", stdout=StringIO())
+    assert error.value.returncode == 1
+    assert not Article.objects.exists()
