@@ -26,9 +26,11 @@ from articles.importers.items import (
     cleaned_item,
     has_control_characters,
 )
+from articles.importers.safe_xml import file_encoding
 from articles.importers.streams import (
     CHUNK,
     Prepended,
+    Transcoded,
     Unreadable,
     json_values,
     xml_elements,
@@ -145,10 +147,18 @@ class RawItem:
 def read_items(stream: BinaryIO, *, format: str = "auto") -> tuple[str, Iterator]:
     """(format, raw items) of a stream; ParseError if the file is unusable.
 
+    UTF-16 and UTF-32 (with a byte order mark, or recognised by how the XML
+    declaration starts) and encodings an XML declaration names are decoded
+    to UTF-8 as the file is read; an encoding that is unknown or refused
+    fails the file, naming it.
+
     The items come as the stream is read; a problem later in the file
     (an item over the size limit, broken syntax) raises ParseError then.
     """
     head = stream.read(CHUNK)
+    if encoding := file_encoding(head):
+        stream = Transcoded(Prepended(head, stream), encoding)
+        head = stream.read(CHUNK)
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     stream = Prepended(head, stream)
     limit = settings.NEWSROOM_IMPORT_MAX_BYTES

@@ -74,6 +74,45 @@ class Prepended:
         return self.stream.read(size)
 
 
+class Transcoded:
+    """A stream in another encoding, read as UTF-8; its XML declaration, if
+    any, then says UTF-8 too (expat believes the declaration)."""
+
+    def __init__(self, stream, encoding: str):
+        self.stream, self.encoding = stream, encoding
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.started = False
+        self.bytes_read = 0
+
+    def read(self, size: int = CHUNK) -> bytes:
+        text = ""
+        while not text:
+            chunk = self.stream.read(size)
+            try:
+                text = self.decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                raise ParseError(
+                    _("Kein gültiges %(encoding)s (Byte %(position)s).")
+                    % {
+                        "encoding": self.encoding.upper(),
+                        "position": self.bytes_read + error.start,
+                    }
+                ) from None
+            self.bytes_read += len(chunk)
+            if not chunk:
+                break
+        if not self.started and text:
+            self.started = True
+            text = DECLARED_ENCODING_VALUE.sub(r'\1"UTF-8"', text.lstrip("\ufeff"), 1)
+        return text.encode("utf-8")
+
+
+# The encoding named in an XML declaration at the start of a text.
+DECLARED_ENCODING_VALUE = re.compile(
+    r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2"""
+)
+
+
 class JsonValues:
     """Top-level JSON values of a byte stream, one item at a time.
 

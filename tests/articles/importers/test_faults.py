@@ -3,8 +3,10 @@ its parser or the database fails alone, with a reason, and the rest of its
 batch and every later file still import; text is stored clean on every
 database."""
 
+import codecs
 import http.server
 import json
+import re
 import threading
 import time
 from io import StringIO
@@ -17,6 +19,7 @@ from django.db import connection
 from articles.importers.fetch import FetchError, fetch_document
 from articles.models import AgencyVersion, Article, Photo
 from tests.factories import SectionFactory
+from tests.samples import sample_path
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +256,67 @@ def test_a_feed_url_past_its_deadline_stops_the_command(settings, dripping_serve
         call_command("import_news", f"{dripping_server}/inhalt.json", stdout=StringIO())
     assert error.value.returncode == 1
     assert not Article.objects.exists()
+
+
+def reencoded(path: Path, encoding: str, *, bom: bytes = b"") -> bytes:
+    """An agency sample as another encoding, its declaration saying so."""
+    raw = path.read_bytes()
+    declared = re.search(rb'encoding="([^"]+)"', raw[:100])[1].decode()
+    text = raw.decode(declared).replace(declared, encoding.upper(), 1)
+    return bom + text.encode(encoding)
+
+
+def rss(encoding: str) -> str:
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel>'
+        f"<title>T</title><item><guid>urn:rss:ü:{encoding}</guid>"
+        "<title>Grüße aus Köln</title><description>Text</description></item>"
+        "</channel></rss>"
+    )
+
+
+def test_utf_16_and_utf_32_xml_imports(tmp_path):
+    files = {
+        # With a byte order mark, or only the declaration telling.
+        "nitf-utf16le-bom.xml": reencoded(
+            sample_path("nitf/pa3.xml"), "utf-16-le", bom=codecs.BOM_UTF16_LE
+        ),
+        "newsml-utf32be-bom.xml": reencoded(
+            sample_path("newsml-g2/dpa/dpa-text-2022-superdesk-fixture.xml"),
+            "utf-32-be",
+            bom=codecs.BOM_UTF32_BE,
+        ),
+        "rss-utf16be.xml": rss("UTF-16").encode("utf-16-be"),
+        "rss-utf32le.xml": rss("UTF-32").encode("utf-32-le"),
+        "rss-cp1252.xml": rss("windows-1252").encode("cp1252"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    code, report = import_command(tmp_path)
+    assert (code, report["failures"]) == (0, [])
+    assert report["created"] == 5
+    headlines = set(Article.objects.values_list("headline", flat=True))
+    assert "Grüße aus Köln" in headlines
+    assert stored_ids()[-3:] == [
+        "urn:rss:ü:UTF-16",
+        "urn:rss:ü:UTF-32",
+        "urn:rss:ü:windows-1252",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "reason"),
+    [
+        ("EBCDIC-xyz", "Die Zeichenkodierung „EBCDIC-xyz“ ist unbekannt."),
+        ("UTF-7", "Die Zeichenkodierung „UTF-7“ wird nicht angenommen."),
+        ("zlib", "Die Zeichenkodierung „zlib“ wird nicht angenommen."),
+    ],
+)
+def test_an_encoding_that_is_refused_is_named(tmp_path, declaration, reason):
+    (tmp_path / "a.xml").write_text(rss(declaration), encoding="latin-1")
+    (tmp_path / "b.json").write_text(json.dumps(ninjs("urn:gut:3")))
+    code, report = import_command(tmp_path)
+    assert code == 2
+    [failure] = report["failures"]
+    assert failure["item"].endswith("a.xml") and failure["reason"] == reason
+    assert stored_ids() == ["urn:gut:3"]
