@@ -104,6 +104,7 @@ class RawItem:
     entry: object
     reader: Reader
     text: str = ""  # the entry's own text, where the reader kept it
+    size: int = 0  # about as many bytes as it took in the file
 
     def peek(self) -> ItemVersion | None:
         if self.reader.peek is None or isinstance(self.entry, Unreadable):
@@ -193,7 +194,7 @@ def read_json(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
 
 def raw_items(values, reader: Reader) -> Iterator[RawItem]:
     for position, (entry, text) in enumerate(values, start=1):
-        yield RawItem(position, entry, reader, text)
+        yield RawItem(position, entry, reader, text, size=len(text))
 
 
 def read_xml(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
@@ -210,15 +211,15 @@ def read_xml(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
                 return reader.is_item
         raise unknown_format(format)
 
-    elements = xml_elements(stream, limit=limit, choose=choose)
+    elements = xml_elements(stream, limit=limit, choose=choose, sized=True)
     first = next(elements, None)
     if not chosen:
         raise unknown_format(format)
     reader = chosen[0]
     found = elements if first is None else chain([first], elements)
     return reader.format, (
-        RawItem(position, element, reader)
-        for position, element in enumerate(found, start=1)
+        RawItem(position, element, reader, size=size)
+        for position, (element, size) in enumerate(found, start=1)
     )
 
 

@@ -8,7 +8,6 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,6 +18,7 @@ from articles.importers.runs import ImportOptions, ImportRun, Progress, no_progr
 from articles.importers.sources import SourceUnavailable, walk_files
 from articles.models import Photo
 from articles.photos.saving import save_photo
+from articles.photos.upload_checks import read_image_file
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
 
@@ -48,9 +48,10 @@ def import_photos(
 
 def import_photo_file(path: Path, *, dry_run: bool) -> tuple[str, str]:
     """(outcome, note or reason) of one file, in a transaction of its own."""
-    if path.stat().st_size > settings.NEWSROOM_PHOTO_MAX_BYTES:
-        return "failed", _("Die Datei ist größer als das Limit für Fotos.")
-    data = path.read_bytes()
+    try:
+        data = read_image_file(path)
+    except ValidationError as error:
+        return "failed", " ".join(error.messages)
     external_id = f"sha256:{hashlib.sha256(data).hexdigest()}"
     if Photo.objects.filter(external_id=external_id).exists():
         return "unchanged", ""

@@ -57,6 +57,16 @@ def item_too_large(limit: int) -> ParseError:
     )
 
 
+def outside_items_too_large(limit: int) -> ParseError:
+    return ItemTooLarge(
+        _(
+            "Zwischen den Meldungen stehen mehr als %(limit)s Bytes am Stück "
+            "(NEWSROOM_IMPORT_MAX_BYTES); der Rest der Datei wurde nicht gelesen."
+        )
+        % {"limit": limit}
+    )
+
+
 def nul_bytes() -> ParseError:
     return ParseError(_("Die Datei enthält NUL-Bytes."))
 
@@ -319,6 +329,9 @@ class LimitedXml:
         self.stream, self.limit = stream, limit
         self.bytes_read = 0
         self.mark = 0
+        # Whether the parser is inside an item (for the reason of a refusal:
+        # a header or a channel description can be oversized too).
+        self.in_item = False
         # NUL bytes found: raised on the next read, once the parser has had
         # the bytes before them (and handed out the items they complete).
         self.failure: ParseError | None = None
@@ -331,14 +344,17 @@ class LimitedXml:
             chunk, self.failure = chunk[:nul] or b" ", nul_bytes()
         self.bytes_read += len(chunk)
         if self.bytes_read - self.mark > self.limit:
-            raise item_too_large(self.limit)
+            if self.in_item:
+                raise item_too_large(self.limit)
+            raise outside_items_too_large(self.limit)
         return chunk
 
 
 def xml_elements(
-    stream, *, limit: int, choose: Callable[[Element], Callable]
-) -> Iterator[Element]:
-    """The item elements of an XML stream, each when it is complete.
+    stream, *, limit: int, choose: Callable[[Element], Callable], sized: bool = False
+) -> Iterator:
+    """The item elements of an XML stream, each when it is complete (with
+    `sized`, each as (element, bytes read since the item before)).
 
     `choose(root)` sees the root element first and returns the test for
     "is this element an item?" (called with the element and its parent); it
@@ -366,15 +382,18 @@ def xml_elements(
                 path.append(element)
                 if open_items or is_item(element, parent):
                     open_items += 1
+                    source.in_item = True
                 continue
             path.pop()
             parent = path[-1] if path else None
             if open_items and is_item(element, parent):
                 open_items -= 1
-                source.mark = source.bytes_read
-                yield element
+                source.in_item = bool(open_items)
+                size, source.mark = source.bytes_read - source.mark, source.bytes_read
+                yield (element, size) if sized else element
             elif open_items:
                 open_items -= 1
+                source.in_item = bool(open_items)
                 continue  # part of an item: it stays with the item
             if parent is not None and not open_items:
                 parent.remove(element)

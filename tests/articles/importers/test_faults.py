@@ -5,10 +5,12 @@ database."""
 
 import codecs
 import http.server
+import io
 import json
 import re
 import threading
 import time
+import tracemalloc
 from io import StringIO
 from pathlib import Path
 
@@ -16,7 +18,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from articles.importers.detect import read_items
 from articles.importers.fetch import FetchError, fetch_document
+from articles.importers.news import batches
 from articles.models import AgencyVersion, Article, Photo
 from tests.factories import SectionFactory
 from tests.samples import sample_path
@@ -320,3 +324,104 @@ def test_an_encoding_that_is_refused_is_named(tmp_path, declaration, reason):
     [failure] = report["failures"]
     assert failure["item"].endswith("a.xml") and failure["reason"] == reason
     assert stored_ids() == ["urn:gut:3"]
+
+
+def test_a_report_keeps_counts_and_only_the_first_failures(tmp_path, settings):
+    settings.NEWSROOM_IMPORT_REPORT_MAX_FAILURES = 10
+    broken = ",".join('{"uri": "", "type": "text"}' for _n in range(2000))
+    (tmp_path / "a.json").write_text(f"[{json.dumps(ninjs('urn:gut:1'))},{broken}]")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_news", str(tmp_path / "a.json"), "--json-report",
+            str(tmp_path / "r.json"), stdout=out, stderr=err,
+        )  # fmt: skip
+    assert error.value.returncode == 2
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert (report["created"], report["failed"]) == (1, 2000)
+    assert len(report["failures"]) == 10 and report["failures_omitted"] == 1990
+    assert [f["item"] for f in report["failures"]] == [f"#{n}" for n in range(2, 12)]
+    assert "… und 1990 weitere Fehler" in err.getvalue()
+    assert err.getvalue().count("ohne „uri“") == 10
+
+
+def test_a_multi_gigabyte_photo_next_to_a_feed_is_refused_unread(tmp_path):
+    huge = tmp_path / "riesig.jpg"
+    with huge.open("wb") as file:
+        file.truncate(3 * 1000**3)  # sparse: no disk, no time
+    item = ninjs(
+        "urn:mit:bild",
+        associations={
+            "featureimage": {
+                "uri": "urn:bild:riesig",
+                "type": "picture",
+                "renditions": {"x": {"href": "riesig.jpg"}},
+            }
+        },
+    )
+    (tmp_path / "a.json").write_text(json.dumps(item))
+    tracemalloc.start()
+    try:
+        code, report = import_command(tmp_path / "a.json")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 0 and report["created"] == 1
+    [note] = report["notes"]
+    assert "Die Datei ist 3000.0 MB groß; erlaubt sind höchstens 25 MB." in note["note"]
+    assert peak < 50 * 1000**2
+    assert not Photo.objects.exists()
+
+
+def test_a_multi_gigabyte_photo_file_is_refused_unread(tmp_path):
+    huge = tmp_path / "riesig.jpg"
+    with huge.open("wb") as file:
+        file.truncate(3 * 1000**3)
+    out = StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("import_photos", str(huge), stdout=out, stderr=out)
+    assert error.value.returncode == 2
+    assert "Die Datei ist 3000.0 MB groß" in out.getvalue()
+
+
+def test_huge_content_between_items_is_refused_in_bounded_memory(tmp_path, settings):
+    settings.NEWSROOM_IMPORT_MAX_BYTES = 5 * 1000**2
+    item = "<item><guid>urn:rss:{n}</guid><title>Titel {n}</title></item>"
+    feed = tmp_path / "a.xml"
+    with feed.open("w") as file:
+        file.write('<rss version="2.0"><channel><title>T</title>')
+        file.write(item.format(n=1))
+        # 200 MB of text in an element that is no item, written in chunks.
+        file.write("<description>")
+        for _chunk in range(200):
+            file.write("x" * 1000**2)
+        file.write("</description>")
+        file.write(item.format(n=2))
+        file.write("</channel></rss>")
+    (tmp_path / "b.json").write_text(json.dumps(ninjs("urn:gut:3")))
+    tracemalloc.start()
+    try:
+        code, report = import_command(tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 2
+    [failure] = report["failures"]
+    assert failure["item"] == str(feed)
+    assert failure["reason"].startswith(
+        "Zwischen den Meldungen stehen mehr als 5000000 Bytes am Stück"
+    )
+    # The item before it and the later file are imported.
+    assert stored_ids() == ["urn:gut:3", "urn:rss:1"]
+    assert peak < 60 * 1000**2
+
+
+def test_a_batch_of_large_items_holds_about_one_item_limit(settings):
+    items = [
+        ninjs(f"urn:gross:{n}", body_html="<p>" + "x" * 3000 + "</p>")
+        for n in range(10)
+    ]
+    _format, raw_items = read_items(io.BytesIO(json.dumps(items).encode()))
+    sizes = [len(batch) for batch in batches(raw_items, 100, budget=10_000)]
+    # Each item is about 3,100 bytes: the fourth reaches the budget.
+    assert sizes == [4, 4, 2]
