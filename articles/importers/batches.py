@@ -27,6 +27,7 @@ from articles.importers.runs import Batch
 from articles.importers.stories import Skip, apply_item, create_articles, new_article
 from articles.models import Article
 from articles.models.agency import version_key
+from articles.photos.saving import new_photo_files
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def apply_batch(raw_items: list[RawItem], batch: Batch) -> None:
         # Re-sends and broken items only (a re-run): nothing to write.
         settle(planned_items, batch)
         return
-    with transaction.atomic():
+    with new_photo_files(), transaction.atomic():
         waiting = []
         for planned in planned_items:
             if planned.is_pending:
@@ -167,7 +168,7 @@ def settle(waiting: list[Planned], batch: Batch) -> None:
     bulk_failed = False
     if new:
         try:
-            with transaction.atomic():
+            with new_photo_files(), transaction.atomic():
                 results = create_articles(
                     [
                         (planned.article, planned.parsed.item, planned.parsed.payload)
@@ -197,12 +198,15 @@ def apply_parsed(parsed: ParsedItem, batch: Batch) -> None:
         return
     for attempt in (1, 2):
         try:
-            with transaction.atomic():
-                outcome, note = apply_item(
-                    parsed.item, payload=parsed.payload, batch=batch
-                )
+            with new_photo_files() as written:
+                with transaction.atomic():
+                    outcome, note = apply_item(
+                        parsed.item, payload=parsed.payload, batch=batch
+                    )
+                    if batch.run.options.dry_run:
+                        transaction.set_rollback(True)
                 if batch.run.options.dry_run:
-                    transaction.set_rollback(True)
+                    written.remove()
         except Skip as skip:
             batch.record(parsed.reference, "skipped", str(skip))
         except IntegrityError as error:

@@ -17,7 +17,7 @@ from articles.importers.report import ImportReport
 from articles.importers.runs import ImportOptions, ImportRun, Progress, no_progress
 from articles.importers.sources import SourceUnavailable, walk_files
 from articles.models import Photo
-from articles.photos.saving import save_photo
+from articles.photos.saving import new_photo_files, save_photo
 from articles.photos.upload_checks import read_image_file
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
@@ -56,12 +56,15 @@ def import_photo_file(path: Path, *, dry_run: bool) -> tuple[str, str]:
     if Photo.objects.filter(external_id=external_id).exists():
         return "unchanged", ""
     try:
-        with transaction.atomic():
-            photo = Photo(external_id=external_id)
-            photo.image = ContentFile(data, name=path.name)
-            save_photo(photo)
+        with new_photo_files() as written:
+            with transaction.atomic():
+                photo = Photo(external_id=external_id)
+                photo.image = ContentFile(data, name=path.name)
+                save_photo(photo)
+                if dry_run:
+                    transaction.set_rollback(True)
             if dry_run:
-                transaction.set_rollback(True)
+                written.remove()
     except ValidationError as error:
         return "failed", " ".join(error.messages)
     missing = photo.missing_for_publication

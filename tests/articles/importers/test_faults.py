@@ -7,6 +7,7 @@ import codecs
 import http.server
 import io
 import json
+import os
 import re
 import threading
 import time
@@ -15,14 +16,17 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from PIL import Image
 
 from articles.importers.detect import read_items
 from articles.importers.fetch import FetchError, fetch_document
 from articles.importers.news import batches
 from articles.models import AgencyVersion, Article, Photo
-from tests.factories import SectionFactory
+from tests.factories import PhotoFactory, SectionFactory
 from tests.samples import sample_path
 
 pytestmark = pytest.mark.django_db
@@ -425,3 +429,117 @@ def test_a_batch_of_large_items_holds_about_one_item_limit(settings):
     sizes = [len(batch) for batch in batches(raw_items, 100, budget=10_000)]
     # Each item is about 3,100 bytes: the fourth reaches the budget.
     assert sizes == [4, 4, 2]
+
+
+def with_picture(uri: str, picture: str, **fields) -> dict:
+    return ninjs(
+        uri,
+        associations={
+            "featureimage": {
+                "uri": f"urn:bild:{uri}",
+                "type": "picture",
+                "description_text": fields.pop("caption", "Ein Bild."),
+                "by": "Foto: dpa",
+                "renditions": {"x": {"href": picture}},
+            }
+        },
+        **fields,
+    )
+
+
+def stored_files(media_root: Path) -> list[str]:
+    return sorted(
+        str(path.relative_to(media_root))
+        for path in media_root.rglob("*")
+        if path.is_file()
+    )
+
+
+@pytest.fixture
+def refusing_captions():
+    """The database refuses a photo use captioned VERBOTEN, after the photo
+    itself (and its file) has been written."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_caption() RETURNS trigger AS $$ BEGIN "
+                "IF NEW.caption LIKE '%VERBOTEN%' THEN "
+                "RAISE EXCEPTION 'Bildunterschrift abgelehnt'; END IF; RETURN NEW; "
+                "END; $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_caption BEFORE INSERT ON "
+                "articles_articlephoto FOR EACH ROW EXECUTE FUNCTION refuse_caption()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_caption BEFORE INSERT ON articles_articlephoto "
+                "WHEN NEW.caption LIKE '%VERBOTEN%' "
+                "BEGIN SELECT RAISE(ABORT, 'Bildunterschrift abgelehnt'); END"
+            )
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER refuse_caption ON articles_articlephoto")
+            cursor.execute("DROP FUNCTION refuse_caption()")
+        else:
+            cursor.execute("DROP TRIGGER refuse_caption")
+
+
+def write_jpeg(path: Path, colour: str) -> None:
+    Image.new("RGB", (64, 48), colour).save(path, "JPEG")
+
+
+def test_a_failed_item_leaves_no_photo_file(tmp_path, media_root, refusing_captions):
+    write_jpeg(tmp_path / "gut.jpg", "teal")
+    write_jpeg(tmp_path / "schlecht.jpg", "red")
+    items = [
+        with_picture("urn:gut:1", "gut.jpg"),
+        with_picture("urn:schlecht:1", "schlecht.jpg", caption="VERBOTEN"),
+    ]
+    (tmp_path / "a.json").write_text(json.dumps(items))
+    code, report = import_command(tmp_path / "a.json")
+    assert code == 2
+    [failure] = report["failures"]
+    assert failure["item"] == "urn:schlecht:1"
+    assert "Bildunterschrift abgelehnt" in failure["reason"]
+    # The batch's bulk insert wrote both pictures, then rolled back; one by
+    # one, the bad item wrote its picture again and rolled back: only the
+    # good item's file is left.
+    [photo] = Photo.objects.all()
+    assert stored_files(media_root) == [photo.image.name]
+
+
+def test_a_dry_run_leaves_no_photo_file(tmp_path, media_root):
+    write_jpeg(tmp_path / "gut.jpg", "teal")
+    (tmp_path / "a.json").write_text(json.dumps(with_picture("urn:gut:1", "gut.jpg")))
+    code, report = import_command(tmp_path / "a.json", dry_run=True)
+    assert (code, report["created"]) == (0, 1)
+    assert not Photo.objects.exists() and stored_files(media_root) == []
+    call_command(
+        "import_photos", str(tmp_path / "gut.jpg"), "--dry-run", stdout=StringIO()
+    )
+    assert not Photo.objects.exists() and stored_files(media_root) == []
+
+
+def test_originals_no_photo_refers_to_are_removed(media_root):
+    kept = PhotoFactory()
+    # Left by an import killed before its commit: a day old, and a fresh
+    # one that a running import may be about to commit.
+    old = default_storage.save("photos/2026/01/verwaist.jpg", ContentFile(b"x"))
+    young = default_storage.save("photos/2026/12/frisch.jpg", ContentFile(b"x"))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+    os.utime(default_storage.path(kept.image.name), (two_days_ago, two_days_ago))
+    out = StringIO()
+    call_command("remove_orphaned_originals", "--dry-run", "-v", "2", stdout=out)
+    assert out.getvalue().splitlines() == [
+        old,
+        "1 orphaned original file(s) would be removed.",
+    ]
+    assert default_storage.exists(old)
+    out = StringIO()
+    call_command("remove_orphaned_originals", stdout=out)
+    assert "1 orphaned original file(s) removed." in out.getvalue()
+    assert not default_storage.exists(old)
+    assert default_storage.exists(young) and default_storage.exists(kept.image.name)
