@@ -385,6 +385,10 @@ NEWSROOM_IMPORT_TIMEOUT_SECONDS = env_int("NEWSROOM_IMPORT_TIMEOUT_SECONDS", 15)
 NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS = env_int(
     "NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS", 60
 )
+# XML elements one agency item may have (each costs about 100 bytes of
+# memory, so NEWSROOM_IMPORT_MAX_BYTES of tiny elements would cost 50 times
+# that); an item with more fails alone.
+NEWSROOM_IMPORT_MAX_XML_ELEMENTS = env_int("NEWSROOM_IMPORT_MAX_XML_ELEMENTS", 100_000)
 # Failures (and notes) an import report lists; beyond, it only counts them.
 NEWSROOM_IMPORT_REPORT_MAX_FAILURES = env_int(
     "NEWSROOM_IMPORT_REPORT_MAX_FAILURES", 100

@@ -211,7 +211,13 @@ def read_xml(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
                 return reader.is_item
         raise unknown_format(format)
 
-    elements = xml_elements(stream, limit=limit, choose=choose, sized=True)
+    elements = xml_elements(
+        stream,
+        limit=limit,
+        choose=choose,
+        sized=True,
+        max_elements=settings.NEWSROOM_IMPORT_MAX_XML_ELEMENTS,
+    )
     first = next(elements, None)
     if not chosen:
         raise unknown_format(format)

@@ -350,8 +350,39 @@ class LimitedXml:
         return chunk
 
 
+def too_deep() -> ParseError:
+    return ParseError(
+        _(
+            "Das XML ist tiefer als %(depth)s Ebenen verschachtelt; der Rest der "
+            "Datei wurde nicht gelesen."
+        )
+        % {"depth": MAX_XML_DEPTH}
+    )
+
+
+def too_many_elements(limit: int) -> Unreadable:
+    return Unreadable(
+        _(
+            "Der Eintrag hat mehr als %(limit)s XML-Elemente "
+            "(NEWSROOM_IMPORT_MAX_XML_ELEMENTS)."
+        )
+        % {"limit": limit}
+    )
+
+
+# Open elements are held by the parser until they close: past this depth a
+# file stops (an item nested a thousand deep still fails alone, see
+# detect.RawItem.parse).
+MAX_XML_DEPTH = 10_000
+
+
 def xml_elements(
-    stream, *, limit: int, choose: Callable[[Element], Callable], sized: bool = False
+    stream,
+    *,
+    limit: int,
+    choose: Callable[[Element], Callable],
+    sized: bool = False,
+    max_elements: int = 100_000,
 ) -> Iterator:
     """The item elements of an XML stream, each when it is complete (with
     `sized`, each as (element, bytes read since the item before)).
@@ -360,7 +391,10 @@ def xml_elements(
     "is this element an item?" (called with the element and its parent); it
     raises ParseError for a file in no format it knows. Finished
     elements outside items are dropped from the tree as the parser goes, so
-    only the open elements and the current item are held.
+    only the open elements and the current item are held. An item of more
+    than `max_elements` elements comes as `Unreadable` (the elements past
+    the limit are dropped as they close, so it costs no more memory than
+    one at the limit): a few bytes per element take a hundred in memory.
     """
     source = LimitedXml(stream, limit=limit)
     events = iterparse(
@@ -372,16 +406,20 @@ def xml_elements(
     )
     path: list[Element] = []
     open_items = 0
+    item_elements = 0  # elements of the item being read
     is_item = None
     with xml_errors():
         for event, element in events:
             if event == "start":
                 if not path:
                     is_item = choose(element)
+                elif len(path) >= MAX_XML_DEPTH:
+                    raise too_deep()
                 parent = path[-1] if path else None
                 path.append(element)
                 if open_items or is_item(element, parent):
                     open_items += 1
+                    item_elements += 1
                     source.in_item = True
                 continue
             path.pop()
@@ -390,10 +428,18 @@ def xml_elements(
                 open_items -= 1
                 source.in_item = bool(open_items)
                 size, source.mark = source.bytes_read - source.mark, source.bytes_read
-                yield (element, size) if sized else element
+                item = element
+                if item_elements > max_elements:
+                    item = too_many_elements(max_elements)
+                item_elements = 0
+                yield (item, size) if sized else item
             elif open_items:
                 open_items -= 1
                 source.in_item = bool(open_items)
+                if item_elements > max_elements:
+                    # The item fails; its parts go. Just closed, this is its
+                    # parent's last child (remove() would search them all).
+                    del parent[-1]
                 continue  # part of an item: it stays with the item
             if parent is not None and not open_items:
                 parent.remove(element)

@@ -543,3 +543,40 @@ def test_originals_no_photo_refers_to_are_removed(media_root):
     assert "1 orphaned original file(s) removed." in out.getvalue()
     assert not default_storage.exists(old)
     assert default_storage.exists(young) and default_storage.exists(kept.image.name)
+
+
+def rss_items(*descriptions: str) -> str:
+    items = "".join(
+        f"<item><guid>urn:rss:{n}</guid><title>Titel {n}</title>"
+        f"<description>{description}</description></item>"
+        for n, description in enumerate(descriptions, start=1)
+    )
+    return f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+
+
+def test_an_xml_item_of_too_many_elements_fails_alone(tmp_path, settings):
+    settings.NEWSROOM_IMPORT_MAX_XML_ELEMENTS = 1000
+    (tmp_path / "a.xml").write_text(rss_items("Text", "<b/>" * 5000, "Text"))
+    code, report = import_command(tmp_path / "a.xml")
+    assert code == 2
+    [failure] = report["failures"]
+    assert failure == {
+        "item": "#2",
+        "reason": "Der Eintrag hat mehr als 1000 XML-Elemente "
+        "(NEWSROOM_IMPORT_MAX_XML_ELEMENTS).",
+    }
+    assert stored_ids() == ["urn:rss:1", "urn:rss:3"]
+
+
+def test_xml_nested_past_the_parsers_depth_stops_its_file(tmp_path):
+    deep = "<span>" * 20_000 + "</span>" * 20_000
+    (tmp_path / "a.xml").write_text(rss_items("Text", deep, "Text"))
+    (tmp_path / "b.json").write_text(json.dumps(ninjs("urn:gut:3")))
+    code, report = import_command(tmp_path)
+    assert code == 2
+    [failure] = report["failures"]
+    assert failure["item"].endswith("a.xml")
+    assert failure["reason"].startswith(
+        "Das XML ist tiefer als 10000 Ebenen verschachtelt"
+    )
+    assert stored_ids() == ["urn:gut:3", "urn:rss:1"]
