@@ -376,8 +376,10 @@ NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0 if DEBUG else 1)
 NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
 # URLs POSTed to (e.g. a WebSub hub) when articles go live or are withdrawn.
 NEWSROOM_PUBLICATION_PING_URLS = env_list("NEWSROOM_PUBLICATION_PING_URLS")
-# Agency files larger than this are refused before parsing (hostile input).
-NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 20 * 1000 * 1000)
+# The largest agency item (and feed URL download): larger ones are refused
+# as they are read. Applying an item takes about 20 times its size in
+# memory, so this bounds an import's memory (docs/operations.md).
+NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 8 * 1000 * 1000)
 # Photo downloads during imports: time limit per request; private, loopback
 # and link-local hosts are refused unless this is on (tests only).
 NEWSROOM_IMPORT_TIMEOUT_SECONDS = env_int("NEWSROOM_IMPORT_TIMEOUT_SECONDS", 15)
