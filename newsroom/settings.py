@@ -422,11 +422,25 @@ NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0 if DEBUG else 1)
 NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
 # URLs POSTed to (e.g. a WebSub hub) when articles go live or are withdrawn.
 NEWSROOM_PUBLICATION_PING_URLS = env_list("NEWSROOM_PUBLICATION_PING_URLS")
-# Agency files larger than this are refused before parsing (hostile input).
-NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 20 * 1000 * 1000)
+# The largest agency item (and feed URL download): larger ones are refused
+# as they are read. Applying an item takes about 20 times its size in
+# memory, so this bounds an import's memory (docs/operations.md).
+NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 8 * 1000 * 1000)
 # Photo downloads during imports: time limit per request; private, loopback
 # and link-local hosts are refused unless this is on (tests only).
 NEWSROOM_IMPORT_TIMEOUT_SECONDS = env_int("NEWSROOM_IMPORT_TIMEOUT_SECONDS", 15)
+# The whole of one download (feed file or photo), however slowly it drips.
+NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS = env_int(
+    "NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS", 60
+)
+# XML elements one agency item may have (each costs about 100 bytes of
+# memory, so NEWSROOM_IMPORT_MAX_BYTES of tiny elements would cost 50 times
+# that); an item with more fails alone.
+NEWSROOM_IMPORT_MAX_XML_ELEMENTS = env_int("NEWSROOM_IMPORT_MAX_XML_ELEMENTS", 100_000)
+# Failures (and notes) an import report lists; beyond, it only counts them.
+NEWSROOM_IMPORT_REPORT_MAX_FAILURES = env_int(
+    "NEWSROOM_IMPORT_REPORT_MAX_FAILURES", 100
+)
 # Not read from the environment: no deployment may switch the guard off.
 NEWSROOM_IMPORT_ALLOW_PRIVATE_HOSTS = False
 # Imported stories land in this section when no mapping names one.

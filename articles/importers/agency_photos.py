@@ -20,6 +20,7 @@ from articles.importers.fetch import fetch_image
 from articles.importers.items import AgencyItem, AgencyPhoto, ParseError, identity
 from articles.models import Agency, Article, ArticlePhoto, Photo
 from articles.photos.saving import check_photo, insert_checked_photos
+from articles.photos.upload_checks import read_image_file
 
 
 class AgencyPhotos:
@@ -129,7 +130,7 @@ class AgencyPhotos:
                 _("Bilddatei „%(url)s“ liegt nicht neben der Meldung.")
                 % {"url": url[:80]}
             )
-        return path.read_bytes()
+        return read_image_file(path)
 
 
 def new_photo(agency_photo: AgencyPhoto, agency: Agency, *, usage_terms: str) -> Photo:

@@ -27,6 +27,7 @@ from articles.importers.runs import Batch
 from articles.importers.stories import Skip, apply_item, create_articles, new_article
 from articles.models import Article
 from articles.models.agency import version_key
+from articles.photos.saving import new_photo_files
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def apply_batch(raw_items: list[RawItem], batch: Batch) -> None:
         # Re-sends and broken items only (a re-run): nothing to write.
         settle(planned_items, batch)
         return
-    with transaction.atomic():
+    with new_photo_files(), transaction.atomic():
         waiting = []
         for planned in planned_items:
             if planned.is_pending:
@@ -155,6 +156,9 @@ def decide(planned: Planned, known: set, batch: Batch) -> None:
         planned.outcome, planned.text = "skipped", str(skip)
     except (ValidationError, ParseError) as error:
         planned.outcome, planned.text = "failed", reason_of(error)
+    except Exception as error:  # one item never stops a run
+        logger.exception("import of %s failed", planned.reference)
+        planned.outcome, planned.text = "failed", unexpected(error)
 
 
 def settle(waiting: list[Planned], batch: Batch) -> None:
@@ -164,7 +168,7 @@ def settle(waiting: list[Planned], batch: Batch) -> None:
     bulk_failed = False
     if new:
         try:
-            with transaction.atomic():
+            with new_photo_files(), transaction.atomic():
                 results = create_articles(
                     [
                         (planned.article, planned.parsed.item, planned.parsed.payload)
@@ -172,7 +176,7 @@ def settle(waiting: list[Planned], batch: Batch) -> None:
                     ],
                     batch=batch,
                 )
-        except (DatabaseError, ValidationError, ParseError) as error:
+        except Exception as error:
             # One by one instead: each item then ends as it would alone.
             logger.info("bulk insert failed, applying one by one: %s", error)
             bulk_failed = True
@@ -194,25 +198,33 @@ def apply_parsed(parsed: ParsedItem, batch: Batch) -> None:
         return
     for attempt in (1, 2):
         try:
-            with transaction.atomic():
-                outcome, note = apply_item(
-                    parsed.item, payload=parsed.payload, batch=batch
-                )
+            with new_photo_files() as written:
+                with transaction.atomic():
+                    outcome, note = apply_item(
+                        parsed.item, payload=parsed.payload, batch=batch
+                    )
+                    if batch.run.options.dry_run:
+                        transaction.set_rollback(True)
                 if batch.run.options.dry_run:
-                    transaction.set_rollback(True)
+                    written.remove()
         except Skip as skip:
             batch.record(parsed.reference, "skipped", str(skip))
-        except IntegrityError:
+        except IntegrityError as error:
             # Another import created the same story a moment ago: the second
             # attempt finds it and treats this as an update or a re-send.
+            # Failing again, it is a value the database refuses.
             if attempt == 1:
                 batch.stories = None
                 continue
-            batch.record(
-                parsed.reference, "failed", _("Gleichzeitiger Import kollidiert.")
-            )
+            batch.record(parsed.reference, "failed", refused_by_database(error))
         except (ValidationError, ParseError) as error:
             batch.record(parsed.reference, "failed", reason_of(error))
+        except DatabaseError as error:
+            # Rolled back to the item's savepoint: the batch goes on.
+            batch.record(parsed.reference, "failed", refused_by_database(error))
+        except Exception as error:  # one item never stops a run
+            logger.exception("import of %s failed", parsed.reference)
+            batch.record(parsed.reference, "failed", unexpected(error))
         else:
             batch.record(parsed.reference, outcome, note)
         return
@@ -221,3 +233,16 @@ def apply_parsed(parsed: ParsedItem, batch: Batch) -> None:
 def reason_of(error: ValidationError | ParseError) -> str:
     messages = getattr(error, "messages", None) or [str(error)]
     return " ".join(messages)
+
+
+def refused_by_database(error: DatabaseError) -> str:
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    return _("Die Datenbank hat die Meldung abgelehnt (%(error)s).") % {
+        "error": f"{type(error).__name__}: {first_line[:200]}"
+    }
+
+
+def unexpected(error: Exception) -> str:
+    return _("Unerwarteter Fehler bei dieser Meldung (%(error)s).") % {
+        "error": f"{type(error).__name__}: {str(error)[:200]}"
+    }

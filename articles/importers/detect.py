@@ -7,6 +7,7 @@ whose version is already stored need not be parsed at all.
 """
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -18,8 +19,24 @@ from django.utils.translation import gettext as _
 
 from articles.importers import digitalwires, newsml, ninjs, nitf
 from articles.importers import rss as feeds
-from articles.importers.items import AgencyItem, ItemVersion, ParseError
-from articles.importers.streams import CHUNK, Prepended, json_values, xml_elements
+from articles.importers.items import (
+    AgencyItem,
+    ItemVersion,
+    ParseError,
+    cleaned_item,
+    has_control_characters,
+)
+from articles.importers.safe_xml import file_encoding
+from articles.importers.streams import (
+    CHUNK,
+    Prepended,
+    Transcoded,
+    Unreadable,
+    json_values,
+    xml_elements,
+)
+
+logger = logging.getLogger(__name__)
 
 FORMATS = ("digitalwires", "ninjs", "newsml", "nitf", "rss")
 
@@ -87,32 +104,62 @@ class RawItem:
     entry: object
     reader: Reader
     text: str = ""  # the entry's own text, where the reader kept it
+    size: int = 0  # about as many bytes as it took in the file
 
     def peek(self) -> ItemVersion | None:
-        if self.reader.peek is None:
+        if self.reader.peek is None or isinstance(self.entry, Unreadable):
             return None
         try:
-            return self.reader.peek(self.entry)
-        except ParseError:
-            return None  # parse() names the problem
+            version = self.reader.peek(self.entry)
+        except Exception:  # parse() names the problem
+            return None
+        if has_control_characters(version.provider, version.external_id):
+            return None  # parse() refuses the item
+        return version
 
     def parse(self) -> ParsedItem:
-        payload = self.text or self.reader.payload(self.entry)
+        """The item, or why it cannot be read: whatever goes wrong with one
+        entry (a parser bug too) fails that entry alone."""
+        payload = self.text
         try:
-            return ParsedItem(
-                self.position, payload, item=self.reader.parse(self.entry)
-            )
+            if isinstance(self.entry, Unreadable):
+                raise ParseError(self.entry.reason)
+            payload = payload or self.reader.payload(self.entry)
+            item = cleaned_item(self.reader.parse(self.entry))
         except ParseError as error:
             return ParsedItem(self.position, payload, error=str(error))
+        except RecursionError:
+            return ParsedItem(
+                self.position,
+                payload,
+                error=_("Der Eintrag ist zu tief verschachtelt."),
+            )
+        except Exception as error:
+            logger.exception("%s entry #%s", self.reader.format, self.position)
+            return ParsedItem(
+                self.position,
+                payload,
+                error=_("Der Eintrag ließ sich nicht lesen (%(error)s).")
+                % {"error": f"{type(error).__name__}: {str(error)[:200]}"},
+            )
+        return ParsedItem(self.position, payload, item=item)
 
 
 def read_items(stream: BinaryIO, *, format: str = "auto") -> tuple[str, Iterator]:
     """(format, raw items) of a stream; ParseError if the file is unusable.
 
+    UTF-16 and UTF-32 (with a byte order mark, or recognised by how the XML
+    declaration starts) and encodings an XML declaration names are decoded
+    to UTF-8 as the file is read; an encoding that is unknown or refused
+    fails the file, naming it.
+
     The items come as the stream is read; a problem later in the file
     (an item over the size limit, broken syntax) raises ParseError then.
     """
     head = stream.read(CHUNK)
+    if encoding := file_encoding(head):
+        stream = Transcoded(Prepended(head, stream), encoding)
+        head = stream.read(CHUNK)
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     stream = Prepended(head, stream)
     limit = settings.NEWSROOM_IMPORT_MAX_BYTES
@@ -132,6 +179,8 @@ def read_json(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
     # The first entry tells the format; an entry further on that does not
     # fit fails on its own.
     entry = first[0]
+    if isinstance(entry, Unreadable):
+        entry = entry.value
     if format in ("auto", "digitalwires") and digitalwires.looks_like_digitalwires(
         entry
     ):
@@ -145,7 +194,7 @@ def read_json(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
 
 def raw_items(values, reader: Reader) -> Iterator[RawItem]:
     for position, (entry, text) in enumerate(values, start=1):
-        yield RawItem(position, entry, reader, text)
+        yield RawItem(position, entry, reader, text, size=len(text))
 
 
 def read_xml(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
@@ -162,15 +211,21 @@ def read_xml(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
                 return reader.is_item
         raise unknown_format(format)
 
-    elements = xml_elements(stream, limit=limit, choose=choose)
+    elements = xml_elements(
+        stream,
+        limit=limit,
+        choose=choose,
+        sized=True,
+        max_elements=settings.NEWSROOM_IMPORT_MAX_XML_ELEMENTS,
+    )
     first = next(elements, None)
     if not chosen:
         raise unknown_format(format)
     reader = chosen[0]
     found = elements if first is None else chain([first], elements)
     return reader.format, (
-        RawItem(position, element, reader)
-        for position, element in enumerate(found, start=1)
+        RawItem(position, element, reader, size=size)
+        for position, (element, size) in enumerate(found, start=1)
     )
 
 

@@ -5,12 +5,18 @@ public one (no loopback, private, link-local or reserved ranges), and the
 connection goes to exactly the address that was checked, so a DNS answer
 that changes in between cannot redirect it. Redirects are not followed,
 the download stops at the size limit, and the content type must be an image.
+
+Each read waits at most NEWSROOM_IMPORT_TIMEOUT_SECONDS, and the whole
+download at most NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS: a server that
+sends a byte every few seconds would pass every read's timeout forever.
 """
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -65,10 +71,13 @@ def fetch(url: str, *, accept: str, limit: int) -> tuple[bytes, str]:
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
+    deadline = Deadline(connection, settings.NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS)
     try:
         connection.request(
             "GET", path, headers={"Host": parts.netloc, "User-Agent": "Newsroom-Import"}
         )
+        if deadline.expired:  # while connecting, before there was a socket
+            raise deadline.error(url)
         response = connection.getresponse()
         if response.status != 200:
             raise FetchError(
@@ -82,6 +91,8 @@ def fetch(url: str, *, accept: str, limit: int) -> tuple[bytes, str]:
                 % {"url": url[:80], "type": content_type or "?"}
             )
         data = response.read(limit + 1)
+        if deadline.expired:
+            raise deadline.error(url)
         if len(data) > limit:
             raise FetchError(
                 _("%(url)s ist größer als %(limit)s Bytes.")
@@ -89,11 +100,47 @@ def fetch(url: str, *, accept: str, limit: int) -> tuple[bytes, str]:
             )
         return data, content_type
     except (OSError, http.client.HTTPException) as error:
+        if deadline.expired:
+            raise deadline.error(url) from None
         raise FetchError(
             _("%(url)s: %(error)s") % {"url": url[:80], "error": error}
         ) from None
     finally:
+        deadline.cancel()
         connection.close()
+
+
+class Deadline:
+    """Cuts `connection` off once `seconds` have passed, whatever it is
+    waiting for (a slow drip of headers or body)."""
+
+    def __init__(self, connection: http.client.HTTPConnection, seconds: float):
+        self.connection, self.seconds = connection, seconds
+        self.expired = False
+        self.timer = threading.Timer(seconds, self.cut_off)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def cut_off(self) -> None:
+        self.expired = True
+        if (sock := self.connection.sock) is not None:
+            # The blocked read returns at once; close() follows as usual.
+            # (Closed meanwhile: nothing to cut off.)
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self.timer.cancel()
+
+    def error(self, url: str) -> FetchError:
+        return FetchError(
+            _(
+                "%(url)s: nach %(seconds)s Sekunden abgebrochen "
+                "(Frist für das Herunterladen, "
+                "NEWSROOM_IMPORT_DOWNLOAD_DEADLINE_SECONDS)."
+            )
+            % {"url": url[:80], "seconds": self.seconds}
+        )
 
 
 class PinnedHTTPSConnection(http.client.HTTPSConnection):

@@ -1,5 +1,6 @@
 """What every parser produces, whatever the wire format: AgencyItem."""
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -7,6 +8,8 @@ from typing import NamedTuple
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+
+from articles.sanitising import UNWANTED_CHARACTERS, clean_text
 
 
 class ParseError(ValueError):
@@ -107,6 +110,47 @@ class AgencyItem:
         return fields
 
 
+def has_control_characters(*values: str) -> bool:
+    return any(UNWANTED_CHARACTERS.search(value) for value in values if value)
+
+
+def cleaned_item(item: AgencyItem) -> AgencyItem:
+    """`item` with every text without control characters (`clean_text`), so
+    every database stores the same; ParseError for an id that holds one
+    (an identity is refused, never changed)."""
+    ids = [item.external_id, *(photo.external_id for photo in item.photos)]
+    for value in ids:
+        if has_control_characters(value):
+            raise ParseError(
+                _("Die Kennung „%(id)s“ enthält Steuerzeichen.")
+                % {"id": clean_text(value)[:80]}
+            )
+    return dataclasses.replace(
+        item,
+        **_cleaned_texts(item, exclude={"external_id"}),
+        photos=tuple(
+            dataclasses.replace(photo, **_cleaned_texts(photo, exclude={"external_id"}))
+            for photo in item.photos
+        ),
+    )
+
+
+def _cleaned_texts(instance, *, exclude: set[str]) -> dict:
+    changed = {}
+    for name, value in instance.__dict__.items():
+        if name in exclude:
+            continue
+        if isinstance(value, str):
+            cleaned = clean_text(value)
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            cleaned = tuple(clean_text(v) for v in value)
+        else:
+            continue
+        if cleaned != value:
+            changed[name] = cleaned
+    return changed
+
+
 # What a PositiveIntegerField holds on every database.
 MAX_VERSION = 2_147_483_647
 
@@ -122,7 +166,8 @@ def version_number(value) -> int:
         text = str(value).strip()
         # Some send "1.2": the major part counts, the rest breaks ties.
         head = text.split(".", 1)[0]
-        if head.isdigit():
+        # Length first: int() refuses thousands of digits with a ValueError.
+        if head.isdigit() and len(head) <= 10:
             number = int(head)
     if number is None or not 0 <= number <= MAX_VERSION:
         raise ParseError(
@@ -139,7 +184,8 @@ def aware_datetime(value, *, name: str) -> datetime | None:
         raise ParseError(_("%(name)s ist keine Zeitangabe.") % {"name": name})
     try:
         moment = parse_datetime(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        utc = moment.astimezone(UTC) if moment and moment.tzinfo else None
+    except (ValueError, OverflowError):  # year 1 at +01:00 lies before year 1
         moment = None
     if moment is None:
         raise ParseError(
@@ -151,7 +197,7 @@ def aware_datetime(value, *, name: str) -> datetime | None:
             _("%(name)s „%(value)s“ hat keine Zeitzone.")
             % {"name": name, "value": value[:40]}
         )
-    return moment.astimezone(UTC)
+    return utc
 
 
 def text(value) -> str:

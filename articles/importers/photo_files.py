@@ -8,7 +8,6 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,7 +17,8 @@ from articles.importers.report import ImportReport
 from articles.importers.runs import ImportOptions, ImportRun, Progress, no_progress
 from articles.importers.sources import SourceUnavailable, walk_files
 from articles.models import Photo
-from articles.photos.saving import save_photo, stored_copy
+from articles.photos.saving import new_photo_files, save_photo, stored_copy
+from articles.photos.upload_checks import read_image_file
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
 
@@ -48,9 +48,10 @@ def import_photos(
 
 def import_photo_file(path: Path, *, dry_run: bool) -> tuple[str, str]:
     """(outcome, note or reason) of one file, in a transaction of its own."""
-    if path.stat().st_size > settings.NEWSROOM_PHOTO_MAX_BYTES:
-        return "failed", _("Die Datei ist größer als das Limit für Fotos.")
-    data = path.read_bytes()
+    try:
+        data = read_image_file(path)
+    except ValidationError as error:
+        return "failed", " ".join(error.messages)
     digest = hashlib.sha256(data).hexdigest()
     # The same bytes uploaded in the admin or imported before: one photo.
     if existing := stored_copy(digest):
@@ -59,12 +60,15 @@ def import_photo_file(path: Path, *, dry_run: bool) -> tuple[str, str]:
         }
     external_id = f"sha256:{digest}"
     try:
-        with transaction.atomic():
-            photo = Photo(external_id=external_id)
-            photo.image = ContentFile(data, name=path.name)
-            save_photo(photo)
+        with new_photo_files() as written:
+            with transaction.atomic():
+                photo = Photo(external_id=external_id)
+                photo.image = ContentFile(data, name=path.name)
+                save_photo(photo)
+                if dry_run:
+                    transaction.set_rollback(True)
             if dry_run:
-                transaction.set_rollback(True)
+                written.remove()
     except ValidationError as error:
         return "failed", " ".join(error.messages)
     missing = photo.missing_for_publication

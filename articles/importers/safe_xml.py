@@ -3,10 +3,14 @@
 Files are parsed with defusedxml as they stream (`streams.xml_elements`):
 entity declarations (billion laughs, external entities) are refused and
 nothing is ever fetched; a DOCTYPE alone is allowed because NITF files carry
-one. `xml_errors` names what was refused or broken; the other helpers read
-the parsed elements.
+one. `xml_errors` names what was refused or broken; `file_encoding` finds
+what a file must be decoded from (UTF-16 and UTF-32 with or without a byte
+order mark, or what its XML declaration names); the other helpers read the
+parsed elements.
 """
 
+import codecs
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from xml.etree.ElementTree import Element, tostring
@@ -16,6 +20,76 @@ from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
 from articles.importers.items import ParseError
+
+# Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE). The
+# codecs named consume the mark themselves.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, None),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# How "<?" (or "<") starts without a mark (XML 1.0, appendix F).
+UNMARKED = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"Lo\xa7\x94", "cp037"),  # "<?xm" in EBCDIC: the declaration says which
+)
+DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
+# What expat reads itself; everything else is decoded to UTF-8 first.
+NATIVE = {"utf-8", "ascii", "latin-1", "iso8859-1"}
+# Known to Python, but no way to write a feed: they turn escapes or
+# punycode into text (UTF-7 smuggles markup past filters).
+REFUSED = {"utf-7", "unicode-escape", "raw-unicode-escape", "idna", "punycode"}
+
+
+def file_encoding(head: bytes) -> str | None:
+    """The codec a file starting with `head` must be decoded with, or None
+    when it is UTF-8 (or something expat reads itself); ParseError naming
+    an encoding that is unknown or refused."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            return encoding
+    for start, encoding in UNMARKED:
+        if head.startswith(start):
+            if encoding != "cp037":
+                return encoding
+            declared = declared_encoding(head[:200].decode("cp037"))
+            return checked_encoding(declared or "cp037")
+    declared = declared_encoding(head[:200].decode("latin-1"))
+    if not declared:
+        return None
+    encoding = checked_encoding(declared)
+    # 8-bit bytes that claim UTF-16 or UTF-32: expat names the mismatch.
+    if encoding in NATIVE or encoding.startswith(("utf-16", "utf-32")):
+        return None
+    return encoding
+
+
+def declared_encoding(start: str) -> str:
+    found = DECLARED_ENCODING.match(start)
+    return found[1].strip() if found else ""
+
+
+def checked_encoding(name: str) -> str:
+    """Python's name for the encoding `name`, if it is one we read."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ParseError(
+            _("Die Zeichenkodierung „%(encoding)s“ ist unbekannt.")
+            % {"encoding": name[:40]}
+        ) from None
+    canonical = info.name.replace("_", "-")
+    if canonical in REFUSED or not getattr(info, "_is_text_encoding", True):
+        raise ParseError(
+            _("Die Zeichenkodierung „%(encoding)s“ wird nicht angenommen.")
+            % {"encoding": name[:40]}
+        )
+    return canonical
 
 
 @contextmanager

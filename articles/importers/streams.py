@@ -16,6 +16,7 @@ import codecs
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
@@ -27,6 +28,19 @@ from articles.importers.safe_xml import xml_errors
 
 CHUNK = 1 << 16
 WHITESPACE = re.compile(r"[ \t\n\r]*")
+# Digits of the longest whole number read from JSON. Python refuses to
+# convert more than 4,300 (a ValueError that once stopped a whole run); no
+# agency field needs more than a handful.
+MAX_DIGITS = 100
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An entry read to its end, but unusable: it fails alone, for `reason`.
+    `value` is what could be read (format detection may still use it)."""
+
+    reason: str
+    value: object = None
 
 
 class ItemTooLarge(ParseError):
@@ -38,6 +52,16 @@ def item_too_large(limit: int) -> ParseError:
         _(
             "Ein Eintrag ist größer als %(limit)s Bytes (NEWSROOM_IMPORT_MAX_BYTES); "
             "der Rest der Datei wurde nicht gelesen."
+        )
+        % {"limit": limit}
+    )
+
+
+def outside_items_too_large(limit: int) -> ParseError:
+    return ItemTooLarge(
+        _(
+            "Zwischen den Meldungen stehen mehr als %(limit)s Bytes am Stück "
+            "(NEWSROOM_IMPORT_MAX_BYTES); der Rest der Datei wurde nicht gelesen."
         )
         % {"limit": limit}
     )
@@ -60,6 +84,45 @@ class Prepended:
         return self.stream.read(size)
 
 
+class Transcoded:
+    """A stream in another encoding, read as UTF-8; its XML declaration, if
+    any, then says UTF-8 too (expat believes the declaration)."""
+
+    def __init__(self, stream, encoding: str):
+        self.stream, self.encoding = stream, encoding
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.started = False
+        self.bytes_read = 0
+
+    def read(self, size: int = CHUNK) -> bytes:
+        text = ""
+        while not text:
+            chunk = self.stream.read(size)
+            try:
+                text = self.decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                raise ParseError(
+                    _("Kein gültiges %(encoding)s (Byte %(position)s).")
+                    % {
+                        "encoding": self.encoding.upper(),
+                        "position": self.bytes_read + error.start,
+                    }
+                ) from None
+            self.bytes_read += len(chunk)
+            if not chunk:
+                break
+        if not self.started and text:
+            self.started = True
+            text = DECLARED_ENCODING_VALUE.sub(r'\1"UTF-8"', text.lstrip("\ufeff"), 1)
+        return text.encode("utf-8")
+
+
+# The encoding named in an XML declaration at the start of a text.
+DECLARED_ENCODING_VALUE = re.compile(
+    r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2"""
+)
+
+
 class JsonValues:
     """Top-level JSON values of a byte stream, one item at a time.
 
@@ -75,7 +138,9 @@ class JsonValues:
         # A problem found while reading ahead: raised once the text before
         # it is used up, so the items before it still come.
         self.failure: ParseError | None = None
-        self.json = json.JSONDecoder()
+        self.json = json.JSONDecoder(parse_int=self.whole_number)
+        # Numbers too long to read in the value being read.
+        self.long_numbers = 0
         self.text = ""
         self.pos = 0
         # Start of what must stay in the buffer (the value being read); the
@@ -85,6 +150,22 @@ class JsonValues:
         self.eof = False
 
     def __iter__(self) -> Iterator[tuple[object, str]]:
+        for value, text in self.values():
+            if self.long_numbers:
+                value = Unreadable(
+                    _("Eine Zahl hat mehr als %(digits)s Stellen.")
+                    % {"digits": MAX_DIGITS},
+                    value,
+                )
+            yield value, text
+
+    def whole_number(self, digits: str) -> int | None:
+        if len(digits.lstrip("-")) > MAX_DIGITS:
+            self.long_numbers += 1
+            return None  # the entry fails as a whole (see __iter__)
+        return int(digits)
+
+    def values(self) -> Iterator[tuple[object, str]]:
         while char := self.next_char(release=True):
             if char == "[":
                 self.pos += 1
@@ -143,6 +224,7 @@ class JsonValues:
         while True:
             if release:
                 self.anchor = self.pos
+                self.long_numbers = 0
             self.pos = WHITESPACE.match(self.text, self.pos).end()
             if self.pos < len(self.text):
                 return self.text[self.pos]
@@ -247,6 +329,9 @@ class LimitedXml:
         self.stream, self.limit = stream, limit
         self.bytes_read = 0
         self.mark = 0
+        # Whether the parser is inside an item (for the reason of a refusal:
+        # a header or a channel description can be oversized too).
+        self.in_item = False
         # NUL bytes found: raised on the next read, once the parser has had
         # the bytes before them (and handed out the items they complete).
         self.failure: ParseError | None = None
@@ -259,20 +344,57 @@ class LimitedXml:
             chunk, self.failure = chunk[:nul] or b" ", nul_bytes()
         self.bytes_read += len(chunk)
         if self.bytes_read - self.mark > self.limit:
-            raise item_too_large(self.limit)
+            if self.in_item:
+                raise item_too_large(self.limit)
+            raise outside_items_too_large(self.limit)
         return chunk
 
 
+def too_deep() -> ParseError:
+    return ParseError(
+        _(
+            "Das XML ist tiefer als %(depth)s Ebenen verschachtelt; der Rest der "
+            "Datei wurde nicht gelesen."
+        )
+        % {"depth": MAX_XML_DEPTH}
+    )
+
+
+def too_many_elements(limit: int) -> Unreadable:
+    return Unreadable(
+        _(
+            "Der Eintrag hat mehr als %(limit)s XML-Elemente "
+            "(NEWSROOM_IMPORT_MAX_XML_ELEMENTS)."
+        )
+        % {"limit": limit}
+    )
+
+
+# Open elements are held by the parser until they close: past this depth a
+# file stops (an item nested a thousand deep still fails alone, see
+# detect.RawItem.parse).
+MAX_XML_DEPTH = 10_000
+
+
 def xml_elements(
-    stream, *, limit: int, choose: Callable[[Element], Callable]
-) -> Iterator[Element]:
-    """The item elements of an XML stream, each when it is complete.
+    stream,
+    *,
+    limit: int,
+    choose: Callable[[Element], Callable],
+    sized: bool = False,
+    max_elements: int = 100_000,
+) -> Iterator:
+    """The item elements of an XML stream, each when it is complete (with
+    `sized`, each as (element, bytes read since the item before)).
 
     `choose(root)` sees the root element first and returns the test for
     "is this element an item?" (called with the element and its parent); it
     raises ParseError for a file in no format it knows. Finished
     elements outside items are dropped from the tree as the parser goes, so
-    only the open elements and the current item are held.
+    only the open elements and the current item are held. An item of more
+    than `max_elements` elements comes as `Unreadable` (the elements past
+    the limit are dropped as they close, so it costs no more memory than
+    one at the limit): a few bytes per element take a hundred in memory.
     """
     source = LimitedXml(stream, limit=limit)
     events = iterparse(
@@ -284,25 +406,40 @@ def xml_elements(
     )
     path: list[Element] = []
     open_items = 0
+    item_elements = 0  # elements of the item being read
     is_item = None
     with xml_errors():
         for event, element in events:
             if event == "start":
                 if not path:
                     is_item = choose(element)
+                elif len(path) >= MAX_XML_DEPTH:
+                    raise too_deep()
                 parent = path[-1] if path else None
                 path.append(element)
                 if open_items or is_item(element, parent):
                     open_items += 1
+                    item_elements += 1
+                    source.in_item = True
                 continue
             path.pop()
             parent = path[-1] if path else None
             if open_items and is_item(element, parent):
                 open_items -= 1
-                source.mark = source.bytes_read
-                yield element
+                source.in_item = bool(open_items)
+                size, source.mark = source.bytes_read - source.mark, source.bytes_read
+                item = element
+                if item_elements > max_elements:
+                    item = too_many_elements(max_elements)
+                item_elements = 0
+                yield (item, size) if sized else item
             elif open_items:
                 open_items -= 1
+                source.in_item = bool(open_items)
+                if item_elements > max_elements:
+                    # The item fails; its parts go. Just closed, this is its
+                    # parent's last child (remove() would search them all).
+                    del parent[-1]
                 continue  # part of an item: it stays with the item
             if parent is not None and not open_items:
                 parent.remove(element)

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
 from articles.models import Photo, Rendition, ShownPhoto
+from articles.photos.orphans import remove_unreferenced_files
 from newsroom.perf.url_formats import UrlFormat
 
 WIDTHS = (320, 480, 640, 960, 1280, 1920)
@@ -391,23 +392,9 @@ def remove_orphaned_renditions(*, dry_run: bool = False) -> list[str]:
             if not dry_run:
                 rendition.file.delete(save=False)
                 rendition.delete()
-    known = set(Rendition.objects.values_list("file", flat=True))
-    for name in walk_storage("renditions"):
-        if name not in known and name not in removed:
-            removed.append(name)
-            if not dry_run:
-                default_storage.delete(name)
+    # Listed already (a dry run leaves them in place) or still referred to.
+    skip = set(removed) | set(Rendition.objects.values_list("file", flat=True))
+    removed += remove_unreferenced_files(
+        default_storage, "renditions", lambda _folder: skip, dry_run=dry_run
+    )
     return removed
-
-
-def walk_storage(folder: str):
-    # Not exists(folder): an object store has no folders, only keys sharing
-    # a prefix, and says a folder does not exist while it holds files.
-    try:
-        directories, files = default_storage.listdir(folder)
-    except FileNotFoundError:  # the file system, before the first rendition
-        return
-    for name in files:
-        yield f"{folder}/{name}"
-    for directory in directories:
-        yield from walk_storage(f"{folder}/{directory}")

@@ -3,13 +3,23 @@
 `save_photo` checks the file by content, records the displayed size, fills
 empty fields from the embedded metadata (never overwriting an editor's text)
 and resolves the agency from the credit (`check_photo`), then saves it.
+
+A photo's file is written when its row is saved, before the transaction
+commits; inside `new_photo_files()` the files written are deleted again if
+the block fails (its rows rolled back). A process killed before it commits
+leaves files behind: `articles.photos.orphans` removes them.
 """
 
+import contextlib
 import hashlib
+import logging
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
@@ -20,6 +30,8 @@ from articles.photos.metadata import PhotoMetadata, read_photo_metadata
 from articles.photos.upload_checks import check_image_file
 from articles.purging import purge_pages_on_commit
 from articles.sanitising import clean_text
+
+logger = logging.getLogger(__name__)
 
 # "Foto: dpa", "Fotos: dpa", "Bild: AFP", "Photo: Reuters" …
 CREDIT_PREFIX = re.compile(r"^\s*(fotos?|bild(?:er)?|photos?|quelle)\s*:\s*", re.I)
@@ -167,7 +179,10 @@ def save_photo(
     check_photo(photo, known_identity=known_identity)
     if photo.pk is None and by is not None:
         photo.uploaded_by = by
+    writes_file = not getattr(photo.image, "_committed", True)
     photo.save()
+    if writes_file:
+        record_new_files([photo])
     # Credits, captions, licence and kill all show on public pages.
     purge_pages_on_commit()
     return photo
@@ -177,6 +192,51 @@ def insert_checked_photos(photos: list[Photo]) -> list[Photo]:
     """Save new photos that passed `check_photo`, files and rows, in one
     insert (imports save a batch's new photos together)."""
     Photo.objects.bulk_create(photos)
+    record_new_files(photos)
     if photos:
         purge_pages_on_commit()
     return photos
+
+
+class NewFiles:
+    """Photo files written for rows that are not committed yet."""
+
+    def __init__(self):
+        self.names: list[tuple[Storage, str]] = []
+
+    def remove(self) -> None:
+        """Delete them: their rows were rolled back (or never written)."""
+        for storage, name in self.names:
+            # A cleanup must not hide the failure that called for it.
+            try:
+                storage.delete(name)
+            except Exception:
+                logger.exception("could not delete %s", name)
+        self.names = []
+
+
+_new_files: ContextVar[NewFiles | None] = ContextVar("new_photo_files", default=None)
+
+
+@contextlib.contextmanager
+def new_photo_files() -> Iterator[NewFiles]:
+    """Collect the files that photos saved inside the block write; if the
+    block raises (its transaction or savepoint rolls back), delete them. On
+    success they pass to the enclosing block, if any; call `remove()` when
+    the block rolls back without raising (a dry run)."""
+    files = NewFiles()
+    token = _new_files.set(files)
+    try:
+        yield files
+    except BaseException:
+        files.remove()
+        raise
+    finally:
+        _new_files.reset(token)
+    if (outer := _new_files.get()) is not None:
+        outer.names += files.names
+
+
+def record_new_files(photos: list[Photo]) -> None:
+    if (files := _new_files.get()) is not None:
+        files.names += [(photo.image.storage, photo.image.name) for photo in photos]

@@ -5,8 +5,10 @@ Limits are settings (`NEWSROOM_PHOTO_MAX_BYTES`, `NEWSROOM_PHOTO_MAX_PIXELS`,
 an import report can act on it.
 """
 
+import os
 import re
 import warnings
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,15 +22,31 @@ ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "AVIF"}
 BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 
 
+def too_large(size: int) -> ValidationError:
+    return ValidationError(
+        _("Die Datei ist %(size).1f MB groß; erlaubt sind höchstens %(max).0f MB.")
+        % {"size": size / 1e6, "max": settings.NEWSROOM_PHOTO_MAX_BYTES / 1e6},
+        code="too_large",
+    )
+
+
+def read_image_file(path: Path) -> bytes:
+    """The bytes of an image file on disk, refused by its size before any
+    of it is read (a multi-gigabyte file next to a feed costs nothing)."""
+    max_bytes = settings.NEWSROOM_PHOTO_MAX_BYTES
+    with path.open("rb") as file:
+        if (size := os.fstat(file.fileno()).st_size) > max_bytes:
+            raise too_large(size)
+        data = file.read(max_bytes + 1)  # it may have grown meanwhile
+    if len(data) > max_bytes:
+        raise too_large(len(data))
+    return data
+
+
 def check_image_file(file) -> str:
     """Decode `file` completely within the limits; return its Pillow format."""
-    max_bytes = settings.NEWSROOM_PHOTO_MAX_BYTES
-    if file.size is not None and file.size > max_bytes:
-        raise ValidationError(
-            _("Die Datei ist %(size).1f MB groß; erlaubt sind höchstens %(max).0f MB.")
-            % {"size": file.size / 1e6, "max": max_bytes / 1e6},
-            code="too_large",
-        )
+    if file.size is not None and file.size > settings.NEWSROOM_PHOTO_MAX_BYTES:
+        raise too_large(file.size)
     file.seek(0)
     try:
         with warnings.catch_warnings():

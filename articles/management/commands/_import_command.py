@@ -72,6 +72,8 @@ def write_report(
         command.stderr.write(command.style.ERROR(f"{item}: {reason}"))
     for item, note in report.notes:
         command.stdout.write(command.style.WARNING(f"{item}: {note}"))
+    for line in report.omitted():
+        command.stderr.write(line)
 
 
 def terminal_progress(
