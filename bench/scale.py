@@ -27,7 +27,8 @@ and jobs alike; jobs' absolute targets are their own.
 
 Run: `make bench-scale`, or `.venv/bin/python bench/scale.py [--million]`.
 Environment: BENCH_ROUNDS (5), BENCH_SCALE_POSTGRES, BENCH_SCALE_DB_PREFIX
-("scale").
+("scale"), BENCH_SCALE_ONLY (comma-separated beginnings of surface names, to
+measure only those).
 """
 
 import argparse
@@ -195,7 +196,11 @@ def measure(rounds: int) -> dict[str, float | None]:
 
     results: dict[str, float | None] = {}
 
+    only = [s for s in os.environ.get("BENCH_SCALE_ONLY", "").split(",") if s]
+
     def run(name, action, *, job=False):
+        if only and not any(name.startswith(prefix) for prefix in only):
+            return
         # A job runs once, cold: it is slow and its first run is the real one.
         median = timed_median(action, 1 if job else rounds, warm_up=not job)
         results[name] = round(median, 1)
@@ -246,6 +251,8 @@ def flush_job(now):
     from collections import Counter
     from datetime import UTC, timedelta
 
+    from django.utils import timezone
+
     from articles.models import Article
     from teasers.counting import HOUR_FORMAT, FileCounterBuffer, flush_counts
 
@@ -266,7 +273,9 @@ def flush_job(now):
             counts = Counter({key: INCREMENTS // len(keys) for key in keys})
             counts.update(keys[: INCREMENTS % len(keys)])
             buffer.add(counts)
-            report = flush_counts(buffer=buffer, at=now + timedelta(minutes=3))
+            # Past the minute the batch settles in (it is named by the clock).
+            later = timezone.now() + timedelta(minutes=3)
+            report = flush_counts(buffer=buffer, at=later)
             assert report.views == INCREMENTS, report.summary()
 
     return flush
@@ -366,6 +375,7 @@ def main() -> int:
         url = ensure_database(size)
         print(f"measuring {SIZES[size]} …", flush=True)
         results[size] = measure_size(url, args.rounds)
+        print(json.dumps(results[size]), flush=True)
     missed = print_table(results)
     if missed:
         print(f"\nMissed: {', '.join(missed)}")

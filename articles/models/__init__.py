@@ -24,7 +24,7 @@ from articles.models.photos import (
     photo_upload_to,
     usable_photo_q,
 )
-from articles.models.search import ArticleSearchEntry
+from articles.models.search import ArticleSearchDocument, ArticleSearchEntry
 from articles.models.taxonomy import (
     RESERVED_SECTION_SLUGS,
     Agency,
@@ -60,6 +60,7 @@ __all__ = [
     "ArticlePhotoQuerySet",
     "ArticleQuerySet",
     "ArticleRevision",
+    "ArticleSearchDocument",
     "ArticleSearchEntry",
     "ArticleTransition",
     "Author",

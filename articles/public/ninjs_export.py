@@ -14,7 +14,7 @@ from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from articles.models import ARCHIVE_YEARS, Article, ArticlePhoto, item_urn
 from articles.photos.renditions import SizedImage, sized_image
 from articles.public.page_meta import iso
+from articles.public.pagination import CappedPaginator
 from articles.purging import ChangeTimes
 from articles.sanitising import clean_text
 
@@ -69,15 +70,26 @@ def parse_since(value: str | None) -> datetime | None:
 def exported_articles(at: datetime, *, since: datetime | None = None):
     """Articles visible at `at`, newest first; with `since`, only those
     first seen or changed from then on."""
-    articles = Article.objects.published(at).with_first_seen()
+    articles = Article.objects.published(at)
     if since is not None:
-        articles = articles.filter(Q(modified_at__gte=since) | Q(first_seen__gte=since))
+        articles = articles.filter(
+            Q(modified_at__gte=since) | Q(visible_from__gte=since)
+        )
     return articles.newest_first().for_export(at)
 
 
 def export_page(at: datetime, *, since: datetime | None, number: str) -> Page:
-    """One page of the export; raises django.core.paginator.InvalidPage."""
-    return Paginator(exported_articles(at, since=since), PAGE_SIZE).page(number)
+    """One page of the export; raises django.core.paginator.InvalidPage.
+
+    At most NEWSROOM_LIST_MAX_PAGES pages, counted no further (a count of
+    the whole archive cost more than the page); `since` reaches further back.
+    """
+    paginator = CappedPaginator(
+        exported_articles(at, since=since),
+        PAGE_SIZE,
+        max_pages=settings.NEWSROOM_LIST_MAX_PAGES,
+    )
+    return paginator.page(number)
 
 
 def page_as_json(page: Page, *, since: datetime | None, request: HttpRequest) -> dict:

@@ -15,10 +15,16 @@ class PageLinks:
     num_pages: int
     previous_url: str = ""
     next_url: str = ""
+    # The last page a capped list shows: where older articles are found.
+    older_url: str = ""
 
 
 def page_links(
-    page: Page, path: str, params: dict[str, str] | None = None
+    page: Page,
+    path: str,
+    params: dict[str, str] | None = None,
+    *,
+    older_url: str = "",
 ) -> PageLinks:
     """Links to the pages before and after `page` of the list at `path`.
 
@@ -36,6 +42,7 @@ def page_links(
         num_pages=page.paginator.num_pages,
         previous_url=url(page.previous_page_number()) if page.has_previous() else "",
         next_url=url(page.next_page_number()) if page.has_next() else "",
+        older_url=older_url,
     )
 
 
@@ -43,11 +50,13 @@ class CappedPaginator(Paginator):
     """At most `max_pages` pages, and counting stops just past them.
 
     Counting every match of a common word in a large archive costs as much
-    as the search itself; nobody reads page 500.
+    as the search itself, and counting a section of 50,000 articles (then
+    skipping 49,980 of them for its last page) as much as the page; nobody
+    reads page 500. Lists link their last page to the archive instead.
     """
 
-    def __init__(self, object_list, per_page: int, *, max_pages: int):
-        super().__init__(object_list, per_page)
+    def __init__(self, object_list, per_page: int, *, max_pages: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
         self.max_pages = max_pages
 
     @property

@@ -150,11 +150,56 @@ class TestMatching:
     def test_postgresql_match_uses_the_gin_index(self):
         ArticleFactory.create_batch(3)
         with connection.cursor() as cursor:
-            # With the table scan ruled out the planner must take the index;
-            # it cannot if the query's expression differs from the index's.
+            # With the table scan ruled out the planner must take the index
+            # on the stored documents.
             cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = Article.objects.matching("Hafen").explain()
-        assert "Bitmap Index Scan on article_search_document" in plan
+        plan = Article.objects.published().matching("Hafen").explain()
+        assert "article_search_document_gin" in plan
+
+    @on_postgresql
+    def test_counter_updates_leave_the_stored_document_alone(self):
+        article = ArticleFactory(headline="Hafen wächst")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE articles_article_search SET document = ''::tsvector "
+                "WHERE article_id = %s",
+                [article.pk],
+            )
+        Article.objects.filter(pk=article.pk).update(view_count=7)
+        assert not Article.objects.published().matching("Hafen").exists()
+        # A text change writes it again.
+        Article.objects.filter(pk=article.pk).update(headline="Hafen wächst weiter")
+        assert Article.objects.published().matching("Hafen").exists()
+
+    def test_only_the_newest_candidates_are_ranked(self, client, settings):
+        settings.NEWSROOM_SEARCH_CANDIDATES = 3
+        now = timezone.now()
+        # The best match (headline) is the oldest: not among the 3 newest.
+        ArticleFactory(headline="Hafen", published_at=now - timedelta(days=9))
+        for days in (3, 2, 1):
+            ArticleFactory(
+                headline=f"Meldung {days}",
+                body="<p>Am Hafen.</p>",
+                published_at=now - timedelta(days=days),
+            )
+        response = search(client, q="Hafen")
+        assert found(response) == ["Meldung 1", "Meldung 2", "Meldung 3"]
+        assert "unter den 3 neuesten passenden Artikeln" in response.content.decode()
+        # Fewer matches than the bound: no such note.
+        settings.NEWSROOM_SEARCH_CANDIDATES = 10
+        response = search(client, q="Hafen")
+        assert found(response)[0] == "Hafen"
+        assert "neuesten passenden" not in response.content.decode()
+
+    def test_filters_apply_before_the_candidates_are_chosen(self, client, settings):
+        settings.NEWSROOM_SEARCH_CANDIDATES = 2
+        sport = SectionFactory(slug="sport")
+        now = timezone.now()
+        ArticleFactory(
+            headline="Hafenfest", section=sport, published_at=now - timedelta(days=5)
+        )
+        ArticleFactory.create_batch(3, headline="Hafenfest")
+        assert found(search(client, q="Hafenfest", ressort="sport")) == ["Hafenfest"]
 
 
 class TestUntrustedInput:
@@ -417,7 +462,8 @@ class TestPage:
         assert "teasers" not in response.context
         # The limit ends with the search: the next one runs normally.
         settings.NEWSROOM_SEARCH_TIMEOUT_MS = 60_000
-        assert search(client, q="Hafen", page=1).context["found"].count == 1000
+        # 2,000 match; the newest NEWSROOM_SEARCH_CANDIDATES (500) are ranked.
+        assert search(client, q="Hafen", page=1).context["found"].count == 500
 
 
 def bulk_articles(count: int, **fields) -> list[Article]:
