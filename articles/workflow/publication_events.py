@@ -77,9 +77,9 @@ def process_publication_events(*, at: datetime | None = None) -> PublicationEven
         since = mark.done_until - OVERLAP
         # A range on the indexed visible_from, not the whole table.
         went_live = set(
-            Article.objects.filter(
-                visible_from__gt=since, visible_from__lte=at
-            ).values_list("pk", flat=True)
+            Article.objects.filter(visible_from__gt=since, visible_from__lte=at)
+            .order_by()
+            .values_list("pk", flat=True)
         )
         # Published now with a time in the past (or republished): the
         # transition, not the publication time, says when it went live.
