@@ -282,16 +282,22 @@ def flush_job(now):
 
 
 def renditions_job():
-    """The command as cron runs it, but as a dry run: the generated photos
-    share one tiny file and have no renditions, so what is measured is the
-    cost of finding out what is missing, which is all a run with nothing to
-    do costs."""
+    """A run with nothing left to render. The generated photos share one tiny
+    file, so rendering 150,000 of them would measure Pillow, not the
+    selection: they are marked complete, as a finished run leaves them, and
+    the command runs as cron runs it."""
     from io import StringIO
 
     from django.core.management import call_command
 
+    from articles.models import Photo
+
+    Photo.objects.filter(renditions_complete=False).update(renditions_complete=True)
+
     def run():
-        call_command("generate_renditions", dry_run=True, stdout=StringIO())
+        out = StringIO()
+        call_command("generate_renditions", stdout=out)
+        assert out.getvalue().startswith("0 photos"), out.getvalue()
 
     return run
 
