@@ -292,7 +292,12 @@ def renditions_job():
 
     from articles.models import Photo
 
+    from django.db import connection
+
     Photo.objects.filter(renditions_complete=False).update(renditions_complete=True)
+    with connection.cursor() as cursor:
+        # As autovacuum leaves the table some time after such a run.
+        cursor.execute("VACUUM ANALYZE articles_photo")
 
     def run():
         out = StringIO()

@@ -472,6 +472,8 @@ class Article(KeepsCounters):
                 condition=Q(visible_from__isnull=False),
                 name="article_published_newest",
             ),
+            # The admin's list of every article, newest first.
+            models.Index(fields=["-published_at", "-id"], name="article_newest"),
             models.Index(
                 fields=["section", "-published_at", "-id"],
                 condition=Q(visible_from__isnull=False),

@@ -23,9 +23,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from articles.models import ARCHIVE_YEARS, Article, ArticlePhoto, item_urn
 from articles.photos.renditions import SizedImage, sized_image
 from articles.public.page_meta import iso
-from articles.public.pagination import CappedPaginator
 from articles.purging import ChangeTimes
 from articles.sanitising import clean_text
+from newsroom.pagination import CappedPaginator
 
 NINJS_STANDARD = {
     "name": "ninjs",

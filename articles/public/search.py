@@ -16,8 +16,8 @@ from django.core.paginator import Page
 from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest
 
-from articles.public.pagination import CappedPaginator
 from articles.public.rate_limits import retry_after, running_at_once
+from newsroom.pagination import CappedPaginator
 
 # Longer input is a form error; it also bounds the work a query can ask for.
 MAX_QUERY_LENGTH = 200

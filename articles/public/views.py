@@ -39,7 +39,7 @@ from articles.public.page_cache import (
     patch_shared_cache_headers,
     serve_cached_page,
 )
-from articles.public.pagination import CappedPaginator, page_links
+from articles.public.pagination import page_links
 from articles.public.rate_limits import note_refused
 from articles.public.search import (
     SearchSlot,
@@ -56,6 +56,7 @@ from articles.workflow.previews import (
     article_for_preview_token,
     render_preview,
 )
+from newsroom.pagination import CappedPaginator
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,12 @@
-"""Photos whose renditions are all stored (issue #19): generate_renditions
-selects only the others, through a partial index, instead of asking about
-every photo. Existing photos start as not complete: the first run after the
-upgrade checks each once (as every run did before)."""
+"""Archive scale (issue #19), continued.
+
+- Photos whose renditions are all stored: generate_renditions selects only
+  the others, through a partial index, instead of asking about every photo.
+  Existing photos start as not complete: the first run after the upgrade
+  checks each once (as every run did before).
+- The admin's list of every article, newest first, through an index instead
+  of sorting the table.
+"""
 
 from django.db import migrations, models
 
@@ -18,6 +23,10 @@ class Migration(migrations.Migration):
             field=models.BooleanField(
                 default=False, editable=False, verbose_name="Alle Bildvarianten erzeugt"
             ),
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["-published_at", "-id"], name="article_newest"),
         ),
         migrations.AddIndex(
             model_name="photo",
