@@ -289,10 +289,9 @@ def renditions_job():
     from io import StringIO
 
     from django.core.management import call_command
+    from django.db import connection
 
     from articles.models import Photo
-
-    from django.db import connection
 
     Photo.objects.filter(renditions_complete=False).update(renditions_complete=True)
     with connection.cursor() as cursor:

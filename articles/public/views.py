@@ -314,6 +314,7 @@ def search_page(request):
                 filterset.qs,
                 page_number=request.GET.get("page"),
                 time_limit_ms=search_time_limit_ms(request),
+                ranked=bool(filterset.form.cleaned_data.get("q")),
             )
         except InvalidPage:
             raise Http404("no such results page") from None

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -557,3 +558,14 @@ def test_a_cdn_may_keep_search_results_for_readers_but_not_for_editors(client):
     client.force_login(UserFactory())
     response = search(client, q="Hafenfest")
     assert {"private", "no-store"} <= cache_control(response)
+
+
+def test_a_ranked_search_finds_its_candidates_once(client, settings):
+    settings.NEWSROOM_SEARCH_PAGE_SIZE = 2
+    ArticleFactory.create_batch(5, headline="Hafen")
+    table = "articles_article_search" if connection.vendor == "postgresql" else "fts"
+    with CaptureQueriesContext(connection) as captured:
+        response = search(client, q="Hafen", page=2)
+    assert found(response) and response.context["found"].count == 5
+    # No second match for a count: the candidates are paged in Python.
+    assert sum(table in query["sql"] for query in captured.captured_queries) == 1
