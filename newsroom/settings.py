@@ -299,7 +299,7 @@ NEWSROOM_SEARCH_PAGE_SIZE = env_int("NEWSROOM_SEARCH_PAGE_SIZE", 20)
 NEWSROOM_SEARCH_MAX_PAGES = env_int("NEWSROOM_SEARCH_MAX_PAGES", 50)
 # Only the newest this many matches of a search are ranked (issue #19): a
 # common word cannot make the database rank half the archive.
-NEWSROOM_SEARCH_CANDIDATES = env_int("NEWSROOM_SEARCH_CANDIDATES", 500)
+NEWSROOM_SEARCH_CANDIDATES = env_int("NEWSROOM_SEARCH_CANDIDATES", 200)
 NEWSROOM_SEARCH_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_TIMEOUT_MS", 500)
 # Logged-in staff search the archive for their work: they may wait longer.
 NEWSROOM_SEARCH_STAFF_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_STAFF_TIMEOUT_MS", 2000)

@@ -464,8 +464,9 @@ class TestPage:
         assert "teasers" not in response.context
         # The limit ends with the search: the next one runs normally.
         settings.NEWSROOM_SEARCH_TIMEOUT_MS = 60_000
-        # 2,000 match; the newest NEWSROOM_SEARCH_CANDIDATES (500) are ranked.
-        assert search(client, q="Hafen", page=1).context["found"].count == 500
+        # 2,000 match; the newest NEWSROOM_SEARCH_CANDIDATES are ranked.
+        found = search(client, q="Hafen", page=1).context["found"]
+        assert found.count == settings.NEWSROOM_SEARCH_CANDIDATES
 
 
 def bulk_articles(count: int, **fields) -> list[Article]:
@@ -569,3 +570,12 @@ def test_a_ranked_search_finds_its_candidates_once(client, settings):
     assert found(response) and response.context["found"].count == 5
     # No second match for a count: the candidates are paged in Python.
     assert sum(table in query["sql"] for query in captured.captured_queries) == 1
+
+
+@on_postgresql
+def test_a_search_runs_on_one_core():
+    from articles.public.search import time_limit
+
+    with time_limit(1000), connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
