@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.fulltext import fts_query, parsed_text, plain_text
 from articles.models import Article, Author
+from articles.public.search import time_limit
 from articles.sanitising import sanitise_body_html
 from tests.articles.test_sanitising import HOSTILE, sample_bodies
 from tests.factories import (
@@ -574,8 +575,6 @@ def test_a_ranked_search_finds_its_candidates_once(client, settings):
 
 @on_postgresql
 def test_a_search_runs_on_one_core():
-    from articles.public.search import time_limit
-
     with time_limit(1000), connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
