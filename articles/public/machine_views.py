@@ -8,6 +8,7 @@ because these responses spell out absolute addresses.
 
 import re
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.core.paginator import InvalidPage
@@ -15,6 +16,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section
@@ -84,6 +86,12 @@ def sitemap(request, section: str):
 
     def build(now):
         instance = sitemaps.sitemap_for_name(section)
+        if isinstance(instance, sitemaps.ArticleSitemap | sitemaps.NewsSitemap):
+            return (
+                article_urlset(request, instance),
+                sitemap_changes_at([instance], now),
+                {},
+            )
         template = "news" if section == "news" else "sitemap"
         response = sitemap_views.sitemap(
             request,
@@ -97,8 +105,27 @@ def sitemap(request, section: str):
     page = request.GET.get("p", "1")
     if not NUMBER.fullmatch(page):
         raise Http404("no such sitemap page")
+    if page != "1" and section != "ressorts":
+        raise Http404("a month's and the news sitemap are one page each")
     name = cache_name("sitemap", section, page)
     return serve_cached_page(request, name, build)[0]
+
+
+def article_urlset(request, instance) -> HttpResponse:
+    """An articles' sitemap (a month's, the news), as Django's view would
+    answer it: X-Robots-Tag, Last-Modified of the newest entry."""
+    is_news = isinstance(instance, sitemaps.NewsSitemap)
+    rows = instance.rows if is_news else instance.items()
+    xml, newest = sitemaps.urlset_xml(
+        rows,
+        base=f"{request.scheme}://{request.get_host()}",
+        news_site=settings.NEWSROOM_SITE_NAME if is_news else "",
+    )
+    response = HttpResponse(xml, content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    if newest:
+        response["Last-Modified"] = http_date(newest.timestamp())
+    return response
 
 
 def sitemap_changes_at(instances, now):

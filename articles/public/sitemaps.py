@@ -17,6 +17,7 @@ from functools import cached_property
 from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.html import escape
 
 from articles.models import Article, Section, article_url
 from articles.models.articles import last_changed_at, start_of_day
@@ -172,6 +173,44 @@ class NewsSitemap(ArticleRowSitemap):
         if not self.rows:
             return None
         return min(row["visible_from"] for row in self.rows) + NEWS_WINDOW
+
+
+URLSET_START = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{news}>\n'
+)
+NEWS_NAMESPACE = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+
+
+def urlset_xml(rows, *, base: str, news_site: str = "") -> tuple[str, datetime | None]:
+    """The `<urlset>` of article rows (ROW_FIELDS) and its newest lastmod.
+
+    Written directly rather than through Django's sitemap view and template:
+    a month of 5,000 articles cost 280 ms there and a few here, and the
+    output is the same markup (`news_site`: with the Google News elements).
+    """
+    parts = [URLSET_START.format(news=NEWS_NAMESPACE if news_site else "")]
+    newest = None
+    for row in rows:
+        lastmod = last_changed_at(row["modified_at"], row["visible_from"])
+        newest = max(newest, lastmod) if newest else lastmod
+        location = base + article_url(row["section__slug"], row["slug"], row["pk"])
+        parts.append(
+            f"<url><loc>{escape(location)}</loc>"
+            f"<lastmod>{timezone.localtime(lastmod).isoformat()}</lastmod>"
+        )
+        if news_site:
+            published = timezone.localtime(row["visible_from"]).isoformat()
+            parts.append(
+                "<news:news><news:publication>"
+                f"<news:name>{escape(news_site)}</news:name>"
+                "<news:language>de</news:language></news:publication>"
+                f"<news:publication_date>{published}</news:publication_date>"
+                f"<news:title>{escape(row['headline'])}</news:title></news:news>"
+            )
+        parts.append("</url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts), newest
 
 
 # Besides the articles' months (ArticleSitemap.for_name).

@@ -4,6 +4,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import parse_http_date
 
 from articles.models import Article
 from articles.models.articles import start_of_day
@@ -243,3 +244,16 @@ def test_cached_sitemap_needs_no_query(client, django_assert_num_queries, url):
     assert again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
     assert "public" in again["Cache-Control"]
+
+
+def test_article_sitemaps_answer_as_djangos_view_did(client):
+    article = ArticleFactory(headline="Tom & Jerry")
+    article.refresh_from_db()
+    for url in ("/sitemap-artikel.xml", "/sitemap-news.xml"):
+        response = client.get(url)
+        assert list(urls(response)) == [absolute(article)]
+        assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+        assert parse_http_date(response["Last-Modified"]) == int(
+            article.modified_at.timestamp()
+        )
+        assert client.get(url + "?p=2").status_code == 404
