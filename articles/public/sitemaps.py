@@ -3,8 +3,9 @@
 `/sitemap.xml` is an index of: the article sitemaps, one per month in which
 articles went live (`/sitemap-artikel.xml` this month's,
 `/sitemap-artikel-2024-05.xml` an earlier one; each with `lastmod`, read
-through the index on `visible_from`, so a month's content stays put and its
-cost does not grow with the archive), the section pages, and the Google
+through the index on `visible_from`, so a month's content stays put and it
+costs what its own articles cost, not what the archive holds), the section
+pages, and the Google
 News sitemap (`/sitemap-news.xml`: articles that went live in the last two
 days). Items are plain rows: a page of thousands of articles builds no
 models.
