@@ -185,10 +185,13 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """The list's search goes through the full-text index (headline,
         kicker, teaser and body, German stemming on PostgreSQL), not LIKE
-        over every row; a number also finds the article with that id."""
+        over every row; a number also finds the article with that id.
+        Autocompletion keeps Django's search by parts of words."""
         search_term = search_term.strip()
-        if not search_term:
-            return queryset, False
+        if not search_term or request.path == reverse("admin:autocomplete"):
+            # Choosing an article for a rail: a headline's first letters
+            # must find it, which whole-word matching does not.
+            return super().get_search_results(request, queryset, search_term)
         found = queryset.containing(search_term)
         if search_term.isdigit() and len(search_term) < 10:
             found = found | queryset.filter(pk=int(search_term))

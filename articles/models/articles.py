@@ -131,7 +131,7 @@ class ArticleQuerySet(models.QuerySet):
 
         The one visibility rule: every public page, rail and feed starts here.
         It compares one stored column, `visible_from` (see
-        `Article.release_time()`), so that the partial indexes on published
+        `release_time()`), so that the partial indexes on published
         rows serve every list; status, embargo, an unknown embargo time and
         an agency's "withheld" are folded into it when the row is saved.
         """
