@@ -11,7 +11,7 @@ PORT ?= 8000
 export DEBUG ?= true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev install-npm demo lint format lock bench audit clean
+.PHONY: run test install install-dev install-npm demo lint format lock bench bench-scale audit clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is required (found " + sys.version.split()[0] + "); install it, e.g. pyenv install 3.13.0")'
@@ -85,3 +85,8 @@ bench: install-dev
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/search_load.py
+
+# Every surface at 1,000 and 300,000 generated articles on PostgreSQL
+# (BENCH_SCALE_ARGS=--million adds 1,000,000); see bench/README.md.
+bench-scale: install-dev
+	$(BIN)/python bench/scale.py $(BENCH_SCALE_ARGS)

@@ -4,62 +4,76 @@
 
 - PostgreSQL: a weighted `tsvector` (headline A, kicker and teaser B, body C)
   with the German snowball stemmer, matched by `websearch_to_tsquery` (quoted
-  phrases, `-word`, `or`), ranked by `ts_rank`. A GIN index on the very same
-  expression (migration 0014) serves the match. Its parser drops HTML tags
-  with their attributes, so the body is indexed as it is stored.
+  phrases, `-word`, `or`), ranked by `ts_rank`. The document is stored in
+  `articles_article_search` (ArticleSearchDocument, migration 0017), written
+  by a trigger when the text changes, with a GIN index. Its parser drops
+  HTML tags with their attributes, so the body is indexed as it is stored.
 - SQLite: the FTS5 table `articles_article_fts` (migration 0014), kept in
   step by triggers, ranked by bm25 with the same column weights. Every term
   the reader types is quoted, so no input is FTS syntax; bare words match as
   prefixes ("Brück" finds "Brücke"), there is no German stemming.
 
-The search page (articles/public/search.py) runs one results page of such a
-match under a time limit.
+Both rank only the newest NEWSROOM_SEARCH_CANDIDATES matches (see
+match_articles). The search page (articles/public/search.py) runs one
+results page of such a match under a time limit.
 """
 
 import re
 from html import unescape
 from html.parser import HTMLParser
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
+from django.db.models import F
 
 SEARCH_CONFIG = "german"
 # SQLite function the FTS triggers call to index the body without its tags.
 PLAIN_TEXT_FUNCTION = "articles_plain_text"
 
 
-def search_document() -> SearchVector:
-    """The weighted document PostgreSQL matches and ranks.
+def match_articles(articles, text: str, *, candidates: int):
+    """`articles` that match the reader's `text`: the newest `candidates`
+    matches, best match first.
 
-    Migration 0014 indexes a frozen copy of this expression; change both
-    together (test_search checks that the planner can use the index).
+    Ranking is the expensive part of a search: a common word matches half
+    the archive, and ranking every match took seconds on 300,000 articles.
+    So only the newest `candidates` matches are ranked. The database finds
+    them either through the word index (rare words) or by walking the
+    newest articles and checking each stored document (common words); both
+    stop early. The search page says when the bound was reached.
+
+    Apply every other filter to `articles` first: the result is a new
+    queryset over the candidates' ids.
     """
-    return (
-        SearchVector("headline", config=SEARCH_CONFIG, weight="A")
-        + SearchVector("kicker", config=SEARCH_CONFIG, weight="B")
-        + SearchVector("teaser", config=SEARCH_CONFIG, weight="B")
-        + SearchVector("body", config=SEARCH_CONFIG, weight="C")
-    )
-
-
-def match_articles(articles, text: str):
-    """`articles` that match the reader's `text`, best match first."""
-    # Equal ranks: the newest release first, as everywhere.
-    articles = articles.with_first_seen()
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return (
-            articles.alias(search_document=search_document())
-            .filter(search_document=query)
-            .annotate(search_rank=SearchRank(search_document(), query))
-            .order_by("-search_rank", "-first_seen", "-pk")
+        matches = articles.filter(search_document__document=query)
+        outer = articles.model.objects.annotate(
+            search_rank=SearchRank(F("search_document__document"), query)
         )
+        best_first = ("-search_rank", "-visible_from", "-pk")
+    else:
+        match = fts_query(text)
+        if not match:
+            return articles.none()
+        matches = articles.filter(search_entry__document=match)
+        # FTS5's rank exists only in a match; lower is better.
+        outer = articles.model.objects.filter(search_entry__document=match)
+        best_first = ("search_entry__rank", "-visible_from", "-pk")
+    newest = matches.newest_first().values("pk")[:candidates]
+    return outer.filter(pk__in=newest).order_by(*best_first)
+
+
+def filter_articles(articles, text: str):
+    """`articles` that match `text`, unranked, in their own order (the
+    admin's list): the same stored documents and word index as the search."""
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return articles.filter(search_document__document=query)
     match = fts_query(text)
     if not match:
         return articles.none()
-    return articles.filter(search_entry__document=match).order_by(
-        "search_entry__rank", "-first_seen", "-pk"
-    )
+    return articles.filter(search_entry__document=match)
 
 
 # A quoted phrase (closing quote optional) or a bare word, either with a

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The stored search documents' field and lookups (articles/fulltext.py);
+    # harmless on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "articles",
     "teasers",
@@ -326,11 +329,17 @@ NEWSROOM_NEW_BADGE_HOURS = env_int("NEWSROOM_NEW_BADGE_HOURS", 6)
 NEWSROOM_UPDATE_BADGE_HOURS = env_int("NEWSROOM_UPDATE_BADGE_HOURS", 6)
 # Articles per page of section, region, topic, author and archive pages.
 NEWSROOM_SECTION_PAGE_SIZE = env_int("NEWSROOM_SECTION_PAGE_SIZE", 20)
+# Section, region, tag, author and archive pages: at most this many pages
+# (the last links to the archive); counting stops there (issue #19).
+NEWSROOM_LIST_MAX_PAGES = env_int("NEWSROOM_LIST_MAX_PAGES", 50)
 # Search (/suche/): results per page, the last page offered, and how long
 # the database may work on one results page of an anonymous reader before
 # the reader is told so (it holds a web worker that long).
 NEWSROOM_SEARCH_PAGE_SIZE = env_int("NEWSROOM_SEARCH_PAGE_SIZE", 20)
 NEWSROOM_SEARCH_MAX_PAGES = env_int("NEWSROOM_SEARCH_MAX_PAGES", 50)
+# Only the newest this many matches of a search are ranked (issue #19): a
+# common word cannot make the database rank half the archive.
+NEWSROOM_SEARCH_CANDIDATES = env_int("NEWSROOM_SEARCH_CANDIDATES", 200)
 NEWSROOM_SEARCH_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_TIMEOUT_MS", 500)
 # Logged-in staff search the archive for their work: they may wait longer.
 NEWSROOM_SEARCH_STAFF_TIMEOUT_MS = env_int("NEWSROOM_SEARCH_STAFF_TIMEOUT_MS", 2000)

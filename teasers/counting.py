@@ -40,8 +40,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -457,37 +456,74 @@ def _claim_batch(key: str) -> bool:
 
 
 def _apply_counts(parsed: ParsedCounts) -> None:
+    """Add the counts in a handful of bulk statements, whatever their number
+    (one UPDATE … FROM (VALUES …) per ROWS_PER_STATEMENT objects)."""
     views_by_article = defaultdict(int)
     for (article_id, _hour), amount in parsed.views.items():
         views_by_article[article_id] += amount
     existing = set(
         Article.objects.filter(pk__in=views_by_article).values_list("pk", flat=True)
     )
-    for article_id, amount in views_by_article.items():
-        if article_id in existing:
-            Article.objects.filter(pk=article_id).update(
-                view_count=F("view_count") + amount
+    add_to_counter(
+        Article,
+        "view_count",
+        {pk: amount for pk, amount in views_by_article.items() if pk in existing},
+    )
+    add_hourly_views(
+        {
+            (article_id, hour): amount
+            for (article_id, hour), amount in parsed.views.items()
+            if article_id in existing
+        }
+    )
+    add_to_counter(SponsoredSlot, "impression_count", parsed.impressions)
+    add_to_counter(SponsoredSlot, "click_count", parsed.clicks)
+
+
+# Two or three parameters a row: well under SQLite's 32,766 per statement.
+ROWS_PER_STATEMENT = 2000
+
+
+def chunks(items: list, size: int = ROWS_PER_STATEMENT) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def add_to_counter(model, field_name: str, amounts: dict[int, int]) -> None:
+    """`field += amount` for each {pk: amount}; rows that are gone are skipped.
+
+    Unnamed VALUES columns are column1, column2 on PostgreSQL and SQLite
+    alike, and both know UPDATE … FROM.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(model._meta.get_field(field_name).column)
+    with connection.cursor() as cursor:
+        for rows in chunks(sorted(amounts.items())):
+            values = ", ".join(["(%s, %s)"] * len(rows))
+            cursor.execute(
+                f"UPDATE {table} SET {column} = {table}.{column} + counts.column2 "
+                f"FROM (VALUES {values}) AS counts "
+                f"WHERE {table}.{quote('id')} = counts.column1",
+                [value for row in rows for value in row],
             )
-    for (article_id, hour), amount in parsed.views.items():
-        if article_id in existing:
-            _add_hourly_views(article_id, hour, amount)
-    for slot_id, amount in parsed.impressions.items():
-        SponsoredSlot.objects.filter(pk=slot_id).update(
-            impression_count=F("impression_count") + amount
-        )
-    for slot_id, amount in parsed.clicks.items():
-        SponsoredSlot.objects.filter(pk=slot_id).update(
-            click_count=F("click_count") + amount
-        )
 
 
-def _add_hourly_views(article_id: int, hour: datetime, amount: int) -> None:
-    rows = HourlyViews.objects.filter(article_id=article_id, hour=hour)
-    if rows.update(views=F("views") + amount):
-        return
-    try:
-        with transaction.atomic():
-            HourlyViews.objects.create(article_id=article_id, hour=hour, views=amount)
-    except IntegrityError:
-        # A concurrent flush created the row first; add to it instead.
-        rows.update(views=F("views") + amount)
+def add_hourly_views(amounts: dict[tuple[int, datetime], int]) -> None:
+    """Add to each (article, hour) row of HourlyViews, creating missing ones;
+    a concurrent flush's row is added to, not overwritten."""
+    table = connection.ops.quote_name(HourlyViews._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        for rows in chunks(sorted(amounts.items())):
+            values = ", ".join(["(%s, %s, %s)"] * len(rows))
+            cursor.execute(
+                f"INSERT INTO {table} (article_id, hour, views) VALUES {values} "
+                "ON CONFLICT (article_id, hour) DO UPDATE "
+                f"SET views = {table}.views + excluded.views",
+                [
+                    value
+                    for (article_id, hour), amount in rows
+                    for value in (article_id, adapt(hour), amount)
+                ],
+            )

@@ -27,7 +27,7 @@ from articles.models.photos import (
     usable_photo_q,
 )
 from articles.models.redirects import AddressRedirect, is_local_path
-from articles.models.search import ArticleSearchEntry
+from articles.models.search import ArticleSearchDocument, ArticleSearchEntry
 from articles.models.taxonomy import (
     RESERVED_SECTION_SLUGS,
     Agency,
@@ -64,6 +64,7 @@ __all__ = [
     "ArticlePhotoQuerySet",
     "ArticleQuerySet",
     "ArticleRevision",
+    "ArticleSearchDocument",
     "ArticleSearchEntry",
     "ArticleTransition",
     "Author",

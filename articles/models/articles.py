@@ -5,15 +5,14 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Prefetch, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles.fulltext import match_articles
+from articles.fulltext import filter_articles, match_articles
 from articles.models.counters import KeepsCounters
 from articles.models.fields import CleanCharField, CleanTextField
 from articles.models.photos import (
@@ -69,6 +68,11 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
+# What visible_from is derived from (release_time()).
+RELEASE_FIELDS = frozenset(
+    {"status", "published_at", "embargo_until", "embargo_time_unknown", "agency_status"}
+)
+
 ARTICLE_ADDRESS = UrlFormat("articles:detail", "slug", "slug", "int")
 
 
@@ -107,6 +111,28 @@ def reader_time(moment: datetime) -> str:
     }
 
 
+def release_time(
+    *,
+    status: str,
+    published_at: datetime | None,
+    embargo_until: datetime | None,
+    embargo_time_unknown: bool,
+    agency_status: str,
+) -> datetime | None:
+    """When readers may see an article in this state: the later of its
+    publication time and embargo end; None while nothing would show it
+    (not published, withdrawn, an embargo without a time, withheld by
+    the agency)."""
+    if (
+        status != Article.Status.PUBLISHED
+        or published_at is None
+        or embargo_time_unknown
+        or agency_status == Article.AgencyStatus.WITHHELD
+    ):
+        return None
+    return max(published_at, embargo_until or published_at)
+
+
 def last_changed_at(modified_at: datetime, first_seen: datetime | None) -> datetime:
     """The last save, but never before readers first saw it (a scheduled
     article saved yesterday changes for the public when it goes live)."""
@@ -118,25 +144,32 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the public may see at `at` (default: now).
 
         The one visibility rule: every public page, rail and feed starts here.
+        It compares one stored column, `visible_from` (see
+        `release_time()`), so that the partial indexes on published
+        rows serve every list; status, embargo, an unknown embargo time and
+        an agency's "withheld" are folded into it when the row is saved.
         """
-        at = at or timezone.now()
-        return self.filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=at),
-            status=Article.Status.PUBLISHED,
-            published_at__lte=at,
-            # An agency's "withheld" hides, and an embargo whose time the
-            # agency did not send keeps hidden until an editor sets one.
-            embargo_time_unknown=False,
-        ).exclude(agency_status=Article.AgencyStatus.WITHHELD)
+        return self.filter(visible_from__lte=at or timezone.now())
 
     def next_visibility_change(self, at: datetime | None = None) -> datetime | None:
-        """The next moment after `at` when a published article goes live."""
-        at = at or timezone.now()
-        moments = self.filter(status=Article.Status.PUBLISHED).aggregate(
-            publication=Min("published_at", filter=Q(published_at__gt=at)),
-            embargo=Min("embargo_until", filter=Q(embargo_until__gt=at)),
+        """The next moment after `at` when a published article goes live.
+
+        One ordered LIMIT 1 over the partial index on `visible_from`.
+        """
+        return (
+            self.filter(visible_from__gt=at or timezone.now())
+            .order_by("visible_from")
+            .values_list("visible_from", flat=True)
+            .first()
         )
-        return min(filter(None, moments.values()), default=None)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Every insert carries the visibility its state implies, also one
+        # that skips fill_derived_fields().
+        objs = list(objs)
+        for article in objs:
+            article.fill_visible_from()
+        return super().bulk_create(objs, *args, **kwargs)
 
     def withdrawn(self):
         return self.filter(status=Article.Status.WITHDRAWN)
@@ -210,37 +243,33 @@ class ArticleQuerySet(models.QuerySet):
         return articles
 
     def matching(self, text: str):
-        """Full-text matches for a reader's `text`, best first.
+        """Full-text matches for a reader's `text`, best first, among the
+        newest NEWSROOM_SEARCH_CANDIDATES matches.
 
         PostgreSQL ranks with German stemming, SQLite with FTS5's bm25
-        (see articles/fulltext.py).
+        (see articles/fulltext.py). Filter first, match last.
         """
-        return match_articles(self, text)
+        return match_articles(
+            self, text, candidates=settings.NEWSROOM_SEARCH_CANDIDATES
+        )
+
+    def containing(self, text: str):
+        """Articles whose text matches `text`, unranked (articles/fulltext.py)."""
+        return filter_articles(self, text)
 
     def newest_first(self):
         """By the time readers could first see each article (its release:
         publication or embargo end, whichever is later), newest first.
 
-        Every public list, rail, feed and the export order by this, and
-        pages show the same time (`Article.first_seen_at`): an embargoed
-        story sorts where readers saw it appear, not where it was filed.
+        Every public list, rail, feed, search tie and the export order by
+        this, and pages show the same time (`Article.first_seen_at`): an
+        embargoed story sorts where readers saw it appear, not where it was
+        filed. The release is the stored `visible_from`, so the partial
+        indexes on it serve the order at any archive size. Rows readers
+        cannot see (no `visible_from`: the export's takedowns) come first on
+        both databases, as PostgreSQL's descending index has them.
         """
-        return self.with_first_seen().order_by("-first_seen", "-pk")
-
-    def with_first_seen(self):
-        """Annotate `first_seen`: the database twin of `first_seen_at()`.
-
-        The one expression of the release time in queries; a stored column
-        could replace it here without any caller changing.
-        """
-        if "first_seen" in self.query.annotations:
-            return self
-        return self.annotate(
-            first_seen=Coalesce(
-                "first_published_at",
-                Greatest("published_at", Coalesce("embargo_until", "published_at")),
-            )
-        )
+        return self.order_by(F("visible_from").desc(nulls_first=True), "-pk")
 
     def agency_item(self, agency, external_id: str):
         """The article of this agency story, found through the unique index.
@@ -405,6 +434,12 @@ class Article(KeepsCounters):
         blank=True,
         help_text=_("Bis zu diesem Zeitpunkt ist der Artikel nirgends öffentlich."),
     )
+    # Derived on every save from status, publication time, embargo and the
+    # agency's status (release_time()): the column the visibility rule and
+    # its partial indexes compare, so the rule needs no OR at query time.
+    visible_from = models.DateTimeField(
+        _("Sichtbar ab"), null=True, blank=True, editable=False
+    )
     # Identity and state of the agency item this article came from.
     external_id = models.CharField(
         _("Agentur-Kennung"), max_length=255, blank=True, editable=False
@@ -481,6 +516,28 @@ class Article(KeepsCounters):
             models.Index(fields=["status", "published_at"]),
             # Imports look stories up by agency id alone, file by file.
             models.Index(fields=["external_id"]),
+            # Partial indexes on published rows: a comparison with
+            # visible_from implies "IS NOT NULL", so both PostgreSQL and
+            # SQLite use them for published(at). Newest lists (front page
+            # rails, feeds, search by date), sections, and the moments
+            # (next change, sitemaps by month, news sitemap, ninjs).
+            models.Index(
+                fields=["-visible_from", "-id"],
+                condition=Q(visible_from__isnull=False),
+                name="article_published_newest",
+            ),
+            # The admin's list of every article, newest first.
+            models.Index(fields=["-published_at", "-id"], name="article_newest"),
+            models.Index(
+                fields=["section", "-visible_from", "-id"],
+                condition=Q(visible_from__isnull=False),
+                name="article_published_in_section",
+            ),
+            models.Index(
+                fields=["visible_from"],
+                condition=Q(visible_from__isnull=False),
+                name="article_visible_from",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -506,16 +563,32 @@ class Article(KeepsCounters):
 
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and RELEASE_FIELDS & set(update_fields):
+            # A service saving only the status (or the time) saves the
+            # visibility that follows from it.
+            kwargs["update_fields"] = {*update_fields, "visible_from"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return article_url(self.section.slug, self.slug, self.pk)
 
     def fill_derived_fields(self) -> None:
-        """Slug and sanitised body: what save() sets (bulk inserts call it)."""
+        """Slug, sanitised body and visible_from: what save() sets (bulk
+        inserts call it)."""
+        self.fill_visible_from()
         if not self.slug:
             self.slug = german_slugify(self.headline)[:200].strip("-") or "artikel"
         self.body = sanitise_body_html(self.body)
+
+    def fill_visible_from(self) -> None:
+        self.visible_from = release_time(
+            status=self.status,
+            published_at=self.published_at,
+            embargo_until=self.embargo_until,
+            embargo_time_unknown=self.embargo_time_unknown,
+            agency_status=self.agency_status,
+        )
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:

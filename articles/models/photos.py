@@ -320,6 +320,12 @@ class Photo(models.Model):
         editable=False,
         related_name="+",
     )
+    # Set by generate_renditions once every rendition of the current file and
+    # focal point is stored; any save clears it, so the next run checks the
+    # photo again. A run with nothing to do reads no photo at all.
+    renditions_complete = models.BooleanField(
+        _("Alle Bildvarianten erzeugt"), default=False, editable=False
+    )
 
     objects = PhotoQuerySet.as_manager()
 
@@ -337,6 +343,11 @@ class Photo(models.Model):
             # import_photos finds a file's photo by the hash of its bytes
             # alone (the unique index below starts with the agency).
             models.Index(fields=["external_id"]),
+            models.Index(
+                fields=["id"],
+                condition=Q(renditions_complete=False),
+                name="photo_missing_renditions",
+            ),
         ]
         constraints = [
             # An agency photo is stored once however many articles use it.
@@ -356,6 +367,15 @@ class Photo(models.Model):
 
     def clean(self):
         self.check_credit_kept()
+
+    def save(self, *args, **kwargs):
+        # A new file or focal point needs new renditions; other changes are
+        # checked once more, which costs a query.
+        self.renditions_complete = False
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "renditions_complete"}
+        super().save(*args, **kwargs)
 
     def check_credit_kept(self) -> None:
         """A photo that a public page shows keeps a credit (§ 13 UrhG)."""

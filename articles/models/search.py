@@ -1,5 +1,7 @@
-"""SQLite's full-text index of articles, as the ORM sees it."""
+"""The full-text indexes of articles, as the ORM sees them: SQLite's FTS5
+table and PostgreSQL's table of stored search documents."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +38,30 @@ class ArticleSearchEntry(models.Model):
 
     def __str__(self):
         return f"search entry of article {self.article_id}"
+
+
+class ArticleSearchDocument(models.Model):
+    """One article's weighted German tsvector (PostgreSQL only).
+
+    Migration 0017 creates the table, its GIN index and the trigger that
+    writes the document when headline, kicker, teaser or body change; this
+    model only lets queries join it (see articles/fulltext.py). Stored
+    apart from the article row, counter and workflow updates never touch
+    it, and the planner knows how common each word is.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        related_name="search_document",
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_article_search"
+
+    def __str__(self):
+        return f"search document of article {self.article_id}"

@@ -358,11 +358,13 @@ def generate_renditions(
 ) -> RenditionRun:
     """Render every missing spec of `photos`; already stored ones are skipped.
 
-    Safe to stop and run again: each rendition is committed on its own.
+    Safe to stop and run again: each rendition is committed on its own. A
+    photo whose renditions are all stored is marked `renditions_complete`.
     """
     run = RenditionRun()
     total = len(photos)
     for done, photo in enumerate(photos, start=1):
+        failed_before = len(run.failed)
         version = rendition_version(photo)
         stored = set(
             photo.renditions.filter(version=version).values_list("spec", flat=True)
@@ -378,6 +380,14 @@ def generate_renditions(
                 run.failed.append(f"Foto {photo.pk} {spec}: {error}")
             else:
                 run.created += 1
+        if not dry_run and len(run.failed) == failed_before:
+            # Unless the photo changed meanwhile (its version with it).
+            Photo.objects.filter(
+                pk=photo.pk,
+                image=photo.image.name,
+                focal_x=photo.focal_x,
+                focal_y=photo.focal_y,
+            ).update(renditions_complete=True)
         progress(photo, done, total)
     return run
 

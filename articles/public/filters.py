@@ -104,6 +104,14 @@ class ArticleSearchFilter(django_filters.FilterSet):
     def filter_until(self, articles, name, day):
         return articles.published_between(last_day=day)
 
+    def filter_queryset(self, queryset):
+        # The text last: a match ranks the newest candidates among what the
+        # other filters left (ArticleQuerySet.matching).
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, self.form.cleaned_data.get("q"))
+
     @property
     def active_params(self) -> dict[str, str]:
         """The filters the reader set, as typed: for links to other pages."""

@@ -8,11 +8,15 @@ because these responses spell out absolute addresses.
 
 import re
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section
@@ -43,27 +47,51 @@ def section_feed(request, section: str, feed_class=feeds.RssFeed):
 
 @require_safe
 def sitemap_index(request):
+    """The months' article sitemaps, newest first, then sections and news."""
+
     def build(now):
-        instances = {name: cls() for name, cls in sitemaps.SITEMAPS.items()}
-        response = sitemap_views.index(
+        months = [
+            sitemaps.ArticleSitemap(month) for month in sitemaps.article_months(now)
+        ]
+        others = {name: cls() for name, cls in sitemaps.SITEMAPS.items()}
+        entries = [
+            # A month's lastmod would cost a query per month: crawlers get
+            # it from each month's own entries.
+            SitemapIndexItem(sitemap_location(request, month.name), None)
+            for month in months
+        ] + [
+            SitemapIndexItem(sitemap_location(request, name), site.get_latest_lastmod())
+            for name, site in others.items()
+        ]
+        response = TemplateResponse(
             request,
-            instances,
-            template_name="sitemaps/index.xml",
-            sitemap_url_name="articles:sitemap",
+            "sitemaps/index.xml",
+            {"sitemaps": entries},
+            content_type="application/xml",
         )
         response.render()
-        return response, sitemap_changes_at(instances.values(), now), {}
+        return response, sitemap_changes_at(others.values(), now), {}
 
     return serve_cached_page(request, cache_name("sitemap"), build)[0]
 
 
+def sitemap_location(request, name: str) -> str:
+    return request.build_absolute_uri(reverse("articles:sitemap", args=[name]))
+
+
 @require_safe
 def sitemap(request, section: str):
-    if section not in sitemaps.SITEMAPS:
+    if sitemaps.sitemap_for_name(section) is None:
         raise Http404("no such sitemap")
 
     def build(now):
-        instance = sitemaps.SITEMAPS[section]()
+        instance = sitemaps.sitemap_for_name(section)
+        if isinstance(instance, sitemaps.ArticleSitemap | sitemaps.NewsSitemap):
+            return (
+                article_urlset(request, instance),
+                sitemap_changes_at([instance], now),
+                {},
+            )
         template = "news" if section == "news" else "sitemap"
         response = sitemap_views.sitemap(
             request,
@@ -77,13 +105,37 @@ def sitemap(request, section: str):
     page = request.GET.get("p", "1")
     if not NUMBER.fullmatch(page):
         raise Http404("no such sitemap page")
+    if page != "1" and section != "ressorts":
+        raise Http404("a month's and the news sitemap are one page each")
     name = cache_name("sitemap", section, page)
     return serve_cached_page(request, name, build)[0]
 
 
+def article_urlset(request, instance) -> HttpResponse:
+    """An articles' sitemap (a month's, the news), as Django's view would
+    answer it: X-Robots-Tag, Last-Modified of the newest entry."""
+    is_news = isinstance(instance, sitemaps.NewsSitemap)
+    rows = instance.rows if is_news else instance.items()
+    xml, newest = sitemaps.urlset_xml(
+        rows,
+        base=f"{request.scheme}://{request.get_host()}",
+        news_site=settings.NEWSROOM_SITE_NAME if is_news else "",
+    )
+    response = HttpResponse(xml, content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    if newest:
+        response["Last-Modified"] = http_date(newest.timestamp())
+    return response
+
+
 def sitemap_changes_at(instances, now):
     changes = ChangeTimes(now)
-    changes.add(Article.objects.next_visibility_change(now))
+    if any(
+        not isinstance(instance, sitemaps.ArticleSitemap)
+        or instance.changes_by_itself()
+        for instance in instances
+    ):
+        changes.add(Article.objects.next_visibility_change(now))
     for instance in instances:
         if isinstance(instance, sitemaps.NewsSitemap):
             changes.add(instance.changes_at())

@@ -14,7 +14,7 @@ from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,6 +25,7 @@ from articles.photos.renditions import SizedImage, sized_image
 from articles.public.page_meta import iso
 from articles.purging import ChangeTimes
 from articles.sanitising import clean_text
+from newsroom.pagination import CappedPaginator
 
 NINJS_STANDARD = {
     "name": "ninjs",
@@ -74,16 +75,26 @@ def exported_articles(at: datetime, *, since: datetime | None = None):
     if since is not None:
         articles = Article.objects.filter(
             Q(pk__in=articles) | Q(pk__in=Article.objects.taken_down(at))
-        )
-        articles = articles.with_first_seen().filter(
-            Q(modified_at__gte=since) | Q(first_seen__gte=since)
+        ).filter(
+            # A takedown is saved (modified_at); what went live since has
+            # its visible_from there (the indexed column).
+            Q(modified_at__gte=since) | Q(visible_from__gte=since)
         )
     return articles.newest_first().for_export(at)
 
 
 def export_page(at: datetime, *, since: datetime | None, number: str) -> Page:
-    """One page of the export; raises django.core.paginator.InvalidPage."""
-    return Paginator(exported_articles(at, since=since), PAGE_SIZE).page(number)
+    """One page of the export; raises django.core.paginator.InvalidPage.
+
+    At most NEWSROOM_LIST_MAX_PAGES pages, counted no further (a count of
+    the whole archive cost more than the page); `since` reaches further back.
+    """
+    paginator = CappedPaginator(
+        exported_articles(at, since=since),
+        PAGE_SIZE,
+        max_pages=settings.NEWSROOM_LIST_MAX_PAGES,
+    )
+    return paginator.page(number)
 
 
 def page_as_json(page: Page, *, since: datetime | None, request: HttpRequest) -> dict:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
@@ -55,6 +56,7 @@ from articles.workflow.previews import (
     article_for_preview_token,
     render_preview,
 )
+from newsroom.pagination import CappedPaginator
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +135,13 @@ class ArticleListView(ListView):
     def get_paginate_by(self, queryset):
         return settings.NEWSROOM_SECTION_PAGE_SIZE
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Counting stops past the last page shown: no COUNT(*) over a whole
+        # section, no OFFSET of tens of thousands for its last page.
+        return CappedPaginator(
+            queryset, per_page, max_pages=settings.NEWSROOM_LIST_MAX_PAGES, **kwargs
+        )
+
     def get(self, request, *args, **kwargs):
         page = request.GET.get(self.page_kwarg, "1")
         # Only page numbers reach the cache key; anything else is no page.
@@ -156,11 +165,25 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_links"] = page_links(context["page_obj"], self.request.path)
+        page = context["page_obj"]
+        context["page_links"] = page_links(
+            page, self.request.path, older_url=self.older_url(page)
+        )
         # Any article going live may join the list. What the teasers show
         # (badges, photos) adds its own changes as the template renders them.
         self.changes_at = Article.objects.next_visibility_change(self.at)
         return context
+
+    def older_url(self, page) -> str:
+        """The archive month of the page's oldest article, on the last page
+        of a list cut short by NEWSROOM_LIST_MAX_PAGES."""
+        if page.has_next() or not page.paginator.is_capped or not page.object_list:
+            return ""
+        oldest = page.object_list[len(page.object_list) - 1]["first_published_at"]
+        if oldest is None:
+            return ""
+        day = timezone.localdate(oldest)
+        return reverse("articles:archive_month", args=[day.year, day.month])
 
 
 class ScopedListView(ArticleListView):
@@ -291,6 +314,7 @@ def search_page(request):
                 filterset.qs,
                 page_number=request.GET.get("page"),
                 time_limit_ms=search_time_limit_ms(request),
+                ranked=bool(filterset.form.cleaned_data.get("q")),
             )
         except InvalidPage:
             raise Http404("no such results page") from None
@@ -298,11 +322,16 @@ def search_page(request):
             logger.warning("Search timed out: %s", filterset.active_params)
             context["timed_out"] = True
         else:
+            candidates = settings.NEWSROOM_SEARCH_CANDIDATES
             context.update(
                 found=found,
                 page_links=page_links(
                     found.page, request.path, filterset.active_params
                 ),
+                # Only the newest matches were ranked; the page says so.
+                ranked_among=candidates
+                if filterset.form.cleaned_data.get("q") and found.count >= candidates
+                else None,
             )
     response = render(request, "articles/search.html", context)
     shared_seconds = min(settings.NEWSROOM_PAGE_CACHE_SECONDS, 60)

@@ -155,7 +155,7 @@ class TestFirstSeen:
             ((10, 4, None), 4),
         ],
     )
-    def test_model_and_query_agree(self, hours_ago, expected_hours_ago):
+    def test_first_seen(self, hours_ago, expected_hours_ago):
         now = timezone.now()
         published, embargo, first = (
             now - timedelta(hours=h) if h is not None else None for h in hours_ago
@@ -163,10 +163,7 @@ class TestFirstSeen:
         article = ArticleFactory(
             published_at=published, embargo_until=embargo, first_published_at=first
         )
-        expected = now - timedelta(hours=expected_hours_ago)
-        assert article.first_seen_at == expected
-        annotated = Article.objects.with_first_seen().get(pk=article.pk)
-        assert annotated.first_seen == expected
+        assert article.first_seen_at == now - timedelta(hours=expected_hours_ago)
 
     def test_last_change_is_never_before_readers_saw_it(self):
         article = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
@@ -175,6 +172,76 @@ class TestFirstSeen:
         article.first_published_at = article.published_at
         article.save()
         assert article.last_changed_at == article.modified_at
+
+
+class TestVisibleFrom:
+    """The stored column the visibility rule compares (issue #19)."""
+
+    @pytest.mark.parametrize(
+        ("fields", "visible_hours"),
+        [
+            ({}, -2),
+            ({"embargo_until": 3}, 3),
+            ({"embargo_until": -1}, -1),
+            ({"published_at": 5}, 5),
+            ({"embargo_time_unknown": True}, None),
+            ({"agency_status": Article.AgencyStatus.WITHHELD}, None),
+            ({"status": Article.Status.DRAFT}, None),
+            ({"status": Article.Status.WITHDRAWN}, None),
+        ],
+    )
+    def test_follows_the_state_and_matches_the_rule(self, fields, visible_hours):
+        now = timezone.now()
+        hours = {"published_at": -2} | {
+            k: v for k, v in fields.items() if k in ("published_at", "embargo_until")
+        }
+        values = {k: now + timedelta(hours=v) for k, v in hours.items()}
+        values |= {k: v for k, v in fields.items() if k not in hours}
+        article = ArticleFactory(**values)
+        article.refresh_from_db()
+        if visible_hours is None:
+            assert article.visible_from is None
+        else:
+            assert article.visible_from == now + timedelta(hours=visible_hours)
+        for moment in (now, now + timedelta(hours=4), now + timedelta(hours=6)):
+            expected = (
+                article.visible_from is not None and article.visible_from <= moment
+            )
+            assert Article.objects.published(moment).filter(pk=article.pk).exists() == (
+                expected
+            )
+
+    def test_saving_a_few_fields_saves_the_visibility_with_them(self):
+        article = ArticleFactory()
+        article.status = Article.Status.WITHDRAWN
+        article.save(update_fields=["status"])
+        assert not Article.objects.published().filter(pk=article.pk).exists()
+        assert Article.objects.get(pk=article.pk).visible_from is None
+
+    def test_bulk_inserts_carry_the_visibility(self):
+        section = ArticleFactory().section
+        now = timezone.now()
+        [article] = Article.objects.bulk_create(
+            [
+                Article(
+                    headline="Ohne save()",
+                    section=section,
+                    status=Article.Status.PUBLISHED,
+                    published_at=now - timedelta(minutes=1),
+                )
+            ]
+        )
+        assert Article.objects.published().filter(pk=article.pk).exists()
+
+    def test_next_change_is_the_nearest_release(self):
+        now = timezone.now()
+        ArticleFactory(published_at=now + timedelta(hours=5))
+        ArticleFactory(
+            published_at=now + timedelta(hours=1),
+            embargo_until=now + timedelta(hours=3),
+        )
+        ArticleFactory(published_at=now + timedelta(hours=2), embargo_time_unknown=True)
+        assert Article.objects.next_visibility_change(now) == now + timedelta(hours=3)
 
 
 def test_djangos_latest_is_not_shadowed():

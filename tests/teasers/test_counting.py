@@ -307,3 +307,33 @@ def test_redis_keeps_a_reader_window_until_its_minute_is_over(redis_buffer, rf):
     report = flush_counts(buffer=redis_buffer, at=later())
     article.refresh_from_db()
     assert (article.view_count, report.repeats) == (1, 2)
+
+
+def test_many_increments_are_added_in_a_few_statements(counter_dir, count_queries):
+    articles = ArticleFactory.create_batch(60, view_count=5)
+    slot = SponsoredSlotFactory()
+    hours = [
+        (timezone.now() - timedelta(hours=h)).astimezone(UTC).strftime("%Y%m%d%H")
+        for h in range(3)
+    ]
+    now_hour = timezone.now().astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    HourlyViews.objects.create(article=articles[0], hour=now_hour, views=100)
+    counts = Counter(
+        {f"view:{a.pk}:{hour}": a.pk % 7 + 1 for a in articles for hour in hours}
+    )
+    counts[f"impression:{slot.pk}"] = 11
+    counts["view:999999:" + hours[0]] = 4  # an article deleted meanwhile
+    FileCounterBuffer(counter_dir).add(counts)
+    queries = count_queries(lambda: flush_counts(at=later()))
+    # claim, existing ids, one UPDATE of views, one upsert of hourly rows,
+    # one UPDATE of impressions, two clean-ups, savepoints: not one per row.
+    assert queries <= 12
+    for article in articles:
+        article.refresh_from_db()
+        assert article.view_count == 5 + 3 * (article.pk % 7 + 1)
+    assert HourlyViews.objects.count() == 60 * 3
+    assert HourlyViews.objects.get(article=articles[0], hour=now_hour).views == (
+        100 + articles[0].pk % 7 + 1
+    )
+    slot.refresh_from_db()
+    assert slot.impression_count == 11

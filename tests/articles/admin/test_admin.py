@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -189,3 +191,48 @@ def test_strings_django_left_untranslated_are_german(superuser_client):
     html = superuser_client.get(url).content.decode()
     assert ">Ausführen</button>" in html and "– Bitte wählen –" in html
     assert "Select an option" not in html
+
+
+def test_article_list_searches_the_full_text(superuser_client):
+    wanted = factories.ArticleFactory(
+        headline="Rat tagt", body="<p>Die Feuerwehr rückte aus.</p>"
+    )
+    factories.ArticleFactory(headline="Anderes")
+    url = reverse("admin:articles_article_changelist")
+    found = superuser_client.get(url, {"q": "Feuerwehr"}).context["cl"].result_list
+    assert list(found) == [wanted]  # a word of the body, which LIKE never read
+    by_id = superuser_client.get(url, {"q": str(wanted.pk)}).context["cl"]
+    assert wanted in by_id.result_list
+
+
+@contextmanager
+def override_list_per_page(amount):
+    article_admin = admin.site._registry[Article]
+    before, article_admin.list_per_page = article_admin.list_per_page, amount
+    try:
+        yield
+    finally:
+        article_admin.list_per_page = before
+
+
+def test_article_list_stops_counting_past_its_last_page(superuser_client, settings):
+    settings.NEWSROOM_LIST_MAX_PAGES = 1
+    factories.ArticleFactory.create_batch(3)
+    url = reverse("admin:articles_article_changelist")
+    with override_list_per_page(2):
+        html = superuser_client.get(url).content.decode()
+    assert "mehr als 2 Artikel" in html
+
+
+def test_choosing_an_article_finds_it_by_the_start_of_a_word(superuser_client):
+    article = factories.ArticleFactory(headline="Feuerwehrfest am Rhein")
+    found = superuser_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "teasers",
+            "model_name": "railitem",
+            "field_name": "article",
+            "term": "Feuerw",
+        },
+    ).json()["results"]
+    assert [int(result["id"]) for result in found] == [article.pk]

@@ -300,6 +300,24 @@ class TestCommands:
         assert "0 renditions created" in out.getvalue()
         assert Rendition.objects.count() == created
 
+    def test_a_run_with_nothing_to_do_reads_no_photo(self, count_queries):
+        photos = PhotoFactory.create_batch(3, image__width=400, image__height=300)
+        call_command("generate_renditions", stdout=StringIO())
+        assert (
+            count_queries(
+                lambda: call_command("generate_renditions", stdout=StringIO())
+            )
+            == 1
+        )  # the photos still missing renditions: none
+        # A moved focal point needs new crops: that photo is read again.
+        photos[1].focal_x = 0.8
+        photos[1].save(update_fields=["focal_x"])
+        out = StringIO()
+        call_command("generate_renditions", stdout=out)
+        assert out.getvalue().startswith("1 photos:")
+        assert "0 renditions created" not in out.getvalue()
+        assert Photo.objects.filter(renditions_complete=False).count() == 0
+
     def test_expired_photos_are_not_pre_generated(self):
         PhotoFactory(killed_at=timezone.now())
         call_command("generate_renditions", stdout=StringIO())

@@ -4,12 +4,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.fulltext import fts_query, parsed_text, plain_text
-from articles.models import Article, Author
+from articles.fulltext import SEARCH_CONFIG, fts_query, parsed_text, plain_text
+from articles.models import Article, ArticleSearchDocument, Author
+from articles.public.search import time_limit
 from articles.sanitising import sanitise_body_html
 from tests.articles.test_sanitising import HOSTILE, sample_bodies
 from tests.factories import (
@@ -150,11 +153,64 @@ class TestMatching:
     def test_postgresql_match_uses_the_gin_index(self):
         ArticleFactory.create_batch(3)
         with connection.cursor() as cursor:
-            # With the table scan ruled out the planner must take the index;
-            # it cannot if the query's expression differs from the index's.
+            # With the table scan ruled out the planner must take the word
+            # index, which it can only if the match is the index's.
             cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = Article.objects.matching("Hafen").explain()
-        assert "Bitmap Index Scan on article_search_document" in plan
+        query = SearchQuery("Hafen", config=SEARCH_CONFIG, search_type="websearch")
+        plan = ArticleSearchDocument.objects.filter(document=query).explain()
+        assert "Bitmap Index Scan on article_search_document_gin" in plan
+
+    @on_postgresql
+    def test_counter_updates_leave_the_stored_document_alone(self):
+        article = ArticleFactory(headline="Hafen wächst")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE articles_article_search SET document = ''::tsvector "
+                "WHERE article_id = %s",
+                [article.pk],
+            )
+        Article.objects.filter(pk=article.pk).update(view_count=7)
+        assert not Article.objects.published().matching("Hafen").exists()
+        # A text change writes it again.
+        Article.objects.filter(pk=article.pk).update(headline="Hafen wächst weiter")
+        assert Article.objects.published().matching("Hafen").exists()
+
+    @on_postgresql
+    def test_a_deleted_article_takes_its_document_along(self):
+        article = ArticleFactory(headline="Hafen")
+        assert ArticleSearchDocument.objects.filter(article_id=article.pk).exists()
+        article.delete()
+        assert not ArticleSearchDocument.objects.filter(article_id=article.pk).exists()
+
+    def test_only_the_newest_candidates_are_ranked(self, client, settings):
+        settings.NEWSROOM_SEARCH_CANDIDATES = 3
+        now = timezone.now()
+        # The best match (headline) is the oldest: not among the 3 newest.
+        ArticleFactory(headline="Hafen", published_at=now - timedelta(days=9))
+        for days in (3, 2, 1):
+            ArticleFactory(
+                headline=f"Meldung {days}",
+                body="<p>Am Hafen.</p>",
+                published_at=now - timedelta(days=days),
+            )
+        response = search(client, q="Hafen")
+        assert found(response) == ["Meldung 1", "Meldung 2", "Meldung 3"]
+        assert "unter den 3 neuesten passenden Artikeln" in response.content.decode()
+        # Fewer matches than the bound: no such note.
+        settings.NEWSROOM_SEARCH_CANDIDATES = 10
+        response = search(client, q="Hafen")
+        assert found(response)[0] == "Hafen"
+        assert "neuesten passenden" not in response.content.decode()
+
+    def test_filters_apply_before_the_candidates_are_chosen(self, client, settings):
+        settings.NEWSROOM_SEARCH_CANDIDATES = 2
+        sport = SectionFactory(slug="sport")
+        now = timezone.now()
+        ArticleFactory(
+            headline="Hafenfest", section=sport, published_at=now - timedelta(days=5)
+        )
+        ArticleFactory.create_batch(3, headline="Hafenfest")
+        assert found(search(client, q="Hafenfest", ressort="sport")) == ["Hafenfest"]
 
 
 class TestUntrustedInput:
@@ -417,7 +473,9 @@ class TestPage:
         assert "teasers" not in response.context
         # The limit ends with the search: the next one runs normally.
         settings.NEWSROOM_SEARCH_TIMEOUT_MS = 60_000
-        assert search(client, q="Hafen", page=1).context["found"].count == 1000
+        # 2,000 match; the newest NEWSROOM_SEARCH_CANDIDATES are ranked.
+        found = search(client, q="Hafen", page=1).context["found"]
+        assert found.count == settings.NEWSROOM_SEARCH_CANDIDATES
 
 
 def bulk_articles(count: int, **fields) -> list[Article]:
@@ -510,3 +568,21 @@ def test_a_cdn_may_keep_search_results_for_readers_but_not_for_editors(client):
     client.force_login(UserFactory())
     response = search(client, q="Hafenfest")
     assert {"private", "no-store"} <= cache_control(response)
+
+
+def test_a_ranked_search_finds_its_candidates_once(client, settings):
+    settings.NEWSROOM_SEARCH_PAGE_SIZE = 2
+    ArticleFactory.create_batch(5, headline="Hafen")
+    table = "articles_article_search" if connection.vendor == "postgresql" else "fts"
+    with CaptureQueriesContext(connection) as captured:
+        response = search(client, q="Hafen", page=2)
+    assert found(response) and response.context["found"].count == 5
+    # No second match for a count: the candidates are paged in Python.
+    assert sum(table in query["sql"] for query in captured.captured_queries) == 1
+
+
+@on_postgresql
+def test_a_search_runs_on_one_core():
+    with time_limit(1000), connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"

@@ -4,8 +4,10 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import parse_http_date
 
 from articles.models import Article
+from articles.models.articles import start_of_day
 from articles.public import sitemaps
 from tests.factories import ArticleFactory, SectionFactory
 from tests.hidden_articles import create_hidden_articles
@@ -35,26 +37,49 @@ def absolute(article: Article) -> str:
     return f"http://testserver{article.get_absolute_url()}"
 
 
-def test_index_lists_every_sitemap_and_page(client, monkeypatch):
-    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
-    ArticleFactory.create_batch(5)
+def test_index_lists_a_sitemap_per_month_then_sections_and_news(client):
+    now = timezone.now()
+    this_month = timezone.localdate(now).replace(day=1)
+    two_months_ago = (this_month - timedelta(days=40)).replace(day=1)
+    old = ArticleFactory(published_at=start_of_day(two_months_ago) + timedelta(hours=9))
+    recent = ArticleFactory.create_batch(2)
     SectionFactory(slug="noch-leer")
+    create_hidden_articles()
     index = parse(client.get("/sitemap.xml"))
     entries = {
         entry.findtext(f"{SITEMAP}loc"): entry.findtext(f"{SITEMAP}lastmod")
         for entry in index.findall(f"{SITEMAP}sitemap")
     }
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
     assert list(entries) == [
         "http://testserver/sitemap-artikel.xml",
-        "http://testserver/sitemap-artikel.xml?p=2",
-        "http://testserver/sitemap-artikel.xml?p=3",
+        f"http://testserver/sitemap-artikel-{last_month:%Y-%m}.xml",
+        f"http://testserver/sitemap-artikel-{two_months_ago:%Y-%m}.xml",
         "http://testserver/sitemap-ressorts.xml",
         "http://testserver/sitemap-news.xml",
     ]
-    assert all(parse_datetime(lastmod) for lastmod in entries.values())
-    pages = [urls(client.get(f"/sitemap-artikel.xml?p={page}")) for page in (1, 2, 3)]
-    assert [len(page) for page in pages] == [2, 2, 1]
-    assert client.get("/sitemap-artikel.xml?p=4").status_code == 404
+    assert parse_datetime(entries["http://testserver/sitemap-news.xml"])
+    assert set(urls(client.get("/sitemap-artikel.xml"))) == set(map(absolute, recent))
+    assert urls(client.get(f"/sitemap-artikel-{last_month:%Y-%m}.xml")) == {}
+    month = urls(client.get(f"/sitemap-artikel-{two_months_ago:%Y-%m}.xml"))
+    assert list(month) == [absolute(old)]
+    for name in ("artikel-2024-13", "artikel-24-01", "artikel-2024-1"):
+        assert client.get(f"/sitemap-{name}.xml").status_code == 404
+
+
+def test_an_earlier_month_does_not_expire_by_itself(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 3600
+    now = timezone.now()
+    last_month = (timezone.localdate(now).replace(day=1) - timedelta(days=1)).replace(
+        day=1
+    )
+    ArticleFactory(published_at=start_of_day(last_month) + timedelta(hours=9))
+    # Going live soon: only this month's sitemap changes then.
+    ArticleFactory(published_at=now + timedelta(minutes=5))
+    earlier = client.get(f"/sitemap-artikel-{last_month:%Y-%m}.xml")
+    this = client.get("/sitemap-artikel.xml")
+    assert shared_cache_seconds(earlier) == 3600
+    assert shared_cache_seconds(this) <= 300
 
 
 def test_article_sitemap_has_visible_articles_with_lastmod(client):
@@ -65,7 +90,9 @@ def test_article_sitemap_has_visible_articles_with_lastmod(client):
         modified_at=timezone.now() - timedelta(days=1)
     )
     create_hidden_articles()
+    month = timezone.localdate(visible.published_at)
     found = urls(client.get("/sitemap-artikel.xml"))
+    found |= urls(client.get(f"/sitemap-artikel-{month:%Y-%m}.xml"))
     assert set(found) == {absolute(visible), absolute(went_live)}
     lastmod = parse_datetime(found[absolute(went_live)].findtext(f"{SITEMAP}lastmod"))
     assert abs(lastmod - went_live.published_at) < timedelta(seconds=1)
@@ -217,3 +244,16 @@ def test_cached_sitemap_needs_no_query(client, django_assert_num_queries, url):
     assert again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
     assert "public" in again["Cache-Control"]
+
+
+def test_article_sitemaps_answer_as_djangos_view_did(client):
+    article = ArticleFactory(headline="Tom & Jerry")
+    article.refresh_from_db()
+    for url in ("/sitemap-artikel.xml", "/sitemap-news.xml"):
+        response = client.get(url)
+        assert list(urls(response)) == [absolute(article)]
+        assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+        assert parse_http_date(response["Last-Modified"]) == int(
+            article.modified_at.timestamp()
+        )
+        assert client.get(url + "?p=2").status_code == 404
