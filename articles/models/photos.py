@@ -365,9 +365,6 @@ class Photo(models.Model):
     def __str__(self):
         return f"{self.label} ({self.credit})" if self.credit else self.label
 
-    def clean(self):
-        self.check_credit_kept()
-
     def save(self, *args, **kwargs):
         # A new file or focal point needs new renditions; other changes are
         # checked once more, which costs a query.
@@ -376,6 +373,9 @@ class Photo(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "renditions_complete"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.check_credit_kept()
 
     def check_credit_kept(self) -> None:
         """A photo that a public page shows keeps a credit (§ 13 UrhG)."""
