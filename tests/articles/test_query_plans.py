@@ -91,6 +91,10 @@ def test_a_section_page_uses_the_section_index(archive):
         "article_published_newest",
         "article_newest",
         "article_visible_from",
+        # For five rows the planner may take the section's foreign-key index
+        # and sort them (seen on a database earlier tests had filled); an
+        # archive's size shows in the vacuumed test below.
+        "articles_article_section_id",
     )
 
 
