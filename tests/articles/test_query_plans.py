@@ -8,6 +8,7 @@ and serves the embedded default's small archives; it is checked for
 correctness elsewhere.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -163,3 +164,55 @@ def test_a_section_page_counts_and_skips_on_the_index_alone(vacuumed_archive, cl
     [page] = explained(captured, "OFFSET")
     assert "Index Only Scan using article_published_in_section" in page, page
     assert "Seq Scan on articles_article " not in page, page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_most_read_looks_up_its_few_candidates_by_id(vacuumed_archive):
+    # The window's views are summed on their own and the top candidates are
+    # looked up by primary key, instead of joining every published article.
+    from teasers.models import HourlyViews
+
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    newest = Article.objects.published(now).newest_first()[:300]
+    HourlyViews.objects.bulk_create(
+        HourlyViews(article=article, hour=hour - timedelta(hours=h), views=n + h)
+        for n, article in enumerate(newest)
+        for h in range(3)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE teasers_hourlyviews")
+
+    def most_read():
+        HourlyViews.objects.most_read_article_ids(
+            Article.objects.published(now),
+            since=hour - timedelta(hours=24),
+            until=now,
+            limit=10,
+        )
+
+    # Joins by nested loop, as the planner does at 300,000 articles (here it
+    # would hash 3,000 rows): then the article rows read show in the plan.
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_hashjoin = off")
+        cursor.execute("SET enable_mergejoin = off")
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                most_read()
+            [query] = [q["sql"] for q in captured.captured_queries]
+            cursor.execute("EXPLAIN ANALYZE " + query)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_hashjoin")
+            cursor.execute("RESET enable_mergejoin")
+    read = [
+        int(rows) * int(loops)
+        for rows, loops in re.findall(
+            r"on articles_article .*actual time=\S+ rows=(\d+) loops=(\d+)", plan
+        )
+    ]
+    assert read, plan
+    # 10 places, 5 candidates each: 50 article rows at most, not the 300
+    # viewed ones (nor the 3,000 published).
+    assert sum(read) <= 50, plan
+    assert "Seq Scan on articles_article " not in plan, plan
