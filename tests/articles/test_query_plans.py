@@ -119,6 +119,12 @@ def test_publication_events_read_a_range_of_the_index(archive):
     plans = plans_of_queries(process_publication_events, '"visible_from" >')
     for plan in plans:
         assert_uses(plan, "article_visible_from", "article_published_newest")
+    # Articles republished in the window: a range of the transitions' index,
+    # then each article by id, never the published articles whole.
+    for plan in plans_of_queries(process_publication_events, "transition"):
+        assert "Seq Scan on articles_article" not in plan, plan
+        assert "articles_ar_to_stat_efa3c8_idx" in plan, plan
+        assert "article_published_newest" not in plan, plan
 
 
 def test_search_reads_an_index_whatever_the_word(archive):
