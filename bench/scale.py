@@ -12,13 +12,14 @@ of issue #19 in-process through Django's test Client (page cache off,
 production settings otherwise, median of BENCH_ROUNDS requests after one
 warm-up; the per-process memos and the fragment cache are warm, as in
 production): the front page, an article page (new and four years old), a
-section's first and last page, the most popular tag's page, the search
-(a common word, a medium word, two words), the sitemap index, the
-articles sitemaps of this month and the newest full month, the Google News sitemap, the ninjs
-list, the admin article list with and without a search term, and the jobs
-(flush_counts of 100,000 increments, generate_renditions with nothing to
-render, process_publication_events) and importing 2,000 new agency items
-(the rate into the large archive must be ≥ 0.8× the rate into the small one).
+section's first and last page, the most popular tag's page, the search (a
+common word, a medium word, two words), the sitemap index, the articles
+sitemaps of this month and of the newest full month, the Google News
+sitemap, the ninjs list, the admin article list with and without a search
+term, and the jobs (flush_counts of 100,000 increments, generate_renditions
+with nothing to render, process_publication_events) and importing 2,000 new
+agency items (the rate into the large archive must be ≥ 0.8× the rate into
+the small one).
 
 It prints one table with the growth factor (largest ÷ 1k) and exits
 non-zero when a target is missed: growth ≤ 1.5× and ≤ 50 ms at the largest
