@@ -19,7 +19,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.public.sitemaps import ArticleSitemap, NewsSitemap
 from articles.workflow.publication_events import process_publication_events
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, SectionFactory, TagFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -170,6 +170,27 @@ def test_a_section_page_counts_and_skips_on_the_index_alone(vacuumed_archive, cl
     [page] = explained(captured, "OFFSET")
     assert "Index Only Scan using article_published_in_section" in page, page
     assert "Seq Scan on articles_article " not in page, page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_topic_page_reads_the_page_s_rows_by_id(vacuumed_archive, client):
+    # Every other article carries the topic: count and slice find ids
+    # through the link table and the published index; only the page's
+    # teaser rows are read by primary key.
+    tag = TagFactory()
+    Article.tags.through.objects.bulk_create(
+        Article.tags.through(article_id=pk, tag=tag)
+        for pk in Article.objects.values_list("pk", flat=True)[::2]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE articles_article_tags")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/thema/{tag.slug}/?page=last").status_code == 200
+    [count] = explained(captured, "COUNT(*)")
+    [page] = explained(captured, "OFFSET")
+    for plan in (count, page):
+        assert "Seq Scan on articles_article " not in plan, plan
+    assert "articles_article_pkey" in page, page
 
 
 @pytest.mark.django_db(transaction=True)
