@@ -12,12 +12,14 @@ of issue #19 in-process through Django's test Client (page cache off,
 production settings otherwise, median of BENCH_ROUNDS requests after one
 warm-up; the per-process memos and the fragment cache are warm, as in
 production): the front page, an article page (new and four years old), a
-section's first and last page, the most popular tag's page, the search
-(a common word, a medium word, two words), the sitemap index, the
-articles sitemap of the oldest month, the Google News sitemap, the ninjs
-list, the admin article list with and without a search term, and the jobs
-(flush_counts of 100,000 increments, generate_renditions with nothing to
-render, process_publication_events).
+section's first and last page, the most popular tag's page, the search (a
+common word, a medium word, two words), the sitemap index, the articles
+sitemaps of this month and of the newest full month, the Google News
+sitemap, the ninjs list, the admin article list with and without a search
+term, and the jobs (flush_counts of 100,000 increments, generate_renditions
+with nothing to render, process_publication_events) and importing 2,000 new
+agency items (the rate into the large archive must be ≥ 0.8× the rate into
+the small one).
 
 It prints one table with the growth factor (largest ÷ 1k) and exits
 non-zero when a target is missed: growth ≤ 1.5× and ≤ 50 ms at the largest
@@ -55,7 +57,13 @@ TARGETS_MS = {
     "flush_counts, 100,000 increments": 2000,
     "generate_renditions, nothing to do": 2000,
     "process_publication_events": PAGE_TARGET_MS,
+    # Imports: only the rate is a target (below).
+    "import of 2,000 agency items": None,
 }
+# Surface → growth target, where not GROWTH_TARGET: importing into the
+# large archive runs at ≥ 0.8× the rate into the small one.
+GROWTH_TARGETS = {"import of 2,000 agency items": 1.25}
+IMPORT_ITEMS = 2_000
 
 
 def postgres_url(database: str) -> str:
@@ -147,8 +155,10 @@ def timed_median(action, rounds: int, *, warm_up: bool = True) -> float:
     times = []
     for _round in range(rounds):
         started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
+        # An action that times its own part (the import, without writing
+        # and removing its files) returns that in milliseconds.
+        own = action()
+        times.append(own if own is not None else (time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
 
@@ -216,7 +226,11 @@ def measure(rounds: int) -> dict[str, float | None]:
     run("search, medium word", page(reader, "/suche/?q=Hochwasser"))
     run("search, two words", page(reader, "/suche/?q=Stadtrat+Haushalt"))
     run("sitemap index", page(reader, "/sitemap.xml"))
-    run("articles sitemap, last", page(reader, last_sitemap_url(reader)))
+    # This month's sitemap (grows as the month goes on, not with the
+    # archive), and the newest full month's (its size is the archive's
+    # density: 17 articles a month at 1k, 5,000 at 300k).
+    run("articles sitemap, this month", page(reader, "/sitemap-artikel.xml"))
+    run("articles sitemap, full month", page(reader, last_sitemap_url(reader)))
     run("Google News sitemap", page(reader, "/sitemap-news.xml"))
     run("ninjs list", page(reader, "/api/ninjs/"))
     run("admin article list", page(admin, "/admin/articles/article/"))
@@ -224,6 +238,7 @@ def measure(rounds: int) -> dict[str, float | None]:
     run("flush_counts, 100,000 increments", flush_job(now), job=True)
     run("generate_renditions, nothing to do", renditions_job(), job=True)
     run("process_publication_events", publication_events_job(), job=True)
+    run("import of 2,000 agency items", import_job(), job=True)
     return results
 
 
@@ -243,10 +258,16 @@ def last_sitemap_url(client) -> str:
 
 
 INCREMENTS = 100_000
+FLUSHED_ARTICLES = 800
 
 
 def flush_job(now):
-    """100,000 view increments over the newest 2,000 articles and 5 hours."""
+    """100,000 view increments over the newest 800 articles and 5 hours.
+
+    The same number of articles at every size (the 1k archive has fewer
+    than 1,000 published; with "the newest 2,000" the 300k run updated
+    twice the rows the 1k run did), so the sizes differ in the archive
+    only."""
     import tempfile
     from collections import Counter
     from datetime import UTC, timedelta
@@ -259,7 +280,7 @@ def flush_job(now):
     ids = list(
         Article.objects.published(now)
         .order_by("-published_at")
-        .values_list("pk", flat=True)[:2000]
+        .values_list("pk", flat=True)[:FLUSHED_ARTICLES]
     )
     hours = [
         (now - timedelta(hours=h)).astimezone(UTC).strftime(HOUR_FORMAT)
@@ -315,6 +336,57 @@ def publication_events_job():
     return run
 
 
+def import_job():
+    """2,000 new digitalwires items (bench/imports.py's, about 3 KB each,
+    without photos: storing files is the file system's cost, not the
+    archive's) imported as `manage.py import_news` does, into a folder of
+    files of 100. Each run's items are new (their ids carry a token) and
+    are deleted again afterwards, so the archive stays the size it was."""
+    import copy
+    import tempfile
+
+    from imports import PER_FILE, entry_template
+
+    from articles.importers.news import import_news
+    from articles.models import Article, Section
+
+    Section.objects.get_or_create(slug="nachrichten", defaults={"name": "Nachrichten"})
+    token = secrets.token_hex(4)
+    prefix = f"urn:newsml:dpa.com:bench-scale-{token}:"
+
+    def run():
+        with tempfile.TemporaryDirectory() as directory:
+            folder = Path(directory)
+            template = entry_template()
+            for first in range(0, IMPORT_ITEMS, PER_FILE):
+                entries = []
+                for n in range(first, first + PER_FILE):
+                    entry = copy.deepcopy(template)
+                    entry["urn"] = f"{prefix}{n}"
+                    entry["headline"] = f"Haushaltsstreit im Stadtrat, Meldung {n}"
+                    entries.append(entry)
+                (folder / f"feed-{first:06}.json").write_text(
+                    json.dumps({"entries": entries}, ensure_ascii=False)
+                )
+            started = time.perf_counter()
+            try:
+                report = import_news([str(folder)])
+                elapsed = time.perf_counter() - started
+                assert not report.failed, report.failures[:3]
+                created = Article.objects.filter(external_id__startswith=prefix)
+                assert created.count() == IMPORT_ITEMS
+                print(
+                    f"import: {IMPORT_ITEMS / elapsed:,.0f} items/s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            finally:
+                Article.objects.filter(external_id__startswith=prefix).delete()
+            return elapsed * 1000
+
+    return run
+
+
 # ----------------------------------------------------------------------
 
 
@@ -335,10 +407,11 @@ def print_table(results: dict[int, dict]) -> list[str]:
         values = [results[s].get(surface) for s in sizes]
         factor = growth(values[0], values[-1])
         target = TARGETS_MS.get(surface, PAGE_TARGET_MS)
+        growth_target = GROWTH_TARGETS.get(surface, GROWTH_TARGET)
         met = (
             values[-1] is not None
-            and values[-1] <= target
-            and (factor is None or factor <= GROWTH_TARGET)
+            and (target is None or values[-1] <= target)
+            and (factor is None or factor <= growth_target)
         )
         if not met:
             missed.append(surface)
@@ -347,7 +420,8 @@ def print_table(results: dict[int, dict]) -> list[str]:
                 surface,
                 *("–" if v is None else f"{v:,.1f}" for v in values),
                 "–" if factor is None else f"{factor:.2f}×",
-                f"≤ {target:,} ms, ≤ {GROWTH_TARGET}×",
+                (f"≤ {target:,} ms, " if target is not None else "")
+                + f"≤ {growth_target}×",
                 "yes" if met else "NO",
             ]
         )

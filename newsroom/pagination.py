@@ -14,9 +14,13 @@ class CappedPaginator(Paginator):
     reads page 500. Lists link their last page to the archive instead.
     """
 
-    def __init__(self, object_list, per_page: int, *, max_pages: int, **kwargs):
+    def __init__(
+        self, object_list, per_page: int, *, max_pages: int, rows=None, **kwargs
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.max_pages = max_pages
+        # Pages of ids and the rows fetched for them (`rows(ids)`): see page().
+        self.rows = rows
 
     @property
     def limit(self) -> int:
@@ -35,3 +39,13 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         return self.found > self.limit
+
+    def page(self, number):
+        """The page; with `rows`, `object_list` is the ordered ids (count and
+        slice read the index alone, nothing but the ids of the skipped rows)
+        and the page's rows are fetched by those ids in the same query
+        (a deferred join: `rows(ids)` filters by the sliced subquery)."""
+        page = super().page(number)
+        if self.rows is not None:
+            page.object_list = self.rows(page.object_list)
+        return page

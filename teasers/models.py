@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -210,15 +210,46 @@ class RailItem(models.Model):
         return f"{self.rail}: {self.headline or self.article.headline}"
 
 
+# "Meistgelesen" first ranks this many of the window's most read articles
+# per place it fills, then keeps those of the rail's articles (see below).
+MOST_READ_CANDIDATES_PER_PLACE = 5
+
+
 class HourlyViewsQuerySet(models.QuerySet):
-    def most_read_article_ids(self, articles, *, since: datetime, until: datetime):
-        """Ids of `articles` by views between `since` and `until`, most first."""
-        return (
-            self.filter(hour__gte=since, hour__lte=until, article__in=articles)
+    def most_read_article_ids(
+        self, articles, *, since: datetime, until: datetime, limit: int
+    ) -> list[int]:
+        """Ids of up to `limit` of `articles` by views between `since` and
+        `until`, most first.
+
+        The window's view rows are summed alone and only the most read few
+        (MOST_READ_CANDIDATES_PER_PLACE per place) are looked up among
+        `articles` by id: asking "is it in `articles`?" of the whole
+        window's rows made the planner join every published article. Only
+        when the candidates leave places empty (a rail of a small section)
+        is every viewed article of the window ranked.
+        """
+        window = self.filter(hour__gte=since, hour__lte=until)
+        by_views = window.values("article").annotate(total=Sum("views"))
+        candidates = by_views.order_by("-total", "-article").values("article")
+        views_in_window = (
+            window.filter(article=OuterRef("pk"))
             .values("article")
             .annotate(total=Sum("views"))
+            .values("total")
+        )
+        ids = list(
+            articles.filter(pk__in=candidates[: limit * MOST_READ_CANDIDATES_PER_PLACE])
+            .annotate(views_in_window=Subquery(views_in_window))
+            .order_by("-views_in_window", "-pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if len(ids) == limit:
+            return ids
+        return list(
+            by_views.filter(article__in=articles)
             .order_by("-total", "-article")
-            .values_list("article", flat=True)
+            .values_list("article", flat=True)[:limit]
         )
 
 

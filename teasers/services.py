@@ -305,8 +305,9 @@ def automatic_article_ids(rail: Rail, *, at: datetime, limit: int) -> list[int]:
     if window := rail.most_read_window:
         # Hourly buckets: the window starts at the full hour it falls in.
         since = (at - window).replace(minute=0, second=0, microsecond=0)
-        ids = HourlyViews.objects.most_read_article_ids(articles, since=since, until=at)
-        return list(ids[:limit])
+        return HourlyViews.objects.most_read_article_ids(
+            articles, since=since, until=at, limit=limit
+        )
     return list(articles.newest_first().values_list("pk", flat=True)[:limit])
 
 

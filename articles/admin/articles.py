@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -9,8 +10,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from articles.admin import views as admin_views
 from articles.admin.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
@@ -214,6 +215,18 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     class Media:
         js = ["articles/article_form.js"]
         css = {"all": ["articles/admin.css"]}
+
+    def action_checkbox(self, obj):
+        """Django's checkbox column, the same markup without rendering a
+        widget template per row: that was a third of the list's 100 rows."""
+        label = format_html(gettext("Select this object for an action - {}"), obj)
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select"'
+            ' aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     def view_on_site(self, article):
         """The public page, only while readers can see it: the link would

@@ -80,6 +80,12 @@ def article_url(section_slug: str, slug: str, pk: int) -> str:
     return ARTICLE_ADDRESS(section_slug, slug or "artikel", pk)
 
 
+def article_urls():
+    """article_url() for the many addresses of one response (a sitemap)."""
+    address = ARTICLE_ADDRESS.for_many()
+    return lambda section_slug, slug, pk: address(section_slug, slug or "artikel", pk)
+
+
 def item_urn(kind: str, pk: int) -> str:
     """A stable id for feeds and syndication: "urn:newsroom:rheinblick:article:42".
 

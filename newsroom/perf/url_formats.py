@@ -46,6 +46,23 @@ class UrlFormat:
                 return reverse(self.name, args=args)
         return self._format(get_script_prefix(), get_urlconf()).format(*args)
 
+    def for_many(self):
+        """`self` for a list of thousands (a month's sitemap): the script
+        prefix and URLconf, thread-locals that cost more than the format,
+        are read once for all of them."""
+        if not fast_path():
+            return self
+        address = self._format(get_script_prefix(), get_urlconf())
+        name, checks = self.name, self.checks
+
+        def build(*args) -> str:
+            for check, value in zip(checks, args, strict=True):
+                if not check(value):
+                    return reverse(name, args=args)
+            return address.format(*args)
+
+        return build
+
     @cache  # noqa: B019 -- a few instances, alive as long as the process
     def _format(self, script_prefix: str, urlconf: str | None) -> str:
         # The prefix is an argument only to key the cache: reverse() reads

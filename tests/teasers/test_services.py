@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from articles.models import Article
 from teasers.badges import Badge
 from teasers.models import HourlyViews, Rail, SponsoredSlot
 from teasers.services import (
@@ -255,6 +256,48 @@ def test_most_read_ranks_by_views_inside_the_window_not_all_time():
         "Die ganze Woche",
         "Heute gefragt",
     ]
+
+
+def viewed(section, views: list[int], hour, **kwargs):
+    articles = [ArticleFactory(section=section, **kwargs) for _ in views]
+    HourlyViews.objects.bulk_create(
+        HourlyViews(article=article, hour=hour, views=count)
+        for article, count in zip(articles, views, strict=True)
+    )
+    return [article.pk for article in articles]
+
+
+def test_most_read_ranks_the_windows_top_candidates_in_one_query(
+    django_assert_num_queries,
+):
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    section = SectionFactory()
+    ids = viewed(section, [10, 50, 30, 40, 20], hour)
+    # The most read of all, but not public: never a candidate that counts.
+    viewed(section, [999], hour, draft=True)
+    with django_assert_num_queries(1):
+        top = HourlyViews.objects.most_read_article_ids(
+            Article.objects.published(now), since=hour, until=now, limit=3
+        )
+    assert top == [ids[1], ids[3], ids[2]]
+
+
+def test_most_read_of_a_small_section_looks_past_the_sites_candidates():
+    # The site's most read (5 candidates per place) are all elsewhere: the
+    # section's rail still fills with its own, by their views.
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    viewed(SectionFactory(), [1000 + n for n in range(12)], hour)
+    small = SectionFactory()
+    ids = viewed(small, [5, 7], hour)
+    top = HourlyViews.objects.most_read_article_ids(
+        Article.objects.published(now).in_section(small),
+        since=hour,
+        until=now,
+        limit=2,
+    )
+    assert top == [ids[1], ids[0]]
 
 
 def test_crop_ratio_comes_from_the_item_else_the_rail():

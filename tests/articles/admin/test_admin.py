@@ -236,3 +236,16 @@ def test_choosing_an_article_finds_it_by_the_start_of_a_word(superuser_client):
         },
     ).json()["results"]
     assert [int(result["id"]) for result in found] == [article.pk]
+
+
+def test_the_lists_checkboxes_are_djangos_markup_without_its_widget(admin_client):
+    # The list writes its selection checkboxes directly (a widget template
+    # per row was a third of the list); the markup is Django's own, escaping
+    # and German label included.
+    article = factories.ArticleFactory(headline='Zoff um "Brücke" & <Steg>')
+    model_admin = admin.site._registry[Article]
+    django_markup = admin.ModelAdmin.action_checkbox(model_admin, article)
+    assert model_admin.action_checkbox(article) == django_markup
+    page = admin_client.get(reverse("admin:articles_article_changelist"))
+    assert django_markup in page.content.decode()
+    assert "Dieses Objekt für eine Aktion auswählen" in django_markup
