@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.admin import views as admin_views
+from articles.admin.body_editor import editor_csp
 from articles.admin.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
 from articles.models import (
     Article,
@@ -212,7 +213,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["articles/article_form.js"]
+        js = ["articles/article_form.js", "articles/body_editor.js"]
         css = {"all": ["articles/admin.css"]}
 
     def view_on_site(self, article):
@@ -430,7 +431,10 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         forged = request.method == "POST" and "status" in request.POST
         if forged and not services.may_publish(request.user):
             raise PermissionDenied
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        # The body editor's import map is an inline script (body_editor.py).
+        response._csp_config = editor_csp()
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

@@ -1,10 +1,21 @@
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.body_editor import body_widget
 from articles.models import Article, ArticlePhoto
 from articles.workflow import services
+
+
+def guide_chars() -> dict[str, int]:
+    """The length editors aim for, per field of the article form."""
+    return {
+        "kicker": settings.NEWSROOM_KICKER_GUIDE_CHARS,
+        "headline": settings.NEWSROOM_HEADLINE_GUIDE_CHARS,
+        "teaser": settings.NEWSROOM_TEASER_GUIDE_CHARS,
+    }
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -49,10 +60,22 @@ class ArticleAdminForm(forms.ModelForm):
             "embargo_time_unknown",
             "updated_at",
         ]
+        widgets = {"body": body_widget()}
+        help_texts = {
+            "body": _(
+                "Zwischenüberschriften, Fett, Kursiv, Links, Listen, Zitate und "
+                "Tabellen über die Werkzeugleiste oder Tastenkürzel; Eingefügtes "
+                "aus Word oder dem Web behält nur diese Struktur."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
+        # Live counters (static/articles/body_editor.js): guidance only.
+        for name, guide in guide_chars().items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["data-guide-chars"] = guide
 
     def clean(self):
         cleaned = super().clean()
