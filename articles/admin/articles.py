@@ -146,7 +146,14 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     # hierarchy, which read every row twice for its years; the list filter
     # on the publication time remains.
     show_full_result_count = False
-    autocomplete_fields = ["section", "authors", "agency", "regions", "tags"]
+    autocomplete_fields = [
+        "section",
+        "authors",
+        "agency",
+        "regions",
+        "tags",
+        "social_photo",
+    ]
     readonly_fields = [
         "status_label",
         "first_published_at",
@@ -174,6 +181,25 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         (
             _("Einordnung"),
             {"fields": ["section", "regions", "tags", "authors", "agency", "slug"]},
+        ),
+        (
+            _("Suchmaschinen und soziale Netzwerke"),
+            {
+                "classes": ["collapse"],
+                "description": _(
+                    "Alles optional: leer gelassen gelten Überschrift, Vorspann "
+                    "und erstes Foto."
+                ),
+                "fields": [
+                    "seo_title",
+                    "meta_description",
+                    "social_title",
+                    "social_teaser",
+                    "social_photo",
+                    "noindex",
+                    "canonical_url",
+                ],
+            },
         ),
         (
             _("Veröffentlichung"),

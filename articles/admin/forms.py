@@ -15,6 +15,10 @@ def guide_chars() -> dict[str, int]:
         "kicker": settings.NEWSROOM_KICKER_GUIDE_CHARS,
         "headline": settings.NEWSROOM_HEADLINE_GUIDE_CHARS,
         "teaser": settings.NEWSROOM_TEASER_GUIDE_CHARS,
+        "seo_title": settings.NEWSROOM_SEO_TITLE_GUIDE_CHARS,
+        "meta_description": settings.NEWSROOM_META_DESCRIPTION_GUIDE_CHARS,
+        "social_title": settings.NEWSROOM_SOCIAL_TITLE_GUIDE_CHARS,
+        "social_teaser": settings.NEWSROOM_SOCIAL_TEASER_GUIDE_CHARS,
     }
 
 
@@ -59,8 +63,19 @@ class ArticleAdminForm(forms.ModelForm):
             "embargo_until",
             "embargo_time_unknown",
             "updated_at",
+            "seo_title",
+            "meta_description",
+            "social_title",
+            "social_teaser",
+            "social_photo",
+            "noindex",
+            "canonical_url",
         ]
-        widgets = {"body": body_widget()}
+        widgets = {
+            "body": body_widget(),
+            "meta_description": forms.Textarea(attrs={"rows": 3}),
+            "social_teaser": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {
             "body": _(
                 "Zwischenüberschriften, Fett, Kursiv, Links, Listen, Zitate und "
