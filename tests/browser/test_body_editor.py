@@ -80,20 +80,22 @@ def test_reporter_writes_subhead_bold_link_and_list_without_html(
     toolbar.get_by_role("button", name="Fett").click()
     page.keyboard.type("einstimmig")
     toolbar.get_by_role("button", name="Fett").click()
-    page.keyboard.type(" zu. Mehr bei der Stadt")
-    # Select the last three words and make them a link through the dialog.
-    for _ in range("bei der Stadt".__len__()):
+    page.keyboard.type(" zu.")
+    page.keyboard.press("Enter")
+    toolbar.get_by_role("button", name="Aufzählung").click()
+    page.keyboard.type("Baubeginn im Frühjahr")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Mehr bei der Stadt")
+    # The last three words become a link through the dialog. (Last: the
+    # dialog and Tiptap hand the focus and selection back a frame apart, so
+    # typing on right after it would race with them.)
+    for _ in range(len("bei der Stadt")):
         page.keyboard.press("Shift+ArrowLeft")
     toolbar.get_by_role("button", name="Link einfügen").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Adresse (URL)").fill("https://www.stadt-koeln.de/radweg")
     dialog.get_by_role("button", name="Übernehmen").click()
-    page.keyboard.press("End")
-    page.keyboard.press("Enter")
-    toolbar.get_by_role("button", name="Aufzählung").click()
-    page.keyboard.type("Baubeginn im Frühjahr")
-    page.keyboard.press("Enter")
-    page.keyboard.type("Kosten: 1,2 Millionen Euro")
+    expect(editor.get_by_role("link", name="bei der Stadt")).to_have_count(1)
     save_screenshot(page, "body-editor-reporter")
 
     page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
@@ -107,7 +109,7 @@ def test_reporter_writes_subhead_bold_link_and_list_without_html(
         '<a href="https://www.stadt-koeln.de/radweg" rel="noopener noreferrer">'
         "bei der Stadt</a>"
     ) in body
-    assert "<ul><li><p>Baubeginn im Frühjahr</p></li>" in body
+    assert "<ul><li><p>Baubeginn im Frühjahr</p></li><li><p>Mehr <a" in body
 
     page.goto(
         live_server.url + reverse("admin:articles_article_preview", args=[draft.pk])
@@ -121,7 +123,7 @@ def test_reporter_writes_subhead_bold_link_and_list_without_html(
         "href", "https://www.stadt-koeln.de/radweg"
     )
     expect(shown.get_by_role("listitem")).to_have_text(
-        ["Baubeginn im Frühjahr", "Kosten: 1,2 Millionen Euro"]
+        ["Baubeginn im Frühjahr", "Mehr bei der Stadt"]
     )
     assert console_errors == []
 
