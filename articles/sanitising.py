@@ -14,6 +14,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
+    # A numbered list that starts at 3 (the body editor keeps it from a paste).
+    "ol": {"start"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
@@ -29,7 +31,19 @@ def body_cleaner() -> nh3.Cleaner:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=drop_empty_and_default,
     )
+
+
+def drop_empty_and_default(element: str, attribute: str, value: str) -> str | None:
+    """Attributes that say nothing go: the body editor's link dialog sends
+    an empty title, and its tables and lists their defaults (colspan 1,
+    start 1)."""
+    if not value.strip():
+        return None
+    if value == "1" and attribute in {"colspan", "rowspan", "start"}:
+        return None
+    return value
 
 
 def sanitise_body_html(html: str) -> str:

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     # harmless on SQLite.
     "django.contrib.postgres",
     "django_filters",
+    # The body's rich-text editor in the admin (its static files and checks;
+    # articles/admin/body_editor.py).
+    "django_prose_editor",
     "articles",
     "teasers",
 ]
@@ -193,6 +196,21 @@ NEWSROOM_LOGIN_FAILURE_WINDOW_MINUTES = env_int(
     "NEWSROOM_LOGIN_FAILURE_WINDOW_MINUTES", 15
 )
 NEWSROOM_LOGIN_LOCKOUT_MINUTES = env_int("NEWSROOM_LOGIN_LOCKOUT_MINUTES", 15)
+
+# The lengths editors aim for, shown as live counters beside the fields of
+# the article form (guidance, never an error): a headline search results
+# show in full, a kicker on one line, a teaser that fits a teaser card.
+NEWSROOM_HEADLINE_GUIDE_CHARS = env_int("NEWSROOM_HEADLINE_GUIDE_CHARS", 90)
+NEWSROOM_KICKER_GUIDE_CHARS = env_int("NEWSROOM_KICKER_GUIDE_CHARS", 40)
+NEWSROOM_TEASER_GUIDE_CHARS = env_int("NEWSROOM_TEASER_GUIDE_CHARS", 300)
+# What search results and link previews show of the optional SEO and social
+# fields before they cut.
+NEWSROOM_SEO_TITLE_GUIDE_CHARS = env_int("NEWSROOM_SEO_TITLE_GUIDE_CHARS", 60)
+NEWSROOM_META_DESCRIPTION_GUIDE_CHARS = env_int(
+    "NEWSROOM_META_DESCRIPTION_GUIDE_CHARS", 160
+)
+NEWSROOM_SOCIAL_TITLE_GUIDE_CHARS = env_int("NEWSROOM_SOCIAL_TITLE_GUIDE_CHARS", 70)
+NEWSROOM_SOCIAL_TEASER_GUIDE_CHARS = env_int("NEWSROOM_SOCIAL_TEASER_GUIDE_CHARS", 200)
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "de"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import views as admin_views
+from articles.admin.body_editor import editor_csp
 from articles.admin.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
 from articles.models import (
     Article,
@@ -146,7 +147,14 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     # hierarchy, which read every row twice for its years; the list filter
     # on the publication time remains.
     show_full_result_count = False
-    autocomplete_fields = ["section", "authors", "agency", "regions", "tags"]
+    autocomplete_fields = [
+        "section",
+        "authors",
+        "agency",
+        "regions",
+        "tags",
+        "social_photo",
+    ]
     readonly_fields = [
         "status_label",
         "first_published_at",
@@ -174,6 +182,25 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         (
             _("Einordnung"),
             {"fields": ["section", "regions", "tags", "authors", "agency", "slug"]},
+        ),
+        (
+            _("Suchmaschinen und soziale Netzwerke"),
+            {
+                "classes": ["collapse"],
+                "description": _(
+                    "Alles optional: leer gelassen gelten Überschrift, Vorspann "
+                    "und erstes Foto."
+                ),
+                "fields": [
+                    "seo_title",
+                    "meta_description",
+                    "social_title",
+                    "social_teaser",
+                    "social_photo",
+                    "noindex",
+                    "canonical_url",
+                ],
+            },
         ),
         (
             _("Veröffentlichung"),
@@ -213,7 +240,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["articles/article_form.js"]
+        js = ["articles/article_form.js", "articles/body_editor.js"]
         css = {"all": ["articles/admin.css"]}
 
     def action_checkbox(self, obj):
@@ -443,7 +470,10 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         forged = request.method == "POST" and "status" in request.POST
         if forged and not services.may_publish(request.user):
             raise PermissionDenied
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        # The body editor's import map is an inline script (body_editor.py).
+        response._csp_config = editor_csp()
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

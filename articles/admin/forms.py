@@ -1,10 +1,25 @@
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.body_editor import body_widget
 from articles.models import Article, ArticlePhoto
 from articles.workflow import services
+
+
+def guide_chars() -> dict[str, int]:
+    """The length editors aim for, per field of the article form."""
+    return {
+        "kicker": settings.NEWSROOM_KICKER_GUIDE_CHARS,
+        "headline": settings.NEWSROOM_HEADLINE_GUIDE_CHARS,
+        "teaser": settings.NEWSROOM_TEASER_GUIDE_CHARS,
+        "seo_title": settings.NEWSROOM_SEO_TITLE_GUIDE_CHARS,
+        "meta_description": settings.NEWSROOM_META_DESCRIPTION_GUIDE_CHARS,
+        "social_title": settings.NEWSROOM_SOCIAL_TITLE_GUIDE_CHARS,
+        "social_teaser": settings.NEWSROOM_SOCIAL_TEASER_GUIDE_CHARS,
+    }
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -48,11 +63,34 @@ class ArticleAdminForm(forms.ModelForm):
             "embargo_until",
             "embargo_time_unknown",
             "updated_at",
+            "seo_title",
+            "meta_description",
+            "social_title",
+            "social_teaser",
+            "social_photo",
+            "noindex",
+            "canonical_url",
         ]
+        widgets = {
+            "body": body_widget(),
+            "meta_description": forms.Textarea(attrs={"rows": 3}),
+            "social_teaser": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "body": _(
+                "Zwischenüberschriften, Fett, Kursiv, Links, Listen, Zitate und "
+                "Tabellen über die Werkzeugleiste oder Tastenkürzel; Eingefügtes "
+                "aus Word oder dem Web behält nur diese Struktur."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
+        # Live counters (static/articles/body_editor.js): guidance only.
+        for name, guide in guide_chars().items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["data-guide-chars"] = guide
 
     def clean(self):
         cleaned = super().clean()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.fulltext import filter_articles, match_articles
 from articles.models.counters import KeepsCounters
-from articles.models.fields import CleanCharField, CleanTextField
+from articles.models.fields import CleanCharField, CleanTextField, CleanURLField
 from articles.models.photos import (
     Photo,
     PhotoUse,
@@ -146,6 +146,11 @@ def last_changed_at(modified_at: datetime, first_seen: datetime | None) -> datet
 
 
 class ArticleQuerySet(models.QuerySet):
+    def for_search_engines(self):
+        """Articles a sitemap lists: not marked noindex, and with their own
+        address as the canonical one (not first published elsewhere)."""
+        return self.filter(noindex=False, canonical_url="")
+
     def published(self, at: datetime | None = None):
         """Articles the public may see at `at` (default: now).
 
@@ -407,6 +412,50 @@ class Article(KeepsCounters):
         default=False,
         help_text=_(
             "Zeigt das Abzeichen „Top“ überall, wo der Artikel angeteasert wird."
+        ),
+    )
+    # Search engines and social networks (all optional; page_meta.py falls
+    # back to headline, teaser and lead photo).
+    seo_title = CleanCharField(
+        _("SEO-Titel"),
+        max_length=200,
+        blank=True,
+        help_text=_("Titel in Suchergebnissen, wenn er anders lauten soll."),
+    )
+    meta_description = CleanTextField(
+        _("Meta-Beschreibung"),
+        blank=True,
+        help_text=_("Text unter dem Titel in Suchergebnissen; sonst der Vorspann."),
+    )
+    social_title = CleanCharField(
+        _("Titel für soziale Netzwerke"), max_length=200, blank=True
+    )
+    social_teaser = CleanTextField(_("Text für soziale Netzwerke"), blank=True)
+    social_photo = models.ForeignKey(
+        "articles.Photo",
+        verbose_name=_("Bild für soziale Netzwerke"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Im Format 1,91:1 zugeschnitten, mit Bildnachweis; sonst das erste Foto."
+        ),
+    )
+    noindex = models.BooleanField(
+        _("Nicht in Suchmaschinen (noindex)"),
+        default=False,
+        help_text=_(
+            "Die Seite bleibt öffentlich, Suchmaschinen sollen sie nicht führen."
+        ),
+    )
+    canonical_url = CleanURLField(
+        _("Kanonische Adresse"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Nur wenn der Text zuerst anderswo erschien: die absolute Adresse "
+            "des Originals."
         ),
     )
     status = models.CharField(
@@ -691,6 +740,38 @@ class Article(KeepsCounters):
     @property
     def last_changed_at(self) -> datetime | None:
         return last_changed_at(self.modified_at, self.first_seen_at)
+
+    @property
+    def shown_updated_at(self) -> datetime | None:
+        """When the page says "Aktualisiert am …": the last substantial
+        update, if it came after readers first saw the article."""
+        first_seen = self.first_seen_at
+        if self.updated_at and first_seen and self.updated_at > first_seen:
+            return self.updated_at
+        return None
+
+    @property
+    def content_modified_at(self) -> datetime | None:
+        """What the page tells machines as its last change (JSON-LD
+        dateModified, article:modified_time): the update the page shows,
+        else the first publication; typo fixes are no modification."""
+        return self.shown_updated_at or self.first_seen_at
+
+    @property
+    def search_title(self) -> str:
+        return self.seo_title or self.headline
+
+    @property
+    def search_description(self) -> str:
+        return self.meta_description or self.teaser
+
+    @property
+    def social_headline(self) -> str:
+        return self.social_title or self.headline
+
+    @property
+    def social_description(self) -> str:
+        return self.social_teaser or self.teaser
 
     @property
     def credited_to(self) -> str:

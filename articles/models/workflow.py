@@ -18,6 +18,13 @@ REVISION_FIELDS = (
     "dateline",
     "section",
     "agency",
+    "seo_title",
+    "meta_description",
+    "social_title",
+    "social_teaser",
+    "social_photo",
+    "noindex",
+    "canonical_url",
 )
 REVISION_RELATIONS = ("authors", "regions", "tags")
 
@@ -32,9 +39,12 @@ def revision_values(article: Article) -> dict:
 
 
 def apply_revision_values(article: Article, data: dict) -> None:
-    """Set the article's REVISION_FIELDS from a revision's stored values."""
+    """Set the article's REVISION_FIELDS from a revision's stored values.
+
+    Revisions stored before a field existed leave it as it is."""
     for name in REVISION_FIELDS:
-        setattr(article, Article._meta.get_field(name).attname, data[name])
+        if name in data:
+            setattr(article, Article._meta.get_field(name).attname, data[name])
 
 
 class ArticleRevision(models.Model):

@@ -30,8 +30,13 @@ RATIOS: dict[str, tuple[int, int] | None] = {
     "16x9": (16, 9),
     "4x3": (4, 3),
     "1x1": (1, 1),
+    # Link previews (OpenGraph, Twitter cards): the article's social photo.
+    "191x100": (191, 100),
     "orig": None,
 }
+# Asked for by few photos (an article's social photo) and only by link
+# preview crawlers: made on the first request, not pre-generated for all.
+ON_DEMAND_RATIOS = {"191x100"}
 FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
 SAVE_OPTIONS = {
     "WEBP": {"quality": 80, "method": 4},
@@ -336,11 +341,13 @@ def sized_image(
 
 
 def all_specs(photo: Photo) -> list[RenditionSpec]:
-    """Every spec pages may ask of `photo` (what pre-generation renders)."""
+    """Every spec pages may ask of `photo` (what pre-generation renders),
+    but the ratios made on demand."""
     focal = (photo.focal_x, photo.focal_y)
     return [
         RenditionSpec(ratio, width, image_format)
         for ratio, shape in RATIOS.items()
+        if ratio not in ON_DEMAND_RATIOS
         for width in widths_for(crop_box(shown_size(photo), shape, focal))
         for image_format in FORMATS
     ]

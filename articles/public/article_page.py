@@ -31,7 +31,9 @@ from newsroom.perf.prepared import PreparedQuery
 
 PUBLIC_ARTICLE = PreparedQuery(
     lambda at, pk: (
-        Article.objects.published(at).select_related("section", "agency").filter(pk=pk)
+        Article.objects.published(at)
+        .select_related("section", "agency", "social_photo__agency")
+        .filter(pk=pk)
     ),
     at=datetime,
     pk=int,
@@ -64,6 +66,10 @@ class ArticlePage:
         rows = [article, article.section, *self.authors, *self.corrections]
         if article.agency_id:
             rows.append(article.agency)
+        if article.social_photo_id:
+            rows.append(article.social_photo)
+            if article.social_photo.agency_id:
+                rows.append(article.social_photo.agency)
         for use in article.photo_uses:
             rows += [use, use.photo]
             if use.photo.agency_id:
@@ -89,6 +95,10 @@ def public_article_page(pk: int, at: datetime) -> ArticlePage | None:
     article = found[0]
     # What Article.photo_uses reads (for_listing() prefetches it elsewhere).
     article.usable_photo_uses = USABLE_PHOTO_USES(at=at, article_id=pk)
+    if article.social_photo_id and not article.social_photo.is_usable(at):
+        # Expired or killed: gone from the previews like from the page (and
+        # from the memo's key, which the head is rendered from).
+        article.social_photo = None
     return ArticlePage(
         article=article,
         authors=AUTHORS(article_id=pk),

@@ -25,6 +25,8 @@ from articles.photos.renditions import SizedImage, sized_image
 LOGO_PATH, LOGO_WIDTH, LOGO_HEIGHT = "img/logo.png", 600, 600
 # Google asks for 16:9, 4:3 and 1:1 versions of an article's image.
 STRUCTURED_DATA_RATIOS = ("16x9", "4x3", "1x1")
+# The social photo is cropped for what link previews show (1.91:1).
+SOCIAL_RATIO = "191x100"
 # What JSON must not contain verbatim inside <script>: "</script>" and
 # "<!--" would end or confuse the element (as Django's json_script).
 SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
@@ -110,9 +112,18 @@ def article_head(
         height=LOGO_HEIGHT,
         content_type="image/png",
     )
+    # An article first published elsewhere names the original (editors set
+    # it); search engines then credit that address.
+    url = article.canonical_url or url
     lead = article.lead_photo_use
     photo = lead.photo if lead else None
-    image = sized_image(photo).absolute(request) if photo else logo
+    preview_photo = social_photo(article) or photo
+    if preview_photo is None:
+        image = logo
+    elif preview_photo is photo:
+        image = sized_image(photo).absolute(request)
+    else:
+        image = sized_image(preview_photo, SOCIAL_RATIO).absolute(request)
     data = news_article_data(
         article,
         authors=authors,
@@ -124,16 +135,27 @@ def article_head(
     )
     return ArticleHead(
         canonical_url=url,
-        title=article.headline,
-        description=article.teaser,
+        title=article.social_headline,
+        description=article.social_description,
         section=article.section.name,
         published_at=iso(article.first_seen_at),
-        modified_at=iso(article.last_changed_at),
+        modified_at=iso(article.content_modified_at),
         image=image,
-        image_alt=credited_alt_text(photo) if photo else settings.NEWSROOM_SITE_NAME,
-        has_photo=photo is not None,
+        image_alt=credited_alt_text(preview_photo)
+        if preview_photo
+        else settings.NEWSROOM_SITE_NAME,
+        has_photo=preview_photo is not None,
         json_ld=json_ld_script(data),
     )
+
+
+def social_photo(article: Article) -> Photo | None:
+    """The photo chosen for link previews, while it may be shown: an
+    expired or killed one falls back to the lead photo like everywhere."""
+    if article.social_photo_id is None:
+        return None
+    photo = article.social_photo
+    return photo if photo.is_usable() else None
 
 
 def credited_alt_text(photo: Photo) -> str:
@@ -172,17 +194,17 @@ def news_article_data(
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
-        "headline": article.headline,
+        "headline": article.search_title,
         "datePublished": iso(article.first_seen_at),
-        "dateModified": iso(article.last_changed_at),
+        "dateModified": iso(article.content_modified_at),
         "inLanguage": "de-DE",
         "articleSection": article.section.name,
         "isAccessibleForFree": True,
         "author": article_authors(article, authors) or publisher,
         "publisher": publisher,
     }
-    if article.teaser:
-        data["description"] = article.teaser
+    if description := article.search_description:
+        data["description"] = description
     if photo is not None:
         data["image"] = [
             image_object(photo, ratio, caption=caption, request=request)

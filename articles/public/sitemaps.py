@@ -92,6 +92,7 @@ class ArticleSitemap(ArticleRowSitemap):
                 visible_from__gte=start_of_day(self.month),
                 visible_from__lt=start_of_day(next_month(self.month)),
             )
+            .for_search_engines()
             .order_by("visible_from", "pk")
             .values(*ROW_FIELDS)
         )
@@ -157,6 +158,7 @@ class NewsSitemap(ArticleRowSitemap):
         rows = list(
             Article.objects.published(now)
             .filter(visible_from__gte=now - NEWS_WINDOW)
+            .for_search_engines()
             .order_by("-visible_from", "-pk")
             .values(*ROW_FIELDS)[:NEWS_LIMIT]
         )

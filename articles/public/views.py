@@ -103,6 +103,8 @@ class ArticleDetailView(View):
         changes = ChangeTimes(now)
         for use in article.photo_uses:
             changes.add(use.photo.usable_until)
+        if article.social_photo_id:
+            changes.add(article.social_photo.usable_until)
         return response, changes.earliest, facts
 
 

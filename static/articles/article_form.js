@@ -137,6 +137,8 @@ document.addEventListener("DOMContentLoaded", function () {
           Array.prototype.forEach.call(element.options, function (o) { o.selected = chosen.indexOf(o.value) >= 0; });
         } else if (element.name in stored.values) {
           element.value = stored.values[element.name];
+          // The body editor (body_editor.js) shows the restored text.
+          element.dispatchEvent(new Event("newsroom:restored"));
         }
       });
       offer.hidden = true;

@@ -231,3 +231,114 @@ def test_preview_is_noindex_without_canonical_or_structured_data(client):
     assert "canonical" not in head.links
     assert "og:url" not in head.meta
     assert head.json_ld == []
+
+
+def title_of(client, article) -> str:
+    html = client.get(article.get_absolute_url()).content.decode()
+    return html[html.index("<title>") + 7 : html.index("</title>")]
+
+
+def test_without_seo_and_social_fields_everything_falls_back(client):
+    use = ArticlePhotoFactory(
+        article__headline="Rat beschließt Radweg",
+        article__teaser="Ab Frühjahr.",
+        photo__image__width=1600,
+        photo__image__height=1200,
+    )
+    article = use.article
+    head = head_of(client, article)
+    assert title_of(client, article) == "Rat beschließt Radweg – Rheinblick"
+    assert head.meta["description"] == "Ab Frühjahr."
+    assert head.meta["og:title"] == head.meta["twitter:title"] == article.headline
+    assert head.meta["og:description"] == "Ab Frühjahr."
+    assert head.meta["og:image"].endswith("/16x9-1280.jpg")
+    assert head.structured_data["headline"] == article.headline
+    assert head.structured_data["description"] == "Ab Frühjahr."
+    assert "robots" not in head.meta
+
+
+def test_seo_and_social_fields_are_used_where_each_belongs(client):
+    use = ArticlePhotoFactory(
+        article__headline="Rat beschließt Radweg",
+        article__teaser="Ab Frühjahr.",
+        article__seo_title="Radweg Ringstraße: Bau beginnt im März",
+        article__meta_description="Was der Stadtrat zum Radweg beschlossen hat.",
+        article__social_title="Endlich: der Radweg kommt",
+        article__social_teaser="Drei Jahre Streit, jetzt einstimmig.",
+        photo__image__width=1600,
+        photo__image__height=1200,
+    )
+    article = use.article
+    social = ArticlePhotoFactory(
+        photo__image__width=2000,
+        photo__image__height=1500,
+        photo__alt_text="Radfahrer am Ring",
+        photo__credit_line="Oliver Berg/dpa",
+    ).photo
+    article.social_photo = social
+    article.save()
+    head = head_of(client, article)
+    assert title_of(client, article) == (
+        "Radweg Ringstraße: Bau beginnt im März – Rheinblick"
+    )
+    assert head.meta["description"] == "Was der Stadtrat zum Radweg beschlossen hat."
+    data = head.structured_data
+    assert data["headline"] == "Radweg Ringstraße: Bau beginnt im März"
+    assert data["description"] == "Was der Stadtrat zum Radweg beschlossen hat."
+    assert head.meta["og:title"] == head.meta["twitter:title"]
+    assert head.meta["og:title"] == "Endlich: der Radweg kommt"
+    assert head.meta["og:description"] == "Drei Jahre Streit, jetzt einstimmig."
+    assert head.meta["twitter:description"] == head.meta["og:description"]
+    # The social photo, cropped 1.91:1, with its credit.
+    assert head.meta["og:image"].startswith(f"http://testserver/bild/{social.pk}/")
+    assert head.meta["og:image"].endswith("/191x100-1280.jpg")
+    width, height = image_size(client, head.meta["og:image"])
+    assert (width, height) == (
+        int(head.meta["og:image:width"]),
+        int(head.meta["og:image:height"]),
+    )
+    assert abs(width / height - 1.91) < 0.01
+    assert head.meta["og:image:alt"] == "Radfahrer am Ring (Foto: Oliver Berg/dpa)"
+    # The structured data keeps the lead photo the page shows.
+    assert head.meta["og:image"] not in {image["url"] for image in data["image"]}
+
+
+def test_an_unusable_social_photo_falls_back_to_the_lead_photo(client):
+    use = ArticlePhotoFactory(photo__image__width=1600, photo__image__height=1200)
+    article = use.article
+    article.social_photo = ArticlePhotoFactory(
+        photo__killed_at=timezone.now() - timedelta(minutes=1)
+    ).photo
+    article.save()
+    head = head_of(client, article)
+    assert head.meta["og:image"].endswith("/16x9-1280.jpg")
+    assert head.meta["og:image:alt"].endswith(f"(Foto: {use.photo.credit})")
+
+
+def test_noindex_and_canonical_override(client):
+    article = ArticleFactory(
+        noindex=True, canonical_url="https://www.partnerzeitung.de/radweg-1234"
+    )
+    head = head_of(client, article)
+    assert head.meta["robots"] == "noindex"
+    assert head.links["canonical"] == "https://www.partnerzeitung.de/radweg-1234"
+    assert head.meta["og:url"] == head.links["canonical"]
+    assert head.structured_data["mainEntityOfPage"]["@id"] == head.links["canonical"]
+
+
+def test_updated_on_is_shown_after_a_substantial_update_and_json_ld_agrees(client):
+    now = timezone.now()
+    article = ArticleFactory(published_at=now - timedelta(days=1))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Aktualisiert am" not in html
+    data = Head(html).structured_data
+    assert data["dateModified"] == data["datePublished"]
+
+    updated = (now - timedelta(hours=2)).replace(microsecond=0)
+    article = ArticleFactory(published_at=now - timedelta(days=1), updated_at=updated)
+    html = client.get(article.get_absolute_url()).content.decode()
+    shown = timezone.localtime(updated)
+    assert f'Aktualisiert am <time datetime="{shown:%Y-%m-%dT%H:%M:%S%z}">' in html
+    head = Head(html)
+    assert parse_datetime(head.structured_data["dateModified"]) == updated
+    assert parse_datetime(head.meta["article:modified_time"]) == updated

@@ -257,3 +257,15 @@ def test_article_sitemaps_answer_as_djangos_view_did(client):
             article.modified_at.timestamp()
         )
         assert client.get(url + "?p=2").status_code == 404
+
+
+def test_noindex_and_articles_first_published_elsewhere_are_not_listed(client):
+    listed = ArticleFactory()
+    hidden = [
+        ArticleFactory(noindex=True),
+        ArticleFactory(canonical_url="https://www.partnerzeitung.de/a-1"),
+    ]
+    for address in ("/sitemap-artikel.xml", "/sitemap-news.xml"):
+        found = urls(client.get(address))
+        assert absolute(listed) in found, address
+        assert not {absolute(article) for article in hidden} & set(found), address

@@ -1,0 +1,132 @@
+// Article edit form, progressive enhancement (the form works without it):
+// 1. the body editor's toolbar (django-prose-editor, labelled in English by
+//    the package) gets German names for its buttons, a toolbar role and a
+//    name, and the writing area a name for screen readers;
+// 2. headline, kicker, teaser (and the SEO and social fields) show how many
+//    characters they have against the length editors aim for
+//    (data-guide-chars, set by the form): guidance, not a limit;
+// 3. the admin's autocomplete fields get their labels (below).
+(function () {
+  "use strict";
+  var t = window.gettext || function (text) { return text; };
+  // The package's button labels (aria-label) and their German names.
+  var LABELS = {
+    "paragraph": t("Absatz"),
+    "heading 2": t("Zwischenüberschrift"),
+    "heading 3": t("Unterüberschrift"),
+    "bold": t("Fett"),
+    "italic": t("Kursiv"),
+    "unordered list": t("Aufzählung"),
+    "ordered list": t("Nummerierte Liste"),
+    "blockquote": t("Zitat"),
+    "insert link": t("Link einfügen"),
+    "remove link": t("Link entfernen"),
+    "Insert table": t("Tabelle einfügen"),
+    "Add column": t("Spalte einfügen"),
+    "Delete column": t("Spalte löschen"),
+    "Add row": t("Zeile einfügen"),
+    "Delete row": t("Zeile löschen"),
+    "Merge cells": t("Zellen verbinden"),
+    "Split cell": t("Zelle teilen"),
+    "Toggle header cell": t("Kopfzelle an/aus"),
+    "Delete table": t("Tabelle löschen"),
+    "undo": t("Rückgängig"),
+    "redo": t("Wiederholen")
+  };
+
+  function germanToolbar(container, textarea) {
+    var menubar = container.querySelector(".prose-menubar");
+    if (menubar) {
+      menubar.setAttribute("role", "toolbar");
+      menubar.setAttribute("aria-label", t("Textformatierung"));
+      menubar.querySelectorAll("button[aria-label]").forEach(function (button) {
+        var german = LABELS[button.getAttribute("aria-label")];
+        if (german) {
+          button.setAttribute("aria-label", german);
+          button.title = german;
+        }
+      });
+    }
+    var area = container.querySelector("[contenteditable]");
+    var label = document.querySelector("label[for='" + textarea.id + "']");
+    if (area && label) {
+      if (!label.id) label.id = textarea.id + "_label";
+      area.setAttribute("role", "textbox");
+      area.setAttribute("aria-multiline", "true");
+      area.setAttribute("aria-labelledby", label.id);
+    }
+  }
+
+  document.addEventListener("prose-editor:ready", function (event) {
+    var textarea = event.detail.textarea;
+    // The autosave's copy (article_form.js) is restored into the textarea.
+    textarea.addEventListener("newsroom:restored", function () {
+      event.detail.editor.commands.setContent(textarea.value);
+    });
+    var container = textarea.closest(".prose-editor") || textarea.parentNode;
+    if (container.querySelector(".prose-menubar")) {
+      germanToolbar(container, textarea);
+      return;
+    }
+    // The toolbar is added a moment after the editor reports ready.
+    var observer = new MutationObserver(function () {
+      if (!container.querySelector(".prose-menubar")) return;
+      observer.disconnect();
+      germanToolbar(container, textarea);
+    });
+    observer.observe(container, { childList: true, subtree: true });
+  });
+
+  function counter(input) {
+    var guide = parseInt(input.dataset.guideChars, 10);
+    var output = document.createElement("span");
+    output.className = "char-counter";
+    output.id = input.id + "_counter";
+    input.insertAdjacentElement("afterend", output);
+    var described = input.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", (described ? described + " " : "") + output.id);
+    function update() {
+      var length = input.value.length;
+      var over = length - guide;
+      output.textContent = over > 0
+        ? interpolate(t("%(length)s / %(guide)s Zeichen – %(over)s mehr als empfohlen"),
+            { length: length, guide: guide, over: over }, true)
+        : interpolate(t("%(length)s / %(guide)s Zeichen"), { length: length, guide: guide }, true);
+      output.classList.toggle("char-counter--over", over > 0);
+    }
+    input.addEventListener("input", update);
+    update();
+  }
+
+  function interpolate(text, values) {
+    if (window.interpolate) return window.interpolate(text, values, true);
+    return text.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-guide-chars]").forEach(counter);
+  });
+
+  // 3. The admin's autocomplete fields (Select2) name neither their
+  // combobox before a choice nor their search field: screen readers (and
+  // axe-core) find unnamed inputs. Each gets its field's label. Select2
+  // starts on jQuery's ready, before "load".
+  function nameAutocompletes(root) {
+    root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      var label = document.querySelector("label[for='" + select.id + "']");
+      var container = select.nextElementSibling;
+      if (!label || !container || !container.classList.contains("select2")) return;
+      if (!label.id) label.id = select.id + "_label";
+      container.querySelectorAll(
+        ".select2-selection--single, .select2-selection__rendered, .select2-search__field"
+      ).forEach(function (element) {
+        var own = element.id && element.classList.contains("select2-selection__rendered");
+        element.setAttribute("aria-labelledby", label.id + (own ? " " + element.id : ""));
+      });
+    });
+  }
+  window.addEventListener("load", function () { nameAutocompletes(document); });
+  document.addEventListener("formset:added", function (event) {
+    nameAutocompletes(event.target);
+  });
+})();
