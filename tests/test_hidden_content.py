@@ -20,7 +20,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, SitePage
 from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.public.sitemaps import SITEMAPS
 from articles.workflow.services import withdraw_article
@@ -53,6 +53,8 @@ class Site:
         self.tag = TagFactory(slug="hafen")
         self.author = AuthorFactory(slug="anna-schmidt")
         self.agency = AgencyFactory()
+        for kind in SitePage.Kind.values:
+            SitePage.objects.create(kind=kind, title=kind, body="<p>Text</p>")
         newest = RailFactory(
             slug="neueste", kind=Rail.Kind.AUTOMATIC, size=20, skips_shown=False
         )
@@ -170,6 +172,10 @@ SURFACES = {
             + [f"/api/ninjs/{article.pk}/" for article in site.hidden.values()]
         ),
         True,
+    ),
+    "articles:site_page": (
+        lambda site: ["/impressum/", "/datenschutz/", "/kontakt/"],
+        False,
     ),
     "articles:rendition": (
         lambda site: [

@@ -21,6 +21,7 @@ from articles.models import (
     Photo,
     Region,
     Section,
+    SitePage,
     Tag,
 )
 from articles.photos.renditions import (
@@ -279,6 +280,19 @@ class ArchiveMonthView(ArchiveView):
         year, month = self.kwargs["year"], self.kwargs["month"]
         first_day = date(year, month, 1)
         return first_day, first_day.replace(day=monthrange(year, month)[1])
+
+
+@require_safe
+def site_page(request, kind: str):
+    """Impressum, Datenschutzerklärung or Kontakt, as the editors wrote it."""
+
+    def build(now):
+        page = get_object_or_404(SitePage, kind=kind)
+        response = render(request, "articles/sitepage_detail.html", {"page": page})
+        # Changes only when an editor saves it, which purges every page.
+        return response, None, {}
+
+    return serve_cached_page(request, f"site-page:{kind}", build)[0]
 
 
 @require_safe

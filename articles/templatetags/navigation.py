@@ -11,7 +11,22 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def site_navigation(context) -> SafeString:
     """The sections' links, the current section's marked for screen readers."""
-    return navigation_html(navigation_links(), context.get("current_section_slug"))
+    return navigation_html(page_links(context), context.get("current_section_slug"))
+
+
+@register.simple_tag(takes_context=True)
+def footer_sections(context) -> SafeString:
+    """The sections' links again, at the foot of every page."""
+    return navigation_html(page_links(context), None)
+
+
+def page_links(context) -> tuple[tuple[str, str, str], ...]:
+    # Read once per page for header and footer: without the fragment cache
+    # each read is a query.
+    links = context.render_context.get("navigation_links")
+    if links is None:
+        links = context.render_context["navigation_links"] = navigation_links()
+    return links
 
 
 # Every page shows it; a pure function of the links and the current section.

@@ -36,6 +36,9 @@ def test_front_article_and_section_pages_pass_axe(
         "front": "/",
         "article": newsroom.top_story.get_absolute_url(),
         "section": newsroom.city.get_absolute_url(),
+        "impressum": "/impressum/",
+        "datenschutz": "/datenschutz/",
+        "kontakt": "/kontakt/",
     }
     page.goto(live_server.url + "/")
     # What the check is meant to cover is there: badges, a sponsored teaser.

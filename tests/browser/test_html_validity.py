@@ -58,6 +58,9 @@ def test_public_pages_are_valid_html(client, newsroom, tmp_path):
         "preview": render(client, preview_link(newsroom.updated_story)),
         "not-found": render(client, "/koeln/gibt-es-nicht-999999/", 404),
         "withdrawn": render(client, withdrawn.get_absolute_url(), 410),
+        "impressum": render(client, "/impressum/"),
+        "datenschutz": render(client, "/datenschutz/"),
+        "kontakt": render(client, "/kontakt/"),
     }
     assert validation_errors(pages, tmp_path) == []
 
