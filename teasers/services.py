@@ -40,11 +40,22 @@ class Teaser:
     slot_id: int | None = None
     # A sponsored teaser's flight start (its date in feeds).
     starts_at: datetime | None = None
+    # When the article went live (lists and search results show it).
+    published_at: datetime | None = None
 
     @property
     def shows_view_count(self) -> bool:
         """Readers see the count of articles only, never of advertisements."""
         return not self.is_sponsored
+
+    @property
+    def published_datetime(self) -> str:
+        """`published_at` for `<time datetime>`: whole seconds (HTML allows
+        at most three digits of fractions), an offset that browsers read."""
+        if self.published_at is None:
+            return ""
+        moment = timezone.localtime(self.published_at).replace(microsecond=0)
+        return moment.isoformat()
 
     @property
     def link_rel(self) -> str:
@@ -77,6 +88,7 @@ class Teaser:
             ),
             view_count=row["view_count"],
             article_id=row["id"],
+            published_at=row["first_published_at"],
         )
 
     @classmethod

@@ -80,6 +80,9 @@ def validate_section_slug(value: str) -> None:
 
 
 SECTION_ADDRESS = UrlFormat("articles:section", "slug")
+AUTHOR_ADDRESS = UrlFormat("articles:author", "slug")
+REGION_ADDRESS = UrlFormat("articles:region", "slug")
+TAG_ADDRESS = UrlFormat("articles:tag", "slug")
 
 
 class Section(SlugFromName):
@@ -202,6 +205,9 @@ class Author(SlugFromName):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return AUTHOR_ADDRESS(self.slug)
+
 
 class Region(SlugFromName):
     """A place the site reports on ("Köln", "Rhein-Sieg-Kreis")."""
@@ -218,6 +224,9 @@ class Region(SlugFromName):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return REGION_ADDRESS(self.slug)
+
 
 class Tag(SlugFromName):
     name = CleanCharField(_("Name"), max_length=80)
@@ -230,3 +239,6 @@ class Tag(SlugFromName):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return TAG_ADDRESS(self.slug)

@@ -23,9 +23,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def teaser_card(teaser: Teaser, *, layout: str = "teaser", lazy: bool = False):
-    """A teaser's markup (teasers/_teaser.html)."""
-    return teaser_html(teaser, layout, bool(lazy), get_language())
+def teaser_card(
+    teaser: Teaser, *, layout: str = "teaser", lazy: bool = False, dated=False
+):
+    """A teaser's markup (teasers/_teaser.html); `dated`: with its date."""
+    return teaser_html(teaser, layout, bool(lazy), get_language(), bool(dated))
 
 
 @register.simple_tag

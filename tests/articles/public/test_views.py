@@ -135,9 +135,9 @@ def test_query_count_does_not_grow_with_articles(client, count_queries, page, se
 def test_article_page_query_budget(client, django_assert_max_num_queries):
     article, other = build_site(30), ArticleFactory()
     # article with section and agency, authors, corrections, photos,
-    # navigation; rails, pins, sponsored slots, next scheduled change, rail
-    # articles, their photos
-    with django_assert_max_num_queries(11):
+    # regions, tags, navigation; rails, pins, sponsored slots, next
+    # scheduled change, rail articles, their photos
+    with django_assert_max_num_queries(13):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     # The head for machines (canonical, OpenGraph, JSON-LD) costs no query.
@@ -147,8 +147,8 @@ def test_article_page_query_budget(client, django_assert_max_num_queries):
     assert '<script type="application/ld+json">' in html
     # The rails under articles and the navigation are shared: the next
     # article page needs only its own queries (article, photos, authors,
-    # corrections).
-    with django_assert_max_num_queries(4):
+    # corrections, regions, tags).
+    with django_assert_max_num_queries(6):
         assert client.get(other.get_absolute_url()).status_code == 200
 
 
