@@ -33,6 +33,7 @@ from articles.models import (
     Tag,
 )
 from articles.public.page_meta import ArticleHead, article_head
+from articles.public.related import ArticleTopic
 from newsroom.perf.memo import memoize
 from newsroom.perf.prepared import PreparedQuery
 
@@ -91,6 +92,14 @@ class ArticlePage:
             if use.photo.agency_id:
                 rows.append(use.photo.agency)
         return rows
+
+    def topic(self) -> ArticleTopic:
+        return ArticleTopic(
+            article_id=self.article.pk,
+            section_id=self.article.section_id,
+            tag_ids=tuple(tag.pk for tag in self.tags),
+            region_ids=tuple(region.pk for region in self.regions),
+        )
 
     def signature(self) -> tuple:
         """All values of all rows shown: equal signatures, equal markup."""

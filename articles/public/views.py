@@ -96,6 +96,7 @@ class ArticleDetailView(View):
                 "article": article,
                 "article_html": article_html,
                 "head": head,
+                "topic": page.topic(),
             },
         )
         # The template adds what the parts it shows need (the rails under

@@ -102,13 +102,15 @@ def test_unknown_section_answers_404(client):
 
 
 def build_site(number_of_articles: int):
-    """A section full of illustrated articles, some of them in a rail."""
+    """A section full of illustrated articles, most of them in a rail (the
+    last, the one looked at, and the one before it, which "Mehr zum Thema"
+    shows, are not)."""
     section = SectionFactory(slug="nachrichten")
     photo = PhotoFactory()
     articles = ArticleFactory.create_batch(number_of_articles, section=section)
     for article in articles:
         ArticlePhotoFactory(article=article, photo=photo)
-    for article in articles[:-1]:
+    for article in articles[:-2]:
         RailItemFactory(article=article, rail__slug=f"leiste-{article.pk % 3}")
     SponsoredSlotFactory(rail__slug="leiste-0")
     return articles[-1]
@@ -136,8 +138,9 @@ def test_article_page_query_budget(client, django_assert_max_num_queries):
     article, other = build_site(30), ArticleFactory()
     # article with section and agency, authors, corrections, photos,
     # regions, tags, navigation; rails, pins, sponsored slots, next
-    # scheduled change, rail articles, their photos
-    with django_assert_max_num_queries(13):
+    # scheduled change, rail articles, their photos; "Mehr zum Thema": by
+    # tags or regions (none here), by section, their photos
+    with django_assert_max_num_queries(15):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     # The head for machines (canonical, OpenGraph, JSON-LD) costs no query.
@@ -147,8 +150,9 @@ def test_article_page_query_budget(client, django_assert_max_num_queries):
     assert '<script type="application/ld+json">' in html
     # The rails under articles and the navigation are shared: the next
     # article page needs only its own queries (article, photos, authors,
-    # corrections, regions, tags).
-    with django_assert_max_num_queries(6):
+    # corrections, regions, tags; related by tags or regions, by section,
+    # their photos).
+    with django_assert_max_num_queries(9):
         assert client.get(other.get_absolute_url()).status_code == 200
 
 
