@@ -67,9 +67,11 @@ class TagAdmin(GermanSlugPrefill, PurgesPageCacheAdmin, admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(GermanSlugPrefill, PurgesPageCacheAdmin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "role", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "role", "bio", "photo", "links", "user"]
+    raw_id_fields = ["photo", "user"]
 
 
 @admin.register(SitePage)

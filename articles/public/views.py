@@ -229,6 +229,24 @@ class TagView(ScopedListView):
 class AuthorView(ScopedListView):
     scope_model, scope_name, scope_method = Author, "author", "by_author"
 
+    def get_scope(self):
+        # The profile's photo with the author: no query of its own.
+        self.scope = get_object_or_404(
+            Author.objects.select_related("photo__agency"), slug=self.kwargs["slug"]
+        )
+        return Article.objects.by_author(self.scope)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        photo = self.scope.photo
+        if photo and photo.is_usable(self.at):
+            context["author_photo"] = photo
+            # The portrait's licence ending changes the page.
+            self.changes_at = min(
+                filter(None, [self.changes_at, photo.usable_until]), default=None
+            )
+        return context
+
 
 class ArchiveView(ArticleListView):
     """The articles published on a day or in a month (Europe/Berlin)."""

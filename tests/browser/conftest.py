@@ -210,7 +210,16 @@ def build_newsroom(*, sponsored_target: str) -> Newsroom:
         body="<p>Der Pegel steigt weiter.</p><p>Die Stadt rät, Keller zu räumen.</p>",
         view_count=19467,
     )
-    top_story.authors.add(AuthorFactory(name="Anna Alt", slug="anna-alt"))
+    top_story.authors.add(
+        AuthorFactory(
+            name="Anna Alt",
+            slug="anna-alt",
+            role="Lokalredakteurin",
+            bio="Schreibt seit 2010 über Köln und den Rhein.",
+            links="https://anna-alt.example/",
+            photo=photo("anna", alt_text="Porträt von Anna Alt"),
+        )
+    )
     ArticlePhotoFactory(
         article=top_story,
         photo=photo(

@@ -39,6 +39,7 @@ def test_front_article_and_section_pages_pass_axe(
         "front": "/",
         "article": newsroom.top_story.get_absolute_url(),
         "section": newsroom.city.get_absolute_url(),
+        "author": "/autor/anna-alt/",
         "impressum": "/impressum/",
         "datenschutz": "/datenschutz/",
         "kontakt": "/kontakt/",

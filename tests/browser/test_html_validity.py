@@ -60,6 +60,7 @@ def test_public_pages_are_valid_html(client, newsroom, tmp_path):
         "preview": render(client, preview_link(newsroom.updated_story)),
         "not-found": render(client, "/koeln/gibt-es-nicht-999999/", 404),
         "withdrawn": render(client, withdrawn.get_absolute_url(), 410),
+        "author": render(client, "/autor/anna-alt/"),
         "impressum": render(client, "/impressum/"),
         "datenschutz": render(client, "/datenschutz/"),
         "kontakt": render(client, "/kontakt/"),
