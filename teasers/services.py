@@ -85,6 +85,7 @@ class Teaser:
                 first_published_at=row["first_published_at"],
                 updated_at=row["updated_at"],
                 at=at,
+                breaking_until=row["breaking_until"],
             ),
             view_count=row["view_count"],
             article_id=row["id"],
@@ -238,6 +239,7 @@ def assemble_page(
                         first_published_at=row["first_published_at"],
                         updated_at=row["updated_at"],
                         at=at,
+                        breaking_until=row["breaking_until"],
                     )
                 )
         teasers = place_sponsored(rail, teasers, slots_by_rail[rail.pk], changes)

@@ -1,7 +1,9 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
+from articles.public.breaking_news import breaking_news_for_page
 from articles.public.context_processors import navigation_links
 from newsroom.perf.memo import memoize
 
@@ -12,6 +14,23 @@ register = template.Library()
 def site_navigation(context) -> SafeString:
     """The sections' links, the current section's marked for screen readers."""
     return navigation_html(page_links(context), context.get("current_section_slug"))
+
+
+@register.simple_tag
+def breaking_news_banner() -> SafeString:
+    """The "Eilmeldung" banner, while an article is flagged as one."""
+    news = breaking_news_for_page()
+    if news is None:
+        return mark_safe("")
+    return format_html(
+        '<aside class="breaking-news" aria-label="{}"><div class="wrap">'
+        '<a href="{}"><strong class="breaking-news__label">{}</strong> {}</a>'
+        "</div></aside>",
+        _("Eilmeldung"),
+        news.url,
+        _("Eilmeldung"),
+        news.headline,
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -137,10 +137,11 @@ def test_query_count_does_not_grow_with_articles(client, count_queries, page, se
 def test_article_page_query_budget(client, django_assert_max_num_queries):
     article, other = build_site(30), ArticleFactory()
     # article with section and agency, authors, corrections, photos,
-    # regions, tags, navigation; rails, pins, sponsored slots, next
-    # scheduled change, rail articles, their photos; "Mehr zum Thema": by
-    # tags or regions (none here), by section, their photos
-    with django_assert_max_num_queries(15):
+    # regions, tags, navigation, breaking news banner; rails, pins,
+    # sponsored slots, next scheduled change, rail articles, their photos;
+    # "Mehr zum Thema": by tags or regions (none here), by section, their
+    # photos
+    with django_assert_max_num_queries(16):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     # The head for machines (canonical, OpenGraph, JSON-LD) costs no query.
@@ -170,8 +171,8 @@ def test_rails_under_an_article_leave_out_that_article(client):
 def test_section_page_query_budget(client, django_assert_max_num_queries):
     build_site(30)
     # section, count, page of articles, their photos, next scheduled change
-    # (for the page cache), navigation
-    with django_assert_max_num_queries(6):
+    # (for the page cache), navigation, breaking news banner
+    with django_assert_max_num_queries(7):
         assert client.get("/nachrichten/").status_code == 200
 
 
