@@ -1,5 +1,5 @@
 """Reader paths in a real browser: the header search, teaser dates as
-readers say them."""
+readers say them, the rails under an article on phones."""
 
 import re
 from datetime import datetime, time, timedelta
@@ -8,7 +8,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import ArticleFactory, SectionFactory
+from tests.browser.conftest import VIEWPORTS
+from tests.factories import (
+    ArticleFactory,
+    RailFactory,
+    RailItemFactory,
+    SectionFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,3 +54,29 @@ def test_the_header_search_finds_an_article(live_server, page):
     page.get_by_role("search").get_by_role("button", name="Suchen").click()
     expect(page).to_have_url(re.compile(r"/suche/\?q=Hochwasser"))
     expect(page.get_by_role("link", name=article.headline)).to_be_visible()
+
+
+def test_phones_see_two_rails_of_four_under_an_article(live_server, page):
+    article = ArticleFactory(headline="Gelesen wird hier")
+    for number in range(3):
+        rail = RailFactory(
+            slug=f"leiste-{number}", title=f"Leiste {number}", order=number
+        )
+        for position in range(6):
+            RailItemFactory(rail=rail, position=position + 1)
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto(live_server.url + article.get_absolute_url())
+    rails = page.locator(".rails-under-article .rail")
+    expect(rails).to_have_count(3)
+    expect(rails.nth(2)).to_be_hidden()
+    for number in range(2):
+        teasers = rails.nth(number).locator(".teaser")
+        expect(teasers).to_have_count(6)
+        expect(teasers.nth(3)).to_be_visible()
+        expect(teasers.nth(4)).to_be_hidden()
+    expect(page.get_by_role("link", name="Mehr Nachrichten")).to_have_attribute(
+        "href", "/"
+    )
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    expect(rails.nth(2)).to_be_visible()
+    expect(rails.nth(0).locator(".teaser").nth(5)).to_be_visible()
