@@ -15,7 +15,13 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticlePhoto, ShownPhoto, article_url
+from articles.models import (
+    TEASER_FIELDS,
+    Article,
+    ArticlePhoto,
+    ShownPhoto,
+    article_url,
+)
 from articles.purging import ChangeTimes
 from teasers.badges import Badge, badge_changes_at, badge_for
 from teasers.models import CropRatio, HourlyViews, Rail, RailItem, SponsoredSlot
@@ -85,7 +91,7 @@ class Teaser:
                 first_published_at=row["first_published_at"],
                 updated_at=row["updated_at"],
                 at=at,
-                breaking_until=row["breaking_until"],
+                breaking_until=row.get("breaking_until"),
             ),
             view_count=row["view_count"],
             article_id=row["id"],
@@ -217,7 +223,12 @@ def assemble_page(
         plans.append((rail, entries))
 
     rows = {
-        row["id"]: row for row in Article.objects.filter(pk__in=shown).teaser_rows()
+        # With the "Eilmeldung" flag: rails show "Eil" (lists, read over
+        # the section index, keep to TEASER_FIELDS).
+        row["id"]: row
+        for row in Article.objects.filter(pk__in=shown).values(
+            *TEASER_FIELDS, "breaking_until"
+        )
     }
     photos = ArticlePhoto.objects.lead_photos(shown, at)
     assembled = []
@@ -239,7 +250,7 @@ def assemble_page(
                         first_published_at=row["first_published_at"],
                         updated_at=row["updated_at"],
                         at=at,
-                        breaking_until=row["breaking_until"],
+                        breaking_until=row.get("breaking_until"),
                     )
                 )
         teasers = place_sponsored(rail, teasers, slots_by_rail[rail.pk], changes)

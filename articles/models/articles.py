@@ -44,7 +44,6 @@ TEASER_FIELDS = (
     "updated_at",
     "view_count",
     "is_top",
-    "breaking_until",
 )
 
 

@@ -48,7 +48,7 @@ def teasers_noting_changes(rows: list[dict]) -> list[Teaser]:
                     first_published_at=row["first_published_at"],
                     updated_at=row["updated_at"],
                     at=page.at,
-                    breaking_until=row["breaking_until"],
+                    breaking_until=row.get("breaking_until"),
                 )
             )
         for teaser in teasers:
