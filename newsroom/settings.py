@@ -388,6 +388,10 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
 # Parts shared by many pages (the rails under every article) are built once
 # and kept on the same terms, at most this long; 0 turns this cache off.
 NEWSROOM_FRAGMENT_CACHE_SECONDS = env_int("NEWSROOM_FRAGMENT_CACHE_SECONDS", 60)
+# How long an article flagged as "Eilmeldung" shows the banner and "Eil".
+NEWSROOM_BREAKING_NEWS_MINUTES = env_int("NEWSROOM_BREAKING_NEWS_MINUTES", 30)
+# "Mehr zum Thema" under each article: at most this many (0: none).
+NEWSROOM_RELATED_ARTICLES = env_int("NEWSROOM_RELATED_ARTICLES", 5)
 # Redis (cache and counter buffer): no request waits longer than this for
 # it (connect and each answer). While it cannot be reached, pages are built
 # without the cache and it is tried again after NEWSROOM_REDIS_RETRY_SECONDS;

@@ -1,4 +1,4 @@
-"""Teaser badges ("Top", "Neu", "Update"), decided by rules in one place.
+"""Teaser badges ("Eil", "Top", "Neu", "Update"), decided by rules in one place.
 
 Rails, section pages and (later) feeds all ask `badge_for`; templates only
 print the result.
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Badge(models.TextChoices):
+    BREAKING = "breaking", _("Eil")
     TOP = "top", _("Top")
     UPDATE = "update", _("Update")
     NEW = "new", _("Neu")
@@ -23,8 +24,12 @@ def badge_for(
     first_published_at: datetime | None,
     updated_at: datetime | None,
     at: datetime,
+    breaking_until: datetime | None = None,
 ) -> Badge | None:
-    """The one badge a teaser shows at `at`; editorial "Top" wins over rules."""
+    """The one badge a teaser shows at `at`: a running "Eilmeldung" first,
+    then editorial "Top", then the rules."""
+    if breaking_until and at < breaking_until:
+        return Badge.BREAKING
     if is_top:
         return Badge.TOP
     update_window = timedelta(hours=settings.NEWSROOM_UPDATE_BADGE_HOURS)
@@ -49,9 +54,10 @@ def badge_changes_at(
     first_published_at: datetime | None,
     updated_at: datetime | None,
     at: datetime,
+    breaking_until: datetime | None = None,
 ) -> datetime | None:
     """When a rule badge shown at `at` ends by itself (for cache expiry)."""
-    ends = []
+    ends = [breaking_until] if breaking_until else []
     if first_published_at:
         ends.append(
             first_published_at + timedelta(hours=settings.NEWSROOM_NEW_BADGE_HOURS)

@@ -1,4 +1,5 @@
-"""Demo content: the seed page (front page rails and the WhatsApp article).
+"""Demo content: the seed page (front page rails and the WhatsApp article)
+and placeholders for the Impressum, Datenschutz and Kontakt pages.
 
 Running it again never duplicates anything: every object is looked up by a
 natural key first. By default existing objects are left as editors changed
@@ -24,7 +25,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from articles.models import Agency, Article, ArticlePhoto, Photo, Section
+from articles.models import Agency, Article, ArticlePhoto, Photo, Section, SitePage
 from articles.photos.saving import save_photo
 from articles.workflow.services import (
     publish_article,
@@ -258,6 +259,9 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
         if role:
             user.groups.add(Group.objects.get(name=role))
     load_workflow_examples(now=now, reset=reset, report=report, sections=sections)
+    for kind, (title, body) in demo_data.SITE_PAGES.items():
+        seeded(SitePage, report, key=kind, reset=reset, lookup={"kind": kind},
+               defaults={"title": title, "body": body})  # fmt: skip
     return report
 
 

@@ -542,3 +542,53 @@ RAILS = [
         ],
     },
 ]
+
+
+# The site's own pages (kind → title, body): placeholders an editor replaces
+# with the publisher's real details before going live.
+SITE_PAGES = {
+    "impressum": (
+        "Impressum",
+        "<p><strong>Platzhalter:</strong> Bitte vor dem Livegang durch die "
+        "Angaben des Verlags ersetzen.</p>"
+        "<h2>Angaben gemäß § 5 DDG</h2>"
+        "<p>Rheinischer Musterverlag GmbH<br>Domplatz 1<br>50667 Köln</p>"
+        "<p>Handelsregister: HRB 000000, Amtsgericht Köln<br>"
+        "Umsatzsteuer-Identifikationsnummer: DE000000000</p>"
+        "<p>Vertreten durch die Geschäftsführerin Erika Musterfrau</p>"
+        "<h2>Kontakt</h2>"
+        "<p>Telefon: 0221 000000<br>"
+        'E-Mail: <a href="mailto:redaktion@example.com">redaktion@example.com</a></p>'
+        "<h2>Verantwortlich für den Inhalt nach § 18 Abs. 2 MStV</h2>"
+        "<p>Max Mustermann (Chefredakteur), Anschrift wie oben</p>",
+    ),
+    "datenschutz": (
+        "Datenschutzerklärung",
+        "<p><strong>Platzhalter:</strong> Bitte vor dem Livegang durch die "
+        "geprüfte Datenschutzerklärung des Verlags ersetzen.</p>"
+        "<h2>Verantwortliche Stelle</h2>"
+        "<p>Rheinischer Musterverlag GmbH, Domplatz 1, 50667 Köln</p>"
+        "<h2>Welche Daten wir verarbeiten</h2>"
+        "<p>Beim Aufruf unserer Seiten verarbeitet der Server technisch "
+        "notwendige Daten (IP-Adresse, Zeitpunkt, aufgerufene Adresse). "
+        "Leserinnen und Leser werden nicht mit Cookies verfolgt.</p>"
+        "<h2>Ihre Rechte</h2>"
+        "<p>Sie haben das Recht auf Auskunft, Berichtigung, Löschung und "
+        "Einschränkung der Verarbeitung sowie auf Beschwerde bei einer "
+        "Aufsichtsbehörde (Art. 15 bis 21 und 77 DSGVO).</p>"
+        "<h2>Datenschutzbeauftragte</h2>"
+        '<p><a href="mailto:datenschutz@example.com">datenschutz@example.com</a></p>',
+    ),
+    "kontakt": (
+        "Kontakt",
+        "<p><strong>Platzhalter:</strong> Bitte vor dem Livegang durch die "
+        "Kontaktdaten der Redaktion ersetzen.</p>"
+        "<h2>Redaktion</h2>"
+        "<p>Domplatz 1, 50667 Köln<br>Telefon: 0221 000000<br>"
+        'E-Mail: <a href="mailto:redaktion@example.com">redaktion@example.com</a></p>'
+        "<h2>Leserservice und Abonnement</h2>"
+        "<p>Montag bis Freitag, 8 bis 18 Uhr<br>Telefon: 0221 000001</p>"
+        "<h2>Anzeigen</h2>"
+        '<p><a href="mailto:anzeigen@example.com">anzeigen@example.com</a></p>',
+    ),
+}

@@ -6,6 +6,10 @@ value, as photo figures are. Pages show the same teasers again and again
 (front page, rails under every article, section pages); rendering fifty of
 them was half of an uncached front page. A changed teaser (a new view
 count, badge or headline) is a new key.
+
+The date a dated teaser shows is absolute ("12.03.2025, 18:30 Uhr"), so
+neither this memo nor the page cache can freeze a relative time; the
+reader's browser turns it into "vor 5 Min." (static/js/relative_times.js).
 """
 
 from django.template.loader import render_to_string
@@ -16,10 +20,12 @@ from teasers.services import Teaser
 
 
 @memoize(4096)
-def teaser_html(teaser: Teaser, layout: str, lazy: bool, language: str) -> SafeString:
+def teaser_html(
+    teaser: Teaser, layout: str, lazy: bool, language: str, dated: bool = False
+) -> SafeString:
     return mark_safe(
         render_to_string(
             "teasers/_teaser.html",
-            {"teaser": teaser, "layout": layout, "lazy": lazy},
+            {"teaser": teaser, "layout": layout, "lazy": lazy, "dated": dated},
         )
     )

@@ -15,7 +15,13 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticlePhoto, ShownPhoto, article_url
+from articles.models import (
+    TEASER_FIELDS,
+    Article,
+    ArticlePhoto,
+    ShownPhoto,
+    article_url,
+)
 from articles.purging import ChangeTimes
 from teasers.badges import Badge, badge_changes_at, badge_for
 from teasers.models import CropRatio, HourlyViews, Rail, RailItem, SponsoredSlot
@@ -40,11 +46,22 @@ class Teaser:
     slot_id: int | None = None
     # A sponsored teaser's flight start (its date in feeds).
     starts_at: datetime | None = None
+    # When the article went live (lists and search results show it).
+    published_at: datetime | None = None
 
     @property
     def shows_view_count(self) -> bool:
         """Readers see the count of articles only, never of advertisements."""
         return not self.is_sponsored
+
+    @property
+    def published_datetime(self) -> str:
+        """`published_at` for `<time datetime>`: whole seconds (HTML allows
+        at most three digits of fractions), an offset that browsers read."""
+        if self.published_at is None:
+            return ""
+        moment = timezone.localtime(self.published_at).replace(microsecond=0)
+        return moment.isoformat()
 
     @property
     def link_rel(self) -> str:
@@ -74,9 +91,11 @@ class Teaser:
                 first_published_at=row["first_published_at"],
                 updated_at=row["updated_at"],
                 at=at,
+                breaking_until=row.get("breaking_until"),
             ),
             view_count=row["view_count"],
             article_id=row["id"],
+            published_at=row["first_published_at"],
         )
 
     @classmethod
@@ -204,7 +223,12 @@ def assemble_page(
         plans.append((rail, entries))
 
     rows = {
-        row["id"]: row for row in Article.objects.filter(pk__in=shown).teaser_rows()
+        # With the "Eilmeldung" flag: rails show "Eil" (lists, read over
+        # the section index, keep to TEASER_FIELDS).
+        row["id"]: row
+        for row in Article.objects.filter(pk__in=shown).values(
+            *TEASER_FIELDS, "breaking_until"
+        )
     }
     photos = ArticlePhoto.objects.lead_photos(shown, at)
     assembled = []
@@ -226,6 +250,7 @@ def assemble_page(
                         first_published_at=row["first_published_at"],
                         updated_at=row["updated_at"],
                         at=at,
+                        breaking_until=row.get("breaking_until"),
                     )
                 )
         teasers = place_sponsored(rail, teasers, slots_by_rail[rail.pk], changes)

@@ -20,11 +20,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, SitePage
 from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.public.sitemaps import SITEMAPS
 from articles.workflow.services import withdraw_article
-from teasers.models import Rail
+from teasers.models import Rail, SponsoredSlot
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -53,6 +53,8 @@ class Site:
         self.tag = TagFactory(slug="hafen")
         self.author = AuthorFactory(slug="anna-schmidt")
         self.agency = AgencyFactory()
+        for kind in SitePage.Kind.values:
+            SitePage.objects.create(kind=kind, title=kind, body="<p>Text</p>")
         newest = RailFactory(
             slug="neueste", kind=Rail.Kind.AUTOMATIC, size=20, skips_shown=False
         )
@@ -171,6 +173,10 @@ SURFACES = {
         ),
         True,
     ),
+    "articles:site_page": (
+        lambda site: ["/impressum/", "/datenschutz/", "/kontakt/"],
+        False,
+    ),
     "articles:rendition": (
         lambda site: [
             rendition_url(
@@ -269,3 +275,18 @@ def test_withdrawing_takes_a_cached_article_off_every_surface(
     site.hidden["withdrawn later"] = site.visible
     answers, _visible_on = fetch_all(client, site)
     assert_nothing_hidden_shows(answers, site)
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 60], ids=["uncached", "cached"])
+def test_more_on_topic_shows_no_hidden_article(client, settings, page_cache_seconds):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = page_cache_seconds
+    site = Site()
+    # Without rails, every related article would be "Mehr zum Thema".
+    SponsoredSlot.objects.all().delete()
+    Rail.objects.all().delete()
+    sibling = site.article("Nachbarprobe am Rhein")
+    for _ in range(2 if page_cache_seconds else 1):
+        html = client.get(site.visible.get_absolute_url()).content.decode()
+        block = html[html.index('id="mehr-zum-thema"') :]
+        assert sibling.headline in block  # the list is there and filled
+        assert_nothing_hidden_shows({"related": (200, block)}, site)

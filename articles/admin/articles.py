@@ -40,6 +40,7 @@ ACTION_STATES = {
     "unpublish": services.states_leading_to(Status.DRAFT),
     "withdraw": services.states_leading_to(Status.WITHDRAWN),
     "mark_updated": {Status.PUBLISHED},
+    "flag_breaking": {Status.PUBLISHED},
 }
 
 
@@ -230,6 +231,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         "unpublish",
         "withdraw",
         "mark_updated",
+        "flag_breaking",
     ]
     publishing_fields = [
         "is_top",
@@ -676,6 +678,27 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 % n
             ),
             action="mark_updated",
+        )
+
+    @admin.action(
+        description=_("Als Eilmeldung markieren (Band auf allen Seiten)"),
+        permissions=["publish"],
+        location=EVERYWHERE,
+    )
+    def flag_breaking(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            services.flag_breaking_news,
+            lambda n: (
+                ngettext(
+                    "%d Artikel als Eilmeldung markiert.",
+                    "%d Artikel als Eilmeldung markiert.",
+                    n,
+                )
+                % n
+            ),
+            action="flag_breaking",
         )
 
 

@@ -1,4 +1,5 @@
-"""Admin for sections, agencies, regions, tags and authors."""
+"""Admin for sections, agencies, regions, tags, authors and the site's own
+pages (Impressum, Datenschutz, Kontakt)."""
 
 from django.contrib import admin
 from django.db.models import Count
@@ -9,6 +10,7 @@ from articles.models import (
     Author,
     Region,
     Section,
+    SitePage,
     Tag,
 )
 from articles.purging import PurgesPageCacheAdmin
@@ -65,6 +67,18 @@ class TagAdmin(GermanSlugPrefill, PurgesPageCacheAdmin, admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(GermanSlugPrefill, PurgesPageCacheAdmin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "role", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "role", "bio", "photo", "links", "user"]
+    raw_id_fields = ["photo", "user"]
+
+
+@admin.register(SitePage)
+class SitePageAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+    list_display = ["title", "kind", "updated_at"]
+    fields = ["kind", "title", "body"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The kind is the page's address; the footer links all three.
+        return ["kind"] if obj else []

@@ -20,6 +20,7 @@ from articles.importers.items import (
     signal_of,
     status_of,
     text,
+    urgency_of,
     version_number,
 )
 
@@ -97,6 +98,7 @@ def parse_entry(entry) -> AgencyItem:
         version=version,
         version_created=version_created,
         status=status_of(entry.get("pubstatus")),
+        urgency=urgency_of(entry.get("urgency")),
         embargo_until=aware_datetime(entry.get("embargoed"), name="embargoed"),
         signal=signal_of(entry.get("signal")),
         correction_note=" ".join(corrections),

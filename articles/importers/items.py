@@ -87,6 +87,8 @@ class AgencyItem:
     desks: tuple[str, ...] = ()
     # dpa sends notices to editors ("Achtung", "Hinweis") as genres.
     genres: tuple[str, ...] = ()
+    # 1 = Blitz, 2 = Eil … (dpa; IPTC's scale, 1 most urgent); None: not given.
+    urgency: int | None = None
     usage_terms: str = ""
     copyright_notice: str = ""
     photos: tuple[AgencyPhoto, ...] = ()
@@ -198,6 +200,19 @@ def aware_datetime(value, *, name: str) -> datetime | None:
             % {"name": name, "value": value[:40]}
         )
     return utc
+
+
+def urgency_of(value) -> int | None:
+    """An urgency as the feeds write it (3, "3"), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+BREAKING_URGENCIES = (1, 2)
 
 
 def text(value) -> str:

@@ -17,6 +17,7 @@ from articles.importers.items import (
     aware_datetime,
     signal_of,
     status_of,
+    urgency_of,
     version_number,
 )
 from articles.importers.safe_xml import (
@@ -73,6 +74,7 @@ def parse_news_item(item: Element) -> AgencyItem:
             text_of(child(meta, "versionCreated")), name="versionCreated"
         ),
         status=status_of(attr(child(meta, "pubStatus"), "qcode")),
+        urgency=urgency_of(text_of(child(content, "urgency"))),
         embargo_until=aware_datetime(text_of(embargo), name="embargoed")
         if embargo is not None
         else None,

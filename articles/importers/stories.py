@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.importers.agency_photos import AgencyPhotos
-from articles.importers.items import AgencyItem, ItemStatus, identity
+from articles.importers.items import (
+    BREAKING_URGENCIES,
+    AgencyItem,
+    ItemStatus,
+    identity,
+)
 from articles.importers.runs import Batch, ImportOptions, ImportRun
 from articles.models import Agency, AgencyVersion, Article, Photo, Section
 from articles.models.agency import agency_text, cut_text_fields, version_key
@@ -110,6 +115,13 @@ def first_revision_note(item: AgencyItem) -> str:
     return _("Import, Agentur-Version %(v)s") % {"v": item.version}
 
 
+def flag_if_breaking(article: Article, item: AgencyItem) -> None:
+    """An item the agency sends as "Blitz" or "Eil" (urgency 1 or 2) is
+    breaking news once the import publishes it."""
+    if item.urgency in BREAKING_URGENCIES:
+        services.flag_breaking_news(article, by=None, at=timezone.now())
+
+
 def finish_new_article(
     article: Article, item: AgencyItem, note: str, options: ImportOptions
 ) -> tuple[str, str]:
@@ -121,6 +133,7 @@ def finish_new_article(
         )
     elif options.publish and item.status == ItemStatus.USABLE:
         services.publish_article(article, by=None, at=timezone.now())
+        flag_if_breaking(article, item)
     return ("embargoed" if is_embargoed(item) else "created"), note
 
 
@@ -209,6 +222,7 @@ def apply_version(
     publishable = item.status == ItemStatus.USABLE and not is_notice(item)
     if batch.run.options.publish and publishable and unpublished:
         services.publish_article(article, by=None, at=timezone.now())
+        flag_if_breaking(article, item)
     return ("embargoed" if is_embargoed(item) else "updated"), note
 
 

@@ -28,6 +28,7 @@ from articles.models.photos import (
 )
 from articles.models.redirects import AddressRedirect, is_local_path
 from articles.models.search import ArticleSearchDocument, ArticleSearchEntry
+from articles.models.site_pages import SitePage
 from articles.models.taxonomy import (
     RESERVED_SECTION_SLUGS,
     Agency,
@@ -80,6 +81,7 @@ __all__ = [
     "Rendition",
     "Section",
     "ShownPhoto",
+    "SitePage",
     "Tag",
     "apply_revision_values",
     "article_url",

@@ -162,6 +162,27 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(visible_from__lte=at or timezone.now())
 
+    def breaking_news(self, at: datetime | None = None) -> list[dict]:
+        """The breaking news the banner shows at `at`, and those to come.
+
+        Rows (`pk`, `headline`, `slug`, `section__slug`, `visible_from`,
+        `breaking_until`) of published articles flagged as "Eilmeldung" at
+        `at`, then of articles going live later while still flagged; one
+        query (a few rows: the flag lasts minutes), whose rows say when the
+        banner changes by itself.
+        """
+        at = at or timezone.now()
+        fields = ("pk", "headline", "slug", "section__slug")
+        fields += ("visible_from", "breaking_until")
+        now_shown = self.published(at).filter(breaking_until__gt=at)
+        to_come = self.filter(visible_from__gt=at, breaking_until__gt=F("visible_from"))
+        return list(
+            now_shown.order_by()
+            .values(*fields)
+            .union(to_come.order_by().values(*fields))
+            .order_by()
+        )
+
     def next_visibility_change(self, at: datetime | None = None) -> datetime | None:
         """The next moment after `at` when a published article goes live.
 
@@ -473,6 +494,15 @@ class Article(KeepsCounters):
         null=True,
         blank=True,
         help_text=_("Liegt sie in der Zukunft, geht der Artikel dann online."),
+    )
+    breaking_until = models.DateTimeField(
+        _("Eilmeldung bis"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Bis dahin zeigt jede Seite das Eilmeldungs-Band, der Teaser „Eil“."
+        ),
     )
     updated_at = models.DateTimeField(
         _("Aktualisiert am"),

@@ -111,8 +111,9 @@ class PhotoQuerySet(models.QuerySet):
 
     def public(self, at: datetime | None = None):
         """Usable photos that a public page shows at `at`: used by a published
-        article or by a running sponsored slot. A photo bought for an
-        embargoed or unpublished story stays out of reach until the story is.
+        article, by a running sponsored slot or as an author's portrait. A
+        photo bought for an embargoed or unpublished story stays out of reach
+        until the story is.
         """
         at = at or timezone.now()
         # By name: the article models import this module.
@@ -125,6 +126,11 @@ class PhotoQuerySet(models.QuerySet):
                 )
             )
             | Exists(slots.objects.running(at).filter(photo=OuterRef("pk")))
+            | Exists(
+                apps.get_model("articles", "Author").objects.filter(
+                    photo=OuterRef("pk")
+                )
+            )
         )
 
     def taken_down(self, at: datetime | None = None):

@@ -3,7 +3,9 @@ agencies, authors."""
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +23,11 @@ RESERVED_SECTION_SLUGS = frozenset(
         "archiv",
         "autor",
         "bild",
+        "datenschutz",
         "feed",
         "feeds",
+        "impressum",
+        "kontakt",
         "media",
         "region",
         "robots.txt",
@@ -77,6 +82,9 @@ def validate_section_slug(value: str) -> None:
 
 
 SECTION_ADDRESS = UrlFormat("articles:section", "slug")
+AUTHOR_ADDRESS = UrlFormat("articles:author", "slug")
+REGION_ADDRESS = UrlFormat("articles:region", "slug")
+TAG_ADDRESS = UrlFormat("articles:tag", "slug")
 
 
 class Section(SlugFromName):
@@ -187,9 +195,60 @@ class Agency(models.Model):
         return agency_credit(self.short_name, self.credit_format, creator)
 
 
+def validate_profile_links(value: str) -> None:
+    validate = URLValidator(schemes=["http", "https"])
+    for line in value.splitlines():
+        if line.strip():
+            try:
+                validate(line.strip())
+            except ValidationError:
+                raise ValidationError(
+                    _("„%(line)s“ ist keine Web-Adresse (https://…)."),
+                    params={"line": line.strip()},
+                ) from None
+
+
 class Author(SlugFromName):
+    """Whoever an article is by: a staff member (then `user`) or an agency's
+    or a freelancer's author, who has no login."""
+
     name = CleanCharField(_("Name"), max_length=120)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=120, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzerkonto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text=_("Leer bei Agentur- und freien Autoren ohne Anmeldung."),
+    )
+    role = CleanCharField(
+        _("Funktion"),
+        max_length=120,
+        blank=True,
+        help_text=_("z. B. „Lokalredakteurin“"),
+    )
+    bio = CleanTextField(
+        _("Kurzbiografie"),
+        max_length=600,
+        blank=True,
+        help_text=_("Höchstens 600 Zeichen."),
+    )
+    photo = models.ForeignKey(
+        "articles.Photo",
+        verbose_name=_("Foto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_portraits",
+    )
+    links = CleanTextField(
+        _("Links"),
+        blank=True,
+        validators=[validate_profile_links],
+        help_text=_("Eine Web-Adresse pro Zeile (Website, Mastodon, LinkedIn …)."),
+    )
 
     class Meta:
         verbose_name = _("Autor")
@@ -198,6 +257,13 @@ class Author(SlugFromName):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return AUTHOR_ADDRESS(self.slug)
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
 
 
 class Region(SlugFromName):
@@ -215,6 +281,9 @@ class Region(SlugFromName):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return REGION_ADDRESS(self.slug)
+
 
 class Tag(SlugFromName):
     name = CleanCharField(_("Name"), max_length=80)
@@ -227,3 +296,6 @@ class Tag(SlugFromName):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return TAG_ADDRESS(self.slug)

@@ -24,8 +24,16 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from articles.models import Article, ArticlePhoto, Author, CorrectionNote
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    Author,
+    CorrectionNote,
+    Region,
+    Tag,
+)
 from articles.public.page_meta import ArticleHead, article_head
+from articles.public.related import ArticleTopic
 from newsroom.perf.memo import memoize
 from newsroom.perf.prepared import PreparedQuery
 
@@ -48,6 +56,12 @@ USABLE_PHOTO_USES = PreparedQuery(
 AUTHORS = PreparedQuery(
     lambda article_id: Author.objects.filter(articles=article_id), article_id=int
 )
+REGIONS = PreparedQuery(
+    lambda article_id: Region.objects.filter(articles=article_id), article_id=int
+)
+TAGS = PreparedQuery(
+    lambda article_id: Tag.objects.filter(articles=article_id), article_id=int
+)
 CORRECTIONS = PreparedQuery(
     lambda article_id: CorrectionNote.objects.filter(article_id=article_id),
     article_id=int,
@@ -59,11 +73,20 @@ class ArticlePage:
     article: Article
     authors: list[Author]
     corrections: list[CorrectionNote]
+    regions: list[Region] = ()
+    tags: list[Tag] = ()
 
     def rows(self) -> list[Model]:
         """Every row the article's markup is rendered from."""
         article = self.article
-        rows = [article, article.section, *self.authors, *self.corrections]
+        rows = [
+            article,
+            article.section,
+            *self.authors,
+            *self.corrections,
+            *self.regions,
+            *self.tags,
+        ]
         if article.agency_id:
             rows.append(article.agency)
         if article.social_photo_id:
@@ -75,6 +98,14 @@ class ArticlePage:
             if use.photo.agency_id:
                 rows.append(use.photo.agency)
         return rows
+
+    def topic(self) -> ArticleTopic:
+        return ArticleTopic(
+            article_id=self.article.pk,
+            section_id=self.article.section_id,
+            tag_ids=tuple(tag.pk for tag in self.tags),
+            region_ids=tuple(region.pk for region in self.regions),
+        )
 
     def signature(self) -> tuple:
         """All values of all rows shown: equal signatures, equal markup."""
@@ -103,6 +134,8 @@ def public_article_page(pk: int, at: datetime) -> ArticlePage | None:
         article=article,
         authors=AUTHORS(article_id=pk),
         corrections=CORRECTIONS(article_id=pk),
+        regions=REGIONS(article_id=pk),
+        tags=TAGS(article_id=pk),
     )
 
 
@@ -113,11 +146,20 @@ def hashable(value):
     return value
 
 
-def article_element(article: Article, authors, corrections) -> SafeString:
-    """The `<article>` element: headline, meta, photos, body, corrections."""
+def article_element(
+    article: Article, authors, corrections, regions=(), tags=()
+) -> SafeString:
+    """The `<article>` element: headline, meta, photos, body, corrections,
+    and the links to its authors', regions' and tags' pages."""
     return render_to_string(
         "articles/_article.html",
-        {"article": article, "authors": authors, "corrections": corrections},
+        {
+            "article": article,
+            "authors": authors,
+            "corrections": corrections,
+            "regions": regions,
+            "tags": tags,
+        },
     )
 
 
@@ -139,6 +181,8 @@ def article_markup(
     and content."""
     article = page.article
     return (
-        article_element(article, page.authors, page.corrections),
+        article_element(
+            article, page.authors, page.corrections, page.regions, page.tags
+        ),
         article_head(article, authors=page.authors, request=request),
     )

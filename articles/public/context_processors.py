@@ -1,4 +1,8 @@
+from datetime import date
+
 from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Section
 from articles.public.page_cache import cached_fragment
@@ -24,6 +28,7 @@ def navigation_links() -> tuple[tuple[str, str, str], ...]:
 
 FRONT_PAGE_ADDRESS = UrlFormat("teasers:front_page")
 FRONT_FEED_ADDRESS = UrlFormat("teasers:front_feed")
+SEARCH_ADDRESS = UrlFormat("articles:search")
 
 
 def site(request):
@@ -34,4 +39,12 @@ def site(request):
         "site_name": settings.NEWSROOM_SITE_NAME,
         "front_page_url": FRONT_PAGE_ADDRESS(),
         "front_feed_url": FRONT_FEED_ADDRESS(),
+        "search_url": SEARCH_ADDRESS(),
+        # This month's archive (from it, the calendar leads further back).
+        "archive_url": archive_month_url(timezone.localdate()),
     }
+
+
+def archive_month_url(day: date) -> str:
+    # reverse(): the archive's converters refuse UrlFormat's stand-ins.
+    return reverse("articles:archive_month", args=[day.year, day.month])

@@ -5,7 +5,7 @@ articles went live (`/sitemap-artikel.xml` this month's,
 `/sitemap-artikel-2024-05.xml` an earlier one; each with `lastmod`, read
 through the index on `visible_from`, so a month's content stays put and it
 costs what its own articles cost, not what the archive holds), the section
-pages, and the Google
+pages, the site's own pages (Impressum, Datenschutz, Kontakt), and the Google
 News sitemap (`/sitemap-news.xml`: articles that went live in the last two
 days). Items are plain rows: a page of thousands of articles builds no
 models.
@@ -20,7 +20,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from articles.models import Article, Section, article_url
+from articles.models import Article, Section, SitePage, article_url
 from articles.models.articles import article_urls, last_changed_at, start_of_day
 from articles.sanitising import clean_text
 
@@ -146,6 +146,23 @@ class SectionSitemap(Sitemap):
         return max(filter(None, map(self.lastmod, self.sections)), default=None)
 
 
+class SitePageSitemap(Sitemap):
+    """Impressum, Datenschutzerklärung, Kontakt (never in a feed)."""
+
+    @cached_property
+    def pages(self) -> list[SitePage]:
+        return list(SitePage.objects.only("kind", "updated_at"))
+
+    def items(self):
+        return self.pages
+
+    def lastmod(self, page):
+        return page.updated_at
+
+    def get_latest_lastmod(self):
+        return max((page.updated_at for page in self.pages), default=None)
+
+
 class NewsSitemap(ArticleRowSitemap):
     """Rendered with `sitemaps/news.xml`, which adds the `news:` elements."""
 
@@ -226,6 +243,7 @@ def urlset_xml(rows, *, base: str, news_site: str = "") -> tuple[str, datetime |
 # Besides the articles' months (ArticleSitemap.for_name).
 SITEMAPS = {
     "ressorts": SectionSitemap,
+    "seiten": SitePageSitemap,
     "news": NewsSitemap,
 }
 

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from articles.models import SitePage
 from articles.public import feeds, machine_views, views
 
 
@@ -23,7 +24,20 @@ class TwoDigits:
         return f"{value:02d}"
 
 
+class SitePageKind:
+    """impressum, datenschutz, kontakt: fixed words, reserved for sections."""
+
+    regex = "|".join(SitePage.Kind.values)
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(FourDigitYear, "four_digits")
+register_converter(SitePageKind, "site_page")
 register_converter(TwoDigits, "two_digits")
 
 app_name = "articles"
@@ -61,6 +75,7 @@ urlpatterns = [
         views.ArchiveDayView.as_view(),
         name="archive_day",
     ),
+    path("<site_page:kind>/", views.site_page, name="site_page"),
     # Last among single segments: section slugs are the catch-all.
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),
     path(

@@ -21,6 +21,7 @@ from articles.models import (
     Photo,
     Region,
     Section,
+    SitePage,
     Tag,
 )
 from articles.photos.renditions import (
@@ -95,6 +96,7 @@ class ArticleDetailView(View):
                 "article": article,
                 "article_html": article_html,
                 "head": head,
+                "topic": page.topic(),
             },
         )
         # The template adds what the parts it shows need (the rails under
@@ -238,6 +240,24 @@ class TagView(ScopedListView):
 class AuthorView(ScopedListView):
     scope_model, scope_name, scope_method = Author, "author", "by_author"
 
+    def get_scope(self):
+        # The profile's photo with the author: no query of its own.
+        self.scope = get_object_or_404(
+            Author.objects.select_related("photo__agency"), slug=self.kwargs["slug"]
+        )
+        return Article.objects.by_author(self.scope)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        photo = self.scope.photo
+        if photo and photo.is_usable(self.at):
+            context["author_photo"] = photo
+            # The portrait's licence ending changes the page.
+            self.changes_at = min(
+                filter(None, [self.changes_at, photo.usable_until]), default=None
+            )
+        return context
+
 
 class ArchiveView(ArticleListView):
     """The articles published on a day or in a month (Europe/Berlin)."""
@@ -290,6 +310,19 @@ class ArchiveMonthView(ArchiveView):
         year, month = self.kwargs["year"], self.kwargs["month"]
         first_day = date(year, month, 1)
         return first_day, first_day.replace(day=monthrange(year, month)[1])
+
+
+@require_safe
+def site_page(request, kind: str):
+    """Impressum, Datenschutzerklärung or Kontakt, as the editors wrote it."""
+
+    def build(now):
+        page = get_object_or_404(SitePage, kind=kind)
+        response = render(request, "articles/sitepage_detail.html", {"page": page})
+        # Changes only when an editor saves it, which purges every page.
+        return response, None, {}
+
+    return serve_cached_page(request, f"site-page:{kind}", build)[0]
 
 
 @require_safe

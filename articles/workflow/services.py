@@ -9,8 +9,9 @@ writes, records who moved the article from which state to which
 `user=None` is the system itself (demo, importers).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -332,6 +333,31 @@ def mark_article_updated(
         )
     article.updated_at = at or timezone.now()
     save_workflow_fields(article, ("updated_at",))
+    purge_pages_on_commit()
+    return article
+
+
+@transaction.atomic
+def flag_breaking_news(
+    article: Article,
+    *,
+    by: AbstractBaseUser | None,
+    at: datetime | None = None,
+    minutes: int | None = None,
+) -> Article:
+    """Show `article` as "Eilmeldung" (banner on every page, "Eil" on its
+    teaser) from `at` for `minutes` (NEWSROOM_BREAKING_NEWS_MINUTES)."""
+    check_may_publish(by)
+    lock(article)
+    if article.status != Article.Status.PUBLISHED:
+        raise ValidationError(
+            _("„%(headline)s“ ist nicht veröffentlicht: keine Eilmeldung möglich.")
+            % {"headline": article.headline}
+        )
+    minutes = settings.NEWSROOM_BREAKING_NEWS_MINUTES if minutes is None else minutes
+    start = max(at or timezone.now(), article.visible_from or article.published_at)
+    article.breaking_until = start + timedelta(minutes=minutes)
+    save_workflow_fields(article, ("breaking_until",))
     purge_pages_on_commit()
     return article
 

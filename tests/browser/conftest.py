@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, CorrectionNote, Section
+from articles.models import Article, CorrectionNote, Section, SitePage
 from teasers.demo import draw_demo_photo
+from teasers.demo_data import SITE_PAGES
 from teasers.models import SponsoredSlot
 from tests.factories import (
     ArticleFactory,
@@ -209,7 +210,16 @@ def build_newsroom(*, sponsored_target: str) -> Newsroom:
         body="<p>Der Pegel steigt weiter.</p><p>Die Stadt rät, Keller zu räumen.</p>",
         view_count=19467,
     )
-    top_story.authors.add(AuthorFactory(name="Anna Alt", slug="anna-alt"))
+    top_story.authors.add(
+        AuthorFactory(
+            name="Anna Alt",
+            slug="anna-alt",
+            role="Lokalredakteurin",
+            bio="Schreibt seit 2010 über Köln und den Rhein.",
+            links="https://anna-alt.example/",
+            photo=photo("anna", alt_text="Porträt von Anna Alt"),
+        )
+    )
     ArticlePhotoFactory(
         article=top_story,
         photo=photo(
@@ -280,4 +290,6 @@ def build_newsroom(*, sponsored_target: str) -> Newsroom:
             article__kicker="Aus der Region",
             article__headline=f"Meldung Nummer {number + 1} aus dem Rheinland",
         )
+    for kind, (title, body) in SITE_PAGES.items():
+        SitePage.objects.create(kind=kind, title=title, body=body)
     return Newsroom(city, sport, top_story, new_story, updated_story, slot)

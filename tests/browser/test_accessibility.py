@@ -10,6 +10,7 @@ from tests.browser.conftest import (
     axe_violations,
     save_screenshot,
 )
+from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,16 +33,24 @@ def check_pages(live_server, page, pages: dict[str, str], viewport: str) -> list
 def test_front_article_and_section_pages_pass_axe(
     live_server, page, newsroom, viewport
 ):
+    # Not in a rail: "Mehr zum Thema" under the top story shows it.
+    ArticleFactory(section=newsroom.city, headline="Deich hält")
     pages = {
         "front": "/",
         "article": newsroom.top_story.get_absolute_url(),
         "section": newsroom.city.get_absolute_url(),
+        "author": "/autor/anna-alt/",
+        "impressum": "/impressum/",
+        "datenschutz": "/datenschutz/",
+        "kontakt": "/kontakt/",
     }
     page.goto(live_server.url + "/")
     # What the check is meant to cover is there: badges, a sponsored teaser.
     expect(page.locator(".teaser--sponsored")).to_have_count(1)
     expect(page.locator(".badge")).to_have_text(["Top", "Neu", "Update"])
     assert check_pages(live_server, page, pages, viewport) == []
+    page.goto(live_server.url + newsroom.top_story.get_absolute_url())
+    expect(page.locator("#mehr-zum-thema")).to_have_count(1)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

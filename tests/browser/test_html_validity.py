@@ -51,6 +51,8 @@ def render(client, url: str, status: int = 200) -> bytes:
 
 def test_public_pages_are_valid_html(client, newsroom, tmp_path):
     withdrawn = ArticleFactory(section=newsroom.city, status=Article.Status.WITHDRAWN)
+    # Not in a rail: "Mehr zum Thema" under the top story shows it.
+    ArticleFactory(section=newsroom.city, headline="Deich hält")
     pages = {
         "front": render(client, "/"),
         "article": render(client, newsroom.top_story.get_absolute_url()),
@@ -58,7 +60,12 @@ def test_public_pages_are_valid_html(client, newsroom, tmp_path):
         "preview": render(client, preview_link(newsroom.updated_story)),
         "not-found": render(client, "/koeln/gibt-es-nicht-999999/", 404),
         "withdrawn": render(client, withdrawn.get_absolute_url(), 410),
+        "author": render(client, "/autor/anna-alt/"),
+        "impressum": render(client, "/impressum/"),
+        "datenschutz": render(client, "/datenschutz/"),
+        "kontakt": render(client, "/kontakt/"),
     }
+    assert b'id="mehr-zum-thema"' in pages["article"]
     assert validation_errors(pages, tmp_path) == []
 
 

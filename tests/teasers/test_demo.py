@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, ArticlePhoto, Photo, Section
+from articles.models import Article, ArticlePhoto, Photo, Section, SitePage
 from articles.workflow import services
 from teasers.models import RailItem, SponsoredSlot
 
@@ -161,3 +161,21 @@ def test_reset_really_resets_whatever_editors_did(demo):
     # Again: nothing new.
     call_command("load_demo", "--reset", stdout=StringIO())
     assert row_counts() == fresh
+
+
+def test_the_demo_ships_the_site_pages_and_keeps_the_editors_text(client, demo):
+    for kind in ["impressum", "datenschutz", "kontakt"]:
+        response = client.get(f"/{kind}/")
+        assert response.status_code == 200, kind
+        assert "Platzhalter" in response.content.decode()
+    assert "§ 18 Abs. 2 MStV" in client.get("/impressum/").content.decode()
+    impressum = SitePage.objects.get(kind="impressum")
+    impressum.body = "<p>Rheinblick Medien GmbH</p>"
+    impressum.save()
+    SitePage.objects.filter(kind="kontakt").delete()
+    call_command("load_demo", stdout=StringIO())
+    assert SitePage.objects.get(kind="impressum").body == impressum.body
+    assert not SitePage.objects.filter(kind="kontakt").exists()
+    call_command("load_demo", "--reset", stdout=StringIO())
+    assert "Platzhalter" in SitePage.objects.get(kind="impressum").body
+    assert SitePage.objects.filter(kind="kontakt").exists()

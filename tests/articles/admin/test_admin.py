@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import AgencyVersion, Article, CategoryMapping
+from articles.models import AgencyVersion, Article, CategoryMapping, SitePage
 from articles.photos.renditions import RenditionSpec, get_rendition
 from tests import factories
 
@@ -32,6 +32,9 @@ OBJECT_FACTORIES = {
         fields={},
     ),
     "tag": factories.TagFactory,
+    "sitepage": lambda: SitePage.objects.create(
+        kind="kontakt", title="Kontakt", body="<p>Redaktion</p>"
+    ),
     "photo": factories.PhotoFactory,
     "article": factories.ArticleFactory,
     "articlephoto": factories.ArticlePhotoFactory,

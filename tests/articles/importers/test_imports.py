@@ -775,3 +775,34 @@ def test_an_agency_embargo_holds_a_locally_edited_story(tmp_path):
     assert Article.objects.published(until + timedelta(seconds=1)).get().headline == (
         "Von der Redaktion verbessert"
     )
+
+
+@pytest.mark.parametrize("urgency", [1, 2, "2"])
+def test_an_eil_item_becomes_breaking_news_when_published(tmp_path, urgency):
+    data = entry("with_dateline.json") | {"signal": None, "urgency": urgency}
+    import_news([write(tmp_path, "a.json", data)], options=ImportOptions(publish=True))
+    article = Article.objects.get()
+    assert article.breaking_until is not None
+    assert Article.objects.breaking_news() != []
+
+
+def test_a_less_urgent_or_unpublished_item_is_no_breaking_news(tmp_path):
+    data = entry("with_dateline.json") | {"signal": None, "urgency": 3}
+    import_news([write(tmp_path, "a.json", data)], options=ImportOptions(publish=True))
+    eil = entry("with_dateline.json") | {"signal": None, "urgency": 2}
+    eil["urn"] = eil["urn"] + "-eil"
+    import_news([write(tmp_path, "b.json", eil)])  # not published
+    assert Article.objects.count() == 2
+    assert not Article.objects.filter(breaking_until__isnull=False).exists()
+
+
+def test_a_newsml_g2_eil_item_becomes_breaking_news(tmp_path):
+    sample = sample_path("newsml-g2/dpa/dpa-text-2017-170626-99-998860.xml")
+    xml, count = re.subn(
+        rb"<urgency>\d</urgency>", b"<urgency>2</urgency>", sample.read_bytes()
+    )
+    assert count == 1
+    path = tmp_path / "eil.xml"
+    path.write_bytes(xml)
+    import_news([str(path)], options=ImportOptions(publish=True))
+    assert Article.objects.get().breaking_until is not None

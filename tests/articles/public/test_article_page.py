@@ -3,11 +3,18 @@ both paths (tests/articles/public/conftest.py). The speed helpers it uses are
 tested in tests/newsroom/perf/."""
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, ArticlePhoto, Author, Photo
 from articles.public.article_page import public_article_page
-from tests.factories import ArticleFactory, ArticlePhotoFactory, AuthorFactory
+from tests.factories import (
+    ArticleFactory,
+    ArticlePhotoFactory,
+    AuthorFactory,
+    RegionFactory,
+    TagFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +64,24 @@ def test_the_memo_keeps_the_host_apart(client, page_cache_off, settings):
 def test_the_article_page_reads_what_it_shows(django_assert_num_queries):
     article = ArticleFactory()
     ArticlePhotoFactory(article=article)
-    with django_assert_num_queries(4):  # article, photos, authors, corrections
+    # article, photos, authors, corrections, regions, tags
+    with django_assert_num_queries(6):
         page = public_article_page(article.pk, timezone.now())
         assert page.article.lead_photo_use.photo.agency.short_name
     assert public_article_page(ArticleFactory(draft=True).pk, timezone.now()) is None
+
+
+def test_the_article_links_its_authors_regions_and_tags(client):
+    article = ArticleFactory()
+    article.authors.add(AuthorFactory(name="Anna Alt", slug="anna-alt"))
+    article.regions.add(RegionFactory(name="Bonn", slug="bonn"))
+    article.tags.add(TagFactory(name="Hochwasser", slug="hochwasser"))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<a href="/autor/anna-alt/">Anna Alt</a>' in html
+    assert '<a href="/region/bonn/">Bonn</a>' in html
+    assert '<a href="/thema/hochwasser/">Hochwasser</a>' in html
+    # A tag added later is a new markup key, not a stale memo.
+    article.tags.add(TagFactory(name="Pegel", slug="pegel"))
+    cache.clear()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<a href="/thema/pegel/">Pegel</a>' in html

@@ -288,8 +288,9 @@ def listing_urls() -> dict[str, str]:
 
 # The subject (section, region, tag or author; none for the archive), count,
 # page of articles, their photos, next scheduled change (page cache),
-# navigation; the archive adds the nearest days before and after.
-BUDGETS = {"section": 6, "region": 6, "tag": 6, "author": 6, "day": 7, "month": 7}
+# navigation, breaking news banner; the archive adds the nearest days before
+# and after.
+BUDGETS = {"section": 7, "region": 7, "tag": 7, "author": 7, "day": 8, "month": 8}
 
 
 @pytest.mark.parametrize("page", list(BUDGETS))
@@ -307,3 +308,20 @@ def test_listing_query_count_does_not_grow(
         response = client.get(url)
     assert len(response.context["articles"]) == 33
     assert few == len(many)
+
+
+def test_lists_and_search_results_show_each_teasers_date(client):
+    section = SectionFactory(slug="koeln")
+    ArticleFactory(
+        section=section,
+        headline="Pegel steigt",
+        published_at=timezone.make_aware(datetime(2025, 3, 12, 18, 30)),
+    )
+    # Absolute in the markup: neither the page cache nor the memoised
+    # teaser can freeze "vor 5 Min." (the browser writes that).
+    expected = (
+        '<time class="teaser__date" datetime="2025-03-12T18:30:00+01:00" '
+        "data-relative>12.03.2025, 18:30 Uhr</time>"
+    )
+    for address in [section.get_absolute_url(), "/archiv/2025/03/", "/suche/?q=Pegel"]:
+        assert expected in client.get(address).content.decode(), address

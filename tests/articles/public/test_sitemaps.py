@@ -37,7 +37,7 @@ def absolute(article: Article) -> str:
     return f"http://testserver{article.get_absolute_url()}"
 
 
-def test_index_lists_a_sitemap_per_month_then_sections_and_news(client):
+def test_index_lists_a_sitemap_per_month_then_sections_pages_and_news(client):
     now = timezone.now()
     this_month = timezone.localdate(now).replace(day=1)
     two_months_ago = (this_month - timedelta(days=40)).replace(day=1)
@@ -56,6 +56,7 @@ def test_index_lists_a_sitemap_per_month_then_sections_and_news(client):
         f"http://testserver/sitemap-artikel-{last_month:%Y-%m}.xml",
         f"http://testserver/sitemap-artikel-{two_months_ago:%Y-%m}.xml",
         "http://testserver/sitemap-ressorts.xml",
+        "http://testserver/sitemap-seiten.xml",
         "http://testserver/sitemap-news.xml",
     ]
     assert parse_datetime(entries["http://testserver/sitemap-news.xml"])

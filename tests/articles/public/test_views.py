@@ -102,13 +102,15 @@ def test_unknown_section_answers_404(client):
 
 
 def build_site(number_of_articles: int):
-    """A section full of illustrated articles, some of them in a rail."""
+    """A section full of illustrated articles, most of them in a rail (the
+    last, the one looked at, and the one before it, which "Mehr zum Thema"
+    shows, are not)."""
     section = SectionFactory(slug="nachrichten")
     photo = PhotoFactory()
     articles = ArticleFactory.create_batch(number_of_articles, section=section)
     for article in articles:
         ArticlePhotoFactory(article=article, photo=photo)
-    for article in articles[:-1]:
+    for article in articles[:-2]:
         RailItemFactory(article=article, rail__slug=f"leiste-{article.pk % 3}")
     SponsoredSlotFactory(rail__slug="leiste-0")
     return articles[-1]
@@ -135,9 +137,11 @@ def test_query_count_does_not_grow_with_articles(client, count_queries, page, se
 def test_article_page_query_budget(client, django_assert_max_num_queries):
     article, other = build_site(30), ArticleFactory()
     # article with section and agency, authors, corrections, photos,
-    # navigation; rails, pins, sponsored slots, next scheduled change, rail
-    # articles, their photos
-    with django_assert_max_num_queries(11):
+    # regions, tags, navigation, breaking news banner; rails, pins,
+    # sponsored slots, next scheduled change, rail articles, their photos;
+    # "Mehr zum Thema": by tags or regions (none here), by section, their
+    # photos
+    with django_assert_max_num_queries(16):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     # The head for machines (canonical, OpenGraph, JSON-LD) costs no query.
@@ -147,8 +151,9 @@ def test_article_page_query_budget(client, django_assert_max_num_queries):
     assert '<script type="application/ld+json">' in html
     # The rails under articles and the navigation are shared: the next
     # article page needs only its own queries (article, photos, authors,
-    # corrections).
-    with django_assert_max_num_queries(4):
+    # corrections, regions, tags; related by tags or regions, by section,
+    # their photos).
+    with django_assert_max_num_queries(9):
         assert client.get(other.get_absolute_url()).status_code == 200
 
 
@@ -166,8 +171,8 @@ def test_rails_under_an_article_leave_out_that_article(client):
 def test_section_page_query_budget(client, django_assert_max_num_queries):
     build_site(30)
     # section, count, page of articles, their photos, next scheduled change
-    # (for the page cache), navigation
-    with django_assert_max_num_queries(6):
+    # (for the page cache), navigation, breaking news banner
+    with django_assert_max_num_queries(7):
         assert client.get("/nachrichten/").status_code == 200
 
 
