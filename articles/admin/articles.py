@@ -21,6 +21,7 @@ from articles.models import (
     ArticlePhoto,
     CorrectionNote,
 )
+from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
 from articles.purging import PurgesPageCacheAdmin
 from articles.workflow import presence, services
 from newsroom.pagination import CappedPaginator
@@ -192,15 +193,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                     "Alles optional: leer gelassen gelten Überschrift, Vorspann "
                     "und erstes Foto."
                 ),
-                "fields": [
-                    "seo_title",
-                    "meta_description",
-                    "social_title",
-                    "social_teaser",
-                    "social_photo",
-                    "noindex",
-                    "canonical_url",
-                ],
+                "fields": SEARCH_AND_SOCIAL_FIELDS,
             },
         ),
         (

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin.body_editor import body_widget
 from articles.models import Article, ArticlePhoto
+from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
 from articles.workflow import services
 
 
@@ -63,13 +64,7 @@ class ArticleAdminForm(forms.ModelForm):
             "embargo_until",
             "embargo_time_unknown",
             "updated_at",
-            "seo_title",
-            "meta_description",
-            "social_title",
-            "social_teaser",
-            "social_photo",
-            "noindex",
-            "canonical_url",
+            *SEARCH_AND_SOCIAL_FIELDS,
         ]
         widgets = {
             "body": body_widget(),

@@ -68,6 +68,19 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
+# Optional search-engine and social-network fields (each falls back to
+# headline, teaser or lead photo): edited in one admin section, kept in
+# revisions.
+SEARCH_AND_SOCIAL_FIELDS = (
+    "seo_title",
+    "meta_description",
+    "social_title",
+    "social_teaser",
+    "social_photo",
+    "noindex",
+    "canonical_url",
+)
+
 # What visible_from is derived from (release_time()).
 RELEASE_FIELDS = frozenset(
     {"status", "published_at", "embargo_until", "embargo_time_unknown", "agency_status"}

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models.articles import Article
+from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS, Article
 from articles.models.fields import CleanCharField, CleanTextField
 
 REVISION_FIELDS = (
@@ -18,13 +18,7 @@ REVISION_FIELDS = (
     "dateline",
     "section",
     "agency",
-    "seo_title",
-    "meta_description",
-    "social_title",
-    "social_teaser",
-    "social_photo",
-    "noindex",
-    "canonical_url",
+    *SEARCH_AND_SOCIAL_FIELDS,
 )
 REVISION_RELATIONS = ("authors", "regions", "tags")
 
