@@ -215,7 +215,6 @@ def read_xml(stream, *, format: str, limit: int) -> tuple[str, Iterator]:
         stream,
         limit=limit,
         choose=choose,
-        sized=True,
         max_elements=settings.NEWSROOM_IMPORT_MAX_XML_ELEMENTS,
     )
     first = next(elements, None)

@@ -381,11 +381,10 @@ def xml_elements(
     *,
     limit: int,
     choose: Callable[[Element], Callable],
-    sized: bool = False,
     max_elements: int = 100_000,
-) -> Iterator:
-    """The item elements of an XML stream, each when it is complete (with
-    `sized`, each as (element, bytes read since the item before)).
+) -> Iterator[tuple[Element | Unreadable, int]]:
+    """The item elements of an XML stream, each when it is complete, as
+    (element, bytes read since the item before).
 
     `choose(root)` sees the root element first and returns the test for
     "is this element an item?" (called with the element and its parent); it
@@ -432,7 +431,7 @@ def xml_elements(
                 if item_elements > max_elements:
                     item = too_many_elements(max_elements)
                 item_elements = 0
-                yield (item, size) if sized else item
+                yield item, size
             elif open_items:
                 open_items -= 1
                 source.in_item = bool(open_items)
