@@ -198,15 +198,13 @@ def apply_parsed(parsed: ParsedItem, batch: Batch) -> None:
         return
     for attempt in (1, 2):
         try:
-            with new_photo_files() as written:
-                with transaction.atomic():
-                    outcome, note = apply_item(
-                        parsed.item, payload=parsed.payload, batch=batch
-                    )
-                    if batch.run.options.dry_run:
-                        transaction.set_rollback(True)
-                if batch.run.options.dry_run:
-                    written.remove()
+            dry_run = batch.run.options.dry_run
+            with new_photo_files(discard=dry_run), transaction.atomic():
+                outcome, note = apply_item(
+                    parsed.item, payload=parsed.payload, batch=batch
+                )
+                if dry_run:
+                    transaction.set_rollback(True)
         except Skip as skip:
             batch.record(parsed.reference, "skipped", str(skip))
         except IntegrityError as error:

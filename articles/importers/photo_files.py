@@ -60,15 +60,12 @@ def import_photo_file(path: Path, *, dry_run: bool) -> tuple[str, str]:
         }
     external_id = f"sha256:{digest}"
     try:
-        with new_photo_files() as written:
-            with transaction.atomic():
-                photo = Photo(external_id=external_id)
-                photo.image = ContentFile(data, name=path.name)
-                save_photo(photo)
-                if dry_run:
-                    transaction.set_rollback(True)
+        with new_photo_files(discard=dry_run), transaction.atomic():
+            photo = Photo(external_id=external_id)
+            photo.image = ContentFile(data, name=path.name)
+            save_photo(photo)
             if dry_run:
-                written.remove()
+                transaction.set_rollback(True)
     except ValidationError as error:
         return "failed", " ".join(error.messages)
     missing = photo.missing_for_publication

@@ -219,21 +219,23 @@ _new_files: ContextVar[NewFiles | None] = ContextVar("new_photo_files", default=
 
 
 @contextlib.contextmanager
-def new_photo_files() -> Iterator[NewFiles]:
+def new_photo_files(*, discard: bool = False) -> Iterator[None]:
     """Collect the files that photos saved inside the block write; if the
     block raises (its transaction or savepoint rolls back), delete them. On
-    success they pass to the enclosing block, if any; call `remove()` when
-    the block rolls back without raising (a dry run)."""
+    success they pass to the enclosing block, if any; `discard`: delete
+    them anyway (a dry run, whose transaction rolls back without raising)."""
     files = NewFiles()
     token = _new_files.set(files)
     try:
-        yield files
+        yield
     except BaseException:
         files.remove()
         raise
     finally:
         _new_files.reset(token)
-    if (outer := _new_files.get()) is not None:
+    if discard:
+        files.remove()
+    elif (outer := _new_files.get()) is not None:
         outer.names += files.names
 
 
