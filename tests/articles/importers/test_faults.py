@@ -124,35 +124,47 @@ def test_xml_nested_a_thousand_deep_fails_alone(tmp_path):
     assert stored_ids() == ["urn:gut:3", "urn:rss:1", "urn:rss:3"]
 
 
-@pytest.fixture
-def refusing_database():
-    """The database refuses any article whose headline says VERBOTEN, as it
-    would a value too long for its column (a trigger on both databases)."""
+def refusing(table: str, column: str, message: str, *, pg_events="INSERT"):
+    """The database refuses a row of `table` whose `column` says VERBOTEN,
+    as it would a value too long for its column (a trigger on both
+    databases; SQLite's on insert only)."""
+    name = f"refuse_{column}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "CREATE FUNCTION refuse_headline() RETURNS trigger AS $$ BEGIN "
-                "IF NEW.headline LIKE '%VERBOTEN%' THEN "
-                "RAISE EXCEPTION 'Überschrift abgelehnt'; END IF; RETURN NEW; END; "
+                f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.{column} LIKE '%VERBOTEN%' THEN "
+                f"RAISE EXCEPTION '{message}'; END IF; RETURN NEW; END; "
                 "$$ LANGUAGE plpgsql"
             )
             cursor.execute(
-                "CREATE TRIGGER refuse_headline BEFORE INSERT OR UPDATE ON "
-                "articles_article FOR EACH ROW EXECUTE FUNCTION refuse_headline()"
+                f"CREATE TRIGGER {name} BEFORE {pg_events} ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {name}()"
             )
         else:
             cursor.execute(
-                "CREATE TRIGGER refuse_headline BEFORE INSERT ON articles_article "
-                "WHEN NEW.headline LIKE '%VERBOTEN%' "
-                "BEGIN SELECT RAISE(ABORT, 'Überschrift abgelehnt'); END"
+                f"CREATE TRIGGER {name} BEFORE INSERT ON {table} "
+                f"WHEN NEW.{column} LIKE '%VERBOTEN%' "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
             )
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER refuse_headline ON articles_article")
-            cursor.execute("DROP FUNCTION refuse_headline()")
+            cursor.execute(f"DROP TRIGGER {name} ON {table}")
+            cursor.execute(f"DROP FUNCTION {name}()")
         else:
-            cursor.execute("DROP TRIGGER refuse_headline")
+            cursor.execute(f"DROP TRIGGER {name}")
+
+
+@pytest.fixture
+def refusing_database():
+    """The database refuses any article whose headline says VERBOTEN."""
+    yield from refusing(
+        "articles_article",
+        "headline",
+        "Überschrift abgelehnt",
+        pg_events="INSERT OR UPDATE",
+    )
 
 
 def test_a_value_the_database_refuses_fails_alone(tmp_path, refusing_database):
@@ -456,31 +468,9 @@ def stored_files(media_root: Path) -> list[str]:
 def refusing_captions():
     """The database refuses a photo use captioned VERBOTEN, after the photo
     itself (and its file) has been written."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_caption() RETURNS trigger AS $$ BEGIN "
-                "IF NEW.caption LIKE '%VERBOTEN%' THEN "
-                "RAISE EXCEPTION 'Bildunterschrift abgelehnt'; END IF; RETURN NEW; "
-                "END; $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse_caption BEFORE INSERT ON "
-                "articles_articlephoto FOR EACH ROW EXECUTE FUNCTION refuse_caption()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse_caption BEFORE INSERT ON articles_articlephoto "
-                "WHEN NEW.caption LIKE '%VERBOTEN%' "
-                "BEGIN SELECT RAISE(ABORT, 'Bildunterschrift abgelehnt'); END"
-            )
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER refuse_caption ON articles_articlephoto")
-            cursor.execute("DROP FUNCTION refuse_caption()")
-        else:
-            cursor.execute("DROP TRIGGER refuse_caption")
+    yield from refusing(
+        "articles_articlephoto", "caption", "Bildunterschrift abgelehnt"
+    )
 
 
 def write_jpeg(path: Path, colour: str) -> None:
