@@ -38,7 +38,11 @@ UNMARKED = (
     (b"<\x00?\x00", "utf-16-le"),
     (b"Lo\xa7\x94", "cp037"),  # "<?xm" in EBCDIC: the declaration says which
 )
-DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
+# The encoding an XML declaration names (group 3), after what precedes it
+# (group 1): read here, replaced by streams.Transcoded.
+DECLARED_ENCODING = re.compile(
+    r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])([^"']*)\2"""
+)
 # What expat reads itself; everything else is decoded to UTF-8 first.
 NATIVE = {"utf-8", "ascii", "latin-1", "iso8859-1"}
 # Known to Python, but no way to write a feed: they turn escapes or
@@ -71,7 +75,7 @@ def file_encoding(head: bytes) -> str | None:
 
 def declared_encoding(start: str) -> str:
     found = DECLARED_ENCODING.match(start)
-    return found[1].strip() if found else ""
+    return found[3].strip() if found else ""
 
 
 def checked_encoding(name: str) -> str:

@@ -24,7 +24,7 @@ from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 
 from articles.importers.items import ParseError
-from articles.importers.safe_xml import xml_errors
+from articles.importers.safe_xml import DECLARED_ENCODING, xml_errors
 
 CHUNK = 1 << 16
 WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -113,14 +113,8 @@ class Transcoded:
                 break
         if not self.started and text:
             self.started = True
-            text = DECLARED_ENCODING_VALUE.sub(r'\1"UTF-8"', text.lstrip("\ufeff"), 1)
+            text = DECLARED_ENCODING.sub(r'\1"UTF-8"', text.lstrip("\ufeff"), 1)
         return text.encode("utf-8")
-
-
-# The encoding named in an XML declaration at the start of a text.
-DECLARED_ENCODING_VALUE = re.compile(
-    r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2"""
-)
 
 
 class JsonValues:
