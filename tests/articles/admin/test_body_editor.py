@@ -13,6 +13,7 @@ from articles.admin.body_editor import BODY_EXTENSIONS
 from articles.models import Article
 from articles.sanitising import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise_body_html
 from tests import factories
+from tests.articles.admin.article_form import management_forms
 
 # What the editor's schema may emit that the stored form drops on purpose:
 # rel (the sanitiser sets its own on every link) and the list style, which
@@ -115,16 +116,7 @@ def test_a_post_without_the_editor_is_cleaned_the_same_way(reporter_client):
         "body": '<h2 style="color:red">Neu</h2><script>alert(1)</script>'
         '<p><a href="javascript:alert(1)" title="">x</a></p>',
         "loaded_version": article.version,
-        **{
-            f"{prefix}-{key}": value
-            for prefix in ("article_photos", "corrections")
-            for key, value in {
-                "TOTAL_FORMS": 0,
-                "INITIAL_FORMS": 0,
-                "MIN_NUM_FORMS": 0,
-                "MAX_NUM_FORMS": 1000,
-            }.items()
-        },
+        **management_forms(),
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
