@@ -5,7 +5,6 @@ edit form's policy allows the nonce the editor needs."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_prose_editor.config import allowlist_from_extensions
 
@@ -14,6 +13,7 @@ from articles.models import Article
 from articles.sanitising import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise_body_html
 from tests import factories
 from tests.articles.admin.article_form import management_forms
+from tests.articles.admin.staff import client_for, user_in
 
 # What the editor's schema may emit that the stored form drops on purpose:
 # rel (the sanitiser sets its own on every link) and the list style, which
@@ -68,11 +68,9 @@ def test_what_the_editor_sends_is_stored_as_plain_structure(pasted, stored):
 
 
 @pytest.fixture
-def reporter_client(client):
-    user = factories.UserFactory(username="rita")
-    user.groups.add(Group.objects.get(name="Redakteur"))
-    client.force_login(user)
-    return client, user
+def reporter_client():
+    user = user_in("Redakteur", "rita")
+    return client_for(user), user
 
 
 @pytest.mark.django_db
