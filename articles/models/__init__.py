@@ -10,6 +10,7 @@ from articles.models.articles import (
     ArticleQuerySet,
     article_url,
     first_seen_at,
+    goes_live_at,
     item_urn,
     validate_archive_day,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "article_url",
     "first_seen_at",
     "german_slugify",
+    "goes_live_at",
     "is_local_path",
     "item_urn",
     "photo_upload_to",

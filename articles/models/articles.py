@@ -108,6 +108,13 @@ def item_urn(kind: str, pk: int) -> str:
     return f"urn:newsroom:{site}:{kind}:{pk}"
 
 
+def goes_live_at(published_at: datetime, embargo_until: datetime | None) -> datetime:
+    """When a published article goes live: the later of its publication time
+    and its embargo end (the one place that says so; visible_from, the
+    first publication and first_seen_at() all follow it)."""
+    return max(published_at, embargo_until or published_at)
+
+
 def first_seen_at(
     first_published_at: datetime | None,
     published_at: datetime | None,
@@ -115,12 +122,12 @@ def first_seen_at(
 ) -> datetime | None:
     """When readers could first see an article (for rows and models alike).
 
-    The publishing service records it; without a record, it is the later of
-    publication time and embargo end.
+    The publishing service records it; without a record, it is when the
+    article goes live (goes_live_at()).
     """
     if first_published_at or published_at is None:
         return first_published_at
-    return max(published_at, embargo_until or published_at)
+    return goes_live_at(published_at, embargo_until)
 
 
 def reader_time(moment: datetime) -> str:
@@ -149,7 +156,7 @@ def release_time(
         or agency_status == Article.AgencyStatus.WITHHELD
     ):
         return None
-    return max(published_at, embargo_until or published_at)
+    return goes_live_at(published_at, embargo_until)
 
 
 def last_changed_at(modified_at: datetime, first_seen: datetime | None) -> datetime:
@@ -680,7 +687,11 @@ class Article(KeepsCounters):
         self.body = sanitise_body_html(self.body)
 
     def fill_visible_from(self) -> None:
-        self.visible_from = release_time(
+        self.visible_from = self.release()
+
+    def release(self) -> datetime | None:
+        """release_time() of this article as it is in memory now."""
+        return release_time(
             status=self.status,
             published_at=self.published_at,
             embargo_until=self.embargo_until,
@@ -758,7 +769,10 @@ class Article(KeepsCounters):
         return reasons
 
     def is_public(self, at: datetime | None = None) -> bool:
-        return not self.hidden_because(at)
+        """Python twin of `ArticleQuerySet.published()`: the same release
+        time, compared without a query (hidden_because() says why not)."""
+        release = self.release()
+        return release is not None and release <= (at or timezone.now())
 
     @property
     def pubstatus(self) -> str:

@@ -26,6 +26,7 @@ from articles.models import (
     ArticleTransition,
     CorrectionNote,
     apply_revision_values,
+    goes_live_at,
     revision_values,
 )
 from articles.purging import purge_pages_on_commit
@@ -272,8 +273,8 @@ def set_first_publication(article: Article, *, now) -> None:
     them until the article has actually been seen.
     """
     if article.first_published_at is None or article.first_published_at > now:
-        article.first_published_at = max(
-            article.published_at, article.embargo_until or article.published_at
+        article.first_published_at = goes_live_at(
+            article.published_at, article.embargo_until
         )
 
 

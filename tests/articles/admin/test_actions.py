@@ -1,23 +1,14 @@
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
 from articles.workflow import services
-from tests.factories import ArticleFactory, UserFactory
+from tests.articles.admin.staff import client_in
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
-
-
-def client_in(group: str, username: str) -> tuple[Client, object]:
-    user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client, user
 
 
 def offered(client, **query) -> set[str]:
@@ -48,20 +39,20 @@ WORKFLOW = {"submit_for_review", "approve", "publish", "unpublish", "withdraw",
     ],
 )
 def test_a_list_filtered_by_state_offers_only_what_applies(status, expected):
-    desk, _user = client_in("Chef vom Dienst", "cvd")
+    desk = client_in("Chef vom Dienst", "cvd")
     assert offered(desk, status=status) & WORKFLOW == expected
 
 
 def test_an_unfiltered_list_offers_what_the_role_may_do():
-    desk, _user = client_in("Chef vom Dienst", "cvd")
+    desk = client_in("Chef vom Dienst", "cvd")
     assert offered(desk) >= WORKFLOW
-    reporter, _user = client_in("Redakteur", "rita")
+    reporter = client_in("Redakteur", "rita")
     assert offered(reporter) & WORKFLOW == {"submit_for_review", "unpublish"}
     assert offered(reporter, status="draft") & WORKFLOW == {"submit_for_review"}
 
 
 def test_the_edit_form_offers_what_the_article_s_state_allows():
-    desk, _user = client_in("Chef vom Dienst", "cvd")
+    desk = client_in("Chef vom Dienst", "cvd")
     withdrawn = ArticleFactory()
     services.withdraw_article(withdrawn, by=None, reason="Falsch")
     assert offered_on_form(desk, withdrawn) & WORKFLOW == {"unpublish"}
@@ -72,7 +63,7 @@ def test_the_edit_form_offers_what_the_article_s_state_allows():
 
 
 def test_a_mixed_selection_names_each_article_the_action_skipped():
-    desk, _user = client_in("Chef vom Dienst", "cvd")
+    desk = client_in("Chef vom Dienst", "cvd")
     draft = ArticleFactory(draft=True, headline="Ein Entwurf")
     review = ArticleFactory(
         status=Status.REVIEW, published_at=None, first_published_at=None
@@ -102,7 +93,7 @@ def test_a_mixed_selection_names_each_article_the_action_skipped():
 
 
 def test_withdrawing_a_mixed_selection_takes_the_one_published_article():
-    desk, _user = client_in("Chef vom Dienst", "cvd")
+    desk = client_in("Chef vom Dienst", "cvd")
     draft = ArticleFactory(draft=True, headline="Noch Entwurf")
     live = ArticleFactory()
     response = desk.post(

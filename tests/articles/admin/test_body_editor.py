@@ -5,7 +5,6 @@ edit form's policy allows the nonce the editor needs."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_prose_editor.config import allowlist_from_extensions
 
@@ -13,6 +12,8 @@ from articles.admin.body_editor import BODY_EXTENSIONS
 from articles.models import Article
 from articles.sanitising import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise_body_html
 from tests import factories
+from tests.articles.admin.article_form import management_forms
+from tests.articles.admin.staff import client_for, user_in
 
 # What the editor's schema may emit that the stored form drops on purpose:
 # rel (the sanitiser sets its own on every link) and the list style, which
@@ -67,11 +68,9 @@ def test_what_the_editor_sends_is_stored_as_plain_structure(pasted, stored):
 
 
 @pytest.fixture
-def reporter_client(client):
-    user = factories.UserFactory(username="rita")
-    user.groups.add(Group.objects.get(name="Redakteur"))
-    client.force_login(user)
-    return client, user
+def reporter_client():
+    user = user_in("Redakteur", "rita")
+    return client_for(user), user
 
 
 @pytest.mark.django_db
@@ -115,16 +114,7 @@ def test_a_post_without_the_editor_is_cleaned_the_same_way(reporter_client):
         "body": '<h2 style="color:red">Neu</h2><script>alert(1)</script>'
         '<p><a href="javascript:alert(1)" title="">x</a></p>',
         "loaded_version": article.version,
-        **{
-            f"{prefix}-{key}": value
-            for prefix in ("article_photos", "corrections")
-            for key, value in {
-                "TOTAL_FORMS": 0,
-                "INITIAL_FORMS": 0,
-                "MIN_NUM_FORMS": 0,
-                "MAX_NUM_FORMS": 1000,
-            }.items()
-        },
+        **management_forms(),
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]

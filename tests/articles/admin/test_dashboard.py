@@ -1,13 +1,12 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import AgencyFactory, ArticleFactory, PhotoFactory, UserFactory
+from tests.articles.admin.staff import client_in
+from tests.factories import AgencyFactory, ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +16,6 @@ DESK_LISTS = (
     "Sperrfrist ohne Zeit",
 )
 PHOTO_LISTS = ("Fotos ohne Bildquelle", "Fotos mit ablaufender Lizenz")
-
-
-def client_for(group: str, username: str) -> Client:
-    user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def fill(n: int, start: int = 0) -> None:
@@ -48,7 +39,7 @@ def fill(n: int, start: int = 0) -> None:
 def test_the_desk_sees_agency_copy_updates_and_embargoes_without_time(
     count_queries, django_assert_max_num_queries
 ):
-    desk = client_for("Chef vom Dienst", "cvd")
+    desk = client_in("Chef vom Dienst", "cvd")
     fill(2)
     few = count_queries(lambda: desk.get(reverse("admin:index")))
     fill(10, start=2)
@@ -65,7 +56,7 @@ def test_the_desk_sees_agency_copy_updates_and_embargoes_without_time(
 
 
 def test_the_desk_lists_open_in_full_in_the_article_list():
-    desk = client_for("Chef vom Dienst", "cvd")
+    desk = client_in("Chef vom Dienst", "cvd")
     fill(1)
     ArticleFactory(draft=True, headline="Eigener Entwurf")
     changelist = reverse("admin:articles_article_changelist")
@@ -84,7 +75,7 @@ def test_the_photo_desk_sees_photos_without_credit_and_no_article_lists():
     fill(1)
     PhotoFactory(caption="Mit Agentur", creator="", credit_line="")
     PhotoFactory(caption="Zu prüfen", credit_line="Foto: ?", credit_needs_review=True)
-    photo_desk = client_for("Bildredaktion", "bild")
+    photo_desk = client_in("Bildredaktion", "bild")
     html = photo_desk.get(reverse("admin:index")).content.decode()
     for title in PHOTO_LISTS:
         assert title in html
@@ -104,11 +95,11 @@ def test_the_photo_desk_sees_photos_without_credit_and_no_article_lists():
 def test_ad_ops_and_reporters_see_only_what_they_may_act_on():
     fill(1)
     PhotoFactory(caption="Eigenes", licence_expires_at=timezone.now())
-    ad_ops = client_for("Anzeigen", "anzeigen")
+    ad_ops = client_in("Anzeigen", "anzeigen")
     html = ad_ops.get(reverse("admin:index")).content.decode()
     for title in (*DESK_LISTS, *PHOTO_LISTS, "Meine Entwürfe"):
         assert title not in html
-    reporter = client_for("Redakteur", "rita")
+    reporter = client_in("Redakteur", "rita")
     html = reporter.get(reverse("admin:index")).content.decode()
     assert "Meine Entwürfe" in html
     for title in (*DESK_LISTS, *PHOTO_LISTS):
@@ -121,5 +112,5 @@ def test_a_withdrawn_article_is_no_embargo_to_settle():
         embargo_time_unknown=True,
         headline="Längst zurückgezogen",
     )
-    html = client_for("Chef vom Dienst", "cvd").get(reverse("admin:index"))
+    html = client_in("Chef vom Dienst", "cvd").get(reverse("admin:index"))
     assert "Längst zurückgezogen" not in html.content.decode()

@@ -3,14 +3,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from articles.admin.diffs import word_diff
 from articles.models import AgencyVersion
 from articles.workflow import services
-from tests.factories import ArticleFactory, UserFactory
+from tests.articles.admin.staff import client_for, user_in
+from tests.factories import ArticleFactory
 
 
 def test_a_changed_word_is_marked_not_the_whole_paragraph():
@@ -39,10 +39,8 @@ def test_added_and_removed_paragraphs():
 
 
 def desk_client() -> Client:
-    user = UserFactory(username="cvd")
-    user.groups.add(Group.objects.get(name="Chef vom Dienst"))
-    client = Client()
-    client.force_login(user)
+    user = user_in("Chef vom Dienst", "cvd")
+    client = client_for(user)
     client.user = user
     return client
 

@@ -2,25 +2,20 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles.models import Article
-from tests.factories import ArticleFactory, UserFactory
+from tests.articles.admin.staff import client_in
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def desk():
-    user = UserFactory(username="cvd")
-    user.groups.add(Group.objects.get(name="Chef vom Dienst"))
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_in("Chef vom Dienst", "cvd")
 
 
 def messages_of(response) -> list[str]:

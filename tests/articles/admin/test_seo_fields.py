@@ -8,21 +8,9 @@ from django.urls import reverse
 
 from articles.models import Article
 from tests import factories
+from tests.articles.admin.article_form import management_forms
 
 pytestmark = pytest.mark.django_db
-
-
-def management_forms() -> dict:
-    return {
-        f"{prefix}-{key}": value
-        for prefix in ("article_photos", "corrections")
-        for key, value in {
-            "TOTAL_FORMS": 0,
-            "INITIAL_FORMS": 0,
-            "MIN_NUM_FORMS": 0,
-            "MAX_NUM_FORMS": 1000,
-        }.items()
-    }
 
 
 def test_edit_form_saves_the_seo_and_social_fields_into_the_revision(client):

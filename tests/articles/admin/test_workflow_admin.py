@@ -3,37 +3,23 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
 from articles.workflow import services
 from articles.workflow.previews import preview_link
+from tests.articles.admin.staff import client_for, user_in
 from tests.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     PhotoFactory,
     SectionFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def user_in(group: str, username: str, **names):
-    user = UserFactory(username=username, **names)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def edit_form(client, article) -> dict:
