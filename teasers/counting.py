@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from itertools import batched
 from pathlib import Path
 
 from django.conf import settings
@@ -484,11 +485,6 @@ def _apply_counts(parsed: ParsedCounts) -> None:
 ROWS_PER_STATEMENT = 2000
 
 
-def chunks(items: list, size: int = ROWS_PER_STATEMENT) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def add_to_counter(model, field_name: str, amounts: dict[int, int]) -> None:
     """`field += amount` for each {pk: amount}; rows that are gone are skipped.
 
@@ -499,7 +495,7 @@ def add_to_counter(model, field_name: str, amounts: dict[int, int]) -> None:
     table = quote(model._meta.db_table)
     column = quote(model._meta.get_field(field_name).column)
     with connection.cursor() as cursor:
-        for rows in chunks(sorted(amounts.items())):
+        for rows in batched(sorted(amounts.items()), ROWS_PER_STATEMENT, strict=False):
             values = ", ".join(["(%s, %s)"] * len(rows))
             cursor.execute(
                 f"UPDATE {table} SET {column} = {table}.{column} + counts.column2 "
@@ -515,7 +511,7 @@ def add_hourly_views(amounts: dict[tuple[int, datetime], int]) -> None:
     table = connection.ops.quote_name(HourlyViews._meta.db_table)
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        for rows in chunks(sorted(amounts.items())):
+        for rows in batched(sorted(amounts.items()), ROWS_PER_STATEMENT, strict=False):
             values = ", ".join(["(%s, %s, %s)"] * len(rows))
             cursor.execute(
                 f"INSERT INTO {table} (article_id, hour, views) VALUES {values} "

@@ -92,12 +92,11 @@ def sitemap(request, section: str):
                 sitemap_changes_at([instance], now),
                 {},
             )
-        template = "news" if section == "news" else "sitemap"
         response = sitemap_views.sitemap(
             request,
             {section: instance},
             section=section,
-            template_name=f"sitemaps/{template}.xml",
+            template_name="sitemaps/sitemap.xml",
         )
         response.render()
         return response, sitemap_changes_at([instance], now), {}
@@ -115,9 +114,8 @@ def article_urlset(request, instance) -> HttpResponse:
     """An articles' sitemap (a month's, the news), as Django's view would
     answer it: X-Robots-Tag, Last-Modified of the newest entry."""
     is_news = isinstance(instance, sitemaps.NewsSitemap)
-    rows = instance.rows if is_news else instance.items()
     xml, newest = sitemaps.urlset_xml(
-        rows,
+        instance.items(),
         base=f"{request.scheme}://{request.get_host()}",
         news_site=settings.NEWSROOM_SITE_NAME if is_news else "",
     )

@@ -20,13 +20,10 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from articles.models import Article, Section, SitePage, article_url
+from articles.models import Article, Section, SitePage
 from articles.models.articles import article_urls, last_changed_at, start_of_day
 from articles.sanitising import clean_text
 
-# The protocol's maximum: a month is one page (a regional site publishes a
-# few thousand articles a month).
-ARTICLES_PER_SITEMAP = 50_000
 MONTH_SITEMAP = re.compile(r"artikel-(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])")
 # Google News reads articles of the last two days, at most 1000 of them.
 NEWS_WINDOW = timedelta(days=2)
@@ -45,10 +42,8 @@ ROBOTS_DISALLOWED = ("/admin/", "/vorschau/", "/suche/", "/anzeige/", "/api/")
 
 
 class ArticleRowSitemap(Sitemap):
-    """A sitemap of article rows (ROW_FIELDS)."""
-
-    def location(self, row):
-        return article_url(row["section__slug"], row["slug"], row["pk"])
+    """A sitemap of article rows (ROW_FIELDS), written by urlset_xml(); its
+    lastmod serves the index."""
 
     def lastmod(self, row):
         return last_changed_at(row["modified_at"], row["visible_from"])
@@ -63,9 +58,9 @@ def next_month(month: date) -> date:
 
 
 class ArticleSitemap(ArticleRowSitemap):
-    """The articles that went live in one month (Europe/Berlin)."""
-
-    limit = ARTICLES_PER_SITEMAP
+    """The articles that went live in one month (Europe/Berlin): one page
+    (a regional site publishes a few thousand a month; the protocol allows
+    50,000)."""
 
     def __init__(self, month: date | None = None):
         self.month = month_start(month or timezone.localdate())
@@ -164,9 +159,7 @@ class SitePageSitemap(Sitemap):
 
 
 class NewsSitemap(ArticleRowSitemap):
-    """Rendered with `sitemaps/news.xml`, which adds the `news:` elements."""
-
-    limit = NEWS_LIMIT
+    """Written by urlset_xml() with the Google News (`news:`) elements."""
 
     @cached_property
     def rows(self) -> list[dict]:
