@@ -454,7 +454,7 @@ NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
 # URLs POSTed to (e.g. a WebSub hub) when articles go live or are withdrawn.
 NEWSROOM_PUBLICATION_PING_URLS = env_list("NEWSROOM_PUBLICATION_PING_URLS")
 # The largest agency item (and feed URL download): larger ones are refused
-# as they are read. Applying an item takes about 20 times its size in
+# as they are read. Applying an item takes about 25 times its size in
 # memory, so this bounds an import's memory (docs/operations.md).
 NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 8 * 1000 * 1000)
 # Photo downloads during imports: time limit per request; private, loopback
