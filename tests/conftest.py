@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from newsroom.settings import s3_media_storage
 from tests.redis_server import RedisServer
 
 
@@ -119,17 +120,9 @@ def s3_media(settings, s3_server, monkeypatch):
     )
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": s3_server,
-                "region_name": "eu-central-1",
-                "default_acl": None,
-                "querystring_auth": True,
-                "file_overwrite": True,
-            },
-        },
+        "default": s3_media_storage(
+            bucket, endpoint_url=s3_server, region_name="eu-central-1"
+        ),
     }
     return client, bucket
 
