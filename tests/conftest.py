@@ -101,10 +101,10 @@ def s3_server():
 
 
 @pytest.fixture
-def s3_media(settings, s3_server, monkeypatch):
-    """Media in a fresh bucket of the local S3 server, through the settings
-    NEWSROOM_MEDIA_STORAGE=s3 makes; returns a boto3 client on it and the
-    bucket's name."""
+def s3_bucket(s3_server, monkeypatch):
+    """A fresh bucket of the local S3 server, with credentials for it in the
+    environment (also of the test's subprocesses): a boto3 client on it and
+    the bucket's name."""
     import boto3
 
     # Any key does for moto; set, they keep boto3 from asking ~/.aws or an
@@ -118,6 +118,15 @@ def s3_media(settings, s3_server, monkeypatch):
         Bucket=bucket,
         CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
     )
+    return client, bucket
+
+
+@pytest.fixture
+def s3_media(settings, s3_server, s3_bucket):
+    """Media in a fresh bucket of the local S3 server, through the settings
+    NEWSROOM_MEDIA_STORAGE=s3 makes; returns a boto3 client on it and the
+    bucket's name."""
+    client, bucket = s3_bucket
     settings.STORAGES = {
         **settings.STORAGES,
         "default": s3_media_storage(
