@@ -244,22 +244,17 @@ STORAGES = {
 # from these settings. The bucket stays private: public images go through
 # the licence-checking view, which the CDN caches.
 NEWSROOM_MEDIA_STORAGE = os.environ.get("NEWSROOM_MEDIA_STORAGE", "filesystem")
-if NEWSROOM_MEDIA_STORAGE == "s3":
-    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-        raise ImproperlyConfigured(
-            "NEWSROOM_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and, for a "
-            "store other than Amazon's, AWS_S3_ENDPOINT_URL)."
-        )
-    STORAGES["default"] = {
+
+
+def s3_media_storage(bucket_name: str, **options) -> dict:
+    """The STORAGES entry for media in `bucket_name` (the tests' object
+    store uses it too); `options`: endpoint_url, region_name, location,
+    addressing_style."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            # A key prefix, so that several sites may share one bucket.
-            "location": os.environ.get("AWS_LOCATION", ""),
-            # "path" for stores without bucket subdomains (some MinIO set-ups).
-            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "bucket_name": bucket_name,
+            **options,
             # Private objects; the rare direct link (the admin's "Derzeit"
             # link to an original) is signed and expires.
             "default_acl": None,
@@ -269,6 +264,23 @@ if NEWSROOM_MEDIA_STORAGE == "s3":
             "file_overwrite": True,
         },
     }
+
+
+if NEWSROOM_MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "NEWSROOM_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and, for a "
+            "store other than Amazon's, AWS_S3_ENDPOINT_URL)."
+        )
+    STORAGES["default"] = s3_media_storage(
+        os.environ["AWS_STORAGE_BUCKET_NAME"],
+        endpoint_url=os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        region_name=os.environ.get("AWS_S3_REGION_NAME") or None,
+        # A key prefix, so that several sites may share one bucket.
+        location=os.environ.get("AWS_LOCATION", ""),
+        # "path" for stores without bucket subdomains (some MinIO set-ups).
+        addressing_style=os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+    )
 elif NEWSROOM_MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(
         f"NEWSROOM_MEDIA_STORAGE={NEWSROOM_MEDIA_STORAGE!r}: use filesystem or s3."
@@ -454,7 +466,7 @@ NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
 # URLs POSTed to (e.g. a WebSub hub) when articles go live or are withdrawn.
 NEWSROOM_PUBLICATION_PING_URLS = env_list("NEWSROOM_PUBLICATION_PING_URLS")
 # The largest agency item (and feed URL download): larger ones are refused
-# as they are read. Applying an item takes about 20 times its size in
+# as they are read. Applying an item takes about 25 times its size in
 # memory, so this bounds an import's memory (docs/operations.md).
 NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 8 * 1000 * 1000)
 # Photo downloads during imports: time limit per request; private, loopback

@@ -195,7 +195,7 @@ def shared_image_name() -> str:
     return SHARED_IMAGE
 
 
-def ensure_taxonomy(rng: random.Random):
+def ensure_taxonomy():
     sections = [
         Section.objects.get_or_create(slug=slug, defaults={"name": name, "order": i})[0]
         for i, (name, slug) in enumerate(SECTIONS)
@@ -296,7 +296,7 @@ def generate_archive(
     offset = Article.objects.count() if append else 0
     report = ArchiveReport()
     with transaction.atomic():
-        sections, tags, authors, regions, agency = ensure_taxonomy(rng)
+        sections, tags, authors, regions, agency = ensure_taxonomy()
         ensure_rails(sections)
     image = shared_image_name()
     # Zipf-like popularity: a few tags carry most articles.

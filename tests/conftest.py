@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from newsroom.settings import s3_media_storage
 from tests.redis_server import RedisServer
 
 
@@ -100,10 +101,10 @@ def s3_server():
 
 
 @pytest.fixture
-def s3_media(settings, s3_server, monkeypatch):
-    """Media in a fresh bucket of the local S3 server, through the settings
-    NEWSROOM_MEDIA_STORAGE=s3 makes; returns a boto3 client on it and the
-    bucket's name."""
+def s3_bucket(s3_server, monkeypatch):
+    """A fresh bucket of the local S3 server, with credentials for it in the
+    environment (also of the test's subprocesses): a boto3 client on it and
+    the bucket's name."""
     import boto3
 
     # Any key does for moto; set, they keep boto3 from asking ~/.aws or an
@@ -117,19 +118,20 @@ def s3_media(settings, s3_server, monkeypatch):
         Bucket=bucket,
         CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
     )
+    return client, bucket
+
+
+@pytest.fixture
+def s3_media(settings, s3_server, s3_bucket):
+    """Media in a fresh bucket of the local S3 server, through the settings
+    NEWSROOM_MEDIA_STORAGE=s3 makes; returns a boto3 client on it and the
+    bucket's name."""
+    client, bucket = s3_bucket
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": s3_server,
-                "region_name": "eu-central-1",
-                "default_acl": None,
-                "querystring_auth": True,
-                "file_overwrite": True,
-            },
-        },
+        "default": s3_media_storage(
+            bucket, endpoint_url=s3_server, region_name="eu-central-1"
+        ),
     }
     return client, bucket
 

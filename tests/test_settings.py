@@ -1,10 +1,8 @@
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 from django.core.management import call_command
 
@@ -161,19 +159,9 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     assert response["Location"].endswith("img/favicon.svg")
 
 
-def test_media_go_to_the_object_store_the_environment_names(s3_server, monkeypatch):
-    credentials = {
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-    for name, value in credentials.items():
-        monkeypatch.setenv(name, value)
-    bucket = f"media-{uuid.uuid4().hex[:12]}"
-    s3 = boto3.client("s3", endpoint_url=s3_server, region_name="eu-central-1")
-    s3.create_bucket(
-        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
-    )
+def test_media_go_to_the_object_store_the_environment_names(s3_server, s3_bucket):
+    s3, bucket = s3_bucket
+    # The bucket's credentials reach manage.py through the environment.
     result = manage(
         "shell",
         "-c",
@@ -186,7 +174,6 @@ def test_media_go_to_the_object_store_the_environment_names(s3_server, monkeypat
         AWS_S3_ENDPOINT_URL=s3_server,
         AWS_S3_REGION_NAME="eu-central-1",
         AWS_LOCATION="rheinblick",
-        **credentials,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["probe/hallo.txt", "False"]

@@ -10,7 +10,7 @@ always the one reverse() gives.
 """
 
 import re
-from functools import cache
+from functools import cache, partial
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 
@@ -41,10 +41,8 @@ class UrlFormat:
     def __call__(self, *args) -> str:
         if not fast_path():
             return reverse(self.name, args=args)
-        for check, value in zip(self.checks, args, strict=True):
-            if not check(value):
-                return reverse(self.name, args=args)
-        return self._format(get_script_prefix(), get_urlconf()).format(*args)
+        address = self._format(get_script_prefix(), get_urlconf())
+        return _fill(self.name, self.checks, address, *args)
 
     def for_many(self):
         """`self` for a list of thousands (a month's sitemap): the script
@@ -53,15 +51,7 @@ class UrlFormat:
         if not fast_path():
             return self
         address = self._format(get_script_prefix(), get_urlconf())
-        name, checks = self.name, self.checks
-
-        def build(*args) -> str:
-            for check, value in zip(checks, args, strict=True):
-                if not check(value):
-                    return reverse(name, args=args)
-            return address.format(*args)
-
-        return build
+        return partial(_fill, self.name, self.checks, address)
 
     @cache  # noqa: B019 -- a few instances, alive as long as the process
     def _format(self, script_prefix: str, urlconf: str | None) -> str:
@@ -74,3 +64,12 @@ class UrlFormat:
                 raise ValueError(f"{self.name}: stand-in {stand_in} not found once")
             address = address.replace(str(stand_in), f"{{{position}}}")
         return address
+
+
+def _fill(name: str, checks, address: str, *args) -> str:
+    """`address` with `args`, or reverse()'s where a stand-in could not
+    stand for one of them."""
+    for check, value in zip(checks, args, strict=True):
+        if not check(value):
+            return reverse(name, args=args)
+    return address.format(*args)
