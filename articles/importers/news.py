@@ -64,8 +64,9 @@ def import_news(
 def batches(items: Iterator, size: int, *, budget: int) -> Iterator[list]:
     """`items` in lists of `size`, or fewer where their sizes would pass
     `budget` bytes (an item larger than that comes alone): applying a batch
-    takes about 25 times (measured, docs/operations.md) its size in memory. When reading fails part-way,
-    the items read so far come first, then the error."""
+    takes about 25 times its size in memory (measured, docs/operations.md).
+    When reading fails part-way, the items read so far come first, then the
+    error."""
     chunk, held = [], 0
     try:
         for item in items:
