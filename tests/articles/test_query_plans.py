@@ -111,7 +111,10 @@ def test_a_section_page_uses_the_section_index(archive):
 
 def test_next_visibility_change_is_one_index_lookup(archive, django_assert_num_queries):
     [plan] = plans_of_queries(Article.objects.next_visibility_change, "visible_from")
-    assert_uses(plan, "article_visible_from")
+    # Both partial indexes lead with visible_from; which one the planner
+    # takes for a handful of rows depends on what earlier tests left.
+    assert_uses(plan, "article_visible_from", "article_published_newest")
+    assert "Index Cond: (visible_from >" in plan, plan
     with django_assert_num_queries(1):
         assert Article.objects.next_visibility_change() is not None
 
@@ -133,7 +136,11 @@ def test_publication_events_read_a_range_of_the_index(archive):
     for plan in plans_of_queries(process_publication_events, "transition"):
         assert "Seq Scan on articles_article" not in plan, plan
         assert "articles_ar_to_stat_efa3c8_idx" in plan, plan
-        assert "article_published_newest" not in plan, plan
+        # An index on the articles may only be probed by id (it leads with
+        # visible_from, so the planner may take it for that probe).
+        for line in plan.splitlines():
+            if "Index Cond" in line and "visible_from" in line:
+                assert "id = articles_articletransition.article_id" in line, plan
 
 
 def test_search_reads_an_index_whatever_the_word(archive):
