@@ -402,6 +402,15 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
 NEWSROOM_FRAGMENT_CACHE_SECONDS = env_int("NEWSROOM_FRAGMENT_CACHE_SECONDS", 60)
 # How long an article flagged as "Eilmeldung" shows the banner and "Eil".
 NEWSROOM_BREAKING_NEWS_MINUTES = env_int("NEWSROOM_BREAKING_NEWS_MINUTES", 30)
+# VG Wort (METIS): the counting server of the publisher's account, as in the
+# marks' CSV (e.g. vg08.met.vgwort.de). Empty: no counting marks are imported
+# or shown. The CSP allows images from exactly this host.
+NEWSROOM_VG_WORT_HOST = os.environ.get("NEWSROOM_VG_WORT_HOST", "").strip().lower()
+# METIS counts texts from this many characters (teaser and body, spaces
+# included); shorter articles get no mark.
+NEWSROOM_VG_WORT_MIN_CHARS = env_int("NEWSROOM_VG_WORT_MIN_CHARS", 1800)
+if NEWSROOM_VG_WORT_HOST:
+    SECURE_CSP["img-src"].append(f"https://{NEWSROOM_VG_WORT_HOST}")
 # "Mehr zum Thema" under each article: at most this many (0: none).
 NEWSROOM_RELATED_ARTICLES = env_int("NEWSROOM_RELATED_ARTICLES", 5)
 # Redis (cache and counter buffer): no request waits longer than this for

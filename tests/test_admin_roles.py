@@ -288,6 +288,9 @@ SURFACES = {
     ),
     "articles_article_withdraw": article_pages("articles_article_withdraw"),
     "articles_article_editing": posted(article_pages("articles_article_editing")),
+    "articles_countingmark_import": lambda newsroom: [
+        reverse("admin:articles_countingmark_import")
+    ],
     "teasers_front_page_preview": lambda newsroom: [
         reverse("admin:teasers_front_page_preview"),
         reverse("admin:teasers_front_page_preview")

@@ -15,6 +15,7 @@ from articles.models.articles import (
     validate_archive_day,
 )
 from articles.models.counters import KeepsCounters
+from articles.models.counting_marks import CountingMark
 from articles.models.logins import LoginFailure
 from articles.models.photos import (
     RIGHTS_FIELDS,
@@ -72,6 +73,7 @@ __all__ = [
     "Author",
     "CategoryMapping",
     "CorrectionNote",
+    "CountingMark",
     "JobMark",
     "KeepsCounters",
     "LoginFailure",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 from django.http import HttpRequest
@@ -40,7 +41,7 @@ from newsroom.perf.prepared import PreparedQuery
 PUBLIC_ARTICLE = PreparedQuery(
     lambda at, pk: (
         Article.objects.published(at)
-        .select_related("section", "agency", "social_photo__agency")
+        .select_related("section", "agency", "social_photo__agency", "counting_mark")
         .filter(pk=pk)
     ),
     at=datetime,
@@ -98,6 +99,18 @@ class ArticlePage:
             if use.photo.agency_id:
                 rows.append(use.photo.agency)
         return rows
+
+    @property
+    def counting_pixel_url(self) -> str:
+        """VG Wort's counting pixel, if the article has a mark from the
+        configured counting server (the only one the CSP lets through)."""
+        try:
+            mark = self.article.counting_mark
+        except ObjectDoesNotExist:
+            return ""
+        if mark.host != settings.NEWSROOM_VG_WORT_HOST:
+            return ""
+        return mark.pixel_url
 
     def topic(self) -> ArticleTopic:
         return ArticleTopic(

@@ -97,6 +97,7 @@ class ArticleDetailView(View):
                 "article_html": article_html,
                 "head": head,
                 "topic": page.topic(),
+                "counting_pixel_url": page.counting_pixel_url,
             },
         )
         # The template adds what the parts it shows need (the rails under

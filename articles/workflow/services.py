@@ -30,6 +30,7 @@ from articles.models import (
     revision_values,
 )
 from articles.purging import purge_pages_on_commit
+from articles.workflow.counting_marks import assign_counting_mark
 
 Status = Article.Status
 
@@ -246,13 +247,16 @@ def publish_article(
         save_workflow_fields(article, PUBLICATION_FIELDS)
         purge_pages_on_commit()
         return article
-    return _move(
+    article = _move(
         article,
         Status.PUBLISHED,
         by=by,
         comment=comment,
         update_fields=PUBLICATION_FIELDS,
     )
+    # VG Wort's counting mark comes with the first publication and stays.
+    assign_counting_mark(article, now=now)
+    return article
 
 
 def passed_embargo_note(article: Article, *, now: datetime) -> str:

@@ -5,7 +5,13 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import AgencyVersion, Article, CategoryMapping, SitePage
+from articles.models import (
+    AgencyVersion,
+    Article,
+    CategoryMapping,
+    CountingMark,
+    SitePage,
+)
 from articles.photos.renditions import RenditionSpec, get_rendition
 from tests import factories
 
@@ -32,6 +38,9 @@ OBJECT_FACTORIES = {
         fields={},
     ),
     "tag": factories.TagFactory,
+    "countingmark": lambda: CountingMark.objects.create(
+        public_id="a" * 32, private_id="b" * 32, host="vg08.met.vgwort.de"
+    ),
     "sitepage": lambda: SitePage.objects.create(
         kind="kontakt", title="Kontakt", body="<p>Redaktion</p>"
     ),
@@ -76,8 +85,9 @@ def test_changelist_add_and_change_pages_answer(superuser_client, model):
         response = superuser_client.get(url)
         assert response.status_code == 200, url
     add_page = superuser_client.get(reverse("admin:{}_{}_add".format(*info)))
-    # Renditions are made from photos, agency versions by imports.
-    read_only = info[1] in ("rendition", "agencyversion")
+    # Renditions are made from photos, agency versions by imports, counting
+    # marks from VG Wort's CSV.
+    read_only = info[1] in ("rendition", "agencyversion", "countingmark")
     assert add_page.status_code == (403 if read_only else 200)
 
 
