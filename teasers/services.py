@@ -223,12 +223,8 @@ def assemble_page(
         plans.append((rail, entries))
 
     rows = {
-        # With the "Eilmeldung" flag: rails show "Eil" (lists, read over
-        # the section index, keep to TEASER_FIELDS).
         row["id"]: row
-        for row in Article.objects.filter(pk__in=shown).values(
-            *TEASER_FIELDS, "breaking_until"
-        )
+        for row in Article.objects.filter(pk__in=shown).values(*TEASER_FIELDS)
     }
     photos = ArticlePhoto.objects.lead_photos(shown, at)
     assembled = []

@@ -209,7 +209,9 @@ def urgency_of(value) -> int | None:
     if isinstance(value, int):
         return value
     value = str(value or "").strip()
-    return int(value) if value.isdigit() else None
+    # One or two digits in practice; a 5,000-digit "urgency" is no number
+    # to keep (and int() would refuse it).
+    return int(value) if value.isdigit() and len(value) <= 3 else None
 
 
 BREAKING_URGENCIES = (1, 2)

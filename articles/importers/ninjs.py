@@ -16,6 +16,7 @@ from articles.importers.items import (
     aware_datetime,
     status_of,
     text,
+    urgency_of,
     version_number,
 )
 
@@ -85,6 +86,7 @@ def parse_item(item) -> AgencyItem:
             field(item, "versioncreated", "versionCreated"), name="versioncreated"
         ),
         status=status_of(field(item, "pubstatus", "pubStatus")),
+        urgency=urgency_of(item.get("urgency")),
         embargo_until=aware_datetime(embargo_value, name="embargoed"),
         language=text(item.get("language")),
         headline=headline_of(item),

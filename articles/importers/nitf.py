@@ -18,6 +18,7 @@ from articles.importers.items import (
     ItemStatus,
     ParseError,
     status_of,
+    urgency_of,
     version_number,
 )
 from articles.importers.safe_xml import (
@@ -96,6 +97,7 @@ def parse_nitf_root(root: Element) -> AgencyItem:
         # An embargo without a usable time stays hidden until an editor acts.
         embargo_time_unknown=embargoed and not release_has_zone,
         correction_note=attr(child(docdata, "correction"), "info"),
+        urgency=urgency_of(attr(child(docdata, "urgency"), "ed-urg")),
         language=attr(root, "baselang"),
         headline=headline,
         teaser=text_of(child(body_head, "abstract")),

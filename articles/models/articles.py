@@ -44,6 +44,8 @@ TEASER_FIELDS = (
     "updated_at",
     "view_count",
     "is_top",
+    # "Eil" on every teaser, in lists and search results as in rails.
+    "breaking_until",
 )
 
 

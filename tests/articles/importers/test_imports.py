@@ -5,6 +5,7 @@ import re
 import threading
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -806,3 +807,24 @@ def test_a_newsml_g2_eil_item_becomes_breaking_news(tmp_path):
     path.write_bytes(xml)
     import_news([str(path)], options=ImportOptions(publish=True))
     assert Article.objects.get().breaking_until is not None
+
+
+@pytest.mark.parametrize(
+    "sample, pattern, eil",
+    [
+        ("nitf/NTB_nitf_sample.xml", rb'<urgency ed-urg="\d"/>', b'<urgency ed-urg="2"/>'),
+        ("nitf/NTB_nitf_sample.xml", rb'<urgency ed-urg="\d"/>', b'<urgency ed-urg="1"/>'),
+        ("ninjs/2.1/ntb_text.json", rb'"urgency": \d', b'"urgency": 2'),
+    ],
+)  # fmt: skip
+def test_nitf_and_ninjs_eil_items_become_breaking_news(tmp_path, sample, pattern, eil):
+    raw = sample_path(sample).read_bytes()
+    for name, data in (("usual", raw), ("eil", re.sub(pattern, eil, raw, count=1))):
+        path = tmp_path / name / Path(sample).name
+        path.parent.mkdir()
+        path.write_bytes(data)
+        import_news([str(path)], options=ImportOptions(publish=True))
+        article = Article.objects.get()
+        # The sample as the agency sent it (urgency 5, or none) is no Eil.
+        assert (article.breaking_until is not None) == (name == "eil"), name
+        article.delete()

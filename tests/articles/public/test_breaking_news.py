@@ -81,6 +81,26 @@ def test_the_teaser_shows_eil_while_the_flag_lasts(client, clock, desk, settings
     assert ">Eil</span>" not in client.get("/").content.decode()
 
 
+def test_list_and_search_teasers_show_eil_while_the_flag_lasts(
+    client, clock, desk, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 3600
+    section = SectionFactory(slug="koeln")
+    article = ArticleFactory(
+        section=section, headline="Großbrand im Hafen", published_at=clock.now
+    )
+    flag_breaking_news(article, by=desk)
+    pages = [section.get_absolute_url(), "/suche/?q=Großbrand"]
+    for page in pages:
+        assert ">Eil</span>" in client.get(page).content.decode(), page
+    # Cached lists drop it on time too, without a purge.
+    clock.move(minutes=settings.NEWSROOM_BREAKING_NEWS_MINUTES, seconds=1)
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert "Großbrand im Hafen" in html, page
+        assert ">Eil</span>" not in html, page
+
+
 def test_the_flag_lasts_the_setting(clock, desk, settings):
     settings.NEWSROOM_BREAKING_NEWS_MINUTES = 45
     article = flag_breaking_news(ArticleFactory(), by=desk)
