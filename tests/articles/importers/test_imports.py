@@ -809,11 +809,14 @@ def test_a_newsml_g2_eil_item_becomes_breaking_news(tmp_path):
     assert Article.objects.get().breaking_until is not None
 
 
+NITF_URGENCY = rb'<urgency ed-urg="\d"/>'
+
+
 @pytest.mark.parametrize(
     "sample, pattern, eil",
     [
-        ("nitf/NTB_nitf_sample.xml", rb'<urgency ed-urg="\d"/>', b'<urgency ed-urg="2"/>'),
-        ("nitf/NTB_nitf_sample.xml", rb'<urgency ed-urg="\d"/>', b'<urgency ed-urg="1"/>'),
+        ("nitf/NTB_nitf_sample.xml", NITF_URGENCY, b'<urgency ed-urg="2"/>'),
+        ("nitf/NTB_nitf_sample.xml", NITF_URGENCY, b'<urgency ed-urg="1"/>'),
         ("ninjs/2.1/ntb_text.json", rb'"urgency": \d', b'"urgency": 2'),
     ],
 )  # fmt: skip
