@@ -119,6 +119,7 @@ class Migration(migrations.Migration):
                             _connector="OR",
                         ),
                         name="counting_mark_article_has_time",
+                        violation_error_message="Eine Zählmarke mit Artikel braucht ein Zuweisungsdatum.",
                     )
                 ],
             },

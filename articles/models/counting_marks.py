@@ -66,6 +66,9 @@ class CountingMark(models.Model):
                 condition=models.Q(article__isnull=True)
                 | models.Q(assigned_at__isnull=False),
                 name="counting_mark_article_has_time",
+                violation_error_message=_(
+                    "Eine Zählmarke mit Artikel braucht ein Zuweisungsdatum."
+                ),
             )
         ]
 
