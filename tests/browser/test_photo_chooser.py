@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from articles.models import Article, ArticlePhoto, Photo
 from articles.workflow import services
 from teasers.demo import draw_demo_photo
-from tests.browser.conftest import AXE, WCAG_TAGS, require_axe
+from tests.browser.conftest import AXE, WCAG_TAGS, require_axe, save_screenshot
 from tests.factories import ArticleFactory, PhotoFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -142,6 +142,7 @@ def test_reporter_picks_edits_and_saves_a_photo_then_the_desk_publishes(
     expect(dialog.locator(".photo-choice")).to_have_count(1)
     expect(dialog).to_contain_text("Foto: Anna Alt")
     expect(dialog).to_contain_text("Alternativtext fehlt")
+    save_screenshot(page, "photo-chooser")
     dialog.get_by_role("button", name=re.compile("^Auswählen: Feuerwehr")).click()
     dialog.get_by_role("button", name=re.compile("Ausgewählte übernehmen")).click()
     expect(dialog).to_have_count(0)
@@ -164,6 +165,7 @@ def test_reporter_picks_edits_and_saves_a_photo_then_the_desk_publishes(
     expect(editor.get_by_label("Bildmittelpunkt waagerecht")).to_have_value(
         re.compile(r"^0\.2[45]\d?$")
     )
+    save_screenshot(page, "photo-chooser-edit")
     editor.get_by_role("button", name="Speichern").click()
     expect(editor).to_have_count(0)
     expect(card).not_to_contain_text("Alternativtext fehlt")
