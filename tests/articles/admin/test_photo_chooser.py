@@ -15,6 +15,7 @@ from articles.models import Photo
 from articles.photos.choosing import PageKey
 from tests.articles.admin.article_form import management_forms
 from tests.articles.admin.staff import client_for, user_in
+from tests.articles.photos.test_metadata import iim_dataset, photoshop_segment
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -419,3 +420,16 @@ def test_a_card_without_a_photo_names_the_problem(reporter, reporter_client):
     )
     assert response.status_code == 200
     assert "Bitte ein Foto auswählen." in response.content.decode()
+
+
+def test_uploaded_iptc_keywords_are_found(reporter_client):
+    iim = iim_dataset(2, 25, b"Feuerwehr") + iim_dataset(2, 25, b"Scheunenbrand")
+    data = jpeg(color=(90, 30, 30))
+    data = data[:2] + photoshop_segment(iim) + data[2:]
+    assert upload(reporter_client, data, caption="Einsatz").status_code == 201
+    photo = Photo.objects.get()
+    assert photo.keywords == "Feuerwehr, Scheunenbrand"
+    response = reporter_client.get(
+        reverse(CHOOSER), {"q": "scheunenbrand", "teil": "ergebnisse"}
+    )
+    assert ids(response) == [photo.pk]
