@@ -390,6 +390,8 @@ NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 25 * 1000 * 1000)
 NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 50 * 1000 * 1000)
 # Pictures in one file (animations, multi-picture JPEGs); only the first shows.
 NEWSROOM_PHOTO_MAX_FRAMES = env_int("NEWSROOM_PHOTO_MAX_FRAMES", 100)
+# Photos per page of the photo chooser in the article form.
+NEWSROOM_PHOTO_CHOOSER_PAGE_SIZE = env_int("NEWSROOM_PHOTO_CHOOSER_PAGE_SIZE", 24)
 # Public image responses may be cached this long (capped at licence expiry).
 NEWSROOM_IMAGE_MAX_AGE = env_int("NEWSROOM_IMAGE_MAX_AGE", 24 * 60 * 60)
 # load_demo creates demo users with known passwords: never on a production host.

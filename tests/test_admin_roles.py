@@ -308,6 +308,18 @@ SURFACES = {
         reverse("admin:auth_user_password_change", args=[pk])
         for pk in [newsroom.admin.pk, newsroom.ad_ops.pk]
     ],
+    # The photo chooser (issue #17): its dialog, a search, the upload and
+    # the edit dialog of every photo.
+    "articles_photo_chooser": lambda newsroom: [
+        reverse("admin:articles_photo_chooser"),
+        reverse("admin:articles_photo_chooser") + "?teil=ergebnisse&q=Geheimfoto",
+    ],
+    "articles_photo_chooser_upload": posted(
+        lambda newsroom: [reverse("admin:articles_photo_chooser_upload")]
+    ),
+    "articles_photo_chooser_edit": lambda newsroom: [
+        reverse("admin:articles_photo_chooser_edit", args=[pk]) for pk in every(Photo)
+    ],
     # Staff may be sent on from an outdated image address to the current
     # one (whose version part cannot be guessed): only for photos the admin
     # shows them.
@@ -338,6 +350,8 @@ REVEALING = {
     "articles_photo_changelist",
     "articles_photo_change",
     "articles_photo_history",
+    "articles_photo_chooser",
+    "articles_photo_chooser_edit",
     "articles_agencyversion_changelist",
     "teasers_rail_change",
     "teasers_rail_history",

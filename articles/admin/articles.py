@@ -1,5 +1,6 @@
 """Admin for articles: the editorial workflow lives here."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -15,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin import views as admin_views
 from articles.admin.body_editor import editor_csp
-from articles.admin.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
+from articles.admin.forms import (
+    ArticleAdminForm,
+    ArticlePhotoForm,
+    ArticlePhotoFormSet,
+    ArticlePhotoInlineForm,
+)
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -46,12 +52,35 @@ ACTION_STATES = {
 
 
 class ArticlePhotoInline(admin.TabularInline):
+    """The article's photos as cards; the photo chooser adds them
+    (static/articles/photo_chooser.js, photo_cards.js)."""
+
     model = ArticlePhoto
+    form = ArticlePhotoInlineForm
     formset = ArticlePhotoFormSet
+    template = "admin/articles/article/_photo_cards.html"
     fields = ["position", "photo", "caption"]
-    autocomplete_fields = ["photo"]
     extra = 0
     ordering = ["position", "pk"]
+
+    class Media:
+        js = ["articles/photo_chooser.js", "articles/photo_cards.js"]
+        css = {"all": ["articles/photo_chooser.css"]}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "photo":
+            # Chosen in the photo chooser; the card shows it.
+            kwargs["widget"] = forms.HiddenInput
+            kwargs["error_messages"] = {
+                "required": gettext("Bitte ein Foto auswählen."),
+                "invalid_choice": gettext("Dieses Foto gibt es nicht (mehr)."),
+            }
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
 
     # The article's photos are the article: the same rights as its text.
     def has_add_permission(self, request, obj=None):

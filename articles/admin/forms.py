@@ -1,11 +1,13 @@
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.body_editor import body_widget
-from articles.models import Article, ArticlePhoto
+from articles.admin.photo_chooser import photo_choice
+from articles.models import Article, ArticlePhoto, Photo
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
 from articles.workflow import services
 
@@ -130,7 +132,48 @@ def check_photo_ready(article: Article | None, photo) -> None:
         )
 
 
+class ArticlePhotoInlineForm(forms.ModelForm):
+    """A photo of the article, shown as a card (thumbnail, credit,
+    restrictions; templates/admin/articles/article/_photo_cards.html)."""
+
+    cards = None  # the formset's, set when it builds the form
+
+    @property
+    def photo_id(self) -> int | None:
+        value = self["photo"].value() if "photo" in self.fields else None
+        try:
+            return int(value if value not in (None, "") else self.instance.photo_id)
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def card(self) -> dict | None:
+        """photo_choice() of the chosen photo, None before one is chosen."""
+        if self.cards is None or self.photo_id is None:
+            return None
+        return self.cards.chosen_photos.get(self.photo_id)
+
+
 class ArticlePhotoFormSet(forms.BaseInlineFormSet):
+    # Set per request by ArticlePhotoInline.get_formset(): whose cards.
+    user = None
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.cards = self
+        return form
+
+    @cached_property
+    def chosen_photos(self) -> dict[int, dict]:
+        """{photo id: photo_choice()} of every form's photo, in one query."""
+        ids = {form.photo_id for form in self.forms} - {None}
+        photos = (
+            Photo.objects.filter(pk__in=ids)
+            .select_related("agency")
+            .with_published_flag()
+        )
+        return {photo.pk: photo_choice(photo, self.user) for photo in photos}
+
     def clean(self):
         super().clean()
         for form in self.forms:

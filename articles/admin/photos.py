@@ -5,15 +5,17 @@ from datetime import timedelta
 from django import forms
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.utils import flatten
+from django.contrib.admin.utils import flatten, flatten_fieldsets
 from django.db import models
 from django.db.models import BooleanField, Prefetch, Value
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import photo_chooser
+from articles.admin.photo_chooser import PhotoFileField
 from articles.models import (
     RIGHTS_FIELDS,
     Article,
@@ -21,23 +23,17 @@ from articles.models import (
     Photo,
     Rendition,
 )
+from articles.photos import editing
 from articles.photos import saving as photos
 from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.purging import PurgesPageCacheAdmin
 
 
-class PhotoFileField(forms.ImageField):
-    """The upload field, leaving the check of the file to the model field's
-    validator (articles/photos/upload_checks.py), which names what is wrong:
-    Django's own check says "not a valid image" to a file of too many
-    pixels, and decodes it once more."""
-
-    def to_python(self, data):
-        return forms.FileField.to_python(self, data)
-
-
 class PhotoForm(forms.ModelForm):
     """The photo form: a file that is stored already is not stored twice."""
+
+    # Set per request by PhotoAdmin.get_form(): whom the duplicate may be shown.
+    user = None
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -46,6 +42,18 @@ class PhotoForm(forms.ModelForm):
         existing = photos.stored_copy(
             photos.content_hash(image), exclude_pk=self.instance.pk
         )
+        if existing is not None and not (
+            self.user is None
+            or Photo.objects.visible_to(self.user).filter(pk=existing.pk).exists()
+        ):
+            # Its label could give an unpublished story away.
+            raise forms.ValidationError(
+                gettext(
+                    "Dieses Bild ist schon gespeichert, aber für Sie nicht "
+                    "sichtbar. Bitte wenden Sie sich an die Bildredaktion."
+                ),
+                code="duplicate",
+            )
         if existing is not None:
             raise forms.ValidationError(
                 format_html(
@@ -123,7 +131,14 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_display_links = ["thumbnail", "caption_short"]
     list_filter = [LicenceFilter, CreditFilter, "agency", "created_at"]
     list_select_related = ["agency"]
-    search_fields = ["caption", "alt_text", "creator", "credit_line", "source"]
+    search_fields = [
+        "caption",
+        "alt_text",
+        "creator",
+        "credit_line",
+        "source",
+        "keywords",
+    ]
     date_hierarchy = "created_at"
     autocomplete_fields = ["agency"]
     formfield_overrides = {models.ImageField: {"form_class": PhotoFileField}}
@@ -132,7 +147,7 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         (None, {"fields": ["image", "preview", ("width", "height")]}),
         (
             _("Texte"),
-            {"fields": ["caption", "alt_text", "headline", "instructions"]},
+            {"fields": ["caption", "alt_text", "headline", "keywords"]},
         ),
         (
             _("Urheber und Quelle"),
@@ -151,6 +166,7 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             _("Lizenz"),
             {
                 "fields": [
+                    "instructions",
                     "usage_terms",
                     "restrictions",
                     "web_statement",
@@ -208,8 +224,58 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             queryset = narrow(request, queryset)
         return queryset, duplicates
 
+    def get_urls(self):
+        def wrap(view):
+            def view_with_admin(request, *args, **kwargs):
+                return view(self, request, *args, **kwargs)
+
+            return self.admin_site.admin_view(view_with_admin)
+
+        return [
+            path(
+                "auswahl/",
+                wrap(photo_chooser.chooser),
+                name="articles_photo_chooser",
+            ),
+            path(
+                "auswahl/hochladen/",
+                wrap(photo_chooser.upload),
+                name="articles_photo_chooser_upload",
+            ),
+            path(
+                "auswahl/<int:object_id>/bearbeiten/",
+                wrap(photo_chooser.edit),
+                name="articles_photo_chooser_edit",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        # The uploader changes alt text, caption and focal point of their
+        # own photo until a published article shows it (photos/editing.py).
+        if super().has_change_permission(request, obj):
+            return True
+        return obj is not None and bool(
+            editing.editable_photo_fields(request.user, obj)
+        )
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not request.user.has_perm("articles.change_photo"):
+            editable = editing.editable_photo_fields(request.user, obj)
+            return [
+                *fields,
+                *(
+                    name
+                    for name in flatten_fieldsets(self.fieldsets)
+                    if name not in editable and name not in fields
+                ),
+            ]
         if may_set_rights(request):
             return fields
         return [*fields, *RIGHTS_FIELDS]
@@ -230,6 +296,10 @@ class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
+        if change:
+            # The form offers only the fields this user may change; checked
+            # again here, as every writer does.
+            editing.check_may_change(request.user, obj, set(form.changed_data))
         photos.save_photo(obj, by=request.user)
 
     @admin.display(description=_("Bild"))

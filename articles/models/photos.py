@@ -30,6 +30,7 @@ RIGHTS_FIELDS = (
     "source",
     "usage_terms",
     "restrictions",
+    "instructions",
     "web_statement",
     "credit_needs_review",
     "licence_expires_at",
@@ -186,6 +187,53 @@ class PhotoQuerySet(models.QuerySet):
             | Q(pk__in=sponsored)
         )
 
+    def in_published_articles(self):
+        """Photos a published article (live or scheduled) shows."""
+        Article = apps.get_model("articles", "Article")
+        return self.filter(
+            Exists(
+                Article.objects.filter(
+                    status=Article.Status.PUBLISHED,
+                    article_photos__photo=OuterRef("pk"),
+                )
+            )
+        )
+
+    def with_published_flag(self):
+        """Annotate `in_published_article` (a published article, live or
+        scheduled, shows the photo) in the same query."""
+        Article = apps.get_model("articles", "Article")
+        return self.annotate(
+            in_published_article=Exists(
+                Article.objects.filter(
+                    status=Article.Status.PUBLISHED,
+                    article_photos__photo=OuterRef("pk"),
+                )
+            )
+        )
+
+    def ready_to_use(self, at: datetime | None = None):
+        """Usable at `at` and with a credit: an article may go live with
+        them as far as the photo desk is concerned."""
+        return self.usable(at).exclude(credit_line="", creator="", agency__isnull=True)
+
+    def matching(self, text: str):
+        """Photos whose caption, title, creator, credit, source, agency or
+        keywords contain every word of `text` (any order, any case)."""
+        photos = self
+        for word in text.split()[:8]:
+            photos = photos.filter(
+                Q(caption__icontains=word)
+                | Q(headline__icontains=word)
+                | Q(creator__icontains=word)
+                | Q(credit_line__icontains=word)
+                | Q(source__icontains=word)
+                | Q(keywords__icontains=word)
+                | Q(agency__short_name__icontains=word)
+                | Q(agency__name__icontains=word)
+            )
+        return photos
+
     def kill(self, reason: str) -> int:
         """Take these photos off every surface now (those not killed yet)."""
         return self.filter(killed_at__isnull=True).update(
@@ -261,7 +309,13 @@ class Photo(models.Model):
     )
     source = CleanCharField(_("Quelle (Lieferant)"), max_length=120, blank=True)
     headline = CleanCharField(_("Bildtitel"), max_length=300, blank=True)
-    instructions = CleanTextField(_("Anweisungen der Agentur"), blank=True)
+    instructions = CleanTextField(
+        _("Anweisungen der Agentur"),
+        blank=True,
+        help_text=_("Z. B. „ONE TIME USE ONLY“, Sperrvermerke."),
+    )
+    # IPTC keywords (XMP dc:subject, IIM 2:25), for the photo chooser's search.
+    keywords = CleanTextField(_("Stichwörter"), blank=True)
     usage_terms = CleanTextField(_("Nutzungsbedingungen"), blank=True)
     web_statement = CleanURLField(
         _("Rechte-Information (URL)"), max_length=500, blank=True
@@ -346,6 +400,8 @@ class Photo(models.Model):
             )
         ]
         indexes = [
+            # The photo chooser pages newest first by (created_at, id) keys.
+            models.Index(fields=["-created_at", "-id"], name="photo_newest_first"),
             # import_photos finds a file's photo by the hash of its bytes
             # alone (the unique index below starts with the agency).
             models.Index(fields=["external_id"]),
@@ -467,6 +523,13 @@ class Photo(models.Model):
         if not self.alt_text.strip():
             missing.append(str(_("Alternativtext")))
         return missing
+
+    @property
+    def restriction_notes(self) -> list[str]:
+        """The agency's conditions an editor must see before using the
+        photo: special instructions ("ONE TIME USE ONLY", Sperrvermerk) and
+        restrictions."""
+        return [text for text in (self.instructions, self.restrictions) if text]
 
     @property
     def credit_source(self) -> str:

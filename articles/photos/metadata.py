@@ -40,6 +40,7 @@ class PhotoMetadata:
     web_statement: str = ""
     alt_text: str = ""
     instructions: str = ""
+    keywords: str = ""
 
 
 # Pillow's getxmp() drops namespace prefixes, so properties are looked up by
@@ -55,6 +56,7 @@ XMP_PROPERTIES = {
     "web_statement": "WebStatement",
     "alt_text": "AltTextAccessibility",
     "instructions": "Instructions",
+    "keywords": "subject",
 }
 IIM_DATASETS = {
     "creator": (2, 80),
@@ -64,6 +66,7 @@ IIM_DATASETS = {
     "caption": (2, 120),
     "headline": (2, 105),
     "instructions": (2, 40),
+    "keywords": (2, 25),
 }
 EXIF_TAGS = {
     "creator": Base.Artist,

@@ -47,6 +47,7 @@ PREFILLED_FIELDS = [
     "headline",
     "instructions",
     "usage_terms",
+    "keywords",
 ]
 
 

@@ -90,6 +90,7 @@ def test_iptc_reference_2017_prefers_xmp_for_every_field():
         web_statement="http://www.WebStatementOfRights.org/2017.1",
         alt_text="",  # AltTextAccessibility only exists since IPTC 2021.1
         instructions="An Instruction (ref2017.1)",
+        keywords="Keyword1ref2017.1, Keyword2ref2017.1, Keyword3ref2017.1",
     )
 
 
@@ -105,6 +106,7 @@ def test_iptc_reference_2023_includes_alt_text():
         web_statement="https://example.com/WebStatementOfRights/ref2023.2",
         alt_text="This is the Alt Text description to support accessibility in 2023.2",
         instructions="An Instruction (ref2023.2)",
+        keywords="Keyword1ref2023.2, Keyword2ref2023.2, Keyword3ref2023.2",
     )
 
 
