@@ -58,7 +58,9 @@ def _osm_frame(id_: str) -> str:
     # zoom level shows at about 600 pixels.
     zoom, lat, lon = id_.split("/")
     half = 360 / 2 ** int(zoom) * 1.2
-    bbox = f"{float(lon) - half},{float(lat) - half / 2},{float(lon) + half},{float(lat) + half / 2}"
+    west, east = float(lon) - half, float(lon) + half
+    south, north = float(lat) - half / 2, float(lat) + half / 2
+    bbox = f"{west:.5f},{south:.5f},{east:.5f},{north:.5f}"
     return "https://www.openstreetmap.org/export/embed.html?" + urlencode(
         {"bbox": bbox, "layer": "mapnik", "marker": f"{lat},{lon}"}
     )
@@ -77,8 +79,14 @@ PROVIDERS: tuple[Provider, ...] = (
         key="youtube",
         name="YouTube",
         recipient="YouTube (Google Ireland Ltd.)",
-        hosts=("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be",
-               "www.youtube-nocookie.com", "youtube-nocookie.com"),  # fmt: skip
+        hosts=(
+            "youtube.com",
+            "www.youtube.com",
+            "m.youtube.com",
+            "youtu.be",
+            "www.youtube-nocookie.com",
+            "youtube-nocookie.com",
+        ),
         patterns=_p(
             r"^(?:www\.|m\.)?youtube\.com/watch\?(?:.*&)?v=(?P<id>[\w-]{11})\b",
             r"^youtu\.be/(?P<id>[\w-]{11})\b",
@@ -104,8 +112,13 @@ PROVIDERS: tuple[Provider, ...] = (
         key="x",
         name="X",
         recipient="X (Twitter International Unlimited Company)",
-        hosts=("x.com", "www.x.com", "twitter.com", "www.twitter.com",
-               "mobile.twitter.com"),  # fmt: skip
+        hosts=(
+            "x.com",
+            "www.x.com",
+            "twitter.com",
+            "www.twitter.com",
+            "mobile.twitter.com",
+        ),
         patterns=_p(
             r"^(?:www\.|mobile\.)?(?:x|twitter)\.com/\w{1,15}/status(?:es)?/(?P<id>\d{1,20})\b",
         ),
@@ -145,8 +158,12 @@ PROVIDERS: tuple[Provider, ...] = (
             r"^(?:www\.|m\.)?facebook\.com/(?P<id>[\w.-]+/(?:posts|videos)/[\w.-]+)/?$",
             r"^(?:www\.|m\.)?facebook\.com/(?P<id>(?:watch/\?v=|reel/)\d+)$",
         ),
-        frame=lambda id_: "https://www.facebook.com/plugins/post.php?"
-        + urlencode({"href": f"https://www.facebook.com/{id_}", "show_text": "true"}),
+        frame=lambda id_: (
+            "https://www.facebook.com/plugins/post.php?"
+            + urlencode(
+                {"href": f"https://www.facebook.com/{id_}", "show_text": "true"}
+            )
+        ),
         frame_hosts=("https://www.facebook.com",),
         ratio="4 / 5",
     ),
@@ -158,8 +175,10 @@ PROVIDERS: tuple[Provider, ...] = (
         patterns=_p(
             r"^bsky\.app/profile/(?P<id>[\w.:-]+/post/[a-z0-9]{10,16})/?$",
         ),
-        frame=lambda id_: "https://embed.bsky.app/embed/{}/app.bsky.feed.post/{}".format(
-            *id_.split("/post/")
+        frame=lambda id_: (
+            "https://embed.bsky.app/embed/{}/app.bsky.feed.post/{}".format(
+                *id_.split("/post/")
+            )
         ),
         frame_hosts=("https://embed.bsky.app",),
         ratio="4 / 5",
@@ -252,8 +271,14 @@ PROVIDERS: tuple[Provider, ...] = (
         key="google-maps",
         name="Google Maps",
         recipient="Google Ireland Ltd.",
-        hosts=("google.com", "www.google.com", "maps.google.com", "www.google.de",
-               "google.de", "maps.google.de"),  # fmt: skip
+        hosts=(
+            "google.com",
+            "www.google.com",
+            "maps.google.com",
+            "www.google.de",
+            "google.de",
+            "maps.google.de",
+        ),
         # A shared map address carries "@lat,lon,zoomz".
         patterns=_p(
             r"^(?:www\.|maps\.)?google\.(?:com|de)/maps/[^@]*@(?P<lat>-?\d{1,2}(?:\.\d+)?),(?P<lon>-?\d{1,3}(?:\.\d+)?),(?P<zoom>\d{1,2})(?:\.\d+)?z\b",
@@ -341,7 +366,9 @@ def embed_of(provider_key: str, url: str) -> Embed | None:
 
 def recipient(embed: Embed) -> str:
     if embed.provider.key == "mastodon":
-        return _("den Mastodon-Server %(host)s") % {"host": urlsplit(embed.url).hostname}
+        return _("den Mastodon-Server %(host)s") % {
+            "host": urlsplit(embed.url).hostname
+        }
     return embed.provider.recipient
 
 

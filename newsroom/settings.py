@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -217,6 +219,31 @@ NEWSROOM_SOCIAL_TEASER_GUIDE_CHARS = env_int("NEWSROOM_SOCIAL_TEASER_GUIDE_CHARS
 NEWSROOM_MASTODON_HOSTS = env_list(
     "NEWSROOM_MASTODON_HOSTS", "mastodon.social,social.bund.de,chaos.social"
 )
+
+# The body editor's own nodes (articles/admin/body_editor.py): info box,
+# fact list, quote, embed. Each writes the stored form that
+# articles/sanitising.py's BLOCKS allows; the title of a box is its h3, the
+# parts of a quote its blockquote and figcaption.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/body_blocks.js")],
+        "extensions": {
+            "InfoBox": html_tags(["div", "h3"], {"div": ["data-block"]}),
+            "FactList": html_tags(["div", "h3", "ul", "li"], {"div": ["data-block"]}),
+            "PullQuote": html_tags(
+                ["figure", "blockquote", "figcaption"], {"figure": ["data-block"]}
+            ),
+            "Embed": html_tags(
+                ["div"],
+                {"div": ["data-block", "data-provider", "data-id", "data-url"]},
+            ),
+            # Parts of the elements above: no tags of their own.
+            "BlockTitle": html_tags([]),
+            "QuoteText": html_tags([]),
+            "QuoteSource": html_tags([]),
+        },
+    }
+]
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "de"

@@ -90,7 +90,9 @@ def render_quote(attributes: dict, inner: str) -> str:
 
 
 def render_embed(attributes: dict, inner: str) -> str:
-    embed = embed_of(attributes.get("data-provider", ""), attributes.get("data-url", ""))
+    embed = embed_of(
+        attributes.get("data-provider", ""), attributes.get("data-url", "")
+    )
     if embed is None:
         return ""
     name = embed.provider.name
