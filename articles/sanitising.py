@@ -9,7 +9,8 @@ import nh3
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "div", "em",
     "figcaption", "figure", "h2", "h3", "h4", "hr", "i", "li", "ol", "p", "q", "s",
-    "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "u", "ul",
 }  # fmt: skip
 # Body elements (info box, quote, fact list, embed): an element with
 # data-block="KIND" and exactly the data attributes its kind needs
