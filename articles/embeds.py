@@ -12,12 +12,14 @@ The frame hosts of all providers are the article page's CSP `frame-src`
 these hosts and nothing else.
 """
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 
@@ -377,3 +379,45 @@ def frame_hosts() -> list[str]:
     hosts = [host for provider in PROVIDERS for host in provider.frame_hosts]
     hosts += [f"https://{host}" for host in mastodon_hosts()]
     return list(dict.fromkeys(hosts))
+
+
+# An embed as the sanitiser writes it (attributes in the editor's order).
+STORED_EMBED = re.compile(r'<div data-block="embed"((?:\s+[\w-]+="[^"]*")*)\s*></div>')
+STORED_ATTRIBUTE = re.compile(r'\s+([\w-]+)="([^"]*)"')
+
+
+def embed_block(embed: Embed) -> str:
+    """The stored form of an embed (articles/sanitising.py BLOCKS)."""
+    return format_html(
+        '<div data-block="embed" data-provider="{}" data-id="{}" data-url="{}"></div>',
+        embed.provider.key,
+        embed.id,
+        embed.url,
+    )
+
+
+def stored_embeds(body: str):
+    """(match, attributes) of each embed in a sanitised body."""
+    for match in STORED_EMBED.finditer(body):
+        yield (
+            match,
+            {
+                name: html.unescape(value)
+                for name, value in STORED_ATTRIBUTE.findall(match.group(1))
+            },
+        )
+
+
+def recognise_embeds(body: str) -> str:
+    """`body` (sanitised) with every embed's provider and id as its address
+    says; EmbedRefused for the first address no provider knows. What an
+    editor saves, whatever the browser sent."""
+
+    def recognised(match: re.Match) -> str:
+        attributes = {
+            name: html.unescape(value)
+            for name, value in STORED_ATTRIBUTE.findall(match.group(1))
+        }
+        return embed_block(recognise(attributes.get("data-url", "")))
+
+    return STORED_EMBED.sub(recognised, body)
