@@ -143,8 +143,7 @@ RECOGNISED = [
         "https://podcasts.apple.com/de/podcast/11km/id1637472323?i=1000651234567",
         "apple-podcasts",
         "de/podcast/11km/id1637472323?i=1000651234567",
-        "https://embed.podcasts.apple.com/de/podcast/11km/id1637472323"
-        "?i=1000651234567",
+        "https://embed.podcasts.apple.com/de/podcast/11km/id1637472323?i=1000651234567",
     ),
     (
         "https://www.openstreetmap.org/#map=15/50.93750/6.96028",
@@ -179,7 +178,9 @@ def test_every_provider_has_an_example():
 
 
 def test_the_map_frame_shows_the_point_of_the_address():
-    frame = recognise("https://www.openstreetmap.org/#map=15/50.93750/6.96028").frame_url
+    frame = recognise(
+        "https://www.openstreetmap.org/#map=15/50.93750/6.96028"
+    ).frame_url
     assert frame.startswith("https://www.openstreetmap.org/export/embed.html?bbox=")
     assert "marker=50.93750%2C6.96028" in frame
 
