@@ -92,13 +92,14 @@ def embed_check(model_admin, request: HttpRequest) -> JsonResponse:
         or request.user.has_perm("articles.add_article")
     ):
         raise PermissionDenied
+    # A refusal is an answer, not a failed request (200 either way).
     url = request.GET.get("url", "")
     if not url.strip():
-        return JsonResponse({"error": _("Bitte eine Adresse eingeben.")}, status=400)
+        return JsonResponse({"error": _("Bitte eine Adresse eingeben.")})
     try:
         embed = recognise(url)
     except EmbedRefused as refused:
-        return JsonResponse({"error": str(refused)}, status=400)
+        return JsonResponse({"error": str(refused)})
     return JsonResponse(
         {
             "provider": embed.provider.key,

@@ -9,6 +9,28 @@
 // embed dialog a labelled <dialog> with its error read out (role="alert").
 import { Node, mergeAttributes, pm } from "django-prose-editor/editor"
 
+// Enter at the end of an element's part (a title, a quote, who said it)
+// goes on to the next part, and from the last part to the text after the
+// element, instead of splitting the part in two.
+function enterMovesOn(name) {
+  return ({ editor }) => {
+    const { state, view } = editor
+    const { $from, empty } = state.selection
+    if (!empty || $from.parent.type.name !== name) return false
+    const element = $from.depth - 1
+    const last = $from.index(element) === $from.node(element).childCount - 1
+    const after = last ? $from.after(element) : $from.after()
+    const tr = state.tr
+    if (last && after >= tr.doc.content.size) {
+      tr.insert(after, state.schema.nodes.paragraph.create())
+    }
+    const next = pm.state.TextSelection.findFrom(tr.doc.resolve(after), 1, true)
+    if (next) tr.setSelection(next)
+    view.dispatch(tr.scrollIntoView())
+    return true
+  }
+}
+
 // The title of an info box or fact list: its first line, an h3, plain text.
 export const BlockTitle = Node.create({
   name: "blockTitle",
@@ -22,6 +44,9 @@ export const BlockTitle = Node.create({
   },
   renderHTML() {
     return ["h3", 0]
+  },
+  addKeyboardShortcuts() {
+    return { Enter: enterMovesOn(this.name) }
   },
 })
 
@@ -39,12 +64,26 @@ function focusInserted(name) {
   }
 }
 
-function boxMenuItem(menu, buttons, name, icon, label, command) {
+// Where a new element goes: at the cursor in running text; after the box,
+// list or table the cursor is in (never splitting it in two); after a
+// selected element (never replacing it).
+function insertContent(editor, content) {
+  const { selection } = editor.state
+  let at = null
+  if (selection.node) at = selection.to
+  else if (selection.$from.depth > 1) at = selection.$from.after(1)
+  const chain = editor.chain().focus()
+  return at === null ? chain.insertContent(content) : chain.insertContentAt(at, content)
+}
+
+// A toolbar button that inserts an empty element (`content`) where the
+// cursor is and puts the cursor into its first part.
+function boxMenuItem(menu, buttons, label, icon, content) {
   menu.defineItem({
-    name,
+    name: content.type,
     groups: "bodyBlocks",
-    command: (editor) => editor.chain().focus()[command]().run(),
-    enabled: (editor) => editor.can()[command](),
+    command: (editor) =>
+      insertContent(editor, content).command(focusInserted(content.type)).run(),
     button: buttons.material(icon, label),
   })
 }
@@ -61,29 +100,20 @@ export const InfoBox = Node.create({
   renderHTML() {
     return ["div", { "data-block": "infobox" }, 0]
   },
-  addCommands() {
-    return {
-      insertInfoBox:
-        () =>
-        ({ chain }) =>
-          chain()
-            .insertContent({
-              type: "infoBox",
-              content: [{ type: "blockTitle" }, { type: "paragraph" }],
-            })
-            .command(focusInserted("infoBox"))
-            .run(),
-    }
-  },
   addMenuItems({ menu, buttons }) {
-    boxMenuItem(menu, buttons, "infoBox", "info", "Info-Kasten einfügen", "insertInfoBox")
+    boxMenuItem(menu, buttons, "Info-Kasten einfügen", "info", {
+      type: "infoBox",
+      content: [{ type: "blockTitle" }, { type: "paragraph" }],
+    })
   },
 })
 
 export const FactList = Node.create({
   name: "factList",
   group: "block",
-  content: "blockTitle bulletList",
+  // Mostly one bullet list; any list type and text, so that the toolbar's
+  // list buttons (which convert lists in place) stay valid inside it.
+  content: "blockTitle (bulletList | orderedList | paragraph)+",
   defining: true,
   isolating: true,
   parseHTML() {
@@ -92,28 +122,14 @@ export const FactList = Node.create({
   renderHTML() {
     return ["div", { "data-block": "factlist" }, 0]
   },
-  addCommands() {
-    return {
-      insertFactList:
-        () =>
-        ({ chain }) =>
-          chain()
-            .insertContent({
-              type: "factList",
-              content: [
-                { type: "blockTitle" },
-                {
-                  type: "bulletList",
-                  content: [{ type: "listItem", content: [{ type: "paragraph" }] }],
-                },
-              ],
-            })
-            .command(focusInserted("factList"))
-            .run(),
-    }
-  },
   addMenuItems({ menu, buttons }) {
-    boxMenuItem(menu, buttons, "factList", "fact_check", "Faktenliste einfügen", "insertFactList")
+    boxMenuItem(menu, buttons, "Faktenliste einfügen", "fact_check", {
+      type: "factList",
+      content: [
+        { type: "blockTitle" },
+        { type: "bulletList", content: [{ type: "listItem", content: [{ type: "paragraph" }] }] },
+      ],
+    })
   },
 })
 
@@ -130,6 +146,9 @@ export const QuoteText = Node.create({
   renderHTML() {
     return ["blockquote", 0]
   },
+  addKeyboardShortcuts() {
+    return { Enter: enterMovesOn(this.name) }
+  },
 })
 
 export const QuoteSource = Node.create({
@@ -143,6 +162,9 @@ export const QuoteSource = Node.create({
   },
   renderHTML() {
     return ["figcaption", 0]
+  },
+  addKeyboardShortcuts() {
+    return { Enter: enterMovesOn(this.name) }
   },
 })
 
@@ -158,24 +180,11 @@ export const PullQuote = Node.create({
   renderHTML() {
     return ["figure", { "data-block": "quote" }, 0]
   },
-  addCommands() {
-    return {
-      insertPullQuote:
-        () =>
-        ({ chain }) =>
-          chain()
-            .insertContent({
-              type: "pullQuote",
-              content: [{ type: "quoteText" }, { type: "quoteSource" }],
-            })
-            .command(focusInserted("pullQuote"))
-            .run(),
-    }
-  },
   addMenuItems({ menu, buttons }) {
-    boxMenuItem(
-      menu, buttons, "pullQuote", "record_voice_over", "Zitat mit Quelle einfügen", "insertPullQuote"
-    )
+    boxMenuItem(menu, buttons, "Zitat mit Quelle einfügen", "record_voice_over", {
+      type: "pullQuote",
+      content: [{ type: "quoteText" }, { type: "quoteSource" }],
+    })
   },
 })
 
@@ -240,7 +249,10 @@ function askForEmbed(editor, current) {
       dialog.remove()
       resolve(result)
     })
-    editor.view.dom.parentElement.append(dialog)
+    // Keys typed in the dialog are not the editor's (Enter would split the
+    // paragraph behind it).
+    dialog.addEventListener("keydown", (event) => event.stopPropagation())
+    document.body.append(dialog)
     dialog.showModal()
     input.focus()
   })
@@ -303,7 +315,7 @@ export const Embed = Node.create({
             }
             const attrs = { provider: embed.provider, id: embed.id, url: embed.url }
             if (selected) editor.chain().focus().updateAttributes("embed", attrs).run()
-            else editor.chain().focus().insertContent({ type: "embed", attrs }).run()
+            else insertContent(editor, { type: "embed", attrs }).run()
           })
           return true
         },
