@@ -31,6 +31,27 @@ function enterMovesOn(name) {
   }
 }
 
+// Enter in an empty last paragraph of a box leaves the box (as Enter on an
+// empty point ends a list): the paragraph moves behind it.
+function enterLeavesBox(name) {
+  return ({ editor }) => {
+    const { state, view } = editor
+    const { $from, empty } = state.selection
+    if (!empty || $from.depth < 2 || $from.node(-1).type.name !== name) return false
+    const box = $from.node(-1)
+    const last = $from.index(-1) === box.childCount - 1
+    // A box keeps its title and at least one block.
+    if (!last || box.childCount < 3 || $from.parent.content.size) return false
+    if ($from.parent.type.name !== "paragraph") return false
+    const tr = state.tr.delete($from.before(), $from.after())
+    const after = tr.mapping.map($from.after(-1))
+    tr.insert(after, state.schema.nodes.paragraph.create())
+    tr.setSelection(pm.state.TextSelection.create(tr.doc, after + 1))
+    view.dispatch(tr.scrollIntoView())
+    return true
+  }
+}
+
 // The title of an info box or fact list: its first line, an h3, plain text.
 export const BlockTitle = Node.create({
   name: "blockTitle",
@@ -97,6 +118,9 @@ export const InfoBox = Node.create({
   parseHTML() {
     return [{ tag: 'div[data-block="infobox"]' }]
   },
+  addKeyboardShortcuts() {
+    return { Enter: enterLeavesBox(this.name) }
+  },
   renderHTML() {
     return ["div", { "data-block": "infobox" }, 0]
   },
@@ -118,6 +142,9 @@ export const FactList = Node.create({
   isolating: true,
   parseHTML() {
     return [{ tag: 'div[data-block="factlist"]' }]
+  },
+  addKeyboardShortcuts() {
+    return { Enter: enterLeavesBox(this.name) }
   },
   renderHTML() {
     return ["div", { "data-block": "factlist" }, 0]

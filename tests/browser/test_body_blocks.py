@@ -16,14 +16,16 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from teasers.demo_data import BODY_ELEMENTS_ARTICLE
+from tests.browser import test_body_editor as body_editor_tests
 from tests.browser.conftest import axe_violations, save_screenshot
 from tests.browser.test_body_editor import log_in, open_form
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Fixtures of test_body_editor.py (a reporter and her draft).
-from tests.browser.test_body_editor import draft, reporter  # noqa: E402, F401
+# The fixtures of test_body_editor.py: a reporter and her draft.
+reporter = body_editor_tests.reporter
+draft = body_editor_tests.draft
 
 
 def test_reporter_inserts_an_info_box_and_a_youtube_embed_with_the_toolbar(
@@ -31,7 +33,7 @@ def test_reporter_inserts_an_info_box_and_a_youtube_embed_with_the_toolbar(
     page,
     reporter,
     draft,
-    console_errors,  # noqa: F811
+    console_errors,
 ):
     log_in(page, live_server, reporter)
     editor = open_form(page, live_server, draft)
@@ -124,7 +126,7 @@ def test_quote_and_fact_list_from_the_toolbar_round_trip(
     page,
     reporter,
     draft,
-    console_errors,  # noqa: F811
+    console_errors,
 ):
     log_in(page, live_server, reporter)
     editor = open_form(page, live_server, draft)
@@ -142,13 +144,18 @@ def test_quote_and_fact_list_from_the_toolbar_round_trip(
     page.keyboard.type("1,2 Kilometer")
     page.keyboard.press("Enter")
     page.keyboard.type("20 Wochen")
+    # Enter on an empty point ends the list, once more leaves the box.
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Danach.")
     page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
     expect(page.locator(".messagelist .success")).to_have_count(1)
     stored = (
         '<figure data-block="quote"><blockquote>Wir bauen jetzt.</blockquote>'
         "<figcaption>Petra Berg</figcaption></figure>"
         '<div data-block="factlist"><h3>In Zahlen</h3><ul><li><p>1,2 Kilometer</p>'
-        "</li><li><p>20 Wochen</p></li></ul></div>"
+        "</li><li><p>20 Wochen</p></li></ul></div><p>Danach.</p>"
     )
     body = Article.objects.get(pk=draft.pk).body
     assert stored in body, body
@@ -302,3 +309,16 @@ def test_the_article_page_with_every_element_passes_axe(
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
     assert console_errors == []
+
+
+def test_the_article_page_with_every_element_is_valid_html(
+    client, demo_article, tmp_path
+):
+    from tests.browser.test_html_validity import validation_errors
+
+    response = client.get(demo_article.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content
+    assert html.count(b'class="embed ') == 2 and b"body-box--facts" in html
+    errors = validation_errors({"article-with-elements": html}, tmp_path)
+    assert errors == [], "\n".join(errors)
