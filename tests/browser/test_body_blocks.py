@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from teasers.demo_data import BODY_ELEMENTS_ARTICLE
 from tests.browser import test_body_editor as body_editor_tests
-from tests.browser.conftest import axe_violations, save_screenshot
+from tests.browser.conftest import ARTIFACTS, axe_violations, save_screenshot
 from tests.browser.test_body_editor import log_in, open_form
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -64,6 +64,11 @@ def test_reporter_inserts_an_info_box_and_a_youtube_embed_with_the_toolbar(
     expect(dialog).to_have_count(0)
     expect(editor.locator(".body-embed")).to_contain_text("Einbettung: YouTube")
     save_screenshot(page, "body-blocks-editor")
+    # The editor guide's picture (docs/images/body-elements-editor.png).
+    editor.click()
+    page.locator(".prose-editor").screenshot(
+        path=ARTIFACTS / "screenshots" / "body-elements-editor.png"
+    )
 
     page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
     expect(page.locator(".messagelist .success")).to_have_count(1)
@@ -221,6 +226,10 @@ def test_nothing_leaves_the_site_before_the_click_then_only_the_chosen_frame(
     assert other_hosts(requests, live_server) == []
     assert page.locator("iframe").count() == 0
     save_screenshot(page, "body-blocks-public")
+    # The editor guide's picture (docs/images/body-elements-public.png).
+    page.locator(".article__body").screenshot(
+        path=ARTIFACTS / "screenshots" / "body-elements-public.png"
+    )
 
     youtube.get_by_role("button", name="Inhalt von YouTube laden").click()
     frame = youtube.locator("iframe")
