@@ -151,10 +151,14 @@ def test_an_embed_from_an_unknown_provider_is_refused_in_german(reporter):
 
 
 @pytest.mark.django_db
-def test_the_embed_dialog_asks_the_server_from_the_address_alone(reporter):
+def test_the_embed_dialog_asks_the_server_from_the_address_alone(
+    reporter, django_assert_max_num_queries
+):
     client, _user = reporter
     url = reverse("admin:articles_article_embed_check")
-    answer = client.get(url, {"url": "https://youtu.be/jNQXAC9IVRw"})
+    # Session and user only: the address is all it looks at.
+    with django_assert_max_num_queries(3):
+        answer = client.get(url, {"url": "https://youtu.be/jNQXAC9IVRw"})
     assert answer.status_code == 200
     assert answer.json() == {
         "provider": "youtube",
