@@ -324,8 +324,8 @@ export const Embed = Node.create({
       const address = document.createElement("span")
       address.className = "body-embed__url"
       address.textContent = node.attrs.url
+      // The visible text is what screen readers read: "Einbettung: YouTube …".
       dom.append(label, " ", address)
-      dom.setAttribute("aria-label", `Einbettung von ${name}: ${node.attrs.url}`)
       return { dom }
     }
   },
