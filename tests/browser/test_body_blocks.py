@@ -17,7 +17,13 @@ from playwright.sync_api import expect
 from articles.models import Article
 from teasers.demo_data import BODY_ELEMENTS_ARTICLE
 from tests.browser import test_body_editor as body_editor_tests
-from tests.browser.conftest import ARTIFACTS, axe_violations, save_screenshot
+from tests.browser.conftest import (
+    ARTIFACTS,
+    AXE,
+    WCAG_TAGS,
+    axe_violations,
+    save_screenshot,
+)
 from tests.browser.test_body_editor import log_in, open_form
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -331,3 +337,28 @@ def test_the_article_page_with_every_element_is_valid_html(
     assert html.count(b'class="embed ') == 2 and b"body-box--facts" in html
     errors = validation_errors({"article-with-elements": html}, tmp_path)
     assert errors == [], "\n".join(errors)
+
+
+def test_the_editor_with_every_element_and_the_embed_dialog_pass_axe(
+    live_server, page, reporter, draft, console_errors
+):
+    """The editor and its dialog (the rest of the form has its own test)."""
+    Article.objects.filter(pk=draft.pk).update(body=BODY_ELEMENTS_ARTICLE["body"])
+    log_in(page, live_server, reporter)
+    editor = open_form(page, live_server, draft)
+    expect(editor.locator(".body-embed")).to_have_count(2)
+    page.evaluate(AXE.read_text())
+    check = (
+        "([selector, tags]) => axe.run(document.querySelector(selector),"
+        " {runOnly: {type: 'tag', values: tags}}).then(r => r.violations.map("
+        "v => v.id + ': ' + v.nodes.map(n => n.target).join(', ')))"
+    )
+    assert page.evaluate(check, [".prose-editor", WCAG_TAGS]) == []
+    page.get_by_role("toolbar", name="Textformatierung").get_by_role(
+        "button", name="Inhalt einbetten (YouTube, X, Karte …)"
+    ).click()
+    expect(page.get_by_role("dialog", name="Inhalt einbetten")).to_be_visible()
+    assert page.evaluate(check, [".body-blocks-dialog", WCAG_TAGS]) == []
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    assert console_errors == []
