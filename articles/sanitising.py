@@ -7,11 +7,29 @@ from functools import cache
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "em", "figcaption",
-    "figure", "h2", "h3", "h4", "hr", "i", "li", "ol", "p", "q", "s", "small", "strong",
-    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "div", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "hr", "i", "li", "ol", "p", "q", "s",
+    "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "u", "ul",
 }  # fmt: skip
+# Body elements (info box, quote, fact list, embed): an element with
+# data-block="KIND" and exactly the data attributes its kind needs
+# (`BLOCKS`); articles/public/body_blocks.py renders them for readers.
+BLOCKS = {
+    "infobox": ("div", frozenset()),
+    "factlist": ("div", frozenset()),
+    "quote": ("figure", frozenset()),
+    # Provider and id as recognised from the address (articles/embeds.py).
+    "embed": ("div", frozenset({"data-provider", "data-id", "data-url"})),
+}
+BLOCK_ATTRIBUTES = {
+    tag: {"data-block"}.union(
+        *(attributes for kind_tag, attributes in BLOCKS.values() if kind_tag == tag)
+    )
+    for tag, _attributes in BLOCKS.values()
+}
 ALLOWED_ATTRIBUTES = {
+    **BLOCK_ATTRIBUTES,
     "a": {"href", "title"},
     "abbr": {"title"},
     # A numbered list that starts at 3 (the body editor keeps it from a paste).
@@ -41,6 +59,10 @@ def drop_empty_and_default(element: str, attribute: str, value: str) -> str | No
     start 1)."""
     if not value.strip():
         return None
+    if attribute == "data-block" and BLOCKS.get(value, ("",))[0] != element:
+        return None
+    if attribute == "data-url" and not value.startswith(("https://", "http://")):
+        return None
     if value == "1" and attribute in {"colspan", "rowspan", "start"}:
         return None
     return value
@@ -52,7 +74,29 @@ def sanitise_body_html(html: str) -> str:
     if not html:
         return ""
     # Cleaned first: nh3 cannot even read a lone surrogate.
-    return body_cleaner().clean(clean_text(html)).strip()
+    cleaned = body_cleaner().clean(clean_text(html)).strip()
+    if "data-" in cleaned:
+        cleaned = BLOCK_START_TAG.sub(_block_attributes_only, cleaned)
+    return cleaned
+
+
+# A start tag as nh3 writes it: double-quoted values without a raw quote.
+BLOCK_START_TAG = re.compile(r'<(div|figure)((?:\s+[\w-]+="[^"]*")*)\s*>')
+ATTRIBUTE = re.compile(r'\s+([\w-]+)="([^"]*)"')
+
+
+def _block_attributes_only(match: re.Match) -> str:
+    """Each kind keeps its own data attributes; an element without a kind
+    none (nh3 allows attributes per element, not per kind)."""
+    tag, attributes = match.group(1), ATTRIBUTE.findall(match.group(2))
+    kind = dict(attributes).get("data-block")
+    allowed = {"data-block", *BLOCKS[kind][1]} if kind in BLOCKS else set()
+    kept = "".join(
+        f' {name}="{value}"'
+        for name, value in attributes
+        if not name.startswith("data-") or name in allowed
+    )
+    return f"<{tag}{kept}>"
 
 
 # Characters no stored or shown text may contain: the C0 controls but tab,

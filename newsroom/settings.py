@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -212,6 +214,37 @@ NEWSROOM_META_DESCRIPTION_GUIDE_CHARS = env_int(
 NEWSROOM_SOCIAL_TITLE_GUIDE_CHARS = env_int("NEWSROOM_SOCIAL_TITLE_GUIDE_CHARS", 70)
 NEWSROOM_SOCIAL_TEASER_GUIDE_CHARS = env_int("NEWSROOM_SOCIAL_TEASER_GUIDE_CHARS", 200)
 
+# Embeds in the body (articles/embeds.py): Mastodon servers are many; posts
+# from these may be embedded (and framed, see EMBED_FRAME_HOSTS below).
+NEWSROOM_MASTODON_HOSTS = env_list(
+    "NEWSROOM_MASTODON_HOSTS", "mastodon.social,social.bund.de,chaos.social"
+)
+
+# The body editor's own nodes (articles/admin/body_editor.py): info box,
+# fact list, quote, embed. Each writes the stored form that
+# articles/sanitising.py's BLOCKS allows; the title of a box is its h3, the
+# parts of a quote its blockquote and figcaption.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/body_blocks.js")],
+        "extensions": {
+            "InfoBox": html_tags(["div", "h3"], {"div": ["data-block"]}),
+            "FactList": html_tags(["div", "h3", "ul", "li"], {"div": ["data-block"]}),
+            "PullQuote": html_tags(
+                ["figure", "blockquote", "figcaption"], {"figure": ["data-block"]}
+            ),
+            "Embed": html_tags(
+                ["div"],
+                {"div": ["data-block", "data-provider", "data-id", "data-url"]},
+            ),
+            # Parts of the elements above: no tags of their own.
+            "BlockTitle": html_tags([]),
+            "QuoteText": html_tags([]),
+            "QuoteSource": html_tags([]),
+        },
+    }
+]
+
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch")]
@@ -296,6 +329,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 # --- Security ---------------------------------------------------------------
+# The frames a body's embed loads after the reader's click, and no others
+# (the providers of articles/embeds.py; tests/articles/test_embeds.py keeps
+# the two lists equal). No setting imports the apps, hence the list here.
+EMBED_FRAME_HOSTS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://platform.twitter.com",
+    "https://www.instagram.com",
+    "https://www.tiktok.com",
+    "https://www.facebook.com",
+    "https://embed.bsky.app",
+    "https://datawrapper.dwcdn.net",
+    "https://flo.uri.sh",
+    "https://webgrafik.dpa-addons.com",
+    "https://open.spotify.com",
+    "https://embed.podcasts.apple.com",
+    "https://www.openstreetmap.org",
+    "https://maps.google.com",
+    "https://www.google.com",
+    *(f"https://{host}" for host in NEWSROOM_MASTODON_HOSTS),
+]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -307,6 +361,7 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    "frame-src": EMBED_FRAME_HOSTS,
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -225,6 +225,9 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
             whatsapp=True,
         )
 
+    load_body_elements_article(now=now, reset=reset, report=report,
+                               sections=sections, agency=dpa)  # fmt: skip
+
     for rail_order, rail_data in enumerate(demo_data.RAILS):
         rail = upsert(
             Rail,
@@ -263,6 +266,33 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
         seeded(SitePage, report, key=kind, reset=reset, lookup={"kind": kind},
                defaults={"title": title, "body": body})  # fmt: skip
     return report
+
+
+def load_body_elements_article(*, now, reset, report, sections, agency):
+    """The article with every body element; as editors left it on re-runs."""
+    seed = demo_data.BODY_ELEMENTS_ARTICLE
+    article, created = seeded_article(
+        report,
+        reset=reset,
+        headline=seed["headline"],
+        section=sections[seed["section"]],
+        defaults={
+            "kicker": seed["kicker"],
+            "teaser": seed["teaser"],
+            "dateline": seed["dateline"],
+            "body": seed["body"],
+            "view_count": seed["view_count"],
+        },
+    )
+    if created or reset:
+        publish_demo_article(article, at=now - timedelta(hours=3))
+        ensure_photo(
+            article,
+            caption="Am Rheinufer soll die mobile Schutzwand stehen.",
+            alt_text="Das Rheinufer in Köln mit Promenade und Altstadt",
+            agency=agency,
+        )
+    return article
 
 
 # One article in each state the dashboard lists, so it has something to show.

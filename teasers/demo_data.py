@@ -81,6 +81,50 @@ ARTICLE = {
     "view_count": 19467,
 }
 
+# An article with every body element (docs/editor-guide.md shows it): info
+# box, quote, fact list, a YouTube video and a post on X, the embeds behind
+# the two-click consent. The body is in its stored form (articles/
+# sanitising.py BLOCKS); the embeds' addresses are real (the first YouTube
+# video, the first post on X, both also in dpa's samples).
+BODY_ELEMENTS_ARTICLE = {
+    "section": "aus-der-region",
+    "kicker": "Hochwasserschutz",
+    "headline": "Neue Schutzwand am Rheinufer: Was Anwohner jetzt wissen müssen",
+    "teaser": (
+        "Die Stadt baut bis zum Frühjahr eine mobile Hochwasserschutzwand. "
+        "Ein Überblick über Zeitplan, Kosten und Sperrungen."
+    ),
+    "dateline": "Köln",
+    "view_count": 4821,
+    "body": (
+        "<p>Die Stadt beginnt in der kommenden Woche mit dem Bau einer mobilen "
+        "Hochwasserschutzwand zwischen Altstadt und Rheinauhafen. Die Arbeiten "
+        "sollen bis zum Frühjahr dauern.</p>"
+        '<div data-block="infobox"><h3>Was ist eine mobile Schutzwand?</h3>'
+        "<p>Aluminiumelemente, die bei steigendem Pegel zwischen fest "
+        "verankerten Stützen eingesetzt werden. Sie schützen bis zu einem "
+        "Pegel von <strong>11,30 Metern</strong>.</p></div>"
+        "<h2>Was die Stadt sagt</h2>"
+        '<figure data-block="quote"><blockquote>Wir wollen nicht warten, bis '
+        "das nächste Hochwasser die Altstadt erreicht.</blockquote>"
+        "<figcaption>Petra Berg, Leiterin der Hochwasserschutzzentrale"
+        "</figcaption></figure>"
+        '<div data-block="factlist"><h3>Die Schutzwand in Zahlen</h3><ul>'
+        "<li><p>Länge: 1,2 Kilometer</p></li>"
+        "<li><p>Kosten: 14,5 Millionen Euro</p></li>"
+        "<li><p>Bauzeit: 20 Wochen</p></li>"
+        "<li><p>Aufbau im Ernstfall: 8 Stunden</p></li></ul></div>"
+        "<h2>So sah es beim letzten Hochwasser aus</h2>"
+        '<div data-block="embed" data-provider="youtube" data-id="jNQXAC9IVRw" '
+        'data-url="https://www.youtube.com/watch?v=jNQXAC9IVRw"></div>'
+        "<p>Auch in den sozialen Netzwerken wurde über die Pläne diskutiert.</p>"
+        '<div data-block="embed" data-provider="x" data-id="20" '
+        'data-url="https://x.com/jack/status/20"></div>'
+        "<p>Während der Bauzeit bleibt der Radweg am Ufer abschnittsweise "
+        "gesperrt; die Umleitung ist ausgeschildert.</p>"
+    ),
+}
+
 # One dict per rail, in page order. Items in page order; each item is either an
 # editorial teaser or a sponsored slot.
 RAILS = [

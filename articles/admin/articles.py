@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import views as admin_views
-from articles.admin.body_editor import editor_csp
+from articles.admin.body_editor import editor_csp, embed_check
 from articles.admin.forms import (
     ArticleAdminForm,
     ArticlePhotoForm,
@@ -445,6 +445,11 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             return self.admin_site.admin_view(view_with_admin)
 
         return [
+            path(
+                "einbettung-pruefen/",
+                wrap(embed_check),
+                name="articles_article_embed_check",
+            ),
             path(
                 "<int:object_id>/fassungen/",
                 wrap(admin_views.revision_history),

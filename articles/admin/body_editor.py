@@ -9,8 +9,15 @@ the same allow-list; the extensions below produce nothing outside it
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.forms import Media
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse_lazy
 from django.utils.csp import CSP
+from django.utils.translation import gettext as _
 from django_prose_editor.widgets import AdminProseEditorWidget
+
+from articles.embeds import EmbedRefused, recognise
 
 # What a reporter can make: paragraphs, subheads, bold, italic, links, lists,
 # quotes, simple tables, line breaks. Pasting from Word or a web page keeps
@@ -32,6 +39,15 @@ BODY_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
+    # The body elements (static/articles/body_blocks.js, registered in
+    # settings.DJANGO_PROSE_EDITOR_EXTENSIONS).
+    "InfoBox": True,
+    "FactList": True,
+    "BlockTitle": True,
+    "PullQuote": True,
+    "QuoteText": True,
+    "QuoteSource": True,
+    "Embed": True,
     # Plain buttons, no drop-downs: every action is one tab stop away and
     # has its own label for screen readers.
     "Menu": {
@@ -42,15 +58,55 @@ BODY_EXTENSIONS = {
             {"group": "marks"},
             {"group": "link"},
             {"group": "table"},
+            {"group": "bodyBlocks"},
             {"group": "history"},
         ]
     },
 }
 
 
+class BodyEditorWidget(AdminProseEditorWidget):
+    @property
+    def media(self):
+        # How the body elements look in the editor.
+        return super().media + Media(css={"all": ["articles/body_blocks.css"]})
+
+
 def body_widget() -> AdminProseEditorWidget:
-    return AdminProseEditorWidget(
-        config={"extensions": BODY_EXTENSIONS}, preset="configurable"
+    return BodyEditorWidget(
+        config={"extensions": BODY_EXTENSIONS},
+        preset="configurable",
+        # Where the embed dialog asks whether an address can be embedded.
+        attrs={
+            "data-embed-check-url": reverse_lazy("admin:articles_article_embed_check")
+        },
+    )
+
+
+def embed_check(model_admin, request: HttpRequest) -> JsonResponse:
+    """The embed dialog's question "can this address be embedded?",
+    answered from the address alone (articles/embeds.py), as the save will.
+    """
+    if not (
+        request.user.has_perm("articles.change_article")
+        or request.user.has_perm("articles.add_article")
+    ):
+        raise PermissionDenied
+    # A refusal is an answer, not a failed request (200 either way).
+    url = request.GET.get("url", "")
+    if not url.strip():
+        return JsonResponse({"error": _("Bitte eine Adresse eingeben.")})
+    try:
+        embed = recognise(url)
+    except EmbedRefused as refused:
+        return JsonResponse({"error": str(refused)})
+    return JsonResponse(
+        {
+            "provider": embed.provider.key,
+            "name": embed.provider.name,
+            "id": embed.id,
+            "url": embed.url,
+        }
     )
 
 

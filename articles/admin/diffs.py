@@ -11,6 +11,9 @@ import re
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from articles.embeds import BY_KEY, stored_embeds
 
 # Fields stored as sanitised HTML; every other field is plain text.
 HTML_FIELDS = frozenset({"body"})
@@ -21,12 +24,43 @@ BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|figcaption)>|<br\s*/?>"
 WORD = re.compile(r"\S+\s*")
 
 
+# The body elements (articles/sanitising.py BLOCKS) have no text of their
+# own to say what they are; the diff names them in a line of their own.
+BLOCK_START = re.compile(r'<(?:div|figure) data-block="(infobox|factlist|quote)">')
+QUOTE_SOURCE = re.compile(r"</blockquote><figcaption>")
+
+
+def readable_blocks(text: str) -> str:
+    """Body elements as lines an editor can read: "[Info-Kasten]" before
+    the box's text, "[Einbettung: YouTube, https://…]" for an embed, "– "
+    before who said a quote."""
+    if "data-block=" not in text:
+        return text
+    names = {
+        "infobox": _("Info-Kasten"),
+        "factlist": _("Faktenliste"),
+        "quote": _("Zitat"),
+    }
+    text = BLOCK_START.sub(lambda m: f"<p>[{names[m.group(1)]}]</p>", text)
+    text = QUOTE_SOURCE.sub("</blockquote><figcaption>– ", text)
+    out, position = [], 0
+    for match, attributes in stored_embeds(text):
+        provider = BY_KEY.get(attributes.get("data-provider", ""))
+        name = provider.name if provider else attributes.get("data-provider", "?")
+        label = _("Einbettung")
+        line = f"[{label}: {name}, {attributes.get('data-url', '')}]"
+        out += [text[position : match.start()], f"<p>{escape(line)}</p>"]
+        position = match.end()
+    return "".join([*out, text[position:]])
+
+
 def paragraphs(value, *, is_html: bool) -> list[str]:
     """The text of a field's value as paragraphs, without markup."""
     if isinstance(value, list):
         return [", ".join(str(item) for item in value)] if value else []
     text = str(value if value is not None else "")
     if is_html:
+        text = readable_blocks(text)
         text = html.unescape(strip_tags(BLOCK_END.sub("\n", text)))
     return [line.strip() for line in text.splitlines() if line.strip()]
 

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin.body_editor import body_widget
 from articles.admin.photo_chooser import photo_choice
+from articles.embeds import EmbedRefused, recognise_embeds
 from articles.models import Article, ArticlePhoto, Photo
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
+from articles.sanitising import sanitise_body_html
 from articles.workflow import services
 
 
@@ -77,7 +79,9 @@ class ArticleAdminForm(forms.ModelForm):
             "body": _(
                 "Zwischenüberschriften, Fett, Kursiv, Links, Listen, Zitate und "
                 "Tabellen über die Werkzeugleiste oder Tastenkürzel; Eingefügtes "
-                "aus Word oder dem Web behält nur diese Struktur."
+                "aus Word oder dem Web behält nur diese Struktur. Info-Kasten, "
+                "Faktenliste, Zitat mit Quelle und Einbettungen (YouTube, X, "
+                "Karten …) über die Knöpfe am Ende der Werkzeugleiste."
             )
         }
 
@@ -88,6 +92,19 @@ class ArticleAdminForm(forms.ModelForm):
         for name, guide in guide_chars().items():
             if name in self.fields:
                 self.fields[name].widget.attrs["data-guide-chars"] = guide
+
+    def clean_body(self):
+        # What the save stores (Article.save sanitises again, to no change),
+        # with each embed's provider and id taken from its address: an
+        # address no provider knows is refused, naming it.
+        body = sanitise_body_html(self.cleaned_data.get("body") or "")
+        try:
+            return recognise_embeds(body)
+        except EmbedRefused as refused:
+            raise forms.ValidationError(
+                _("Einbettung nicht möglich: %(reason)s") % {"reason": refused},
+                code="embed_refused",
+            ) from None
 
     def clean(self):
         cleaned = super().clean()

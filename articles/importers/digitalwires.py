@@ -11,6 +11,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.embeds import EmbedRefused, embed_block, recognise
 from articles.importers.items import (
     AgencyItem,
     AgencyPhoto,
@@ -152,7 +153,9 @@ def photo_of(association: dict) -> AgencyPhoto:
 
 DNL_ELEMENT = re.compile(r"<dnl-([a-z]+)\b([^>]*)>(.*?)</dnl-\1>", re.S)
 DNL_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
-# Embeds become plain links: our pages load nothing from other hosts (CSP).
+# Embeds become the body's embeds (two-click consent on the page) when their
+# address is one of a known provider's (articles/embeds.py); any other stays
+# a plain link.
 EMBED_LINKS = {
     "youtubeembed": gettext_lazy("Video bei YouTube ansehen"),
     "twitterembed": gettext_lazy("Beitrag auf X ansehen"),
@@ -162,13 +165,18 @@ EMBED_LINKS = {
 
 
 def translate_dnl_elements(body: str) -> str:
-    """dpa's custom elements: embeds → links; inline images → out of the text
+    """dpa's custom elements: embeds → embed blocks (or links, if no
+    provider is known for the address); inline images → out of the text
     (the picture comes as the article's photo, from `associations`)."""
 
     def replace(match: re.Match) -> str:
         kind, attributes = match.group(1), dict(DNL_ATTRIBUTE.findall(match.group(2)))
         src = html.unescape(attributes.get("src", ""))
         if kind in EMBED_LINKS and src.startswith(("https://", "http://")):
+            try:
+                return embed_block(recognise(src))
+            except EmbedRefused:
+                pass
             return format_html('<p><a href="{}">{}</a></p>', src, EMBED_LINKS[kind])
         return ""
 

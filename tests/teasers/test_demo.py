@@ -179,3 +179,24 @@ def test_the_demo_ships_the_site_pages_and_keeps_the_editors_text(client, demo):
     call_command("load_demo", "--reset", stdout=StringIO())
     assert "Platzhalter" in SitePage.objects.get(kind="impressum").body
     assert SitePage.objects.filter(kind="kontakt").exists()
+
+
+def test_the_demo_has_an_article_with_every_body_element(client, demo):
+    from teasers.demo_data import BODY_ELEMENTS_ARTICLE
+
+    article = Article.objects.get(headline=BODY_ELEMENTS_ARTICLE["headline"])
+    assert article.status == Article.Status.PUBLISHED
+    html = client.get(article.get_absolute_url()).content.decode()
+    for shown in (
+        '<div class="body-box body-box--info">',
+        '<div class="body-box body-box--facts">',
+        '<figure class="body-quote">',
+        'data-embed-provider="youtube"',
+        'data-embed-provider="x"',
+    ):
+        assert shown in html
+    # A re-run keeps what an editor changed in it.
+    edited = article.body.replace("Was ist eine mobile Schutzwand?", "Die Wand")
+    Article.objects.filter(pk=article.pk).update(body=edited)
+    call_command("load_demo", stdout=StringIO())
+    assert Article.objects.get(pk=article.pk).body == edited

@@ -28,7 +28,16 @@ def test_the_editor_produces_nothing_outside_the_body_allow_list():
         editor["tags"]
     )
     assert {"table", "tr", "th", "td", "br", "p"} <= editor["tags"]
-    assert not {"h1", "h4", "img", "figure", "span", "div"} & editor["tags"]
+    assert not {"h1", "h4", "img", "span"} & editor["tags"]
+    # div and figure only as the body elements (data-block), which the
+    # sanitiser checks kind by kind (tests/articles/admin/test_body_blocks.py).
+    assert editor["attributes"]["div"] == {
+        "data-block",
+        "data-provider",
+        "data-id",
+        "data-url",
+    }
+    assert editor["attributes"]["figure"] == {"data-block"}
     for tag, attributes in editor["attributes"].items():
         assert set(attributes) - DROPPED.get(tag, set()) <= ALLOWED_ATTRIBUTES.get(
             tag, set()

@@ -5,10 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from articles.importers.digitalwires import looks_like_digitalwires
+from articles.importers.digitalwires import (
+    looks_like_digitalwires,
+    translate_dnl_elements,
+)
 from articles.importers.items import ItemStatus, ParseError, Signal, version_number
+from articles.importers.news import import_news
 from articles.importers.ninjs import looks_like_ninjs
+from articles.models import Article
+from articles.public.body_blocks import render_body_blocks
 from tests.articles.importers.reading import agency_items, read_file
+from tests.factories import SectionFactory
 from tests.samples import sample_path
 
 
@@ -323,15 +330,46 @@ def test_unknown_or_mismatched_formats_are_named():
         read_file(sample("ninjs/2.1/dpa_text.json"), format="nitf")
 
 
-def test_dpa_embeds_become_links_and_inline_images_leave_the_text():
+def test_dpa_embeds_become_body_embeds_and_inline_images_leave_the_text():
     [item] = agency_items(sample("dpa-digitalwires/rubix_multimedia_testartikel.json"))
     assert "<dnl-" not in item.body_html
+    # The two-click embeds of articles/public/body_blocks.py, not links.
     assert (
-        '<a href="https://x.com/jack/status/20">Beitrag auf X ansehen</a>'
-        in item.body_html
-    )
-    assert "Video bei YouTube ansehen" in item.body_html
+        '<div data-block="embed" data-provider="x" data-id="20" '
+        'data-url="https://x.com/jack/status/20"></div>'
+    ) in item.body_html
+    assert (
+        '<div data-block="embed" data-provider="youtube" data-id="jNQXAC9IVRw" '
+        'data-url="https://www.youtube-nocookie.com/embed/jNQXAC9IVRw"></div>'
+    ) in item.body_html
+    assert (
+        '<div data-block="embed" data-provider="dpa-webgrafik" data-id="webgrafik/'
+        'items/aktuell/2024_10_21/hierWachsenKuerbisse/cont" data-url="https://'
+        "webgrafik.dpa-addons.com/webgrafik/items/aktuell/2024_10_21/"
+        'hierWachsenKuerbisse/cont/index.html"></div>'
+    ) in item.body_html
+    assert "ansehen</a>" not in item.body_html
     assert "Ein im Text positioniertes Bild." not in item.body_html
+
+
+def test_dpa_embeds_of_unknown_providers_stay_links():
+    assert translate_dnl_elements(
+        '<p>a</p><dnl-youtubeembed src="https://videos.example/1"></dnl-youtubeembed>'
+    ) == (
+        '<p>a</p><p><a href="https://videos.example/1">Video bei YouTube '
+        "ansehen</a></p>"
+    )
+
+
+@pytest.mark.django_db
+def test_imported_embeds_survive_sanitising_and_show_as_placeholders():
+    SectionFactory(slug="nachrichten")
+    path = sample_path("dpa-digitalwires/rubix_multimedia_testartikel.json")
+    import_news([str(path)])
+    article = Article.objects.get()
+    assert article.body.count('<div data-block="embed"') == 3
+    html = render_body_blocks(article.body)
+    assert html.count("Beim Laden werden Daten an") == 3
 
 
 LISTING_28 = (
