@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin import views as admin_views
 from articles.admin.body_editor import editor_csp
+from articles.admin.live_ticker import live_ticker_urls
 from articles.admin.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
 from articles.models import (
     Article,
@@ -183,7 +184,17 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         ),
         (
             _("Einordnung"),
-            {"fields": ["section", "regions", "tags", "authors", "agency", "slug"]},
+            {
+                "fields": [
+                    "section",
+                    "regions",
+                    "tags",
+                    "authors",
+                    "agency",
+                    "slug",
+                    "is_live_ticker",
+                ]
+            },
         ),
         (
             _("Suchmaschinen und soziale Netzwerke"),
@@ -456,6 +467,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 wrap(admin_views.editing_ping),
                 name="articles_article_editing",
             ),
+            *live_ticker_urls(wrap),
             *super().get_urls(),
         ]
 

@@ -15,6 +15,7 @@ from articles.models.articles import (
     validate_archive_day,
 )
 from articles.models.counters import KeepsCounters
+from articles.models.live_ticker import LiveEntry, LiveEntryChange
 from articles.models.logins import LoginFailure
 from articles.models.photos import (
     RIGHTS_FIELDS,
@@ -74,6 +75,8 @@ __all__ = [
     "CorrectionNote",
     "JobMark",
     "KeepsCounters",
+    "LiveEntry",
+    "LiveEntryChange",
     "LoginFailure",
     "Photo",
     "PhotoQuerySet",
