@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin import views as admin_views
 from articles.admin.body_editor import editor_csp
-from articles.admin.live_ticker import live_ticker_urls
 from articles.admin.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
+from articles.admin.live_ticker import live_ticker_urls
 from articles.models import (
     Article,
     ArticlePhoto,

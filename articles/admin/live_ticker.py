@@ -38,9 +38,7 @@ class LiveEntryForm(forms.Form):
         label=gettext_lazy("Wichtiges Ereignis (in der Zusammenfassung oben)"),
         required=False,
     )
-    is_pinned = forms.BooleanField(
-        label=gettext_lazy("Oben anheften"), required=False
-    )
+    is_pinned = forms.BooleanField(label=gettext_lazy("Oben anheften"), required=False)
 
 
 def desk_url(article, **query) -> str:
@@ -95,7 +93,9 @@ def ticker_desk(model_admin, request, object_id):
     entries = LiveEntry.objects.page(
         article.pk, before=int(before) if before else None, size=DESK_PAGE_SIZE
     )
-    older_than = entries[DESK_PAGE_SIZE - 1].pk if len(entries) > DESK_PAGE_SIZE else None
+    older_than = (
+        entries[DESK_PAGE_SIZE - 1].pk if len(entries) > DESK_PAGE_SIZE else None
+    )
     history = list(
         LiveEntryChange.objects.filter(article=article).select_related("by")[
             :HISTORY_SIZE

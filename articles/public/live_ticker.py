@@ -86,13 +86,11 @@ def key_events(article_id: int) -> list[LiveEntry]:
     )
 
 
-def ticker_page(article_id: int, *, before: int | None = None) -> TickerPage:
-    """The entries older than entry `before` (None: the newest), with the
-    pinned entries and key events on the first page. Five queries at most.
-
-    Raises Http404 for a `before` that is no entry of this ticker: each
-    page is a cached copy, and only the ticker's own entries make pages.
-    """
+def entries_page(article_id: int, before: int | None) -> tuple[list, int | None]:
+    """A page of entries older than entry `before` (None: the newest) and
+    the next page's `before`. Raises Http404 for a `before` that is no
+    entry of this ticker: each page is a cached copy, and only the
+    ticker's own entries make pages."""
     size = settings.NEWSROOM_LIVE_TICKER_PAGE_SIZE
     if before is not None and (
         not LiveEntry.objects.of_ticker(article_id).filter(pk=before).exists()
@@ -100,9 +98,16 @@ def ticker_page(article_id: int, *, before: int | None = None) -> TickerPage:
         raise Http404("no such entry in this ticker")
     entries = LiveEntry.objects.page(article_id, before=before, size=size)
     older_than = entries[size - 1].pk if len(entries) > size else None
+    return entries[:size], older_than
+
+
+def ticker_page(article_id: int, *, before: int | None = None) -> TickerPage:
+    """The entries older than entry `before` (None: the newest), with the
+    pinned entries and key events on the first page. Five queries at most."""
+    entries, older_than = entries_page(article_id, before)
     page = TickerPage(
         article_id=article_id,
-        entries=entries[:size],
+        entries=entries,
         before=before,
         older_than=older_than,
         latest_change=latest_change_id(article_id),
@@ -163,12 +168,10 @@ def changes_since(article_id: int, since: int, latest: int) -> dict:
 
 
 def older_entries(article_id: int, before: int) -> dict:
-    page = ticker_page(article_id, before=before)
+    entries, older_than = entries_page(article_id, before)
     return {
-        "entries": [
-            {"id": entry.pk, "html": entry_html(entry)} for entry in page.entries
-        ],
-        "older_than": page.older_than,
+        "entries": [{"id": entry.pk, "html": entry_html(entry)} for entry in entries],
+        "older_than": older_than,
     }
 
 

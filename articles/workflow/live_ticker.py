@@ -128,9 +128,7 @@ def _entry_of(article: Article, entry: LiveEntry) -> LiveEntry:
             pk=entry.pk, article_id=article.pk
         )
     except LiveEntry.DoesNotExist:
-        raise ValidationError(
-            _("Dieser Eintrag wurde inzwischen gelöscht.")
-        ) from None
+        raise ValidationError(_("Dieser Eintrag wurde inzwischen gelöscht.")) from None
 
 
 @transaction.atomic
@@ -172,7 +170,7 @@ def delete_live_entry(
 
 @transaction.atomic
 def end_live_ticker(article: Article, *, by: AbstractBaseUser | None) -> Article:
-    """"Ticker beendet": readers' pages stop looking for entries, the teaser
+    """ "Ticker beendet": readers' pages stop looking for entries, the teaser
     loses "Live", and the coverage has its end time."""
     _check_ticker(article, by)
     if article.live_ended_at is not None:
