@@ -189,5 +189,6 @@ def test_desk_page_queries_do_not_grow_with_the_ticker(desk, count_queries):
             LiveEntryChange(article=ticker, action="added", by=desk.user)
             for _ in range(size)
         )
-        counts.append(count_queries(lambda: desk.get(url("live_ticker", ticker.pk))))
+        address = url("live_ticker", ticker.pk)
+        counts.append(count_queries(lambda address=address: desk.get(address)))
     assert counts[0] == counts[1] <= 20, counts
