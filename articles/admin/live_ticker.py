@@ -41,6 +41,12 @@ class LiveEntryForm(forms.Form):
     is_pinned = forms.BooleanField(label=gettext_lazy("Oben anheften"), required=False)
 
 
+def editor_media(form) -> forms.Media:
+    """The body editor's files and its German labels (the edit form's
+    static/articles/body_editor.js), without the rest of the edit form's."""
+    return form.media + forms.Media(js=["articles/body_editor.js"])
+
+
 def desk_url(article, **query) -> str:
     url = reverse("admin:articles_article_live_ticker", args=[article.pk])
     if query:
@@ -111,7 +117,7 @@ def ticker_desk(model_admin, request, object_id):
                 article,
                 _("Liveticker: %(headline)s") % {"headline": article.headline},
                 form=form,
-                media=model_admin.media + form.media,
+                media=editor_media(form),
                 entries=entries[:DESK_PAGE_SIZE],
                 older_url=desk_url(article, vor=older_than) if older_than else "",
                 history=history,
@@ -158,7 +164,7 @@ def correct_entry(model_admin, request, object_id, entry_id):
                 article,
                 _("Eintrag korrigieren"),
                 form=form,
-                media=model_admin.media + form.media,
+                media=editor_media(form),
                 entry=entry,
             ),
         )

@@ -94,6 +94,12 @@ def test_new_entry_appears_for_the_reader_without_a_reload(
     desk = browser.new_context(viewport=VIEWPORTS["desktop"], locale="de-DE")
     desk.set_default_timeout(15_000)
     admin = desk.new_page()
+    admin.on(
+        "console",
+        lambda message: (
+            console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
     admin.goto(live_server.url + reverse("admin:login"))
     admin.locator("#id_username").fill(desk_user.username)
     admin.locator("#id_password").fill(PASSWORD)
@@ -105,6 +111,8 @@ def test_new_entry_appears_for_the_reader_without_a_reload(
     admin.goto(desk_url)
     editor = admin.get_by_role("textbox", name="Text")
     expect(editor).to_be_visible()
+    expect(admin.get_by_role("toolbar", name="Textformatierung")).to_be_visible()
+    assert axe_violations(admin) == []
     editor.click()
     admin.keyboard.type(NEW_ENTRY)
     admin.get_by_role("button", name="Eintrag veröffentlichen").click()
