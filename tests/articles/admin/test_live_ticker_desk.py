@@ -4,6 +4,8 @@ ended and reopened, each through the services and in the history; every
 role and state is checked on the server; the page's queries do not grow
 with the ticker."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -50,6 +52,9 @@ def test_desk_adds_an_entry_and_stays_on_the_page(desk, ticker):
     html = page.content.decode()
     assert 'name="body"' in html and "Eintrag veröffentlichen" in html
     assert "Ticker beenden" in html
+    # The body editor loads: its inline import map carries the response's nonce.
+    nonce = re.search(r'<script type="importmap" nonce="([^"]+)"', html).group(1)
+    assert f"'nonce-{nonce}'" in page["Content-Security-Policy"]
     response = desk.post(
         desk_url,
         {"body": "<p>Erste Hochrechnung: 31 Prozent</p>", "is_key_event": "on"},
@@ -78,6 +83,7 @@ def test_desk_corrects_and_deletes_entries(desk, ticker):
     entry = live_ticker.add_live_entry(ticker, by=None, body="<p>31 Prozent</p>")
     form = desk.get(url("live_entry_correct", ticker.pk, entry.pk))
     assert "31 Prozent" in form.content.decode()
+    assert '<script type="importmap" nonce="' in form.content.decode()
     response = desk.post(
         url("live_entry_correct", ticker.pk, entry.pk),
         {"body": "<p>32 Prozent</p>", "title": "Korrigiert", "is_pinned": "on"},
