@@ -72,6 +72,7 @@ class Site:
             teaser=f"Vorspann {headline}",
             section=self.section,
             agency=self.agency,
+            is_live_ticker=True,
             **fields,
         )
         article.regions.add(self.region)
@@ -80,8 +81,6 @@ class Site:
         ArticlePhotoFactory(article=article, photo=PhotoFactory())
         # Every article a live ticker whose entry names it: no entry of a
         # hidden ticker may show on its page, the endpoint or anywhere.
-        Article.objects.filter(pk=article.pk).update(is_live_ticker=True)
-        article.is_live_ticker = True
         entry = LiveEntry.objects.create(
             article=article, title=f"Eintrag {headline}", body=f"<p>{headline}</p>"
         )
