@@ -468,6 +468,13 @@ NEWSROOM_VG_WORT_HOST = os.environ.get("NEWSROOM_VG_WORT_HOST", "").strip().lowe
 NEWSROOM_VG_WORT_MIN_CHARS = env_int("NEWSROOM_VG_WORT_MIN_CHARS", 1800)
 if NEWSROOM_VG_WORT_HOST:
     SECURE_CSP["img-src"].append(f"https://{NEWSROOM_VG_WORT_HOST}")
+# Live tickers: entries per page (newest first, then "Ältere Einträge"); how
+# often a reader's page asks for new entries; how long a browser or CDN may
+# keep that answer; how many key events the summary on top lists.
+NEWSROOM_LIVE_TICKER_PAGE_SIZE = env_int("NEWSROOM_LIVE_TICKER_PAGE_SIZE", 20)
+NEWSROOM_LIVE_TICKER_POLL_SECONDS = env_int("NEWSROOM_LIVE_TICKER_POLL_SECONDS", 15)
+NEWSROOM_LIVE_TICKER_CACHE_SECONDS = env_int("NEWSROOM_LIVE_TICKER_CACHE_SECONDS", 5)
+NEWSROOM_LIVE_TICKER_KEY_EVENTS = env_int("NEWSROOM_LIVE_TICKER_KEY_EVENTS", 10)
 # "Mehr zum Thema" under each article: at most this many (0: none).
 NEWSROOM_RELATED_ARTICLES = env_int("NEWSROOM_RELATED_ARTICLES", 5)
 # Redis (cache and counter buffer): no request waits longer than this for

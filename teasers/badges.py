@@ -1,4 +1,4 @@
-"""Teaser badges ("Eil", "Top", "Neu", "Update"), decided by rules in one place.
+"""Teaser badges ("Eil", "Live", "Top", "Neu", "Update"), decided by rules in one place.
 
 Rails, section pages and (later) feeds all ask `badge_for`; templates only
 print the result.
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Badge(models.TextChoices):
     BREAKING = "breaking", _("Eil")
+    LIVE = "live", _("Live")
     TOP = "top", _("Top")
     UPDATE = "update", _("Update")
     NEW = "new", _("Neu")
@@ -25,11 +26,16 @@ def badge_for(
     updated_at: datetime | None,
     at: datetime,
     breaking_until: datetime | None = None,
+    is_live_ticker: bool = False,
+    live_ended_at: datetime | None = None,
 ) -> Badge | None:
     """The one badge a teaser shows at `at`: a running "Eilmeldung" first,
-    then editorial "Top", then the rules."""
+    then a running live ticker, then editorial "Top", then the rules."""
     if breaking_until and at < breaking_until:
         return Badge.BREAKING
+    # Ended by the desk (a write, which purges): no moment to expire at.
+    if is_live_ticker and (live_ended_at is None or live_ended_at > at):
+        return Badge.LIVE
     if is_top:
         return Badge.TOP
     update_window = timedelta(hours=settings.NEWSROOM_UPDATE_BADGE_HOURS)

@@ -25,8 +25,17 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from articles.models import Agency, Article, ArticlePhoto, Photo, Section, SitePage
+from articles.models import (
+    Agency,
+    Article,
+    ArticlePhoto,
+    LiveEntry,
+    Photo,
+    Section,
+    SitePage,
+)
 from articles.photos.saving import save_photo
+from articles.workflow import live_ticker
 from articles.workflow.services import (
     publish_article,
     submit_for_review,
@@ -227,6 +236,7 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
 
     load_body_elements_article(now=now, reset=reset, report=report,
                                sections=sections, agency=dpa)  # fmt: skip
+    load_live_ticker(now=now, reset=reset, report=report, sections=sections)
 
     for rail_order, rail_data in enumerate(demo_data.RAILS):
         rail = upsert(
@@ -381,6 +391,49 @@ def publish_demo_article(article: Article, *, at: datetime, updated=None):
     article.updated_at = updated
     article.save(update_fields=["first_published_at", "updated_at"])
     publish_article(article, by=None, at=at)
+
+
+def load_live_ticker(*, now, reset, report, sections):
+    """The running live ticker with its entries, through the ticker's
+    services like the desk's; left as editors changed it unless `reset`."""
+    seed = demo_data.LIVE_TICKER
+    article, created = seeded_article(
+        report,
+        reset=reset,
+        headline=seed["headline"],
+        section=sections[seed["section"]],
+        defaults={
+            "kicker": seed["kicker"],
+            "teaser": seed["teaser"],
+            "body": "".join(f"<p>{escape(p)}</p>" for p in seed["paragraphs"]),
+            "is_live_ticker": True,
+        },
+    )
+    if not (created or reset):
+        return  # as the editors left it (or deleted it)
+    first_entry = seed["entries"][0][0]
+    publish_demo_article(article, at=now - timedelta(minutes=first_entry + 5))
+    if article.live_ended_at is not None:
+        live_ticker.reopen_live_ticker(article, by=None)
+    for entry in article.live_entries.all():
+        live_ticker.delete_live_entry(article, entry, by=None)
+    for minutes, title, body, key_event, pinned in seed["entries"]:
+        entry = live_ticker.add_live_entry(
+            article,
+            by=None,
+            title=title,
+            body=f"<p>{escape(body)}</p>",
+            is_key_event=key_event,
+            is_pinned=pinned,
+        )
+        # Written over the last hours, as a desk would have.
+        LiveEntry.objects.filter(pk=entry.pk).update(
+            at=now - timedelta(minutes=minutes)
+        )
+        report.created[LiveEntry._meta.verbose_name_plural] += 1
+    Article.objects.filter(pk=article.pk).update(
+        updated_at=now - timedelta(minutes=seed["entries"][-1][0])
+    )
 
 
 def load_teaser(item, *, rail, position, now, reset, report, sections, agency):

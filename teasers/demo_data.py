@@ -636,3 +636,55 @@ SITE_PAGES = {
         '<p><a href="mailto:anzeigen@example.com">anzeigen@example.com</a></p>',
     ),
 }
+
+# A running live ticker: the article on top, then entries oldest first
+# (title, body paragraph, key event, pinned); minutes before loading.
+LIVE_TICKER = {
+    "section": "blaulicht",
+    "kicker": "Liveticker",
+    "headline": "Großbrand im Hafen: Feuerwehr im Dauereinsatz",
+    "teaser": (
+        "Eine Lagerhalle im Industriehafen steht in Flammen. Die Feuerwehr bittet, "
+        "Fenster und Türen geschlossen zu halten. Alle Entwicklungen im Liveticker."
+    ),
+    "paragraphs": [
+        (
+            "Seit dem frühen Morgen brennt eine Lagerhalle im Industriehafen. Über "
+            "der Stadt steht eine weithin sichtbare Rauchsäule."
+        ),
+    ],
+    "entries": [
+        (
+            95,
+            "Feuerwehr rückt aus",
+            "Die Leitstelle meldet einen Brand in einer Lagerhalle am Hafenbecken 2. "
+            "Mehrere Löschzüge sind unterwegs.",
+            True,
+            False,
+        ),
+        (
+            70,
+            "",
+            "Die Rauchsäule ist bis in die Innenstadt zu sehen. Die Polizei sperrt "
+            "die Hafenstraße in beide Richtungen.",
+            False,
+            False,
+        ),
+        (
+            40,
+            "Warnung für Anwohner",
+            "Die Stadt hat eine Warnung über die Warn-App NINA verschickt: Fenster "
+            "und Türen geschlossen halten, Lüftungen ausschalten.",
+            True,
+            True,
+        ),
+        (
+            12,
+            "",
+            "Nach Angaben der Feuerwehr ist niemand verletzt worden. Die Löscharbeiten "
+            "werden voraussichtlich bis in den Abend dauern.",
+            False,
+            False,
+        ),
+    ],
+}

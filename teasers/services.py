@@ -92,6 +92,8 @@ class Teaser:
                 updated_at=row["updated_at"],
                 at=at,
                 breaking_until=row.get("breaking_until"),
+                is_live_ticker=row.get("is_live_ticker", False),
+                live_ended_at=row.get("live_ended_at"),
             ),
             view_count=row["view_count"],
             article_id=row["id"],

@@ -20,7 +20,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from articles.models import Article, SitePage
+from articles.models import Article, LiveEntry, LiveEntryChange, SitePage
 from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.public.sitemaps import SITEMAPS
 from articles.workflow.services import withdraw_article
@@ -72,12 +72,21 @@ class Site:
             teaser=f"Vorspann {headline}",
             section=self.section,
             agency=self.agency,
+            is_live_ticker=True,
             **fields,
         )
         article.regions.add(self.region)
         article.tags.add(self.tag)
         article.authors.add(self.author)
         ArticlePhotoFactory(article=article, photo=PhotoFactory())
+        # Every article a live ticker whose entry names it: no entry of a
+        # hidden ticker may show on its page, the endpoint or anywhere.
+        entry = LiveEntry.objects.create(
+            article=article, title=f"Eintrag {headline}", body=f"<p>{headline}</p>"
+        )
+        LiveEntryChange.objects.create(
+            article=article, entry_id=entry.pk, action="added"
+        )
         for rail in rails:
             if rail.kind == Rail.Kind.CURATED:
                 RailItemFactory(rail=rail, article=article)
@@ -102,11 +111,22 @@ class Site:
         return {
             address
             for article in self.hidden.values()
-            for address in (article.get_absolute_url(), f"/api/ninjs/{article.pk}/")
+            for address in (
+                article.get_absolute_url(),
+                f"/api/ninjs/{article.pk}/",
+                *live_ticker_addresses(article),
+            )
         }
 
     def hidden_traces(self) -> dict[str, list[str]]:
         return {kind: self.traces(article) for kind, article in self.hidden.items()}
+
+
+def live_ticker_addresses(article: Article) -> list[str]:
+    """A ticker's endpoint: what changed since the start, and the page of
+    entries before its one entry (empty, but answered only if visible)."""
+    base = article.get_absolute_url() + "live/"
+    return [f"{base}?seit=0", f"{base}?vor={article.live_entries.get().pk}"]
 
 
 # url name → (addresses to fetch for a site, whether the visible article
@@ -119,6 +139,14 @@ SURFACES = {
             [site.visible.get_absolute_url()]
             + [article.get_absolute_url() for article in site.hidden.values()]
         ),
+        True,
+    ),
+    "articles:live_ticker_updates": (
+        lambda site: [
+            address
+            for article in [site.visible, *site.hidden.values()]
+            for address in live_ticker_addresses(article)
+        ],
         True,
     ),
     "articles:region": (lambda site: [f"/region/{site.region.slug}/"], True),

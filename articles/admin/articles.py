@@ -22,6 +22,7 @@ from articles.admin.forms import (
     ArticlePhotoFormSet,
     ArticlePhotoInlineForm,
 )
+from articles.admin.live_ticker import live_ticker_urls
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -212,7 +213,17 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         ),
         (
             _("Einordnung"),
-            {"fields": ["section", "regions", "tags", "authors", "agency", "slug"]},
+            {
+                "fields": [
+                    "section",
+                    "regions",
+                    "tags",
+                    "authors",
+                    "agency",
+                    "slug",
+                    "is_live_ticker",
+                ]
+            },
         ),
         (
             _("Suchmaschinen und soziale Netzwerke"),
@@ -490,6 +501,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 wrap(admin_views.editing_ping),
                 name="articles_article_editing",
             ),
+            *live_ticker_urls(wrap),
             *super().get_urls(),
         ]
 

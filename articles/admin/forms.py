@@ -63,6 +63,7 @@ class ArticleAdminForm(forms.ModelForm):
             "authors",
             "agency",
             "slug",
+            "is_live_ticker",
             "is_top",
             "published_at",
             "embargo_until",

@@ -16,6 +16,7 @@ from articles.models.articles import (
 )
 from articles.models.counters import KeepsCounters
 from articles.models.counting_marks import CountingMark
+from articles.models.live_ticker import LiveEntry, LiveEntryChange
 from articles.models.logins import LoginFailure
 from articles.models.photos import (
     RIGHTS_FIELDS,
@@ -76,6 +77,8 @@ __all__ = [
     "CountingMark",
     "JobMark",
     "KeepsCounters",
+    "LiveEntry",
+    "LiveEntryChange",
     "LoginFailure",
     "Photo",
     "PhotoQuerySet",

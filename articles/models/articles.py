@@ -46,6 +46,9 @@ TEASER_FIELDS = (
     "is_top",
     # "Eil" on every teaser, in lists and search results as in rails.
     "breaking_until",
+    # A running live ticker's teaser says "Live" (teasers/badges.py).
+    "is_live_ticker",
+    "live_ended_at",
 )
 
 
@@ -457,6 +460,18 @@ class Article(KeepsCounters):
             "Zeigt das Abzeichen „Top“ überall, wo der Artikel angeteasert wird."
         ),
     )
+    is_live_ticker = models.BooleanField(
+        _("Liveticker"),
+        default=False,
+        help_text=_(
+            "Der Artikel ist ein Liveticker: Vorspann und Text oben, darunter "
+            "Einträge mit Uhrzeit, die neuesten zuerst."
+        ),
+    )
+    # Set by the desk's "Ticker beenden" (articles/workflow/live_ticker.py).
+    live_ended_at = models.DateTimeField(
+        _("Ticker beendet am"), null=True, blank=True, editable=False
+    )
     # Search engines and social networks (all optional; page_meta.py falls
     # back to headline, teaser and lead photo).
     seo_title = CleanCharField(
@@ -815,6 +830,12 @@ class Article(KeepsCounters):
         dateModified, article:modified_time): the update the page shows,
         else the first publication; typo fixes are no modification."""
         return self.shown_updated_at or self.first_seen_at
+
+    @property
+    def is_running_ticker(self) -> bool:
+        """A live ticker not (yet) marked as ended: its teaser says "Live"
+        and its page looks for new entries."""
+        return self.is_live_ticker and self.live_ended_at is None
 
     @property
     def search_title(self) -> str:

@@ -30,6 +30,7 @@ from articles.models import (
     ArticlePhoto,
     Author,
     CorrectionNote,
+    LiveEntry,
     Region,
     Tag,
 )
@@ -76,6 +77,8 @@ class ArticlePage:
     corrections: list[CorrectionNote]
     regions: list[Region] = ()
     tags: list[Tag] = ()
+    # A live ticker's entries on this page: its JSON-LD lists them.
+    live_entries: tuple[LiveEntry, ...] = ()
 
     def rows(self) -> list[Model]:
         """Every row the article's markup is rendered from."""
@@ -87,6 +90,8 @@ class ArticlePage:
             *self.corrections,
             *self.regions,
             *self.tags,
+            *self.live_entries,
+            *(entry.author for entry in self.live_entries if entry.author_id),
         ]
         if article.agency_id:
             rows.append(article.agency)
@@ -197,5 +202,10 @@ def article_markup(
         article_element(
             article, page.authors, page.corrections, page.regions, page.tags
         ),
-        article_head(article, authors=page.authors, request=request),
+        article_head(
+            article,
+            authors=page.authors,
+            request=request,
+            live_entries=page.live_entries,
+        ),
     )

@@ -7,6 +7,7 @@ authors and usable photos), so it costs no query.
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
-from articles.models import Article, Author, Photo
+from articles.models import Article, Author, LiveEntry, Photo
 from articles.photos.renditions import SizedImage, sized_image
 
 # static/img/logo.png, drawn once with Pillow: the publisher's logo.
@@ -102,9 +104,14 @@ HEAD_HTML = """<link rel="canonical" href="{canonical_url}">
 
 
 def article_head(
-    article: Article, *, authors: list[Author], request: HttpRequest
+    article: Article,
+    *,
+    authors: list[Author],
+    request: HttpRequest,
+    live_entries: Sequence[LiveEntry] = (),
 ) -> ArticleHead:
-    """The <head> data of a public article page (never of a preview)."""
+    """The <head> data of a public article page (never of a preview); a
+    live ticker's says `LiveBlogPosting` with the entries on the page."""
     url = request.build_absolute_uri(article.get_absolute_url())
     logo = SizedImage(
         url=request.build_absolute_uri(static(LOGO_PATH)),
@@ -133,6 +140,8 @@ def article_head(
         logo=logo,
         request=request,
     )
+    if article.is_live_ticker:
+        data = live_blog_data(data, article, live_entries, url=url)
     return ArticleHead(
         canonical_url=url,
         title=article.social_headline,
@@ -211,6 +220,40 @@ def news_article_data(
             for ratio in STRUCTURED_DATA_RATIOS
         ]
     return data
+
+
+def live_blog_data(
+    news_article: dict, article: Article, entries: Sequence[LiveEntry], *, url: str
+) -> dict:
+    """schema.org LiveBlogPosting: the article's NewsArticle data, the
+    coverage's start (when readers first saw the ticker) and end (once the
+    desk ended it; a running ticker has no end yet), and the entries on the
+    page as `liveBlogUpdate`, newest first."""
+    data = {**news_article, "@type": "LiveBlogPosting"}
+    data["coverageStartTime"] = iso(article.first_seen_at)
+    if article.live_ended_at:
+        data["coverageEndTime"] = iso(article.live_ended_at)
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "@id": f"{url}#{entry.anchor}",
+            "url": f"{url}#{entry.anchor}",
+            "headline": entry.title or truncate_words(entry.body_text, 12),
+            "datePublished": iso(entry.at),
+            "articleBody": entry.body_text,
+            **(
+                {"author": {"@type": "Person", "name": entry.author.name}}
+                if entry.author_id
+                else {}
+            ),
+        }
+        for entry in entries
+    ]
+    return data
+
+
+def truncate_words(text: str, words: int) -> str:
+    return Truncator(text).words(words, truncate="…")
 
 
 def article_authors(article: Article, authors: list[Author]) -> list[dict]:

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from articles.models import SitePage
-from articles.public import feeds, machine_views, views
+from articles.public import feeds, live_ticker, machine_views, views
 
 
 class FourDigitYear:
@@ -82,5 +82,10 @@ urlpatterns = [
         "<slug:section>/<slug:slug>-<int:pk>/",
         views.ArticleDetailView.as_view(),
         name="detail",
+    ),
+    path(
+        "<slug:section>/<slug:slug>-<int:pk>/live/",
+        live_ticker.live_ticker_updates,
+        name="live_ticker_updates",
     ),
 ]

@@ -1,6 +1,7 @@
 import logging
 import re
 from calendar import monthrange
+from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from articles.photos.renditions import (
 from articles.public.article_page import article_markup, public_article_page
 from articles.public.filters import ArticleSearchFilter
 from articles.public.listings import publication_days_around
+from articles.public.live_ticker import parse_id, ticker_page, updates_url
 from articles.public.page_cache import (
     is_cacheable,
     page_being_built,
@@ -64,9 +66,12 @@ logger = logging.getLogger(__name__)
 
 class ArticleDetailView(View):
     def get(self, request, *args, **kwargs):
-        response, facts = serve_cached_page(
-            request, f"article:{kwargs['pk']}", self.build_page
-        )
+        # A live ticker's older entries: one cached page per entry at most.
+        self.before = parse_id(request.GET.get("vor"))
+        name = f"article:{kwargs['pk']}"
+        if self.before is not None:
+            name += f"?vor={self.before}"
+        response, facts = serve_cached_page(request, name, self.build_page)
         if facts.get("path", request.path) != request.path:
             # Old slug or moved section: one permanent address per article.
             return redirect(facts["path"], permanent=True)
@@ -88,6 +93,12 @@ class ArticleDetailView(View):
         canonical = article.get_absolute_url()
         if self.request.path != canonical:
             return redirect(canonical, permanent=True), None, {}
+        ticker = None
+        if article.is_live_ticker:
+            ticker = ticker_page(pk, before=self.before)
+            page = replace(page, live_entries=tuple(ticker.entries))
+        elif self.before is not None:
+            raise Http404("only a live ticker has older entries")
         article_html, head = article_markup(page, self.request)
         response = render(
             self.request,
@@ -98,6 +109,9 @@ class ArticleDetailView(View):
                 "head": head,
                 "topic": page.topic(),
                 "counting_pixel_url": page.counting_pixel_url,
+                "ticker": ticker,
+                "ticker_updates_url": updates_url(article) if ticker else "",
+                "ticker_poll_seconds": settings.NEWSROOM_LIVE_TICKER_POLL_SECONDS,
             },
         )
         # The template adds what the parts it shows need (the rails under

@@ -200,3 +200,33 @@ def test_the_demo_has_an_article_with_every_body_element(client, demo):
     Article.objects.filter(pk=article.pk).update(body=edited)
     call_command("load_demo", stdout=StringIO())
     assert Article.objects.get(pk=article.pk).body == edited
+
+
+LIVE_TICKER = "Großbrand im Hafen: Feuerwehr im Dauereinsatz"
+
+
+def test_the_demo_ships_a_running_live_ticker_and_keeps_the_desks_changes(
+    client, demo, settings
+):
+    from articles.models import LiveEntry
+    from articles.workflow import live_ticker
+
+    ticker = Article.objects.get(headline=LIVE_TICKER)
+    assert ticker.is_running_ticker and ticker.is_public()
+    html = client.get(ticker.get_absolute_url()).content.decode()
+    assert "Warnung für Anwohner" in html and "Das Wichtigste" in html
+    assert (
+        '<span class="badge badge--live">Live</span>'
+        in client.get(ticker.section.get_absolute_url()).content.decode()
+    )
+    entries = list(LiveEntry.objects.of_ticker(ticker.pk).newest_first())
+    assert len(entries) == 4 and entries[0].at > entries[-1].at
+    # The desk corrects one entry and adds one; a rerun keeps both.
+    live_ticker.correct_live_entry(ticker, entries[0], by=None, body="<p>Korrektur</p>")
+    live_ticker.add_live_entry(ticker, by=None, body="<p>Vom Desk</p>")
+    call_command("load_demo", stdout=StringIO())
+    bodies = set(LiveEntry.objects.of_ticker(ticker.pk).values_list("body", flat=True))
+    assert {"<p>Korrektur</p>", "<p>Vom Desk</p>"} <= bodies and len(bodies) == 5
+    call_command("load_demo", "--reset", stdout=StringIO())
+    bodies = set(LiveEntry.objects.of_ticker(ticker.pk).values_list("body", flat=True))
+    assert len(bodies) == 4 and "<p>Vom Desk</p>" not in bodies
