@@ -43,10 +43,12 @@ from articles.models.taxonomy import (
 from articles.models.workflow import (
     REVISION_FIELDS,
     REVISION_RELATIONS,
+    ArticleNote,
     ArticleRevision,
     ArticleTransition,
     CorrectionNote,
     JobMark,
+    NoteMention,
     apply_revision_values,
     revision_values,
 )
@@ -62,6 +64,7 @@ __all__ = [
     "Agency",
     "AgencyVersion",
     "Article",
+    "ArticleNote",
     "ArticlePhoto",
     "ArticlePhotoQuerySet",
     "ArticleQuerySet",
@@ -75,6 +78,7 @@ __all__ = [
     "JobMark",
     "KeepsCounters",
     "LoginFailure",
+    "NoteMention",
     "Photo",
     "PhotoQuerySet",
     "PhotoUse",
