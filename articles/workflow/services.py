@@ -171,9 +171,13 @@ def publication_refusal(user: AbstractBaseUser | None, article: Article) -> str:
         return _("„%(headline)s“ liegt nicht in Ihren Ressorts.") % {
             "headline": article.headline
         }
-    # Rescheduling, correcting or withdrawing a published article is not a
-    # new publication: four eyes judge the way to the public only.
-    going_live = article.status not in (Status.PUBLISHED, Status.WITHDRAWN)
+    if article.status == Status.WITHDRAWN:
+        return _(
+            "„%(headline)s“ ist zurückgezogen und kann nicht veröffentlicht werden."
+        ) % {"headline": article.headline}
+    # Rescheduling a published article is not a new publication: four eyes
+    # judge the way to the public only.
+    going_live = article.status != Status.PUBLISHED
     if four_eyes() and going_live and not approval_stands(article):
         return _(
             "Vier-Augen-Prinzip: „%(headline)s“ muss erst von jemand anderem "

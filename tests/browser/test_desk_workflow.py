@@ -19,10 +19,11 @@ REASON = "Bitte die Zahl der Teilnehmer mit einer Quelle belegen."
 
 
 def role(name: str, *codenames: str) -> Group:
-    # A transactional test empties the tables, the migrations' groups too.
-    group = Group.objects.create(name=name)
-    group.permissions.add(
-        *Permission.objects.filter(
+    # Whether the migrations' groups are still there depends on the tests
+    # before (a transactional test empties the tables): set them up here.
+    group, _ = Group.objects.get_or_create(name=name)
+    group.permissions.set(
+        Permission.objects.filter(
             content_type__app_label="articles", codename__in=codenames
         )
     )
