@@ -71,7 +71,7 @@ def log_out(page):
 
 
 def run_action(page, name: str):
-    page.locator("select[name=action]").select_option(name)
+    page.locator("select[name$=action]").select_option(name)
     page.get_by_role("button", name="Ausführen").click()
 
 

@@ -104,7 +104,17 @@ def test_notes_are_escaped_beside_the_form_and_in_the_history():
         assert "<script>alert(1)" not in html
 
 
-def test_notes_need_a_get_and_the_right_to_change_the_article():
+def test_the_panels_forms_carry_the_csrf_token():
+    cvd = user_in("Chef vom Dienst", "cvd")
+    article = ArticleFactory(draft=True)
+    services.submit_for_review(article, by=None)
+    html = client_for(cvd).get(change_url(article)).content.decode()
+    panel = html[html.index('class="desk-panel') :]
+    # Send back, assign, note: each posts on its own, outside the edit form.
+    assert panel.count('name="csrfmiddlewaretoken"') == 3
+
+
+def test_notes_need_a_post_and_the_right_to_change_the_article():
     rita = client_for(user_in("Redakteur", "rita"))
     article = ArticleFactory()
     url = reverse("admin:articles_article_add_note", args=[article.pk])
