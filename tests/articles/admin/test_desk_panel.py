@@ -8,7 +8,7 @@ from django.urls import reverse
 from articles.models import Article, ArticleNote
 from articles.workflow import services
 from tests.articles.admin.staff import client_for, user_in
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_the_panels_forms_carry_the_csrf_token():
     article = ArticleFactory(draft=True)
     services.submit_for_review(article, by=None)
     html = client_for(cvd).get(change_url(article)).content.decode()
-    panel = html[html.index('class="desk-panel') :]
+    panel = html[html.index('class="desk-panel') : html.index("</aside>")]
     # Send back, assign, note: each posts on its own, outside the edit form.
     assert panel.count('name="csrfmiddlewaretoken"') == 3
 
@@ -226,3 +226,20 @@ def test_the_list_actions_follow_the_rules(settings, four_eyes):
     )
     article.refresh_from_db()
     assert (article.status == Article.Status.PUBLISHED) is not four_eyes
+
+
+def test_only_administrators_set_a_sections_desk():
+    sport = SectionFactory(slug="sport", name="Sport")
+    url = reverse("admin:articles_section_change", args=[sport.pk])
+    desk = client_for(user_in("Chef vom Dienst", "cvd"))
+    html = desk.get(url).content.decode()
+    assert 'name="desk_groups"' not in html
+    group = Group.objects.get(name="Chef vom Dienst")
+    desk.post(url, {"name": "Sport", "slug": "sport", "order": 0,
+                    "desk_groups": [group.pk]})  # fmt: skip
+    assert not sport.desk_groups.exists()
+    admin = client_for(UserFactory(username="admin", is_superuser=True))
+    assert 'name="desk_groups"' in admin.get(url).content.decode()
+    admin.post(url, {"name": "Sport", "slug": "sport", "order": 0,
+                     "desk_groups": [group.pk]})  # fmt: skip
+    assert list(sport.desk_groups.all()) == [group]
