@@ -9,7 +9,13 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.browser.conftest import axe_violations, save_screenshot
+from tests.browser.conftest import (
+    AXE,
+    WCAG_TAGS,
+    axe_violations,
+    require_axe,
+    save_screenshot,
+)
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,6 +76,22 @@ def log_out(page):
     expect(page.locator("#logout-form")).to_have_count(0)
 
 
+def panel_violations(page) -> list[str]:
+    """axe-core on the notes panel alone (the edit form around it is the
+    edit screen's to check)."""
+    require_axe()
+    page.evaluate(AXE.read_text())
+    results = page.evaluate(
+        "tags => axe.run('.desk-panel', {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in results["violations"]
+        for node in violation["nodes"]
+    ]
+
+
 def run_action(page, name: str):
     page.locator("select[name$=action]").select_option(name)
     page.get_by_role("button", name="Ausführen").click()
@@ -104,6 +126,7 @@ def test_submit_send_back_fix_resubmit_approve_publish(
     # The desk returns it; the reason is required.
     log_in(page, live_server, carla)
     page.goto(form_url)
+    assert panel_violations(page) == []
     reason = page.locator("#id_zurueck-reason")
     expect(reason).to_have_attribute("required", "")  # the server checks too
     reason.fill(REASON)
