@@ -475,6 +475,12 @@ NEWSROOM_LIVE_TICKER_PAGE_SIZE = env_int("NEWSROOM_LIVE_TICKER_PAGE_SIZE", 20)
 NEWSROOM_LIVE_TICKER_POLL_SECONDS = env_int("NEWSROOM_LIVE_TICKER_POLL_SECONDS", 15)
 NEWSROOM_LIVE_TICKER_CACHE_SECONDS = env_int("NEWSROOM_LIVE_TICKER_CACHE_SECONDS", 5)
 NEWSROOM_LIVE_TICKER_KEY_EVENTS = env_int("NEWSROOM_LIVE_TICKER_KEY_EVENTS", 10)
+# Four eyes (issue #17): an article goes live only after someone other than
+# its last author approved it ("Freigeben"); off, whoever may publish may
+# publish a draft directly.
+NEWSROOM_FOUR_EYES = env_bool("NEWSROOM_FOUR_EYES", False)
+# Internal notes on articles: longer ones are refused with a message.
+NEWSROOM_NOTE_MAX_LENGTH = env_int("NEWSROOM_NOTE_MAX_LENGTH", 4000)
 # "Mehr zum Thema" under each article: at most this many (0: none).
 NEWSROOM_RELATED_ARTICLES = env_int("NEWSROOM_RELATED_ARTICLES", 5)
 # Redis (cache and counter buffer): no request waits longer than this for

@@ -291,6 +291,9 @@ SURFACES = {
     "articles_countingmark_import": lambda newsroom: [
         reverse("admin:articles_countingmark_import")
     ],
+    "articles_article_send_back": article_pages("articles_article_send_back"),
+    "articles_article_add_note": posted(article_pages("articles_article_add_note")),
+    "articles_article_assign": posted(article_pages("articles_article_assign")),
     "teasers_front_page_preview": lambda newsroom: [
         reverse("admin:teasers_front_page_preview"),
         reverse("admin:teasers_front_page_preview")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from articles.models import Article, LiveEntry, LiveEntryChange, SitePage
 from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.public.sitemaps import SITEMAPS
-from articles.workflow.services import withdraw_article
+from articles.workflow.services import add_note, send_back, withdraw_article
 from teasers.models import Rail, SponsoredSlot
 from tests.factories import (
     AgencyFactory,
@@ -37,6 +37,7 @@ from tests.factories import (
     SectionFactory,
     SponsoredSlotFactory,
     TagFactory,
+    UserFactory,
 )
 from tests.hidden_articles import hidden_variants
 
@@ -318,3 +319,24 @@ def test_more_on_topic_shows_no_hidden_article(client, settings, page_cache_seco
         block = html[html.index('id="mehr-zum-thema"') :]
         assert sibling.headline in block  # the list is there and filled
         assert_nothing_hidden_shows({"related": (200, block)}, site)
+
+
+def test_internal_notes_show_on_no_public_surface(client):
+    """Notes, their mentions and a send-back reason (issue #17) are for the
+    newsroom only: not on the visible article's page nor anywhere else, and
+    searching for their words finds nothing."""
+    site = Site()
+    desk = UserFactory(username="notizdesk", is_superuser=True)
+    secret = "Notizgeheimnis"
+    for article in [site.visible, *site.hidden.values()]:
+        add_note(article, user=desk, text=f"{secret} Quelle prüfen @notizdesk")
+    in_review = site.hidden["in-review"]
+    send_back(in_review, user=desk, reason=f"{secret}grund fehlt")
+    answers, visible_on = fetch_all(client, site)
+    assert "articles:detail" in visible_on  # the pages were there
+    for address, (_status, text) in answers.items():
+        assert secret not in text, f"an internal note shows on {address}"
+        assert "notizdesk" not in text, f"a note's author shows on {address}"
+    # The full-text index behind the search holds no note's words.
+    assert not Article.objects.containing(secret).exists()
+    assert Article.objects.containing("Sichtbarkeitsprobe").exists()

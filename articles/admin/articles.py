@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import desk
 from articles.admin import views as admin_views
 from articles.admin.body_editor import editor_csp, embed_check
 from articles.admin.forms import (
@@ -46,6 +47,7 @@ ACTION_STATES = {
     # Publishing a published article again reschedules it.
     "publish": services.states_leading_to(Status.PUBLISHED) | {Status.PUBLISHED},
     "unpublish": services.states_leading_to(Status.DRAFT),
+    "send_back": set(services.SENT_BACK_FROM),
     "withdraw": services.states_leading_to(Status.WITHDRAWN),
     "mark_updated": {Status.PUBLISHED},
     "flag_breaking": {Status.PUBLISHED},
@@ -261,6 +263,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         "submit_for_review",
         "approve",
         "publish",
+        "send_back",
         "unpublish",
         "withdraw",
         "mark_updated",
@@ -343,6 +346,12 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return services.may_publish(request.user)
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("articles.approve_article")
+
+    def has_desk_permission(self, request):
+        return services.is_desk(request.user)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # Permissions first (Django), then the states on show: a list
@@ -497,6 +506,21 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 name="articles_article_withdraw",
             ),
             path(
+                "<int:object_id>/zurueckgeben/",
+                wrap(desk.send_back),
+                name="articles_article_send_back",
+            ),
+            path(
+                "<int:object_id>/notizen/",
+                wrap(desk.add_note),
+                name="articles_article_add_note",
+            ),
+            path(
+                "<int:object_id>/zustaendig/",
+                wrap(desk.assign),
+                name="articles_article_assign",
+            ),
+            path(
                 "<int:object_id>/bearbeitung/",
                 wrap(admin_views.editing_ping),
                 name="articles_article_editing",
@@ -533,6 +557,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             extra_context["other_editors"] = presence.other_editors(
                 article.pk, request.user
             )
+            extra_context["desk_panel"] = desk.desk_panel_context(request, article)
         extra_context["may_publish"] = services.may_publish(request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -611,7 +636,7 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         )
 
     @admin.action(
-        description=_("Freigeben"), permissions=["publish"], location=EVERYWHERE
+        description=_("Freigeben"), permissions=["approve"], location=EVERYWHERE
     )
     def approve(self, request, queryset):
         self.run_service(
@@ -655,6 +680,27 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                     % {"headline": article.headline, "reasons": "; ".join(reasons)},
                     messages.SUCCESS,
                 )
+
+    @admin.action(
+        description=_("Zurückgeben (mit Grund) …"),
+        permissions=["desk"],
+        location=EVERYWHERE,
+    )
+    def send_back(self, request, queryset):
+        # A reason is required per article: one at a time, on its own page.
+        queryset = self.applicable(request, queryset, "send_back")
+        if not queryset:
+            return None
+        if len(queryset) != 1:
+            self.message_user(
+                request,
+                _("Bitte Artikel einzeln zurückgeben: jeder braucht einen Grund."),
+                messages.ERROR,
+            )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_send_back", args=[queryset[0].pk])
+        )
 
     @admin.action(
         description=_("Zurück in den Entwurf"),

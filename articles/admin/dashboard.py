@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ArticleTransition, Photo
+from articles.models import Article, ArticleTransition, NoteMention, Photo
 
 ROWS = 8
 
@@ -53,6 +54,8 @@ def editor_dashboard(
     """
     at = at or timezone.now()
     lists = []
+    if user.has_perm("articles.change_article"):
+        lists += my_tasks(user)
     if user.has_perm("articles.publish_article"):
         lists += desk_lists(at)
     if user.has_perm("articles.change_article"):
@@ -60,6 +63,77 @@ def editor_dashboard(
     if user.has_perm("articles.set_photo_rights"):
         lists += photo_lists(user, at)
     return lists
+
+
+def who(user) -> str:
+    if user is None:
+        return _("System")
+    return user.get_full_name() or user.get_username()
+
+
+def my_tasks(user) -> list[DashboardList]:
+    """ "Meine Aufgaben": what is returned to me (with the reason), assigned
+    to me or to a group of mine, and notes that mention me; one query each
+    (the assignment and mention columns are indexed)."""
+    articles = Article.objects.select_related("section")
+    returned = (
+        articles.filter(assigned_to=user, sent_back__isnull=False)
+        .select_related("sent_back__by")
+        .order_by("-sent_back__at")[:ROWS]
+    )
+    assigned = (
+        articles.exclude(
+            status__in=[Article.Status.PUBLISHED, Article.Status.WITHDRAWN]
+        )
+        .filter(sent_back__isnull=True)
+        .filter(Q(assigned_to=user) | Q(assigned_group__in=user.groups.values("pk")))
+        .select_related("assigned_group")
+        .order_by("-modified_at")[:ROWS]
+    )
+    mentions = (
+        NoteMention.objects.filter(user=user)
+        .select_related("note__author", "note__article__section")
+        .order_by("-created_at")[:ROWS]
+    )
+    return [
+        DashboardList(
+            _("Meine Aufgaben: an mich zurückgegeben"),
+            [
+                article_row(
+                    a,
+                    _("Zurückgegeben von %(who)s: %(reason)s")
+                    % {"who": who(a.sent_back.by), "reason": a.sent_back.comment},
+                )
+                for a in returned
+            ],
+        ),
+        DashboardList(
+            _("Meine Aufgaben: mir zugewiesen"),
+            [
+                article_row(
+                    a,
+                    f"{a.get_status_display()}"
+                    + (f" · {a.assigned_group.name}" if a.assigned_group else ""),
+                )
+                for a in assigned
+            ],
+        ),
+        DashboardList(
+            _("Meine Aufgaben: Notizen, die mich erwähnen"),
+            [
+                article_row(
+                    m.note.article,
+                    _("%(who)s, %(when)s: %(text)s")
+                    % {
+                        "who": who(m.note.author),
+                        "when": when(m.note.created_at),
+                        "text": m.note.text[:160],
+                    },
+                )
+                for m in mentions
+            ],
+        ),
+    ]
 
 
 def photo_row(photo: Photo, detail: str) -> DashboardRow:

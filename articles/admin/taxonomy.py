@@ -34,9 +34,18 @@ class SectionAdmin(GermanSlugPrefill, PurgesPageCacheAdmin, admin.ModelAdmin):
     # Count, and the autocomplete (the article form's section) pages by it.
     ordering = ["order", "name"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["desk_groups", "desk_users"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Section-limited desk rights are set by administrators only: a
+        # limited desk must not lift its own limit.
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return [*fields, "desk_groups", "desk_users"]
 
     @admin.display(description=_("Artikel"), ordering="article_count")
     def article_count(self, section):

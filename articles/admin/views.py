@@ -69,10 +69,12 @@ def _context(model_admin, request, article, title, **extra):
 
 
 def revision_history(model_admin, request, object_id):
-    """Revisions and state changes, newest first, with a compare form."""
+    """Revisions, state changes (newest first, with a compare form) and the
+    internal notes."""
     article = _article(model_admin, request, object_id)
     revisions = list(article.revisions.select_related("created_by"))
     transitions = list(article.transitions.select_related("by"))
+    notes = list(article.notes.for_thread())
     return TemplateResponse(
         request,
         "admin/articles/article/revisions.html",
@@ -83,6 +85,7 @@ def revision_history(model_admin, request, object_id):
             _("Fassungen und Verlauf"),
             revisions=revisions,
             transitions=transitions,
+            notes=notes,
             may_edit=model_admin.has_change_permission(request, article),
         ),
     )

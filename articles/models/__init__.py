@@ -45,10 +45,12 @@ from articles.models.taxonomy import (
 from articles.models.workflow import (
     REVISION_FIELDS,
     REVISION_RELATIONS,
+    ArticleNote,
     ArticleRevision,
     ArticleTransition,
     CorrectionNote,
     JobMark,
+    NoteMention,
     apply_revision_values,
     revision_values,
 )
@@ -64,6 +66,7 @@ __all__ = [
     "Agency",
     "AgencyVersion",
     "Article",
+    "ArticleNote",
     "ArticlePhoto",
     "ArticlePhotoQuerySet",
     "ArticleQuerySet",
@@ -80,6 +83,7 @@ __all__ = [
     "LiveEntry",
     "LiveEntryChange",
     "LoginFailure",
+    "NoteMention",
     "Photo",
     "PhotoQuerySet",
     "PhotoUse",

@@ -615,6 +615,38 @@ class Article(KeepsCounters):
         editable=False,
         related_name="+",
     )
+    # Who works on the article next (issue #17): a person, or a group such
+    # as the desk; "Meine Aufgaben" on the dashboard lists it. Set only by
+    # services.assign_article and services.send_back.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Zuständig"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="assigned_articles",
+    )
+    assigned_group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("Zuständige Gruppe"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="assigned_articles",
+    )
+    # The send-back ("Zurückgegeben") this draft is waiting on, with its
+    # reason; any later state change clears it.
+    sent_back = models.ForeignKey(
+        "articles.ArticleTransition",
+        verbose_name=_("Zurückgegeben"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     # Counts content saves; the edit form carries it to refuse overwriting a
     # newer version (optimistic locking).
     version = models.PositiveIntegerField(_("Fassung"), default=0, editable=False)
@@ -633,7 +665,10 @@ class Article(KeepsCounters):
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")
         ordering = ["-published_at", "-pk"]
-        permissions = [("publish_article", _("Kann Artikel veröffentlichen"))]
+        permissions = [
+            ("publish_article", _("Kann Artikel veröffentlichen")),
+            ("approve_article", _("Kann Artikel freigeben")),
+        ]
         indexes = [
             models.Index(fields=["status", "published_at"]),
             # Imports look stories up by agency id alone, file by file.

@@ -98,6 +98,31 @@ class Section(SlugFromName):
     order = models.PositiveSmallIntegerField(
         _("Reihenfolge"), default=0, help_text=_("Kleinere Zahlen stehen vorn.")
     )
+    # Section-limited desk rights (issue #17): a group or user listed on
+    # any section may approve, publish and send back only in the sections
+    # that list it; one listed nowhere is not limited. Read by
+    # articles.workflow.services.desk_sections().
+    desk_groups = models.ManyToManyField(
+        "auth.Group",
+        verbose_name=_("Desk-Gruppen dieses Ressorts"),
+        blank=True,
+        related_name="desk_sections",
+        help_text=_(
+            "Gruppen, deren Desk-Rechte (Freigeben, Veröffentlichen, "
+            "Zurückgeben) auf die Ressorts beschränkt sind, die sie hier "
+            "nennen, z. B. ein Sport-Desk nur für Sport."
+        ),
+    )
+    desk_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Desk-Personen dieses Ressorts"),
+        blank=True,
+        related_name="desk_sections",
+        help_text=_(
+            "Einzelne Personen, deren Desk-Rechte auf die Ressorts beschränkt "
+            "sind, die sie hier nennen."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Ressort")

@@ -132,6 +132,66 @@ class CorrectionNote(models.Model):
         return self.text[:60]
 
 
+class ArticleNoteQuerySet(models.QuerySet):
+    def for_thread(self):
+        return self.select_related("author").order_by("created_at", "pk")
+
+
+class ArticleNote(models.Model):
+    """An internal note on an article: the desk's and the reporters' thread.
+
+    Never public: no public page, feed, export or search reads this table.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = CleanTextField(_("Notiz"))
+    created_at = models.DateTimeField(_("am"), default=timezone.now)
+
+    objects = ArticleNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Interne Notiz")
+        verbose_name_plural = _("Interne Notizen")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class NoteMention(models.Model):
+    """A colleague named in a note (`@username`): it shows on their dashboard."""
+
+    note = models.ForeignKey(
+        ArticleNote, on_delete=models.CASCADE, related_name="mentions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The note's time, copied: "notes that mention me, newest first" reads
+    # one index range, whatever the number of notes.
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Erwähnung")
+        verbose_name_plural = _("Erwähnungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["note", "user"], name="one_mention_per_note_and_user"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="mention_newest")]
+
+    def __str__(self):
+        return f"{self.note_id} @{self.user_id}"
+
+
 class JobMark(models.Model):
     """How far a catch-up job got: it handles (done_until, now] next time."""
 

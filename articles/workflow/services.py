@@ -9,12 +9,15 @@ writes, records who moved the article from which state to which
 `user=None` is the system itself (demo, importers).
 """
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,14 +25,18 @@ from django.utils.translation import gettext as _
 from articles.models import (
     REVISION_RELATIONS,
     Article,
+    ArticleNote,
     ArticleRevision,
     ArticleTransition,
     CorrectionNote,
+    NoteMention,
+    Section,
     apply_revision_values,
     goes_live_at,
     revision_values,
 )
 from articles.purging import purge_pages_on_commit
+from articles.sanitising import clean_text
 from articles.workflow.counting_marks import assign_counting_mark
 
 Status = Article.Status
@@ -49,18 +56,170 @@ def states_leading_to(to: str) -> set[str]:
     return {state for state, targets in TRANSITIONS.items() if to in targets}
 
 
-def may_publish(user: AbstractBaseUser | None) -> bool:
-    return user is None or user.has_perm("articles.publish_article")
+# Who may do what (issue #17). Each rule is one function here; the
+# services call them after locking the row, and the admin offers a button
+# or an action only where they allow it. `user=None` is the system.
 
 
-def check_may_publish(user: AbstractBaseUser | None) -> None:
+def four_eyes() -> bool:
+    """NEWSROOM_FOUR_EYES: approval by a second person before publication."""
+    return settings.NEWSROOM_FOUR_EYES
+
+
+def desk_sections(user: AbstractBaseUser) -> frozenset[int] | None:
+    """The sections `user`'s desk rights are limited to; None: all.
+
+    A user, or a group of theirs, that any section names as its desk is
+    limited to the sections that name it (Section.desk_users,
+    Section.desk_groups). Superusers never are. One query, remembered on
+    the user object for the rest of the request.
+    """
+    if user.is_superuser:
+        return None
+    if "_desk_sections" not in user.__dict__:
+        ids = Section.objects.filter(
+            Q(desk_users=user) | Q(desk_groups__user=user)
+        ).values_list("pk", flat=True)
+        user.__dict__["_desk_sections"] = frozenset(ids) or None
+    return user.__dict__["_desk_sections"]
+
+
+def in_desk_sections(user: AbstractBaseUser | None, article: Article) -> bool:
+    if user is None:
+        return True
+    sections = desk_sections(user)
+    return sections is None or article.section_id in sections
+
+
+def is_desk(user: AbstractBaseUser | None, article: Article | None = None) -> bool:
+    """The desk: may approve or publish (in `article`'s section)."""
+    if user is None:
+        return True
+    if not (
+        user.has_perm("articles.publish_article")
+        or user.has_perm("articles.approve_article")
+    ):
+        return False
+    return article is None or in_desk_sections(user, article)
+
+
+def last_author_id(article: Article) -> int | None:
+    """Who saved the article's text last (its newest revision), else who
+    created it; None: the system (an agency import)."""
+    latest = (
+        ArticleRevision.objects.filter(article_id=article.pk)
+        .order_by("-number")
+        .values("created_by_id")
+        .first()
+    )
+    return latest["created_by_id"] if latest else article.created_by_id
+
+
+def approval_refusal(user: AbstractBaseUser | None, article: Article) -> str:
+    """Why `user` may not approve `article` (beside the permission), or ""."""
+    if user is None:
+        return ""
+    if not in_desk_sections(user, article):
+        return _("„%(headline)s“ liegt nicht in Ihren Ressorts.") % {
+            "headline": article.headline
+        }
+    if four_eyes() and last_author_id(article) == user.pk:
+        return _(
+            "Vier-Augen-Prinzip: „%(headline)s“ muss jemand anderes freigeben "
+            "als die Person, die ihn zuletzt bearbeitet hat."
+        ) % {"headline": article.headline}
+    return ""
+
+
+def may_approve(user: AbstractBaseUser | None, article: Article) -> bool:
+    if user is not None and not user.has_perm("articles.approve_article"):
+        return False
+    return not approval_refusal(user, article)
+
+
+def check_may_approve(user: AbstractBaseUser | None, article: Article) -> None:
+    if user is not None and not user.has_perm("articles.approve_article"):
+        raise PermissionDenied(_("Sie dürfen keine Artikel freigeben."))
+    if refusal := approval_refusal(user, article):
+        raise PermissionDenied(refusal)
+
+
+def approval_stands(article: Article) -> bool:
+    """Approved, and by someone other than whoever saved the text last.
+
+    Saving the text of an approved article sends it back to review while
+    four eyes are on (`prepare_save`), so the approval is of this text.
+    """
+    if article.status != Status.APPROVED:
+        return False
+    approval = (
+        ArticleTransition.objects.filter(
+            article_id=article.pk, to_status=Status.APPROVED
+        )
+        .values("by_id")
+        .first()
+    )
+    if approval is None or approval["by_id"] is None:
+        return approval is not None
+    return approval["by_id"] != last_author_id(article)
+
+
+def publication_refusal(user: AbstractBaseUser | None, article: Article) -> str:
+    """Why `user` may not publish `article` (beside the permission), or ""."""
+    if user is None:
+        return ""
+    if not in_desk_sections(user, article):
+        return _("„%(headline)s“ liegt nicht in Ihren Ressorts.") % {
+            "headline": article.headline
+        }
+    if article.status == Status.WITHDRAWN:
+        return _(
+            "„%(headline)s“ ist zurückgezogen und kann nicht veröffentlicht werden."
+        ) % {"headline": article.headline}
+    # Rescheduling a published article is not a new publication: four eyes
+    # judge the way to the public only.
+    going_live = article.status != Status.PUBLISHED
+    if four_eyes() and going_live and not approval_stands(article):
+        return _(
+            "Vier-Augen-Prinzip: „%(headline)s“ muss erst von jemand anderem "
+            "als der Person, die ihn zuletzt bearbeitet hat, freigegeben werden."
+        ) % {"headline": article.headline}
+    return ""
+
+
+def may_publish(user: AbstractBaseUser | None, article: Article | None = None) -> bool:
+    """May publish at all; with `article`: this one, now (section, four eyes)."""
+    if user is not None and not user.has_perm("articles.publish_article"):
+        return False
+    return article is None or not publication_refusal(user, article)
+
+
+def check_may_publish(
+    user: AbstractBaseUser | None, article: Article | None = None
+) -> None:
     if not may_publish(user):
         raise PermissionDenied(_("Sie dürfen keine Artikel veröffentlichen."))
+    if article is not None and (refusal := publication_refusal(user, article)):
+        if in_desk_sections(user, article):
+            raise ValidationError(refusal)  # a missing approval: a rule
+        raise PermissionDenied(refusal)
+
+
+def check_desk_publisher(user: AbstractBaseUser | None, article: Article) -> None:
+    """May publish, and in `article`'s section: for what the desk does to an
+    article besides putting it live (withdraw, update, correct, return)."""
+    check_may_publish(user)
+    if not in_desk_sections(user, article):
+        raise PermissionDenied(
+            _("„%(headline)s“ liegt nicht in Ihren Ressorts.")
+            % {"headline": article.headline}
+        )
 
 
 def may_edit(user: AbstractBaseUser | None, article: Article) -> bool:
-    """Editors edit any article; reporters only their own drafts."""
-    if may_publish(user):
+    """The desk edits any article of its sections; reporters only their own
+    drafts."""
+    if is_desk(user, article):
         return True
     if not user.has_perm("articles.change_article"):
         return False
@@ -75,6 +234,25 @@ def check_may_edit(user: AbstractBaseUser | None, article: Article) -> None:
             _("Sie dürfen „%(headline)s“ nicht bearbeiten.")
             % {"headline": article.headline}
         )
+
+
+def may_send_back(user: AbstractBaseUser | None, article: Article) -> bool:
+    """The desk of the article's section returns it to its author."""
+    return is_desk(user, article)
+
+
+def may_add_note(user: AbstractBaseUser | None, article: Article) -> bool:
+    """Whoever may change articles, on one they edit, wrote or are assigned:
+    the reporter answers the desk on a story under review."""
+    if user is None:
+        return True
+    if not user.has_perm("articles.change_article"):
+        return False
+    return (
+        may_edit(user, article)
+        or article.created_by_id == user.pk
+        or article.assigned_to_id == user.pk
+    )
 
 
 def check_photos_ready(article: Article) -> None:
@@ -107,7 +285,11 @@ def check_photos_ready(article: Article) -> None:
 # row's own value, never a stale one.
 WORKFLOW_FIELDS = (
     "status",
+    "section_id",
     "created_by_id",
+    "assigned_to_id",
+    "assigned_group_id",
+    "sent_back_id",
     "published_at",
     "first_published_at",
     "updated_at",
@@ -175,6 +357,7 @@ def _move(
     by: AbstractBaseUser | None,
     comment: str = "",
     update_fields: tuple[str, ...] = (),
+    sending_back: bool = False,
 ) -> Article:
     """Change the status along an allowed edge and record the transition.
 
@@ -183,11 +366,13 @@ def _move(
     """
     from_status = article.status
     check_transition(article, to)
-    article.status = to
-    save_workflow_fields(article, ("status", *update_fields))
-    ArticleTransition.objects.create(
+    transition = ArticleTransition.objects.create(
         article=article, from_status=from_status, to_status=to, by=by, comment=comment
     )
+    article.status = to
+    # A draft waits on its send-back until it moves on; `send_back` sets it.
+    article.sent_back = transition if sending_back else None
+    save_workflow_fields(article, ("status", "sent_back", *update_fields))
     purge_pages_on_commit()
     return article
 
@@ -200,16 +385,26 @@ def submit_for_review(
     lock(article)
     # A reporter may only send an own draft: status and author as they are.
     check_may_edit(by, article)
-    return _move(article, Status.REVIEW, by=by, comment=comment)
+    fields = ()
+    if by is not None and article.assigned_to_id == by.pk:
+        # The task assigned to the submitter is done: it is the desk's now.
+        article.assigned_to = None
+        fields = ("assigned_to",)
+    return _move(article, Status.REVIEW, by=by, comment=comment, update_fields=fields)
 
 
 @transaction.atomic
 def approve_article(
     article: Article, *, by: AbstractBaseUser | None, comment: str = ""
 ) -> Article:
-    """The desk approves an article for publication (not yet public)."""
-    check_may_publish(by)
+    """The desk approves an article for publication (not yet public).
+
+    With four eyes on, not by whoever saved its text last."""
+    if by is not None and not by.has_perm("articles.approve_article"):
+        raise PermissionDenied(_("Sie dürfen keine Artikel freigeben."))
     lock(article)
+    check_transition(article, Status.APPROVED)
+    check_may_approve(by, article)
     check_photos_ready(article)
     return _move(article, Status.APPROVED, by=by, comment=comment)
 
@@ -234,6 +429,8 @@ def publish_article(
             _("„%(headline)s“ ist zurückgezogen und kann nicht veröffentlicht werden.")
             % {"headline": article.headline}
         )
+    # Section and four eyes, judged from the locked row.
+    check_may_publish(by, article)
     check_photos_ready(article)
     now = timezone.now()
     article.published_at = at or article.published_at or now
@@ -286,16 +483,156 @@ def set_first_publication(article: Article, *, now) -> None:
 def unpublish_article(
     article: Article, *, by: AbstractBaseUser | None, comment: str = ""
 ) -> Article:
-    """Back to draft for rework: off the site, out of review."""
+    """Back to draft for rework: off the site, out of review.
+
+    The desk returning someone else's article from review goes through
+    `send_back`, with a reason."""
     lock(article)
     own_in_review = (
         by is not None
         and article.status == Status.REVIEW
         and article.created_by_id == by.pk
     )
-    if not own_in_review:
-        check_may_publish(by)
+    if own_in_review:
+        return _move(article, Status.DRAFT, by=by, comment=comment)
+    check_desk_publisher(by, article)
+    if article.status in SENT_BACK_FROM and by is not None:
+        return _send_back(article, user=by, reason=comment)
     return _move(article, Status.DRAFT, by=by, comment=comment)
+
+
+# The states the desk returns an article from ("Zurückgeben").
+SENT_BACK_FROM = (Status.REVIEW, Status.APPROVED)
+
+
+@transaction.atomic
+def send_back(article: Article, *, user: AbstractBaseUser, reason: str) -> Article:
+    """The desk returns an article under review to whoever submitted it,
+    saying why: the reason is in its history and on their dashboard
+    ("Zurückgegeben von …: …"), and the article is assigned to them."""
+    if not is_desk(user):
+        raise PermissionDenied(_("Sie dürfen keine Artikel zurückgeben."))
+    lock(article)
+    return _send_back(article, user=user, reason=reason)
+
+
+def _send_back(article: Article, *, user: AbstractBaseUser, reason: str) -> Article:
+    """`send_back` under the caller's lock."""
+    if not may_send_back(user, article):
+        raise PermissionDenied(
+            _("„%(headline)s“ liegt nicht in Ihren Ressorts.")
+            % {"headline": article.headline}
+        )
+    reason = clean_text(reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Bitte einen Grund für das Zurückgeben angeben: er erscheint "
+                    "bei der Autorin oder dem Autor auf der Startseite."
+                )
+            }
+        )
+    if article.status not in SENT_BACK_FROM:
+        raise ValidationError(
+            _(
+                "„%(headline)s“ ist „%(status)s“: zurückgeben lässt sich nur ein "
+                "Artikel, der in Prüfung oder freigegeben ist."
+            )
+            % {"headline": article.headline, "status": Status(article.status).label}
+        )
+    submitted = (
+        ArticleTransition.objects.filter(
+            article_id=article.pk, to_status=Status.REVIEW, by__isnull=False
+        )
+        .values("by_id")
+        .first()
+    )
+    article.assigned_to_id = submitted["by_id"] if submitted else article.created_by_id
+    article.assigned_group = None
+    return _move(
+        article,
+        Status.DRAFT,
+        by=user,
+        comment=reason,
+        update_fields=("assigned_to", "assigned_group"),
+        sending_back=True,
+    )
+
+
+@transaction.atomic
+def assign_article(
+    article: Article,
+    *,
+    user: AbstractBaseUser | None,
+    to_user: AbstractBaseUser | None = None,
+    to_group: Group | None = None,
+) -> Article:
+    """Make a person or a group (the desk) responsible for the article
+    next; neither: nobody. It shows under "Meine Aufgaben"."""
+    if to_user is not None and to_group is not None:
+        raise ValidationError(
+            _("Bitte entweder eine Person oder eine Gruppe zuständig machen.")
+        )
+    if to_user is not None and not (to_user.is_active and to_user.is_staff):
+        raise ValidationError(
+            _("%(user)s arbeitet nicht (mehr) in der Redaktion.")
+            % {"user": to_user.get_username()}
+        )
+    lock(article)
+    check_may_edit(user, article)
+    article.assigned_to = to_user
+    article.assigned_group = to_group
+    save_workflow_fields(article, ("assigned_to", "assigned_group"))
+    return article
+
+
+# "@name" in a note: Django's username characters, not after a letter (an
+# e-mail address mentions nobody); a full stop ending the sentence is not
+# part of the name.
+MENTION = re.compile(r"(?<![\w.@+-])@([\w.@+-]+)")
+
+
+def mentioned_usernames(text: str) -> set[str]:
+    return {name.rstrip(".") for name in MENTION.findall(text)} - {""}
+
+
+@transaction.atomic
+def add_note(
+    article: Article, *, user: AbstractBaseUser | None, text: str
+) -> ArticleNote:
+    """An internal note on the article (never public); colleagues named
+    with `@username` find it on their dashboard."""
+    if not may_add_note(user, article):
+        raise PermissionDenied(
+            _("Sie dürfen zu „%(headline)s“ keine Notiz schreiben.")
+            % {"headline": article.headline}
+        )
+    text = clean_text(text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Die Notiz ist leer.")})
+    limit = settings.NEWSROOM_NOTE_MAX_LENGTH
+    if len(text) > limit:
+        raise ValidationError(
+            {
+                "text": _("Die Notiz hat %(length)s Zeichen, erlaubt sind %(limit)s.")
+                % {"length": len(text), "limit": limit}
+            }
+        )
+    note = ArticleNote.objects.create(article=article, author=user, text=text)
+    if names := mentioned_usernames(text):
+        users = get_user_model().objects.filter(
+            username__in=names, is_active=True, is_staff=True
+        )
+        if user is not None:
+            users = users.exclude(pk=user.pk)
+        NoteMention.objects.bulk_create(
+            [
+                NoteMention(note=note, user=mentioned, created_at=note.created_at)
+                for mentioned in users
+            ]
+        )
+    return note
 
 
 @transaction.atomic
@@ -309,6 +646,7 @@ def withdraw_article(
             {"reason": _("Bitte einen Grund für das Zurückziehen angeben.")}
         )
     lock(article)
+    check_desk_publisher(by, article)
     # Before the withdrawal fields change: a refused article keeps its own.
     check_transition(article, Status.WITHDRAWN)
     article.withdrawn_at = timezone.now()
@@ -331,6 +669,7 @@ def mark_article_updated(
     """Record a substantial update: the teaser shows "Update" for a while."""
     check_may_publish(by)
     lock(article)
+    check_desk_publisher(by, article)
     if article.first_published_at is None:
         raise ValidationError(
             _("„%(headline)s“ war noch nicht veröffentlicht.")
@@ -354,6 +693,7 @@ def flag_breaking_news(
     teaser) from `at` for `minutes` (NEWSROOM_BREAKING_NEWS_MINUTES)."""
     check_may_publish(by)
     lock(article)
+    check_desk_publisher(by, article)
     if article.status != Article.Status.PUBLISHED:
         raise ValidationError(
             _("„%(headline)s“ ist nicht veröffentlicht: keine Eilmeldung möglich.")
@@ -461,8 +801,34 @@ def create_articles(
 def prepare_save(
     article: Article, *, by: AbstractBaseUser | None, substantial: bool = False
 ) -> None:
-    """Check and set what every save of an edit sets (no database write)."""
+    """Check and set what every save of an edit sets (no database write,
+    except the transition back to review of an approved article whose text
+    changes while four eyes are on)."""
     check_may_edit(by, article)
+    if article.pk is not None and by is not None and desk_sections(by) is not None:
+        # Moving an article out of its section needs rights in both.
+        stored = Article.objects.filter(pk=article.pk).values("section_id").first()
+        if stored and stored["section_id"] != article.section_id:
+            check_may_edit(
+                by,
+                Article(
+                    pk=article.pk,
+                    headline=article.headline,
+                    section_id=stored["section_id"],
+                    status=article.status,
+                    created_by_id=article.created_by_id,
+                ),
+            )
+    if four_eyes() and article.pk is not None and article.status == Status.APPROVED:
+        # The approval was of the text as it was: this one needs its own.
+        ArticleTransition.objects.create(
+            article=article,
+            from_status=Status.APPROVED,
+            to_status=Status.REVIEW,
+            by=by,
+            comment=_("Nach der Freigabe geändert: erneute Freigabe nötig."),
+        )
+        article.status = Status.REVIEW
     if article.pk is None and by is not None:
         article.created_by = by
     if by is not None and article.external_id:
@@ -543,7 +909,7 @@ def add_correction(
     article: Article, *, by: AbstractBaseUser | None, text: str
 ) -> CorrectionNote:
     """A "Korrektur: …" note at the end of a published article."""
-    check_may_publish(by)
+    check_desk_publisher(by, article)
     if not text.strip():
         raise ValidationError({"text": _("Die Korrektur ist leer.")})
     note = CorrectionNote.objects.create(article=article, text=text.strip())

@@ -221,7 +221,8 @@ def test_others_editing_are_shown_and_the_notice_expires(settings):
     anna_client = client_for(anna)
     assert anna_client.post(ping).json()["others"][0].startswith("wird gerade von ben")
     anna_client.post(ping, {"closing": "1"})
-    assert "Anna Alt" not in client_for(ben).get(url).content.decode()
+    # (Her name stays in the form's list of whom the article can go to.)
+    assert "von Anna Alt bearbeitet" not in client_for(ben).get(url).content.decode()
 
 
 def test_corrections_appear_at_the_end_of_the_article(client):
@@ -388,7 +389,8 @@ def test_readers_are_not_shown_as_editing():
     url = reverse("admin:articles_article_change", args=[article.pk])
     client_for(reader).get(url)
     editor_view = client_for(user_in("Chef vom Dienst", "cvd")).get(url)
-    assert "rita" not in editor_view.content.decode()
+    # (Her name is in the form's list of whom the article can go to.)
+    assert "von rita bearbeitet" not in editor_view.content.decode()
     ping = reverse("admin:articles_article_editing", args=[article.pk])
     assert client_for(reader).post(ping).status_code == 403
 
