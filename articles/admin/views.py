@@ -1,6 +1,7 @@
 """The article admin's own pages: history and diffs (between revisions, and
 between an agency version and the article), restore, preview,
-preview links, withdrawing with a reason, and the editing-presence ping.
+preview links, withdrawing with a reason, publishing or discarding a live
+article's pending change, and the editing-presence ping.
 
 Each view checks the permission itself; ArticleAdmin.get_urls() wraps them
 in admin_view (staff login, CSRF) and passes the ModelAdmin.
@@ -25,9 +26,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.admin.diffs import field_changes
-from articles.models import REVISION_FIELDS, Article, ArticleRevision
+from articles.models import (
+    REVISION_FIELDS,
+    REVISION_RELATIONS,
+    Article,
+    ArticleRevision,
+)
 from articles.models.agency import AGENCY_TEXT_FIELDS
-from articles.workflow import presence, services
+from articles.workflow import live_drafts, presence, services
 from articles.workflow.previews import article_as_of, preview_link, render_preview
 
 FIELD_LABELS = {
@@ -264,3 +270,100 @@ def editing_ping(model_admin, request, object_id):
     presence.report_editing(article.pk, request.user)
     others = presence.other_editors(article.pk, request.user)
     return JsonResponse({"others": [editor.notice for editor in others]})
+
+
+def live_draft_context(request, article: Article) -> dict | None:
+    """What the edit form's "Live + Entwurf" panel shows: whether saving
+    keeps a draft, the pending change and what it changes, and the buttons
+    this user may use (each view checks again)."""
+    live = live_drafts.is_live(article)
+    if not live and not article.pending_revision_id:
+        return None
+    may_publish = services.may_publish(request.user)
+    context = {"live": live, "may_publish": may_publish, "draft": None}
+    if article.pending_revision_id:
+        draft = article.pending_revision
+        context |= {
+            "draft": draft,
+            "changes": draft_changes(article, draft),
+            "may_discard": live_drafts.may_discard(request.user, draft),
+        }
+    return context
+
+
+def draft_changes(article: Article, draft: ArticleRevision) -> list[tuple]:
+    """(label, marked text) of each field the draft changes, related rows by
+    name (one query per kind of row, for both sides)."""
+    live = services.snapshot(article)
+    proposed = dict(draft.data)
+    for name in ("section", "agency", *REVISION_RELATIONS):
+        model = Article._meta.get_field(name).related_model
+        ids = [live.get(name), proposed.get(name)]
+        flat = {
+            i for value in ids for i in (value if isinstance(value, list) else [value])
+        }
+        names = {row.pk: str(row) for row in model.objects.filter(pk__in=flat - {None})}
+        for side in (live, proposed):
+            value = side.get(name)
+            if isinstance(value, list):
+                side[name] = sorted(names.get(i, str(i)) for i in value)
+            elif value is not None:
+                side[name] = names.get(value, str(value))
+    return field_changes(live, proposed, labels=FIELD_LABELS)
+
+
+def posted_version(request) -> int:
+    """The version the posting form showed; none proves nothing (-1)."""
+    try:
+        return int(request.POST.get("loaded_version", ""))
+    except ValueError:
+        return -1
+
+
+def _back_to_form(article):
+    return HttpResponseRedirect(
+        reverse("admin:articles_article_change", args=[article.pk])
+    )
+
+
+@post_only
+def publish_changes(model_admin, request, object_id):
+    """ "Änderungen veröffentlichen": the pending change goes live."""
+    article = _article(model_admin, request, object_id)
+    if not services.may_publish(request.user):
+        raise PermissionDenied
+    try:
+        revision = live_drafts.publish_draft(
+            article,
+            by=request.user,
+            loaded_version=posted_version(request),
+            substantial=bool(request.POST.get("substantial_update")),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("„%(headline)s“: Änderungen veröffentlicht (Fassung %(number)s).")
+            % {"headline": article.headline, "number": revision.number},
+        )
+    return _back_to_form(article)
+
+
+@post_only
+def discard_changes(model_admin, request, object_id):
+    """ "Änderungen verwerfen": the live text stays, the draft goes."""
+    article = _article(model_admin, request, object_id)
+    try:
+        live_drafts.discard_draft(
+            article, by=request.user, loaded_version=posted_version(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("„%(headline)s“: unveröffentlichte Änderungen verworfen.")
+            % {"headline": article.headline},
+        )
+    return _back_to_form(article)
