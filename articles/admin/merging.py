@@ -131,6 +131,10 @@ def comparable(name: str, value):
         )
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        # The form's time inputs have no microseconds (Django's initial
+        # drops them too).
+        return value.replace(microsecond=0)
     if name in HTML_FIELDS:
         return sanitise_body_html(value)
     if isinstance(value, str):

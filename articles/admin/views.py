@@ -283,8 +283,12 @@ def live_draft_context(request, article: Article) -> dict | None:
     context = {"live": live, "may_publish": may_publish, "draft": None}
     if article.pending_revision_id:
         draft = article.pending_revision
+        author = draft.created_by
         context |= {
             "draft": draft,
+            "author": (author.get_full_name() or author.get_username())
+            if author
+            else _("der Agentur"),
             "changes": draft_changes(article, draft),
             "may_discard": live_drafts.may_discard(request.user, draft),
         }
