@@ -89,7 +89,9 @@ def revision_history(model_admin, request, object_id):
             _("Fassungen und Verlauf"),
             revisions=revisions,
             transitions=transitions,
-            may_edit=model_admin.has_change_permission(request, article),
+            # Restoring writes the row: not a reporter on a live article
+            # (they may only draft changes to it).
+            may_edit=services.may_edit(request.user, article),
         ),
     )
 
@@ -165,7 +167,7 @@ def agency_version_diff(model_admin, request, object_id, version_id):
 def restore(model_admin, request, object_id, number):
     article = _article(model_admin, request, object_id)
     revision = _revision(article, number)
-    if not model_admin.has_change_permission(request, article):
+    if not services.may_edit(request.user, article):
         raise PermissionDenied
     restored = services.restore_revision(article, revision, by=request.user)
     messages.success(

@@ -19,6 +19,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -122,14 +123,20 @@ def save_draft(
         is_draft=True,
     )
     article.pending_revision = draft
-    fields = ["pending_revision", "version", "modified_at"]
+    article.modified_at = timezone.now()
+    changes = {
+        "pending_revision": draft,
+        "version": article.version,
+        "modified_at": article.modified_at,
+    }
     if by is not None and article.external_id and not article.locally_edited:
         # Later agency versions must not overwrite this edit either.
-        article.locally_edited = True
-        fields.append("locally_edited")
-    # update_fields: the row's text stays the live one, whatever the
-    # object holds.
-    article.save(update_fields=fields)
+        article.locally_edited = changes["locally_edited"] = True
+    # An update of these columns, not save(): the object holds the draft's
+    # text, and saving it would let the row's signals act on text readers
+    # do not see (a changed slug would record a redirect to an address
+    # that does not exist yet).
+    Article.objects.filter(pk=article.pk).update(**changes)
     return draft
 
 

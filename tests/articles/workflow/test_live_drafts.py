@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from articles.models import Article, ArticleRevision
+from articles.models import AddressRedirect, Article, ArticleRevision
 from articles.workflow import live_drafts, services
 from tests.articles.admin.staff import user_in
 from tests.factories import ArticleFactory, TagFactory
@@ -158,3 +158,19 @@ def test_a_direct_save_replaces_the_pending_draft():
     services.save_article(article, by=desk)
     assert Article.objects.get(pk=article.pk).pending_revision is None
     assert ArticleRevision.objects.filter(pk=draft.pk).exists()  # in the history
+
+
+def test_a_draft_with_a_new_address_leaves_the_live_address_alone(
+    client, django_capture_on_commit_callbacks
+):
+    desk = user_in("Chef vom Dienst", "cvd")
+    article = ArticleFactory(slug="alte-adresse")
+    old_url = article.get_absolute_url()
+    propose(article, by=desk, slug="neue-adresse")
+    assert client.get(old_url).status_code == 200
+    assert not AddressRedirect.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        live_drafts.publish_draft(Article.objects.get(pk=article.pk), by=desk)
+    # Published, the new address is the article's and the old one redirects.
+    assert AddressRedirect.objects.get().old_path == old_url
+    assert client.get(old_url).status_code == 301
