@@ -328,6 +328,9 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         # modelform_factory made this class for this request alone.
         form.saves_draft = self.saves_draft(request, obj)
+        form.shows_draft = obj is not None and live_drafts.may_propose_changes(
+            request.user, obj
+        )
         return form
 
     def get_formsets_with_inlines(self, request, obj=None):

@@ -39,6 +39,9 @@ class ArticleAdminForm(forms.ModelForm):
     """
 
     saves_draft = False
+    # Whether the user may work on a live article's pending change; who only
+    # reads sees the article as readers do (set by the admin per request).
+    shows_draft = False
 
     loaded_version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0
@@ -91,7 +94,7 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
         self.merge: merging.Merge | None = None
-        if self.instance.pk and self.instance.pending_revision_id:
+        if self.shows_draft and self.instance.pending_revision_id:
             # Editors work on the pending change, never past it.
             draft = self.instance.pending_revision.data
             for name in (*REVISION_FIELDS, *REVISION_RELATIONS):

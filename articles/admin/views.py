@@ -77,7 +77,7 @@ def _context(model_admin, request, article, title, **extra):
 def revision_history(model_admin, request, object_id):
     """Revisions and state changes, newest first, with a compare form."""
     article = _article(model_admin, request, object_id)
-    revisions = list(article.revisions.select_related("created_by"))
+    revisions = list(revisions_shown(model_admin, request, article))
     transitions = list(article.transitions.select_related("by"))
     return TemplateResponse(
         request,
@@ -96,9 +96,19 @@ def revision_history(model_admin, request, object_id):
     )
 
 
-def _revision(article, number) -> ArticleRevision:
+def revisions_shown(model_admin, request, article):
+    """The article's revisions this user may read: an unpublished draft of a
+    live article only for those who may work on it, never for someone who
+    only reads (ad operations see no unpublished editorial content)."""
+    revisions = article.revisions.select_related("created_by")
+    if model_admin.has_change_permission(request, article):
+        return revisions
+    return revisions.filter(is_draft=False)
+
+
+def _revision(model_admin, request, article, number) -> ArticleRevision:
     try:
-        return article.revisions.select_related("created_by").get(number=int(number))
+        return revisions_shown(model_admin, request, article).get(number=int(number))
     except (ArticleRevision.DoesNotExist, TypeError, ValueError):
         raise Http404("no such revision") from None
 
@@ -106,9 +116,9 @@ def _revision(article, number) -> ArticleRevision:
 def revision_diff(model_admin, request, object_id):
     """What changed between two revisions (?a=3&b=5), field by field."""
     article = _article(model_admin, request, object_id)
-    newer = _revision(article, request.GET.get("b"))
+    newer = _revision(model_admin, request, article, request.GET.get("b"))
     try:
-        older = _revision(article, request.GET.get("a"))
+        older = _revision(model_admin, request, article, request.GET.get("a"))
     except Http404:
         # Articles saved before revisions existed (or by an import that
         # kept none) have no such revision: compare with an empty one.
@@ -166,7 +176,7 @@ def agency_version_diff(model_admin, request, object_id, version_id):
 @post_only
 def restore(model_admin, request, object_id, number):
     article = _article(model_admin, request, object_id)
-    revision = _revision(article, number)
+    revision = _revision(model_admin, request, article, number)
     if not services.may_edit(request.user, article):
         raise PermissionDenied
     restored = services.restore_revision(article, revision, by=request.user)
@@ -184,7 +194,11 @@ def preview(model_admin, request, object_id):
     """Any revision (?fassung=N, default the latest) in the public design."""
     article = _article(model_admin, request, object_id)
     number = request.GET.get("fassung")
-    revision = _revision(article, number) if number else article.revisions.first()
+    revision = (
+        _revision(model_admin, request, article, number)
+        if number
+        else revisions_shown(model_admin, request, article).first()
+    )
     shown, authors = article_as_of(article, revision)
     return render_preview(request, shown, authors)
 
@@ -280,6 +294,9 @@ def live_draft_context(request, article: Article) -> dict | None:
     this user may use (each view checks again)."""
     live = live_drafts.is_live(article)
     if not live and not article.pending_revision_id:
+        return None
+    if not live_drafts.may_propose_changes(request.user, article):
+        # Someone who only reads sees the article as readers do.
         return None
     may_publish = services.may_publish(request.user)
     context = {"live": live, "may_publish": may_publish, "draft": None}

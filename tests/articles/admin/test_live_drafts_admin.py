@@ -239,3 +239,32 @@ def test_the_form_and_list_of_live_drafts_take_constant_queries(
     assert response.context["cl"].result_count == 10
     with django_assert_max_num_queries(form):
         desk_client.get(change_url(articles[1]))
+
+
+@pytest.mark.parametrize("group", ["Anzeigen", "Redakteur"])
+def test_who_only_reads_sees_no_unpublished_change(desk, group):
+    article = ArticleFactory(headline="Live-Fassung", created_by=desk)
+    desk_client = client_for(desk)
+    desk_client.post(
+        change_url(article),
+        edit_form(desk_client, article) | {"headline": "Geheimer Entwurf"},
+    )
+    number = live(article).pending_revision.number
+    reader = client_for(user_in(group, "leser"))
+    pages = [
+        change_url(article),
+        reverse("admin:articles_article_preview", args=[article.pk]),
+        reverse("admin:articles_article_revisions", args=[article.pk]),
+        reverse("admin:articles_article_revision_diff", args=[article.pk])
+        + f"?a=1&b={number}",
+        reverse("admin:articles_article_preview", args=[article.pk])
+        + f"?fassung={number}",
+    ]
+    answers = [reader.get(url) for url in pages]
+    # A reporter may read the live article; ad operations not even that.
+    assert answers[0].status_code == (200 if group == "Redakteur" else 403)
+    for url, answer in zip(pages, answers, strict=True):
+        assert "Geheimer Entwurf" not in answer.content.decode(), url
+    # The desk sees it in the same places.
+    assert "Geheimer Entwurf" in desk_client.get(pages[1]).content.decode()
+    assert "Geheimer Entwurf" in desk_client.get(pages[0]).content.decode()
