@@ -288,6 +288,12 @@ SURFACES = {
     ),
     "articles_article_withdraw": article_pages("articles_article_withdraw"),
     "articles_article_editing": posted(article_pages("articles_article_editing")),
+    "articles_article_publish_changes": posted(
+        article_pages("articles_article_publish_changes")
+    ),
+    "articles_article_discard_changes": posted(
+        article_pages("articles_article_discard_changes")
+    ),
     "teasers_front_page_preview": lambda newsroom: [
         reverse("admin:teasers_front_page_preview"),
         reverse("admin:teasers_front_page_preview")
