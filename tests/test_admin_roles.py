@@ -294,6 +294,12 @@ SURFACES = {
     "articles_article_send_back": article_pages("articles_article_send_back"),
     "articles_article_add_note": posted(article_pages("articles_article_add_note")),
     "articles_article_assign": posted(article_pages("articles_article_assign")),
+    "articles_article_publish_changes": posted(
+        article_pages("articles_article_publish_changes")
+    ),
+    "articles_article_discard_changes": posted(
+        article_pages("articles_article_discard_changes")
+    ),
     "teasers_front_page_preview": lambda newsroom: [
         reverse("admin:teasers_front_page_preview"),
         reverse("admin:teasers_front_page_preview")

@@ -22,6 +22,7 @@ from articles.admin.forms import (
     ArticlePhotoForm,
     ArticlePhotoFormSet,
     ArticlePhotoInlineForm,
+    keeping_live_rows,
 )
 from articles.admin.live_ticker import live_ticker_urls
 from articles.models import (
@@ -31,13 +32,16 @@ from articles.models import (
 )
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
 from articles.purging import PurgesPageCacheAdmin
-from articles.workflow import presence, services
+from articles.workflow import live_drafts, presence, services
 from newsroom.pagination import CappedPaginator
 
 # Publishing actions sit in the list and on the edit form.
 EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 Status = Article.Status
+
+# The button that saves a live article's change and publishes it at once.
+PUBLISH_CHANGES = "_publish_changes"
 
 # The states each workflow action applies to, from the workflow's own
 # transitions: the admin offers an action only where it can succeed.
@@ -145,6 +149,7 @@ class AttentionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("agentur-entwurf", _("Agenturmeldungen im Entwurf")),
+            ("live-entwurf", _("Live mit unveröffentlichten Änderungen")),
             ("agentur-update", _("Agentur-Update wartet")),
             ("sperrfrist-ohne-zeit", _("Sperrfrist ohne Zeit")),
         ]
@@ -153,6 +158,8 @@ class AttentionFilter(admin.SimpleListFilter):
         match self.value():
             case "agentur-entwurf":
                 return queryset.agency_drafts()
+            case "live-entwurf":
+                return queryset.with_pending_changes()
             case "agentur-update":
                 return queryset.with_agency_update_waiting()
             case "sperrfrist-ohne-zeit":
@@ -340,9 +347,35 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         ]  # fmt: skip
 
     def has_change_permission(self, request, obj=None):
-        # Reporters edit their own drafts only; checked again by the service.
+        # Reporters edit their own drafts, and propose changes to their own
+        # live articles; checked again by the services.
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or services.may_edit(request.user, obj))
+        return allowed and (
+            obj is None or live_drafts.may_propose_changes(request.user, obj)
+        )
+
+    def saves_draft(self, request, article) -> bool:
+        """Whether saving this request's form keeps the change as a draft of
+        the live article: always, unless someone who may publish asked to
+        publish it with the save."""
+        if article is None or article.pk is None or not live_drafts.is_live(article):
+            return False
+        publish_now = request.method == "POST" and PUBLISH_CHANGES in request.POST
+        return not (publish_now and services.may_publish(request.user))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # modelform_factory made this class for this request alone.
+        form.saves_draft = self.saves_draft(request, obj)
+        form.shows_draft = obj is not None and live_drafts.may_propose_changes(
+            request.user, obj
+        )
+        return form
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        draft = self.saves_draft(request, obj)
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield (keeping_live_rows(formset) if draft else formset), inline
 
     def has_publish_permission(self, request):
         return services.may_publish(request.user)
@@ -438,6 +471,22 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         return super().response_action(request, queryset, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        if form.saves_draft:
+            # The form checked the version and holds the row's lock.
+            relations = live_drafts.current_relations(obj)
+            relations.update(
+                {
+                    name: [row.pk for row in form.cleaned_data[name]]
+                    for name in relations
+                    if name in form.cleaned_data
+                }
+            )
+            live_drafts.save_draft(
+                obj,
+                by=request.user,
+                data=live_drafts.draft_values(obj, relations),
+            )
+            return
         services.save_article(
             obj,
             by=request.user,
@@ -445,8 +494,32 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
+        if form.saves_draft:
+            # The draft holds the relations; the inlines are unchanged
+            # (KeepsLiveRows), so nothing of theirs is saved (the change
+            # message reads what a save would have set).
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects = [], []
+                formset.deleted_objects = []
+            return
         super().save_related(request, form, formsets, change)
         services.record_revision(form.instance, by=request.user)
+
+    def response_change(self, request, obj):
+        if obj.pending_revision_id and live_drafts.is_live(obj):
+            self.message_user(
+                request,
+                _(
+                    "„%(headline)s“: Ihre Änderungen sind als Entwurf gespeichert. "
+                    "Die öffentliche Seite zeigt weiter die veröffentlichte "
+                    "Fassung, bis jemand die Änderungen veröffentlicht."
+                )
+                % {"headline": obj.headline},
+                messages.WARNING,
+            )
+            # Back to the form, where the draft and its buttons are.
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not CorrectionNote:
@@ -521,6 +594,16 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
                 name="articles_article_assign",
             ),
             path(
+                "<int:object_id>/aenderungen/veroeffentlichen/",
+                wrap(admin_views.publish_changes),
+                name="articles_article_publish_changes",
+            ),
+            path(
+                "<int:object_id>/aenderungen/verwerfen/",
+                wrap(admin_views.discard_changes),
+                name="articles_article_discard_changes",
+            ),
+            path(
                 "<int:object_id>/bearbeitung/",
                 wrap(admin_views.editing_ping),
                 name="articles_article_editing",
@@ -542,9 +625,13 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        article = (
-            self.get_object(request, object_id) if request.method == "GET" else None
-        )
+        article = self.get_object(request, object_id)
+        if article is not None:
+            extra_context["live_draft"] = admin_views.live_draft_context(
+                request, article
+            )
+        if request.method != "GET":
+            article = None
         if article is not None:
             if article.pending_agency_version is not None:
                 # The banner links to what the waiting agency version changes.
@@ -563,6 +650,11 @@ class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("Status"), ordering="status")
     def status_label(self, article):
+        if article.pending_revision_id and article.status == Status.PUBLISHED:
+            return format_html(
+                '<span class="live-draft-flag">{}</span>',
+                _("Live – mit unveröffentlichten Änderungen"),
+            )
         if article.is_scheduled:
             return format_html(
                 "{} <small>{}</small>",

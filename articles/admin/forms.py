@@ -1,17 +1,27 @@
 from django import forms
 from django.conf import settings
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import merging
 from articles.admin.body_editor import body_widget
 from articles.admin.photo_chooser import photo_choice
 from articles.embeds import EmbedRefused, recognise_embeds
-from articles.models import Article, ArticlePhoto, Photo
+from articles.models import (
+    REVISION_FIELDS,
+    REVISION_RELATIONS,
+    Article,
+    ArticlePhoto,
+    Photo,
+)
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
 from articles.sanitising import sanitise_body_html
 from articles.workflow import services
+
+# What a draft of a live article holds (live_drafts); anything else in the
+# form (times, embargo, "Update") takes effect only when published.
+DRAFT_FIELDS = frozenset({*REVISION_FIELDS, *REVISION_RELATIONS, "loaded_version"})
 
 
 def guide_chars() -> dict[str, int]:
@@ -31,10 +41,17 @@ class ArticleAdminForm(forms.ModelForm):
     """The edit form; carries the version it was loaded from.
 
     Saving over a newer version is refused (optimistic locking): the error
-    names who saved in between and links to the diff, the editor's input
-    stays in the form, and a second save is then a deliberate overwrite (the
-    other version stays in the history).
+    names who saved in between, and the form shows both versions field by
+    field to merge (articles/admin/merging.py); saving again writes the
+    merged result. A live article's form shows its pending change, if any
+    (live_drafts), and `saves_draft` (set by the admin per request) keeps
+    the save a draft.
     """
+
+    saves_draft = False
+    # Whether the user may work on a live article's pending change; who only
+    # reads sees the article as readers do (set by the admin per request).
+    shows_draft = False
 
     loaded_version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0
@@ -89,6 +106,13 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
+        self.merge: merging.Merge | None = None
+        if self.shows_draft and self.instance.pending_revision_id:
+            # Editors work on the pending change, never past it.
+            draft = self.instance.pending_revision.data
+            for name in (*REVISION_FIELDS, *REVISION_RELATIONS):
+                if name in self.fields and name in draft:
+                    self.initial[name] = draft[name]
         # Live counters (static/articles/body_editor.js): guidance only.
         for name, guide in guide_chars().items():
             if name in self.fields:
@@ -111,32 +135,82 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk is None:
             return cleaned
+        if self.saves_draft:
+            self.check_draft_fields()
+        merged_against = merging.merged_version(self.data)
         loaded = cleaned.get("loaded_version")
         if loaded is None:
             # A form without its version cannot prove it saw the latest one.
             loaded = -1
         try:
-            services.check_not_changed_since(self.instance.pk, loaded)
-        except services.EditConflict as conflict:
-            current = conflict.current_version
-            # The next save is a deliberate overwrite of what was seen.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("loaded_version")] = current
-            diff_url = reverse(
-                "admin:articles_article_revision_diff", args=[self.instance.pk]
+            services.check_not_changed_since(
+                self.instance.pk, loaded if merged_against is None else merged_against
             )
-            raise forms.ValidationError(
-                format_html(
-                    '{} <a href="{}?a={}&amp;b={}">{}</a>',
-                    conflict.message,
-                    diff_url,
-                    loaded,
-                    current,
-                    _("Unterschiede ansehen"),
-                ),
-                code="edit_conflict",
-            ) from None
+        except services.EditConflict as conflict:
+            self.offer_merge(conflict, loaded=loaded, merged_against=merged_against)
+        if merged_against is not None:
+            self.finish_merge(loaded=loaded, merged_against=merged_against)
         return cleaned
+
+    def check_draft_fields(self) -> None:
+        for name in self.changed_data:
+            if name not in DRAFT_FIELDS:
+                self.add_error(
+                    name,
+                    _(
+                        "Der Artikel ist live: Ihre Änderungen werden als Entwurf "
+                        "gespeichert, und dieses Feld gilt erst beim Veröffentlichen. "
+                        "Bitte mit „Speichern und veröffentlichen“ speichern oder "
+                        "das Feld unverändert lassen."
+                    ),
+                )
+
+    def offer_merge(self, conflict, *, loaded: int, merged_against: int | None):
+        """Refuse the save and show both versions to merge."""
+        if merged_against is None:
+            base = merging.content_at(self.instance.pk, loaded)
+        else:
+            # A third save came between the merge and its save: the merged
+            # result is "mine", the version merged against the base.
+            base = merging.content_at(self.instance.pk, merged_against)
+            merging.apply_shown_choices(self, base or {})
+        self.merge, _theirs = merging.find_conflicts(
+            self,
+            current_version=conflict.current_version,
+            base=base,
+            shown=base,
+            shown_version=merged_against,
+        )
+        raise forms.ValidationError(
+            format_html(
+                "{} {}",
+                conflict.message,
+                _(
+                    "Unten stehen beide Fassungen Feld für Feld: wählen Sie je "
+                    "Feld, was gelten soll (oder übernehmen Sie Text in Ihr "
+                    "Feld), und speichern Sie erneut."
+                ),
+            ),
+            code="edit_conflict",
+        )
+
+    def finish_merge(self, *, loaded: int, merged_against: int) -> None:
+        """Saving a merge made against the current version: every differing
+        field needs a choice; the chosen values become the form's."""
+        merge, theirs = merging.find_conflicts(
+            self,
+            current_version=merged_against,
+            base=merging.content_at(self.instance.pk, loaded),
+            shown_version=merged_against,
+        )
+        if merge.unresolved:
+            self.merge = merge
+            raise forms.ValidationError(
+                _("Bitte wählen Sie für jedes markierte Feld eine Fassung: %(fields)s.")
+                % {"fields": ", ".join(c.label for c in merge.unresolved)},
+                code="merge_incomplete",
+            )
+        merging.apply_choices(self, merge, theirs)
 
 
 def check_photo_ready(article: Article | None, photo) -> None:
@@ -201,6 +275,28 @@ class ArticlePhotoFormSet(forms.BaseInlineFormSet):
                 check_photo_ready(self.instance, form.cleaned_data.get("photo"))
             except forms.ValidationError as error:
                 form.add_error("photo", error)
+
+
+class KeepsLiveRows(forms.BaseInlineFormSet):
+    """An inline of a live article saved as a draft: the draft holds the
+    text only, so a change here would reach readers at once."""
+
+    def clean(self):
+        super().clean()
+        if self.has_changed():
+            raise forms.ValidationError(
+                _(
+                    "Der Artikel ist live und Ihre Änderungen werden als Entwurf "
+                    "gespeichert; %(what)s ändern sich nur mit „Speichern und "
+                    "veröffentlichen“ (oder nach der Veröffentlichung der "
+                    "Änderungen)."
+                )
+                % {"what": self.model._meta.verbose_name_plural}
+            )
+
+
+def keeping_live_rows(formset: type[forms.BaseInlineFormSet]) -> type:
+    return type(formset.__name__, (KeepsLiveRows, formset), {})
 
 
 class ArticlePhotoForm(forms.ModelForm):

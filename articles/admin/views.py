@@ -1,6 +1,7 @@
 """The article admin's own pages: history and diffs (between revisions, and
 between an agency version and the article), restore, preview,
-preview links, withdrawing with a reason, and the editing-presence ping.
+preview links, withdrawing with a reason, publishing or discarding a live
+article's pending change, and the editing-presence ping.
 
 Each view checks the permission itself; ArticleAdmin.get_urls() wraps them
 in admin_view (staff login, CSRF) and passes the ModelAdmin.
@@ -25,9 +26,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.admin.diffs import field_changes
-from articles.models import REVISION_FIELDS, Article, ArticleRevision
+from articles.models import (
+    REVISION_FIELDS,
+    REVISION_RELATIONS,
+    Article,
+    ArticleRevision,
+)
 from articles.models.agency import AGENCY_TEXT_FIELDS
-from articles.workflow import presence, services
+from articles.workflow import live_drafts, presence, services
 from articles.workflow.previews import article_as_of, preview_link, render_preview
 
 FIELD_LABELS = {
@@ -72,7 +78,7 @@ def revision_history(model_admin, request, object_id):
     """Revisions, state changes (newest first, with a compare form) and the
     internal notes."""
     article = _article(model_admin, request, object_id)
-    revisions = list(article.revisions.select_related("created_by"))
+    revisions = list(revisions_shown(model_admin, request, article))
     transitions = list(article.transitions.select_related("by"))
     notes = list(article.notes.for_thread())
     return TemplateResponse(
@@ -86,14 +92,26 @@ def revision_history(model_admin, request, object_id):
             revisions=revisions,
             transitions=transitions,
             notes=notes,
-            may_edit=model_admin.has_change_permission(request, article),
+            # Restoring writes the row: not a reporter on a live article
+            # (they may only draft changes to it).
+            may_edit=services.may_edit(request.user, article),
         ),
     )
 
 
-def _revision(article, number) -> ArticleRevision:
+def revisions_shown(model_admin, request, article):
+    """The article's revisions this user may read: an unpublished draft of a
+    live article only for those who may work on it, never for someone who
+    only reads (ad operations see no unpublished editorial content)."""
+    revisions = article.revisions.select_related("created_by")
+    if model_admin.has_change_permission(request, article):
+        return revisions
+    return revisions.filter(is_draft=False)
+
+
+def _revision(model_admin, request, article, number) -> ArticleRevision:
     try:
-        return article.revisions.select_related("created_by").get(number=int(number))
+        return revisions_shown(model_admin, request, article).get(number=int(number))
     except (ArticleRevision.DoesNotExist, TypeError, ValueError):
         raise Http404("no such revision") from None
 
@@ -101,9 +119,9 @@ def _revision(article, number) -> ArticleRevision:
 def revision_diff(model_admin, request, object_id):
     """What changed between two revisions (?a=3&b=5), field by field."""
     article = _article(model_admin, request, object_id)
-    newer = _revision(article, request.GET.get("b"))
+    newer = _revision(model_admin, request, article, request.GET.get("b"))
     try:
-        older = _revision(article, request.GET.get("a"))
+        older = _revision(model_admin, request, article, request.GET.get("a"))
     except Http404:
         # Articles saved before revisions existed (or by an import that
         # kept none) have no such revision: compare with an empty one.
@@ -161,8 +179,8 @@ def agency_version_diff(model_admin, request, object_id, version_id):
 @post_only
 def restore(model_admin, request, object_id, number):
     article = _article(model_admin, request, object_id)
-    revision = _revision(article, number)
-    if not model_admin.has_change_permission(request, article):
+    revision = _revision(model_admin, request, article, number)
+    if not services.may_edit(request.user, article):
         raise PermissionDenied
     restored = services.restore_revision(article, revision, by=request.user)
     messages.success(
@@ -179,7 +197,11 @@ def preview(model_admin, request, object_id):
     """Any revision (?fassung=N, default the latest) in the public design."""
     article = _article(model_admin, request, object_id)
     number = request.GET.get("fassung")
-    revision = _revision(article, number) if number else article.revisions.first()
+    revision = (
+        _revision(model_admin, request, article, number)
+        if number
+        else revisions_shown(model_admin, request, article).first()
+    )
     shown, authors = article_as_of(article, revision)
     return render_preview(request, shown, authors)
 
@@ -267,3 +289,107 @@ def editing_ping(model_admin, request, object_id):
     presence.report_editing(article.pk, request.user)
     others = presence.other_editors(article.pk, request.user)
     return JsonResponse({"others": [editor.notice for editor in others]})
+
+
+def live_draft_context(request, article: Article) -> dict | None:
+    """What the edit form's "Live + Entwurf" panel shows: whether saving
+    keeps a draft, the pending change and what it changes, and the buttons
+    this user may use (each view checks again)."""
+    live = live_drafts.is_live(article)
+    if not live and not article.pending_revision_id:
+        return None
+    if not live_drafts.may_propose_changes(request.user, article):
+        # Someone who only reads sees the article as readers do.
+        return None
+    may_publish = services.may_publish(request.user)
+    context = {"live": live, "may_publish": may_publish, "draft": None}
+    if article.pending_revision_id:
+        draft = article.pending_revision
+        author = draft.created_by
+        context |= {
+            "draft": draft,
+            "author": (author.get_full_name() or author.get_username())
+            if author
+            else _("der Agentur"),
+            "changes": draft_changes(article, draft),
+            "may_discard": live_drafts.may_discard(request.user, draft),
+        }
+    return context
+
+
+def draft_changes(article: Article, draft: ArticleRevision) -> list[tuple]:
+    """(label, marked text) of each field the draft changes, related rows by
+    name (one query per kind of row, for both sides)."""
+    live = services.snapshot(article)
+    proposed = dict(draft.data)
+    for name in ("section", "agency", *REVISION_RELATIONS):
+        model = Article._meta.get_field(name).related_model
+        ids = [live.get(name), proposed.get(name)]
+        flat = {
+            i for value in ids for i in (value if isinstance(value, list) else [value])
+        }
+        names = {row.pk: str(row) for row in model.objects.filter(pk__in=flat - {None})}
+        for side in (live, proposed):
+            value = side.get(name)
+            if isinstance(value, list):
+                side[name] = sorted(names.get(i, str(i)) for i in value)
+            elif value is not None:
+                side[name] = names.get(value, str(value))
+    return field_changes(live, proposed, labels=FIELD_LABELS)
+
+
+def posted_version(request) -> int:
+    """The version the posting form showed; none proves nothing (-1)."""
+    try:
+        return int(request.POST.get("loaded_version", ""))
+    except ValueError:
+        return -1
+
+
+def _back_to_form(article):
+    return HttpResponseRedirect(
+        reverse("admin:articles_article_change", args=[article.pk])
+    )
+
+
+@post_only
+def publish_changes(model_admin, request, object_id):
+    """ "Änderungen veröffentlichen": the pending change goes live."""
+    article = _article(model_admin, request, object_id)
+    if not services.may_publish(request.user):
+        raise PermissionDenied
+    try:
+        revision = live_drafts.publish_draft(
+            article,
+            by=request.user,
+            loaded_version=posted_version(request),
+            substantial=bool(request.POST.get("substantial_update")),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("„%(headline)s“: Änderungen veröffentlicht (Fassung %(number)s).")
+            % {"headline": article.headline, "number": revision.number},
+        )
+    return _back_to_form(article)
+
+
+@post_only
+def discard_changes(model_admin, request, object_id):
+    """ "Änderungen verwerfen": the live text stays, the draft goes."""
+    article = _article(model_admin, request, object_id)
+    try:
+        live_drafts.discard_draft(
+            article, by=request.user, loaded_version=posted_version(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("„%(headline)s“: unveröffentlichte Änderungen verworfen.")
+            % {"headline": article.headline},
+        )
+    return _back_to_form(article)

@@ -25,7 +25,7 @@ from articles.importers.items import (
 from articles.importers.runs import Batch, ImportOptions, ImportRun
 from articles.models import Agency, AgencyVersion, Article, Photo, Section
 from articles.models.agency import agency_text, cut_text_fields, version_key
-from articles.workflow import services
+from articles.workflow import live_drafts, services
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
 # dpa's notices to newsrooms ("Achtung – Verzögerung", "Hinweis"): for
@@ -229,15 +229,28 @@ def apply_version(
 def keep_local_edit(article: Article, item: AgencyItem) -> tuple[str, str]:
     """Keep the editor's text, but follow the agency's holds.
 
+    A live story gets the agency's text as its pending change ("Live +
+    Entwurf"), for the desk to publish or discard; readers keep the edited
+    text until then. A draft the desk saved is not replaced.
+
     Local-edit protection protects text, never a takedown: a "withheld"
     hides the story at once (a later "usable" lifts that hold again), and
     an embargo the agency sets or extends applies too. An embargo the
     agency drops does not lift one the editors keep.
     """
+    proposed = live_drafts.is_live(article) and live_drafts.propose_agency_version(
+        article, agency_text(item.__dict__), item=item
+    )
     article.pending_agency_version = item.version
-    note = _(
-        "lokal bearbeitet: Agentur-Version %(v)s gespeichert, nicht übernommen"
-    ) % {"v": item.version}
+    if proposed:
+        note = _(
+            "lokal bearbeitet: Agentur-Version %(v)s als unveröffentlichte "
+            "Änderungen gespeichert"
+        ) % {"v": item.version}
+    else:
+        note = _(
+            "lokal bearbeitet: Agentur-Version %(v)s gespeichert, nicht übernommen"
+        ) % {"v": item.version}
     changed = take_agency_holds(article, item)
     if not changed:
         article.save(update_fields=["pending_agency_version", "modified_at"])

@@ -257,6 +257,10 @@ class ArticleQuerySet(models.QuerySet):
         """Agency stories imported as drafts that no one has taken on yet."""
         return self.filter(status=Article.Status.DRAFT).exclude(external_id="")
 
+    def with_pending_changes(self):
+        """Live articles whose saved change readers do not see yet."""
+        return self.filter(pending_revision__isnull=False)
+
     def with_agency_update_waiting(self):
         """Agency updates stored but not applied, because of a local edit."""
         return self.filter(pending_agency_version__isnull=False)
@@ -596,6 +600,17 @@ class Article(KeepsCounters):
     )
     pending_agency_version = models.PositiveIntegerField(
         _("Neuere Agentur-Version wartet"), null=True, blank=True, editable=False
+    )
+    # "Live + Entwurf": the saved change of a live article that readers do
+    # not see yet (a draft revision); the row keeps the live text.
+    pending_revision = models.ForeignKey(
+        "articles.ArticleRevision",
+        verbose_name=_("Unveröffentlichte Änderungen"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     withdrawn_at = models.DateTimeField(
         _("Zurückgezogen am"), null=True, blank=True, editable=False

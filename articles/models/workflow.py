@@ -58,6 +58,9 @@ class ArticleRevision(models.Model):
     created_at = models.DateTimeField(_("gespeichert am"), default=timezone.now)
     data = models.JSONField(_("Inhalt"))
     note = CleanCharField(_("Hinweis"), max_length=200, blank=True)
+    # A change to a live article kept back until someone allowed to publish
+    # publishes it (Article.pending_revision points at the one waiting).
+    is_draft = models.BooleanField(_("unveröffentlichter Entwurf"), default=False)
 
     class Meta:
         verbose_name = _("Fassung")

@@ -299,6 +299,7 @@ WORKFLOW_FIELDS = (
     "withdrawn_at",
     "withdrawal_reason",
     "preview_epoch",
+    "pending_revision_id",
     "version",
 )
 
@@ -752,8 +753,8 @@ def check_not_changed_since(article_id: int, loaded_version: int) -> None:
         _(
             "%(who)s hat diesen Artikel am %(when)s gespeichert (Fassung "
             "%(version)s), nachdem Sie ihn geöffnet haben (Fassung %(loaded)s). "
-            "Ihre Eingaben stehen unverändert im Formular; speichern Sie erneut, "
-            "überschreiben Sie die andere Fassung (sie bleibt im Verlauf)."
+            "Nichts ist überschrieben; Ihre Eingaben stehen unverändert im "
+            "Formular."
         )
         % {
             "who": who,
@@ -835,6 +836,9 @@ def prepare_save(
         # Later agency versions must not silently overwrite this edit.
         article.locally_edited = True
     article.version += 1
+    # The form showed a live article's pending change (live_drafts) and this
+    # save carries it, or replaces it: no draft waits any more.
+    article.pending_revision = None
     if substantial and article.first_published_at:
         article.updated_at = timezone.now()
     if article.status == Status.PUBLISHED and article.published_at:

@@ -1,0 +1,231 @@
+"""Conflicts without loss: merging an edit form field by field.
+
+A save refused because someone saved in between (services.EditConflict)
+shows, for every field where the editor's input ("mine") differs from the
+saved article ("theirs"), both values with the differences marked and a
+choice. Where only one side changed a field since the version the form was
+opened at (the base), that side is preselected; where both did, the editor
+must choose. Saving again writes exactly the merged result, checked against
+the version merged against: a third save in between is a conflict again,
+and a choice stays valid only for a field that third save left alone.
+
+The base and the version merged against are read from the revisions: every
+content write records one (live_drafts), so the latest revision numbered v
+or lower is what a form showed at version v.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from articles.admin.diffs import HTML_FIELDS, paragraphs, word_diff
+from articles.models import REVISION_RELATIONS, Article, ArticleRevision
+from articles.sanitising import sanitise_body_html
+
+MERGE_VERSION = "merge_version"
+CHOICE_PREFIX = "merge-"
+MINE, THEIRS = "mine", "theirs"
+# Form fields that are not article content.
+NOT_MERGED = frozenset({"loaded_version", "substantial_update"})
+
+
+@dataclass
+class FieldConflict:
+    name: str
+    label: str
+    mine: list[str]  # the value as paragraphs of text
+    theirs: list[str]
+    diff: SafeString | None
+    choice: str | None  # MINE, THEIRS, or None: the editor must choose
+    copy_text: str | None = None  # theirs, for copying into a text input
+
+    @property
+    def input_name(self) -> str:
+        return CHOICE_PREFIX + self.name
+
+
+@dataclass
+class Merge:
+    """The state of a merge, for the form's panel (_live_draft.html)."""
+
+    version: int
+    fields: list[FieldConflict] = field(default_factory=list)
+
+    @property
+    def unresolved(self) -> list[FieldConflict]:
+        return [conflict for conflict in self.fields if conflict.choice is None]
+
+
+def merged_version(data) -> int | None:
+    """The version a posted form was merged against, if it was."""
+    try:
+        return int(data.get(MERGE_VERSION, ""))
+    except (TypeError, ValueError):
+        return None
+
+
+def content_at(article_id: int, version: int | None) -> dict | None:
+    """The article's content as an edit form showed it at `version`."""
+    if version is None or version < 0:
+        return None
+    return (
+        ArticleRevision.objects.filter(article_id=article_id, number__lte=version)
+        .order_by("-number")
+        .values_list("data", flat=True)
+        .first()
+    )
+
+
+def mergeable(form: forms.ModelForm) -> list[str]:
+    return [name for name in form.fields if name not in NOT_MERGED]
+
+
+def saved_values(form: forms.ModelForm, names: list[str]) -> dict:
+    """Each field's value as the article is saved now (its pending draft,
+    if any, as the edit form shows it), as the form field cleans it."""
+    article = Article.objects.get(pk=form.instance.pk)
+    draft = (
+        ArticleRevision.objects.get(pk=article.pending_revision_id).data
+        if article.pending_revision_id
+        else {}
+    )
+    values = {}
+    for name in names:
+        form_field = form.fields[name]
+        if name in draft:
+            raw = draft[name]
+        elif name in REVISION_RELATIONS:
+            raw = list(getattr(article, name).values_list("pk", flat=True))
+        else:
+            raw = Article._meta.get_field(name).value_from_object(article)
+        values[name] = as_cleaned(form_field, raw)
+    return values
+
+
+def as_cleaned(form_field: forms.Field, raw):
+    """A stored value (ids for related rows) as `form_field` cleans it."""
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        return form_field.queryset.filter(pk__in=raw or [])
+    if isinstance(form_field, forms.ModelChoiceField):
+        return form_field.queryset.filter(pk=raw).first() if raw else None
+    if isinstance(form_field, forms.CharField):
+        return raw or ""
+    return raw
+
+
+def comparable(name: str, value):
+    """A value reduced to what matters for equality: ids for rows, the
+    sanitised markup for the body, "" for nothing."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (models.QuerySet, list, tuple, set)):
+        return sorted(
+            item.pk if isinstance(item, models.Model) else item for item in value
+        )
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        # The form's time inputs have no microseconds (Django's initial
+        # drops them too).
+        return value.replace(microsecond=0)
+    if name in HTML_FIELDS:
+        return sanitise_body_html(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def readable(name: str, value) -> str:
+    if isinstance(value, (models.QuerySet, list, tuple, set)):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nein")
+    if value is None:
+        return ""
+    if name in HTML_FIELDS:
+        return sanitise_body_html(value)
+    return str(value)
+
+
+def preselected(base: dict | None, name: str, mine, theirs) -> str | None:
+    """The side that changed the field since `base`, when only one did."""
+    if base is None or name not in base:
+        return None
+    before = comparable(name, base[name])
+    if comparable(name, mine) == before:
+        return THEIRS
+    if comparable(name, theirs) == before:
+        return MINE
+    return None
+
+
+def find_conflicts(
+    form: forms.ModelForm,
+    *,
+    current_version: int,
+    base: dict | None,
+    shown: dict | None = None,
+    shown_version: int | None = None,
+) -> tuple[Merge, dict]:
+    """The fields where the form's cleaned input differs from the saved
+    article, with the choice posted (valid if `shown`, the content the
+    choice was made against, still holds for the field) or preselected;
+    and the saved values."""
+    names = [name for name in mergeable(form) if name in form.cleaned_data]
+    theirs = saved_values(form, names)
+    merge = Merge(version=current_version)
+    for name in names:
+        mine = form.cleaned_data[name]
+        if comparable(name, mine) == comparable(name, theirs[name]):
+            continue
+        choice = form.data.get(CHOICE_PREFIX + name)
+        if choice not in (MINE, THEIRS):
+            choice = None
+        elif shown_version != current_version and not (
+            shown is not None
+            and name in shown
+            and comparable(name, shown[name]) == comparable(name, theirs[name])
+        ):
+            # Someone changed this field again since the choice was made.
+            choice = None
+        is_html = name in HTML_FIELDS
+        mine_text, theirs_text = readable(name, mine), readable(name, theirs[name])
+        widget = form.fields[name].widget
+        copyable = not is_html and isinstance(widget, (forms.TextInput, forms.Textarea))
+        merge.fields.append(
+            FieldConflict(
+                name=name,
+                label=str(form.fields[name].label or name),
+                mine=paragraphs(mine_text, is_html=is_html),
+                theirs=paragraphs(theirs_text, is_html=is_html),
+                diff=word_diff(theirs_text, mine_text, is_html=is_html),
+                choice=choice or preselected(base, name, mine, theirs[name]),
+                copy_text=strip_tags(theirs_text) if copyable else None,
+            )
+        )
+    return merge, theirs
+
+
+def apply_choices(form: forms.ModelForm, merge: Merge, theirs: dict) -> None:
+    """Write the merged result into the form's cleaned data."""
+    for conflict in merge.fields:
+        if conflict.choice == THEIRS:
+            form.cleaned_data[conflict.name] = theirs[conflict.name]
+
+
+def apply_shown_choices(form: forms.ModelForm, shown: dict) -> None:
+    """The choices of a merge whose save was overtaken, as its result: the
+    fields where "theirs" was chosen take the values then shown."""
+    for name in mergeable(form):
+        chosen = form.data.get(CHOICE_PREFIX + name) == THEIRS
+        if chosen and name in shown and name in form.cleaned_data:
+            form.cleaned_data[name] = as_cleaned(form.fields[name], shown[name])

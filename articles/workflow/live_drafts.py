@@ -1,0 +1,256 @@
+"""Live + Entwurf: changes to a live article that readers do not see yet.
+
+Saving a live article (one the public can see now) does not touch its row:
+the change is kept as a draft revision (`ArticleRevision.is_draft`) that
+`Article.pending_revision` points at, and the public page, feeds, search and
+the ninjs export keep reading the row. Someone allowed to publish publishes
+the draft (it becomes the row, a revision and a cache purge) or discards it.
+Agency updates to a locally edited live story arrive as such a draft too.
+
+Every write here moves the article's version on and records a revision, so
+"the content an edit form showed at version v" is always the latest revision
+numbered v or lower: the conflict merge (articles/admin/merging.py) reads
+the version an editor loaded from there.
+"""
+
+import copy
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from articles.models import (
+    REVISION_RELATIONS,
+    Article,
+    ArticleRevision,
+    apply_revision_values,
+    revision_values,
+)
+from articles.workflow import services
+
+Status = Article.Status
+
+# What an agency draft carries beyond the text: publishing it makes the
+# agency's version the applied one.
+AGENCY_VERSION_KEYS = ("agency_version", "agency_version_created")
+
+
+def is_live(article: Article, at: datetime | None = None) -> bool:
+    """Readers see this article now: an edit must not reach them unpublished."""
+    return article.status == Status.PUBLISHED and article.is_public(at)
+
+
+def may_propose_changes(user: AbstractBaseUser | None, article: Article) -> bool:
+    """May save a draft of this live article: whoever may edit it, and a
+    reporter their own live article (the desk publishes the change)."""
+    if services.may_edit(user, article):
+        return True
+    return (
+        user is not None
+        and user.has_perm("articles.change_article")
+        and article.pk is not None
+        and article.created_by_id == user.pk
+        and article.status == Status.PUBLISHED
+    )
+
+
+def may_discard(user: AbstractBaseUser | None, draft: ArticleRevision) -> bool:
+    """The desk discards any draft; its author their own."""
+    return services.may_publish(user) or (
+        user is not None and draft.created_by_id == user.pk
+    )
+
+
+def draft_values(article: Article, relations: dict[str, list[int]]) -> dict:
+    """A draft's data: the article's REVISION_FIELDS as they will be saved
+    (sanitised body, derived slug) and the related rows' ids."""
+    # The same derivation save() applies, on a copy: the object itself
+    # stays as the caller has it.
+    shadow = copy.copy(article)
+    shadow.fill_derived_fields()
+    data = revision_values(shadow)
+    for name in REVISION_RELATIONS:
+        data[name] = sorted(relations[name])
+    return data
+
+
+def current_relations(article: Article) -> dict[str, list[int]]:
+    return {
+        name: list(getattr(article, name).values_list("pk", flat=True))
+        for name in REVISION_RELATIONS
+    }
+
+
+@transaction.atomic
+def save_draft(
+    article: Article,
+    *,
+    by: AbstractBaseUser | None,
+    data: dict,
+    note: str = "",
+    loaded_version: int | None = None,
+) -> ArticleRevision:
+    """Keep `data` (see draft_values) as the live article's pending change;
+    the row, and with it every public page, stays as it is.
+
+    `loaded_version`: the version the editor's form showed; a newer one is
+    an edit conflict (services.EditConflict).
+    """
+    if loaded_version is not None:
+        services.check_not_changed_since(article.pk, loaded_version)
+    services.lock(article)
+    if not may_propose_changes(by, article):
+        raise PermissionDenied(
+            _("Sie dürfen „%(headline)s“ nicht bearbeiten.")
+            % {"headline": article.headline}
+        )
+    if not is_live(article):
+        raise ValidationError(
+            _("„%(headline)s“ ist nicht live: Änderungen werden direkt gespeichert.")
+            % {"headline": article.headline}
+        )
+    article.version += 1
+    draft = ArticleRevision.objects.create(
+        article_id=article.pk,
+        number=article.version,
+        created_by_id=by and by.pk,
+        data=data,
+        note=note or _("Entwurf, nicht veröffentlicht"),
+        is_draft=True,
+    )
+    article.pending_revision = draft
+    article.modified_at = timezone.now()
+    changes = {
+        "pending_revision": draft,
+        "version": article.version,
+        "modified_at": article.modified_at,
+    }
+    if by is not None and article.external_id and not article.locally_edited:
+        # Later agency versions must not overwrite this edit either.
+        article.locally_edited = changes["locally_edited"] = True
+    # An update of these columns, not save(): the object holds the draft's
+    # text, and saving it would let the row's signals act on text readers
+    # do not see (a changed slug would record a redirect to an address
+    # that does not exist yet).
+    Article.objects.filter(pk=article.pk).update(**changes)
+    return draft
+
+
+def pending_draft(article: Article) -> ArticleRevision:
+    """The draft waiting on `article` (locked by the caller)."""
+    if article.pending_revision_id is None:
+        raise ValidationError(
+            _("„%(headline)s“ hat keine unveröffentlichten Änderungen.")
+            % {"headline": article.headline}
+        )
+    return ArticleRevision.objects.get(pk=article.pending_revision_id)
+
+
+@transaction.atomic
+def publish_draft(
+    article: Article,
+    *,
+    by: AbstractBaseUser | None,
+    loaded_version: int | None = None,
+    substantial: bool = False,
+) -> ArticleRevision:
+    """Make the live article's pending change what readers see: the row takes
+    the draft's content, a revision records it, the pages are purged after
+    the commit. Returns the new revision.
+
+    `loaded_version`: the version the publisher saw; a draft changed since
+    is not published unseen (services.EditConflict).
+    """
+    services.check_may_publish(by)
+    if loaded_version is not None:
+        services.check_not_changed_since(article.pk, loaded_version)
+    # The whole row: every field is saved, so all but the draft's content
+    # must be the row's (status, times, counts).
+    services.lock(article, whole_row=True)
+    draft = pending_draft(article)
+    apply_revision_values(article, draft.data)
+    if all(key in draft.data for key in AGENCY_VERSION_KEYS):
+        article.agency_version = draft.data["agency_version"]
+        article.agency_version_created = parse_datetime(
+            draft.data["agency_version_created"] or ""
+        )
+        if article.pending_agency_version == article.agency_version:
+            article.pending_agency_version = None
+    services.save_article(article, by=by, substantial=substantial)
+    for name in REVISION_RELATIONS:
+        related = getattr(article, name)
+        # Rows deleted since (a tag, an author) cannot come back.
+        related.set(related.model.objects.filter(pk__in=draft.data[name]))
+    author = draft.created_by
+    return services.record_revision(
+        article,
+        by=by,
+        note=_("Änderungen aus Fassung %(number)s veröffentlicht (Entwurf von %(who)s)")
+        % {
+            "number": draft.number,
+            "who": (author.get_full_name() or author.get_username())
+            if author
+            else _("der Agentur"),
+        },
+    )
+
+
+@transaction.atomic
+def discard_draft(
+    article: Article, *, by: AbstractBaseUser | None, loaded_version: int | None = None
+) -> ArticleRevision:
+    """Drop the live article's pending change; the live text stays.
+
+    Recorded as a revision of the live content, so the history says who
+    discarded it and the form's content at every version stays on record.
+    """
+    if loaded_version is not None:
+        services.check_not_changed_since(article.pk, loaded_version)
+    services.lock(article, whole_row=True)
+    draft = pending_draft(article)
+    if not may_discard(by, draft):
+        raise PermissionDenied(
+            _("Nur der Desk oder wer den Entwurf gespeichert hat, darf ihn verwerfen.")
+        )
+    article.pending_revision = None
+    services.save_workflow_fields(article, ("pending_revision",))
+    return services.record_revision(
+        article,
+        by=by,
+        note=_("Unveröffentlichte Änderungen aus Fassung %(number)s verworfen")
+        % {"number": draft.number},
+    )
+
+
+def propose_agency_version(article: Article, text: dict, *, item) -> bool:
+    """An agency update to a locally edited live story, as its draft.
+
+    `text`: the article's fields as the agency sends them (agency_text).
+    Never over a draft of the desk: their work is not replaced unseen (the
+    version stays stored and the article marked, as before). Returns
+    whether a draft was saved. The caller holds the row lock.
+    """
+    waiting = article.pending_revision_id and pending_draft(article)
+    if waiting and waiting.created_by_id is not None:
+        return False
+    proposal = copy.copy(article)
+    headline = proposal.headline
+    for name, value in text.items():
+        setattr(proposal, name, value)
+    proposal.headline = proposal.headline or headline
+    data = draft_values(proposal, current_relations(article))
+    data["agency_version"] = item.version
+    data["agency_version_created"] = (
+        item.version_created.isoformat() if item.version_created else None
+    )
+    save_draft(
+        article,
+        by=None,
+        data=data,
+        note=_("Agentur-Version %(v)s, nicht veröffentlicht") % {"v": item.version},
+    )
+    return True
