@@ -288,6 +288,27 @@ SURFACES = {
     ),
     "articles_article_withdraw": article_pages("articles_article_withdraw"),
     "articles_article_editing": posted(article_pages("articles_article_editing")),
+    "articles_article_embed_check": lambda newsroom: [
+        reverse("admin:articles_article_embed_check")
+        + "?url=https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3DdQw4w9WgXcQ"
+    ],
+    "articles_article_live_ticker": article_pages("articles_article_live_ticker"),
+    "articles_article_live_ticker_end": posted(
+        article_pages("articles_article_live_ticker_end")
+    ),
+    "articles_article_live_ticker_reopen": posted(
+        article_pages("articles_article_live_ticker_reopen")
+    ),
+    # Entry 1 of each hidden article: none has entries, every answer is 404
+    # or 403, never an article's text.
+    "articles_article_live_entry_correct": lambda newsroom: [
+        reverse("admin:articles_article_live_entry_correct", args=[article.pk, 1])
+        for article in newsroom.hidden.values()
+    ],
+    "articles_article_live_entry_delete": lambda newsroom: [
+        ("post", reverse("admin:articles_article_live_entry_delete", args=[a.pk, 1]))
+        for a in newsroom.hidden.values()
+    ],
     "articles_countingmark_import": lambda newsroom: [
         reverse("admin:articles_countingmark_import")
     ],
