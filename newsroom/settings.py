@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     # The body's rich-text editor in the admin (its static files and checks;
     # articles/admin/body_editor.py).
     "django_prose_editor",
+    # Drag and drop for the rails' fixed places (teasers/admin.py).
+    "adminsortable2",
     "articles",
     "teasers",
 ]
@@ -402,6 +404,9 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
 NEWSROOM_FRAGMENT_CACHE_SECONDS = env_int("NEWSROOM_FRAGMENT_CACHE_SECONDS", 60)
 # How long an article flagged as "Eilmeldung" shows the banner and "Eil".
 NEWSROOM_BREAKING_NEWS_MINUTES = env_int("NEWSROOM_BREAKING_NEWS_MINUTES", 30)
+# Deleted articles and photos stay in the trash ("Papierkorb") this many
+# days, restorable; then empty_trash deletes them for good.
+NEWSROOM_TRASH_DAYS = env_int("NEWSROOM_TRASH_DAYS", 30)
 # "Mehr zum Thema" under each article: at most this many (0: none).
 NEWSROOM_RELATED_ARTICLES = env_int("NEWSROOM_RELATED_ARTICLES", 5)
 # Redis (cache and counter buffer): no request waits longer than this for

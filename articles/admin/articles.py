@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.admin import views as admin_views
 from articles.admin.body_editor import editor_csp
 from articles.admin.forms import ArticleAdminForm, ArticlePhotoForm, ArticlePhotoFormSet
+from articles.admin.trash import MovesToTrashAdmin
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -129,7 +130,7 @@ class AttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",

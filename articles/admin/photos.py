@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.trash import MovesToTrashAdmin
 from articles.models import (
     RIGHTS_FIELDS,
     Article,
@@ -109,7 +110,7 @@ def may_set_rights(request) -> bool:
 
 
 @admin.register(Photo)
-class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+class PhotoAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     form = PhotoForm
     list_display = [
         "thumbnail",
