@@ -145,6 +145,8 @@ def trash_index(admin_site, request):
         in_trash = model.objects.in_trash().select_related("deleted_by")
         if model is Article:
             in_trash = in_trash.select_related("section").defer("body")
+        else:
+            in_trash = in_trash.select_related("agency")  # its credit
         rows = list(in_trash.order_by("-deleted_at", "-pk")[: TRASH_ROWS + 1])
         sections.append(
             {
