@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from articles.models import Article
 from teasers.models import Rail, RailItem
+from tests.browser.conftest import axe_violations
 from tests.factories import ArticleFactory, RailFactory, RailItemFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,6 +110,9 @@ def test_fixed_places_reorder_by_drag_and_drop_and_by_keyboard(
         "„Titelthemen: Beta im Hafen“ nach unten"
     )
     page.keyboard.press("Enter")  # and back down one
+    # The form's other widgets (the admin's select2) are not this test's.
+    ours = ("rail-order", "_reorder_", "sortable")
+    assert [v for v in axe_violations(page) if any(o in v for o in ours)] == []
     assert list(places(page).values()) == ["1", "3", "5"]
     assert list(places(page)) == ["Gamma", "Beta im Hafen", "Alpha am Rhein"]
     page.locator("input[name=_continue]").click()
@@ -118,3 +123,28 @@ def test_fixed_places_reorder_by_drag_and_drop_and_by_keyboard(
         "Alpha am Rhein",
     ]
     assert console_errors == []
+
+
+def test_an_article_goes_to_the_trash_and_comes_back(
+    live_server, page, console_errors, fast_passwords
+):
+    admin_user = UserFactory(username="admin", password=PASSWORD, is_superuser=True)
+    article = ArticleFactory(headline="Stadtfest abgesagt")
+    log_in(page, live_server, admin_user)
+    page.goto(
+        live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+    )
+    page.locator("a.deletelink").click()
+    expect(page.locator("#content-main")).to_contain_text("kommt in den Papierkorb")
+    page.get_by_role("button", name="In den Papierkorb legen").click()
+    expect(page.locator(".messagelist")).to_contain_text("liegt jetzt im Papierkorb")
+    assert page.goto(live_server.url + article.get_absolute_url()).status == 410
+    page.goto(live_server.url + reverse("admin:index"))
+    page.get_by_role("link", name="Papierkorb").click()
+    expect(page.locator("table.trash")).to_contain_text("Stadtfest abgesagt")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Wiederherstellen").click()
+    expect(page.locator(".messagelist")).to_contain_text("ist wiederhergestellt")
+    assert Article.objects.published().filter(pk=article.pk).exists()
+    assert page.goto(live_server.url + article.get_absolute_url()).status == 200
+    assert console_errors == [] or all("410" in error for error in console_errors)
