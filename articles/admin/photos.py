@@ -47,6 +47,16 @@ class PhotoForm(forms.ModelForm):
         existing = photos.stored_copy(
             photos.content_hash(image), exclude_pk=self.instance.pk
         )
+        if existing is not None and existing.deleted_at is not None:
+            # Its admin page would answer "does not exist".
+            raise forms.ValidationError(
+                gettext(
+                    "Dieses Bild liegt im Papierkorb („%(photo)s“). Bitte es im "
+                    "Papierkorb wiederherstellen."
+                )
+                % {"photo": existing.label},
+                code="duplicate_in_trash",
+            )
         if existing is not None:
             raise forms.ValidationError(
                 format_html(
