@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     # The body's rich-text editor in the admin (its static files and checks;
     # articles/admin/body_editor.py).
     "django_prose_editor",
+    # Drag and drop for the rails' fixed places (teasers/admin.py).
+    "adminsortable2",
     "articles",
     "teasers",
 ]
@@ -481,6 +483,9 @@ NEWSROOM_LIVE_TICKER_KEY_EVENTS = env_int("NEWSROOM_LIVE_TICKER_KEY_EVENTS", 10)
 NEWSROOM_FOUR_EYES = env_bool("NEWSROOM_FOUR_EYES", False)
 # Internal notes on articles: longer ones are refused with a message.
 NEWSROOM_NOTE_MAX_LENGTH = env_int("NEWSROOM_NOTE_MAX_LENGTH", 4000)
+# Deleted articles and photos stay in the trash ("Papierkorb") this many
+# days, restorable; then empty_trash deletes them for good.
+NEWSROOM_TRASH_DAYS = env_int("NEWSROOM_TRASH_DAYS", 30)
 # "Mehr zum Thema" under each article: at most this many (0: none).
 NEWSROOM_RELATED_ARTICLES = env_int("NEWSROOM_RELATED_ARTICLES", 5)
 # Redis (cache and counter buffer): no request waits longer than this for

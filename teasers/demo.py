@@ -98,6 +98,9 @@ def seeded(model: type[models.Model], report, *, key, reset, lookup, defaults):
     elif reset:
         for name, value in (lookup | defaults).items():
             setattr(row, name, value)
+        if getattr(row, "deleted_at", None):
+            # Out of the trash, too.
+            row.deleted_at = row.deleted_by = None
         row.save()
     DemoSeed.objects.update_or_create(key=key, defaults={"object_id": row.pk})
     return row, created
@@ -257,6 +260,24 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
             else:
                 load_teaser(item, rail=rail, position=position, now=now, reset=reset,
                             report=report, sections=sections, agency=dpa)  # fmt: skip
+
+    for rail_order, rail_data in enumerate(demo_data.AUTOMATIC_RAILS):
+        # A seed: an editor's changes stay, and a rail they deleted stays
+        # deleted (until --reset).
+        seeded(
+            Rail,
+            report,
+            key=rail_data["slug"],
+            reset=reset,
+            lookup={"slug": rail_data["slug"]},
+            defaults={
+                "title": rail_data["title"],
+                "kind": rail_data["kind"],
+                "fill": rail_data["fill"],
+                "size": rail_data["size"],
+                "order": len(demo_data.RAILS) + rail_order,
+            },
+        )
 
     for username, role in DEMO_USERS:
         report.users.append((username, role or "Administrator"))

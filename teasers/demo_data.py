@@ -590,6 +590,19 @@ RAILS = [
 
 # The site's own pages (kind → title, body): placeholders an editor replaces
 # with the publisher's real details before going live.
+# Rails that fill themselves (after the curated ones, so they repeat
+# nothing above them): an article an editor publishes in the demo shows up
+# on the front page without anyone placing it.
+AUTOMATIC_RAILS = [
+    {
+        "title": "Neu auf der Seite",
+        "slug": "neu-auf-der-seite",
+        "kind": "automatic",
+        "fill": "latest",
+        "size": 6,
+    },
+]
+
 SITE_PAGES = {
     "impressum": (
         "Impressum",

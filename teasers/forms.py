@@ -31,7 +31,27 @@ class RailItemFormSet(forms.BaseInlineFormSet):
 
     Checked over the whole formset, not row by row against the database,
     so two teasers can swap places in one save.
+
+    Ordered by drag and drop (django-admin-sortable2, whose script finds
+    the place field by the class `_reorder_`); unlike that package's own
+    formset, the place stays a visible number field: a fixed place is a
+    place in the rail (a pin at place 5 of a mixed rail), not only an
+    order, and typing it is the keyboard's way to move a teaser.
     """
+
+    # What SortableAdminBase looks for to mark the inline as sortable.
+    default_order_direction = ""
+    default_order_field = "position"
+
+    def __init__(
+        self, *args, default_order_direction="", default_order_field="", **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "position" in form.fields:
+            form.fields["position"].widget.attrs["class"] = "_reorder_ place-field"
 
     def clean(self):
         super().clean()

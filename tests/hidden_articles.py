@@ -1,5 +1,7 @@
 """Articles the public must never see, one of each kind, for tests of every
-public surface (pages, rails, feeds, sitemaps, search, the ninjs export)."""
+public surface (pages, rails, feeds, sitemaps, search, the ninjs export):
+drafts, in review, scheduled, embargoed, without an embargo time, withheld,
+withdrawn, and in the trash."""
 
 from datetime import timedelta
 
@@ -20,6 +22,9 @@ def hidden_variants() -> dict[str, dict]:
         "embargo-time-unknown": {"embargo_time_unknown": True},
         "withheld": {"agency_status": Article.AgencyStatus.WITHHELD},
         "withdrawn": {"status": Article.Status.WITHDRAWN},
+        # Published, then deleted: in the trash ("Papierkorb").
+        "trashed": {"deleted_at": timezone.now() - timedelta(minutes=5)},
+        "trashed-draft": {"draft": True, "deleted_at": timezone.now()},
     }
 
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from articles.models import (
     AgencyVersion,
+    Article,
     ArticleTransition,
     CorrectionNote,
     Photo,
@@ -350,6 +351,17 @@ SURFACES = {
     "articles_photo_chooser_edit": lambda newsroom: [
         reverse("admin:articles_photo_chooser_edit", args=[pk]) for pk in every(Photo)
     ],
+    "trash": lambda newsroom: [reverse("admin:trash")],
+    **{
+        name: posted(
+            lambda newsroom, name=name: [
+                reverse(f"admin:{name}", args=[kind, pk])
+                for kind, model in (("artikel", Article), ("fotos", Photo))
+                for pk in every(model)
+            ]
+        )
+        for name in ("trash_restore", "trash_delete")
+    },
     # Staff may be sent on from an outdated image address to the current
     # one (whose version part cannot be guessed): only for photos the admin
     # shows them.
@@ -388,6 +400,7 @@ REVEALING = {
     "teasers_railitem_changelist",
     "teasers_front_page_preview",
     "photo images",
+    "trash",
 }
 
 

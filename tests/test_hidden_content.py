@@ -2,8 +2,9 @@
 
 A small site holds one visible article and one hidden article of every kind
 (`tests/hidden_articles.py`: draft, in review, scheduled, embargoed, embargo
-time unknown, withheld by the agency, withdrawn), all in the same section,
-region, tag, rails and by the same author, each with a photo of its own.
+time unknown, withheld by the agency, withdrawn, in the trash), all in the
+same section, region, tag, rails and by the same author, each with a photo
+of its own.
 Every public URL is fetched, with the page cache off and on (then twice, the
 second answer coming from the cache), and none may mention a hidden article:
 not its headline, its address, its id in an API, nor its photo's image
@@ -20,10 +21,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from articles.models import Article, LiveEntry, LiveEntryChange, SitePage
+from articles.models import Article, LiveEntry, LiveEntryChange, Photo, SitePage
 from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.public.sitemaps import SITEMAPS
 from articles.workflow.services import add_note, send_back, withdraw_article
+from articles.workflow.trash import trash_article
 from teasers.models import Rail, SponsoredSlot
 from tests.factories import (
     AgencyFactory,
@@ -340,3 +342,29 @@ def test_internal_notes_show_on_no_public_surface(client):
     # The full-text index behind the search holds no note's words.
     assert not Article.objects.containing(secret).exists()
     assert Article.objects.containing("Sichtbarkeitsprobe").exists()
+
+
+def test_trashing_takes_a_cached_article_off_every_surface(
+    client, django_capture_on_commit_callbacks
+):
+    site = Site()
+    fetch_all(client, site)  # now in the page cache
+    with django_capture_on_commit_callbacks(execute=True):
+        trash_article(site.visible, by=None)
+    site.hidden["trashed later"] = site.visible
+    answers, _visible_on = fetch_all(client, site)
+    assert_nothing_hidden_shows(answers, site)
+    # Readers saw it: its page says it is gone.
+    assert client.get(site.visible.get_absolute_url()).status_code == 410
+
+
+def test_a_trashed_photo_shows_on_no_public_surface(client):
+    site = Site()
+    photo = site.visible.article_photos.get().photo
+    # Trashed while only a draft used it, the draft published since.
+    Photo.objects.filter(pk=photo.pk).update(deleted_at=timezone.now())
+    answers, _visible_on = fetch_all(client, site)
+    for address, (_status, text) in answers.items():
+        assert f"/bild/{photo.pk}/" not in text, address
+    address = rendition_url(photo, RenditionSpec("16x9", 320, "jpg"))
+    assert client.get(address).status_code == 404

@@ -25,6 +25,7 @@ from articles.admin.forms import (
     keeping_live_rows,
 )
 from articles.admin.live_ticker import live_ticker_urls
+from articles.admin.trash import MovesToTrashAdmin
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -168,7 +169,7 @@ class AttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",

@@ -175,7 +175,7 @@ def photo_lists(user, at) -> list[DashboardList]:
 
 def desk_lists(at) -> list[DashboardList]:
     """What only the desk can settle: agency copy and embargoes."""
-    articles = Article.objects.select_related("section")
+    articles = Article.objects.not_in_trash().select_related("section")
     changelist = reverse("admin:articles_article_changelist")
     return [
         DashboardList(
@@ -212,7 +212,7 @@ def desk_lists(at) -> list[DashboardList]:
 
 
 def article_lists(user, at) -> list[DashboardList]:
-    articles = Article.objects.select_related("section")
+    articles = Article.objects.not_in_trash().select_related("section")
     changelist = reverse("admin:articles_article_changelist")
     drafts = articles.filter(created_by=user, status=Article.Status.DRAFT)
     in_review = articles.filter(status=Article.Status.REVIEW)
@@ -220,7 +220,9 @@ def article_lists(user, at) -> list[DashboardList]:
         published_at__lte=at + timedelta(hours=24)
     )
     withdrawn = (
-        ArticleTransition.objects.filter(to_status=Article.Status.WITHDRAWN)
+        ArticleTransition.objects.filter(
+            to_status=Article.Status.WITHDRAWN, article__deleted_at__isnull=True
+        )
         .select_related("article__section", "by")
         .order_by("-at")[:ROWS]
     )

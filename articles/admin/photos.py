@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin import photo_chooser
 from articles.admin.photo_chooser import PhotoFileField
+from articles.admin.trash import MovesToTrashAdmin
 from articles.models import (
     RIGHTS_FIELDS,
     Article,
@@ -42,6 +43,16 @@ class PhotoForm(forms.ModelForm):
         existing = photos.stored_copy(
             photos.content_hash(image), exclude_pk=self.instance.pk
         )
+        if existing is not None and existing.deleted_at is not None:
+            # Its admin page would answer "does not exist".
+            raise forms.ValidationError(
+                gettext(
+                    "Dieses Bild liegt im Papierkorb („%(photo)s“). Bitte es im "
+                    "Papierkorb wiederherstellen."
+                )
+                % {"photo": existing.label},
+                code="duplicate_in_trash",
+            )
         if existing is not None and not (
             self.user is None
             or Photo.objects.visible_to(self.user).filter(pk=existing.pk).exists()
@@ -117,7 +128,7 @@ def may_set_rights(request) -> bool:
 
 
 @admin.register(Photo)
-class PhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
+class PhotoAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     form = PhotoForm
     list_display = [
         "thumbnail",

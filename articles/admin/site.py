@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import trash
 from articles.admin.dashboard import editor_dashboard
 from articles.admin.logins import ThrottledLoginForm
 
@@ -20,6 +21,7 @@ class NewsroomAdminSite(admin.AdminSite):
         extra_context = {
             **(extra_context or {}),
             "dashboard": editor_dashboard(request.user),
+            "may_see_trash": trash.may_see_trash(request.user),
         }
         return super().index(request, extra_context)
 
@@ -33,6 +35,30 @@ class NewsroomAdminSite(admin.AdminSite):
         return response
 
     def get_urls(self):
+        return self.trash_urls() + self.guarded_urls()
+
+    def trash_urls(self):
+        def wrap(view):
+            def view_with_site(request, *args, **kwargs):
+                return view(self, request, *args, **kwargs)
+
+            return self.admin_view(view_with_site)
+
+        return [
+            path("papierkorb/", wrap(trash.trash_index), name="trash"),
+            path(
+                "papierkorb/<str:kind>/<int:object_id>/wiederherstellen/",
+                wrap(trash.restore_from_trash),
+                name="trash_restore",
+            ),
+            path(
+                "papierkorb/<str:kind>/<int:object_id>/endgueltig-loeschen/",
+                wrap(trash.delete_for_good),
+                name="trash_delete",
+            ),
+        ]
+
+    def guarded_urls(self):
         # Django's "Auf der Website ansehen" redirect (admin/r/<ct>/<id>/)
         # answers for any object of any model to any staff member, and an
         # article's address carries its headline: guard it like the forms.

@@ -58,7 +58,8 @@ def post_only(view):
 
 
 def _article(model_admin, request, object_id) -> Article:
-    article = get_object_or_404(Article, pk=object_id)
+    # An article in the trash is reached through the trash only.
+    article = get_object_or_404(Article.objects.not_in_trash(), pk=object_id)
     if not model_admin.has_view_permission(request, article):
         raise PermissionDenied
     return article

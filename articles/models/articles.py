@@ -88,7 +88,14 @@ SEARCH_AND_SOCIAL_FIELDS = (
 
 # What visible_from is derived from (release_time()).
 RELEASE_FIELDS = frozenset(
-    {"status", "published_at", "embargo_until", "embargo_time_unknown", "agency_status"}
+    {
+        "status",
+        "published_at",
+        "embargo_until",
+        "embargo_time_unknown",
+        "agency_status",
+        "deleted_at",
+    }
 )
 
 ARTICLE_ADDRESS = UrlFormat("articles:detail", "slug", "slug", "int")
@@ -149,19 +156,26 @@ def release_time(
     embargo_until: datetime | None,
     embargo_time_unknown: bool,
     agency_status: str,
+    deleted_at: datetime | None = None,
 ) -> datetime | None:
     """When readers may see an article in this state: the later of its
     publication time and embargo end; None while nothing would show it
     (not published, withdrawn, an embargo without a time, withheld by
-    the agency)."""
+    the agency, in the trash)."""
     if (
-        status != Article.Status.PUBLISHED
+        deleted_at is not None
+        or status != Article.Status.PUBLISHED
         or published_at is None
         or embargo_time_unknown
         or agency_status == Article.AgencyStatus.WITHHELD
     ):
         return None
     return goes_live_at(published_at, embargo_until)
+
+
+def trash_cutoff(at: datetime | None = None) -> datetime:
+    """Whatever went to the trash before this moment may be deleted for good."""
+    return (at or timezone.now()) - timedelta(days=settings.NEWSROOM_TRASH_DAYS)
 
 
 def last_changed_at(modified_at: datetime, first_seen: datetime | None) -> datetime:
@@ -231,18 +245,40 @@ class ArticleQuerySet(models.QuerySet):
     def withdrawn(self):
         return self.filter(status=Article.Status.WITHDRAWN)
 
+    def gone(self, at: datetime | None = None):
+        """Articles whose page answers 410 Gone: withdrawn, or moved to the
+        trash after readers saw them."""
+        return self.filter(
+            Q(status=Article.Status.WITHDRAWN)
+            | Q(deleted_at__isnull=False, first_published_at__lte=at or timezone.now())
+        )
+
     def taken_down(self, at: datetime | None = None):
         """Articles readers saw once and may not see now: withdrawn (by an
-        editor or an agency's kill) or withheld by the agency.
+        editor or an agency's kill), withheld by the agency, or moved to
+        the trash.
 
         What was never public (drafts, embargoed stories) is not among
         them: telling about it would give it away.
         """
         return self.filter(
             Q(status=Article.Status.WITHDRAWN)
-            | Q(agency_status=Article.AgencyStatus.WITHHELD),
+            | Q(agency_status=Article.AgencyStatus.WITHHELD)
+            | Q(deleted_at__isnull=False),
             first_published_at__lte=at or timezone.now(),
         )
+
+    def not_in_trash(self):
+        """What the admin's lists, the dashboard and the workflow work on."""
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def trash_expired(self, at: datetime | None = None):
+        """In the trash for longer than NEWSROOM_TRASH_DAYS: what
+        empty_trash deletes for good."""
+        return self.filter(deleted_at__lte=trash_cutoff(at))
 
     def scheduled(self, at: datetime | None = None):
         """Published, but their publication time is still to come."""
@@ -673,6 +709,21 @@ class Article(KeepsCounters):
     )
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     modified_at = models.DateTimeField(_("Zuletzt gespeichert"), auto_now=True)
+    # In the trash ("Papierkorb") since: hidden from readers (folded into
+    # visible_from) and from the admin's lists, restorable with its
+    # revisions until empty_trash deletes it (articles/workflow/trash.py).
+    deleted_at = models.DateTimeField(
+        _("Im Papierkorb seit"), null=True, blank=True, editable=False
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Gelöscht von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -683,6 +734,10 @@ class Article(KeepsCounters):
         permissions = [
             ("publish_article", _("Kann Artikel veröffentlichen")),
             ("approve_article", _("Kann Artikel freigeben")),
+            (
+                "empty_trash",
+                _("Kann den Papierkorb leeren (Artikel und Fotos endgültig löschen)"),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "published_at"]),
@@ -709,6 +764,12 @@ class Article(KeepsCounters):
                 fields=["visible_from"],
                 condition=Q(visible_from__isnull=False),
                 name="article_visible_from",
+            ),
+            # The trash: a few rows, found without reading the archive.
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="article_in_trash",
             ),
         ]
         constraints = [
@@ -764,6 +825,7 @@ class Article(KeepsCounters):
             embargo_until=self.embargo_until,
             embargo_time_unknown=self.embargo_time_unknown,
             agency_status=self.agency_status,
+            deleted_at=self.deleted_at,
         )
 
     def clean(self):
@@ -812,6 +874,8 @@ class Article(KeepsCounters):
         loaded row (the admin's banners and links ask it, query-free)."""
         at = at or timezone.now()
         reasons = []
+        if self.deleted_at is not None:
+            reasons.append(str(_("im Papierkorb")))
         if self.status == self.Status.WITHDRAWN:
             reasons.append(str(_("zurückgezogen")))
         elif self.status != self.Status.PUBLISHED:
@@ -845,7 +909,7 @@ class Article(KeepsCounters):
     def pubstatus(self) -> str:
         """The IPTC publication status: canceled once withdrawn for good,
         withheld while the agency holds it back, else usable."""
-        if self.status == self.Status.WITHDRAWN:
+        if self.status == self.Status.WITHDRAWN or self.deleted_at is not None:
             return "canceled"
         if self.agency_status == self.AgencyStatus.WITHHELD:
             return "withheld"
@@ -1017,9 +1081,11 @@ class ArticlePhoto(models.Model):
 
 def published_article_uses(photo: Photo) -> list[PhotoUse]:
     """The published articles (live or scheduled) that show `photo`."""
-    headlines = Article.objects.filter(
-        status=Article.Status.PUBLISHED, article_photos__photo=photo
-    ).values_list("headline", flat=True)
+    headlines = (
+        Article.objects.not_in_trash()
+        .filter(status=Article.Status.PUBLISHED, article_photos__photo=photo)
+        .values_list("headline", flat=True)
+    )
     return [
         PhotoUse(_("Artikel „%(headline)s“") % {"headline": headline})
         for headline in headlines[:20]

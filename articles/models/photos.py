@@ -51,10 +51,11 @@ def photo_upload_to(photo: "Photo", filename: str) -> str:
 
 
 def usable_photo_q(at: datetime, prefix: str = "") -> Q:
-    """Licence valid, not killed at `at` and its credit not waiting for the
-    photo desk; `prefix` reaches through a FK."""
+    """Licence valid, not killed at `at`, its credit not waiting for the
+    photo desk and not in the trash; `prefix` reaches through a FK."""
     return (
-        (
+        Q(**{f"{prefix}deleted_at__isnull": True})
+        & (
             Q(**{f"{prefix}licence_expires_at__isnull": True})
             | Q(**{f"{prefix}licence_expires_at__gt": at})
         )
@@ -161,6 +162,17 @@ class PhotoQuerySet(models.QuerySet):
         own = self.uploads_of(user).exclude(pk__in=self.in_unpublished_stories(at))
         return self.filter(Q(pk__in=self.public(at)) | Q(pk__in=own))
 
+    def not_in_trash(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def trash_expired(self, at: datetime | None = None):
+        """In the trash for longer than NEWSROOM_TRASH_DAYS."""
+        cutoff = (at or timezone.now()) - timedelta(days=settings.NEWSROOM_TRASH_DAYS)
+        return self.filter(deleted_at__lte=cutoff)
+
     def uploads_of(self, user):
         if not user.is_authenticated:
             return self.none()
@@ -172,16 +184,17 @@ class PhotoQuerySet(models.QuerySet):
         Whoever may read articles sees every photo. Everyone else (ad
         operations) sees public photos, their own uploads, and the pictures
         of sponsored slots that no unpublished story uses: never a photo
-        that gives an unpublished story away.
+        that gives an unpublished story away. Photos in the trash are in
+        the trash only.
         """
         if user.has_perm("articles.view_article"):
-            return self
+            return self.not_in_trash()
         at = at or timezone.now()
         slots = self.model._meta.get_field("sponsored_slots").related_model
         sponsored = self.filter(
             Exists(slots.objects.filter(photo=OuterRef("pk")))
         ).exclude(pk__in=self.in_unpublished_stories(at))
-        return self.filter(
+        return self.not_in_trash().filter(
             Q(pk__in=self.public(at))
             | Q(pk__in=self.uploads_of(user))
             | Q(pk__in=sponsored)
@@ -386,6 +399,20 @@ class Photo(models.Model):
     renditions_complete = models.BooleanField(
         _("Alle Bildvarianten erzeugt"), default=False, editable=False
     )
+    # In the trash since: no public page shows it (usable_photo_q), the
+    # admin lists it only in the trash (articles/workflow/trash.py).
+    deleted_at = models.DateTimeField(
+        _("Im Papierkorb seit"), null=True, blank=True, editable=False
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Gelöscht von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = PhotoQuerySet.as_manager()
 
@@ -409,6 +436,11 @@ class Photo(models.Model):
                 fields=["id"],
                 condition=Q(renditions_complete=False),
                 name="photo_missing_renditions",
+            ),
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="photo_in_trash",
             ),
         ]
         constraints = [
@@ -509,7 +541,7 @@ class Photo(models.Model):
 
     def is_usable(self, at: datetime | None = None) -> bool:
         """Python twin of `PhotoQuerySet.usable()` for one loaded row."""
-        if self.credit_needs_review:
+        if self.credit_needs_review or self.deleted_at is not None:
             return False
         until = self.usable_until
         return until is None or until > (at or timezone.now())

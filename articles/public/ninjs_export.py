@@ -113,12 +113,15 @@ def page_as_json(page: Page, *, since: datetime | None, request: HttpRequest) ->
 
 
 def taken_down_as_ninjs(article: Article) -> dict:
-    """A withdrawn or withheld article: its id and status, no content.
+    """A withdrawn, deleted or withheld article: its id and status, no
+    content.
 
     ninjs marks it with `pubstatus` ("canceled" for good, "withheld" for
     now); the reason goes to `ednote`, the note for the partner's desk.
     """
-    if article.status == Article.Status.WITHDRAWN:
+    if article.deleted_at is not None:
+        changed, note = article.deleted_at, "Gelöscht."
+    elif article.status == Article.Status.WITHDRAWN:
         changed, note = article.withdrawn_at, article.withdrawal_reason
     else:
         changed, note = article.modified_at, "Von der Agentur zurückgehalten."

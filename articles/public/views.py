@@ -86,7 +86,7 @@ class ArticleDetailView(View):
         pk = self.kwargs["pk"]
         page = public_article_page(pk, now)
         if page is None:
-            if Article.objects.withdrawn().filter(pk=pk).exists():
+            if Article.objects.gone(now).filter(pk=pk).exists():
                 return render(self.request, "410.html", status=410), None, {}
             raise Http404("no public article with this id")
         article = page.article

@@ -40,9 +40,11 @@ def signer(article: Article) -> signing.TimestampSigner:
 
 
 def is_gone(article: Article) -> bool:
-    """Withdrawn, or killed by its agency: no preview link leads to it."""
+    """Withdrawn, killed by its agency or in the trash: no preview link
+    leads to it."""
     return (
-        article.status == Article.Status.WITHDRAWN
+        article.deleted_at is not None
+        or article.status == Article.Status.WITHDRAWN
         or article.agency_status == Article.AgencyStatus.CANCELED
     )
 

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, ArticlePhoto, Photo, Section, SitePage
 from articles.workflow import services
-from teasers.models import RailItem, SponsoredSlot
+from articles.workflow.trash import trash_article
+from teasers.models import Rail, RailItem, SponsoredSlot
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +231,45 @@ def test_the_demo_ships_a_running_live_ticker_and_keeps_the_desks_changes(
     call_command("load_demo", "--reset", stdout=StringIO())
     bodies = set(LiveEntry.objects.of_ticker(ticker.pk).values_list("body", flat=True))
     assert len(bodies) == 4 and "<p>Vom Desk</p>" not in bodies
+
+
+def test_an_article_a_newcomer_publishes_shows_on_the_front_page(
+    client, demo, django_capture_on_commit_callbacks
+):
+    newcomer = get_user_model().objects.get(username="cvd")
+    article = Article.objects.create(
+        headline="Mein erster Artikel im Demo",
+        teaser="Frisch geschrieben.",
+        section=Section.objects.get(slug="nachrichten"),
+    )
+    assert "Mein erster Artikel im Demo" not in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the purge
+        services.publish_article(article, by=newcomer)
+    html = client.get("/").content.decode()
+    rail = html[html.index("Neu auf der Seite") :]
+    assert "Mein erster Artikel im Demo" in rail
+
+
+def test_a_rerun_keeps_the_editors_automatic_rails_as_they_are(demo):
+    rail = Rail.objects.get(slug="neu-auf-der-seite")
+    assert (rail.kind, rail.fill) == (Rail.Kind.AUTOMATIC, Rail.Fill.LATEST)
+    rail.title, rail.size = "Frisch", 3
+    rail.save()
+    call_command("load_demo", stdout=StringIO())
+    rail.refresh_from_db()
+    assert (rail.title, rail.size) == ("Frisch", 3)
+    rail.delete()
+    call_command("load_demo", stdout=StringIO())
+    assert not Rail.objects.filter(slug="neu-auf-der-seite").exists()
+    call_command("load_demo", "--reset", stdout=StringIO())
+    rail = Rail.objects.get(slug="neu-auf-der-seite")
+    assert (rail.title, rail.size) == ("Neu auf der Seite", 6)
+
+
+def test_reset_takes_demo_articles_out_of_the_trash(demo):
+    article = Article.objects.get(headline=HEADLINE)
+    trash_article(article, by=None)
+    call_command("load_demo", stdout=StringIO())
+    assert Article.objects.get(pk=article.pk).deleted_at is not None
+    call_command("load_demo", "--reset", stdout=StringIO())
+    assert Article.objects.published().filter(pk=article.pk).exists()

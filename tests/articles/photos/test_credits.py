@@ -144,6 +144,28 @@ def jpeg(color: str = "navy") -> bytes:
 
 
 class TestTheSameFileIsOnePhoto:
+    def test_an_upload_of_a_file_in_the_trash_says_where_it_is(self, client):
+        client.force_login(UserFactory(username="bildchefin", is_superuser=True))
+        first = save_photo(
+            Photo(
+                image=SimpleUploadedFile("a.jpg", jpeg()),
+                caption="Rathaus im Nebel",
+                alt_text="Rathaus",
+                creator="Anna Alt",
+            )
+        )
+        Photo.objects.filter(pk=first.pk).update(deleted_at=timezone.now())
+        response = client.post(
+            reverse("admin:articles_photo_add"),
+            {
+                **photo_form(first, caption="", creator="Anna Alt"),
+                "image": SimpleUploadedFile("anderer-name.jpg", jpeg()),
+            },
+        )
+        html = response.content.decode()
+        assert "Dieses Bild liegt im Papierkorb („Rathaus im Nebel“)" in html
+        assert Photo.objects.count() == 1
+
     def test_an_upload_of_a_stored_file_is_refused_with_a_link(self, client):
         client.force_login(UserFactory(username="bildchefin", is_superuser=True))
         first = save_photo(

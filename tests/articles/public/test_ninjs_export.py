@@ -203,7 +203,11 @@ def test_since_is_kept_in_the_next_link(client, settings):
 def test_hidden_articles_are_not_exported(client, kind):
     article = ArticleFactory(**hidden_variants()[kind])
     # Seen once, then taken down: the status only, so partners follow.
-    taken_down = {"withheld": (404, "withheld"), "withdrawn": (410, "canceled")}
+    taken_down = {
+        "withheld": (404, "withheld"),
+        "withdrawn": (410, "canceled"),
+        "trashed": (410, "canceled"),
+    }
     if kind in taken_down:
         status, pubstatus = taken_down[kind]
         item = get_json(client, f"/api/ninjs/{article.pk}/", status=status)
