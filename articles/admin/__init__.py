@@ -7,4 +7,4 @@ The subjects register with the admin site in NewsroomAdminConfig.ready()
 here, and the site is made while this package is imported.
 """
 
-SUBJECTS = ("agency", "articles", "photos", "taxonomy", "users")
+SUBJECTS = ("agency", "articles", "galleries", "photos", "taxonomy", "users")

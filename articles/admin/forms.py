@@ -1,12 +1,15 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.body_editor import body_widget
-from articles.models import Article, ArticlePhoto
+from articles.models import Article, ArticlePhoto, Photo
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
+from articles.photos.body_uses import check_body_references
+from articles.sanitising import sanitise_body_html
 from articles.workflow import services
 
 
@@ -87,6 +90,13 @@ class ArticleAdminForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].widget.attrs["data-guide-chars"] = guide
 
+    def clean_body(self):
+        # The photos and galleries the body's blocks name must exist; on a
+        # published article, each photo needs its credit and alt text now.
+        body = self.cleaned_data["body"]
+        check_body_media(self.instance, body)
+        return body
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None:
@@ -117,6 +127,25 @@ class ArticleAdminForm(forms.ModelForm):
                 code="edit_conflict",
             ) from None
         return cleaned
+
+
+def check_body_media(article: Article, body: str) -> None:
+    """The body's photo and gallery blocks name existing rows; a published
+    article's body photos have credit and alt text."""
+    refs = check_body_references(sanitise_body_html(body or ""))
+    if article.status != Article.Status.PUBLISHED or not refs:
+        return
+    photos = Photo.objects.filter(
+        Q(pk__in=refs.photo_ids) | Q(gallery_pictures__gallery__in=refs.gallery_ids)
+    )
+    problems = [
+        _("Foto „%(photo)s“ fehlt: %(missing)s")
+        % {"photo": photo.label, "missing": ", ".join(photo.missing_for_publication)}
+        for photo in photos.select_related("agency").distinct()
+        if photo.missing_for_publication
+    ]
+    if problems:
+        raise forms.ValidationError(problems)
 
 
 def check_photo_ready(article: Article | None, photo) -> None:

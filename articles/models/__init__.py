@@ -15,6 +15,13 @@ from articles.models.articles import (
     validate_archive_day,
 )
 from articles.models.counters import KeepsCounters
+from articles.models.galleries import (
+    BodyGallery,
+    BodyPhoto,
+    Gallery,
+    GalleryPicture,
+    GalleryQuerySet,
+)
 from articles.models.logins import LoginFailure
 from articles.models.photos import (
     RIGHTS_FIELDS,
@@ -70,8 +77,13 @@ __all__ = [
     "ArticleSearchEntry",
     "ArticleTransition",
     "Author",
+    "BodyGallery",
+    "BodyPhoto",
     "CategoryMapping",
     "CorrectionNote",
+    "Gallery",
+    "GalleryPicture",
+    "GalleryQuerySet",
     "JobMark",
     "KeepsCounters",
     "LoginFailure",
