@@ -3,8 +3,10 @@ with their captions."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import JsonResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,8 @@ from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.purging import PurgesPageCacheAdmin
 from articles.workflow import galleries as services
 from articles.workflow.services import may_publish
+
+THUMBNAIL = RenditionSpec("4x3", 320, "jpg")
 
 
 class GalleryPictureFormSet(forms.BaseInlineFormSet):
@@ -57,7 +61,7 @@ class GalleryPictureInline(admin.TabularInline):
             return "–"
         return format_html(
             '<img src="{}" alt="" width="120" height="90" loading="lazy">',
-            rendition_url(picture.photo, RenditionSpec("4x3", 320, "jpg")),
+            rendition_url(picture.photo, THUMBNAIL),
         )
 
 
@@ -111,6 +115,51 @@ class GalleryAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
             by=request.user,
             was_public=stored is not None and services.is_public_gallery(stored),
             publication_changed="published_at" in form.changed_data,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "body-media/",
+                self.admin_site.admin_view(self.body_media_view),
+                name="articles_gallery_body_media",
+            ),
+            *super().get_urls(),
+        ]
+
+    def body_media_view(self, request):
+        """What the body editor's photo and gallery cards show (JSON): for
+        ?photo=<id> and ?gallery=<id>, the thumbnail, label and credit, or
+        title and picture count; only what the user may see."""
+        if not (
+            request.user.has_perm("articles.change_article")
+            or request.user.has_perm("articles.view_gallery")
+        ):
+            raise PermissionDenied
+        photo_ids = [int(v) for v in request.GET.getlist("photo") if v.isdigit()]
+        gallery_ids = [int(v) for v in request.GET.getlist("gallery") if v.isdigit()]
+        photos = Photo.objects.visible_to(request.user).filter(pk__in=photo_ids[:50])
+        galleries = Gallery.objects.filter(pk__in=gallery_ids[:50]).annotate(
+            pictures_count=Count("pictures")
+        )
+        return JsonResponse(
+            {
+                "photos": {
+                    photo.pk: {
+                        "thumbnail": rendition_url(photo, THUMBNAIL),
+                        "label": photo.label,
+                        "credit": photo.credit,
+                    }
+                    for photo in photos.select_related("agency")
+                },
+                "galleries": {
+                    gallery.pk: {
+                        "title": gallery.title,
+                        "count": gallery.pictures_count,
+                    }
+                    for gallery in galleries
+                },
+            }
         )
 
     def view_on_site(self, gallery):
