@@ -305,6 +305,12 @@ SURFACES = {
         reverse("admin:auth_user_password_change", args=[pk])
         for pk in [newsroom.admin.pk, newsroom.ad_ops.pk]
     ],
+    # The body editor's cards: every photo's thumbnail, label and credit.
+    "articles_gallery_body_media": lambda newsroom: [
+        reverse("admin:articles_gallery_body_media")
+        + "?"
+        + urlencode([("photo", pk) for pk in every(Photo)])
+    ],
     # Staff may be sent on from an outdated image address to the current
     # one (whose version part cannot be guessed): only for photos the admin
     # shows them.
@@ -335,6 +341,7 @@ REVEALING = {
     "articles_photo_changelist",
     "articles_photo_change",
     "articles_photo_history",
+    "articles_gallery_body_media",
     "articles_agencyversion_changelist",
     "teasers_rail_change",
     "teasers_rail_history",

@@ -105,7 +105,8 @@ class Gallery(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:gallery", args=[self.slug, self.pk])
+        # An unsaved form may have emptied the slug; save() fills it again.
+        return reverse("articles:gallery", args=[self.slug or "galerie", self.pk])
 
     def is_published(self, at: datetime | None = None) -> bool:
         """Python twin of `GalleryQuerySet.published()` for one row."""

@@ -28,7 +28,14 @@ def test_the_editor_produces_nothing_outside_the_body_allow_list():
         editor["tags"]
     )
     assert {"table", "tr", "th", "td", "br", "p"} <= editor["tags"]
-    assert not {"h1", "h4", "img", "figure", "span", "div"} & editor["tags"]
+    assert not {"h1", "h4", "img", "span", "div"} & editor["tags"]
+    # Figures only as the photo and gallery blocks (body_photos.js).
+    assert editor["attributes"]["figure"] == {
+        "data-block",
+        "data-photo",
+        "data-crop",
+        "data-gallery",
+    }
     for tag, attributes in editor["attributes"].items():
         assert set(attributes) - DROPPED.get(tag, set()) <= ALLOWED_ATTRIBUTES.get(
             tag, set()
