@@ -93,6 +93,18 @@ function selectedNode(editor, name) {
   return selection.node && selection.node.type.name === name ? selection.node : null;
 }
 
+// A new block goes where the cursor is; with a block selected (the one
+// just inserted, say), after it instead of replacing it.
+function insert(editor, content) {
+  const { selection } = editor.state;
+  const chain = editor.chain().focus();
+  if (selection.node) {
+    chain.insertContentAt(selection.to, content).run();
+  } else {
+    chain.insertContent(content).run();
+  }
+}
+
 function positiveNumber(value) {
   const text = String(value || "").trim().replace(/^#/, "");
   return /^[1-9][0-9]{0,17}$/.test(text) ? text : null;
@@ -133,7 +145,7 @@ function editPhoto(editor) {
     if (node) {
       editor.chain().focus().updateAttributes("newsroomPhoto", next).run();
     } else {
-      editor.chain().focus().insertContent({ type: "newsroomPhoto", attrs: next }).run();
+      insert(editor, { type: "newsroomPhoto", attrs: next });
     }
   });
 }
@@ -164,7 +176,7 @@ function editGallery(editor) {
     if (node) {
       editor.chain().focus().updateAttributes("newsroomGallery", { gallery }).run();
     } else {
-      editor.chain().focus().insertContent({ type: "newsroomGallery", attrs: { gallery } }).run();
+      insert(editor, { type: "newsroomGallery", attrs: { gallery } });
     }
   });
 }
