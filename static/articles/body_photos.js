@@ -210,7 +210,7 @@ function card(kind, editor, getAttrs, onEdit) {
         image.hidden = false;
       }
       const parts = kind === "photo"
-        ? [attrs.caption || found.label, found.credit && `${t("Foto:")} ${found.credit}`]
+        ? [!attrs.caption && found.label, found.credit && `${t("Foto:")} ${found.credit}`]
         : [found.title, found.count !== undefined && `${found.count} ${t("Bilder")}`];
       text.textContent += ` – ${parts.filter(Boolean).join(" · ")}`;
     });
