@@ -12,6 +12,8 @@ import re
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.photos.body_uses import describe_blocks
+
 # Fields stored as sanitised HTML; every other field is plain text.
 HTML_FIELDS = frozenset({"body"})
 
@@ -27,6 +29,7 @@ def paragraphs(value, *, is_html: bool) -> list[str]:
         return [", ".join(str(item) for item in value)] if value else []
     text = str(value if value is not None else "")
     if is_html:
+        text = describe_blocks(text)
         text = html.unescape(strip_tags(BLOCK_END.sub("\n", text)))
     return [line.strip() for line in text.splitlines() if line.strip()]
 

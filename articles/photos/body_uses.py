@@ -69,6 +69,31 @@ def body_references(html: str) -> BodyReferences:
     return BodyReferences(tuple(blocks))
 
 
+CROP = re.compile(r'\bdata-crop="([^"]*)"')
+
+
+def describe_blocks(html: str) -> str:
+    """`html` with each photo and gallery block's opening tag as a line a
+    person reads ("[Foto Nr. 12, Ausschnitt 16x9]"): the revision diff
+    compares text, and a changed photo must show there."""
+    if "data-block" not in html:
+        return html
+
+    def describe(match: re.Match) -> str:
+        tag = match.group(0)
+        if match.group(1) == "gallery":
+            found = GALLERY_ID.search(tag)
+            label = _("Bildergalerie Nr. %(id)s") % {"id": found and found.group(1)}
+        else:
+            found, crop = PHOTO_ID.search(tag), CROP.search(tag)
+            label = _("Foto Nr. %(id)s") % {"id": found and found.group(1)}
+            if crop and crop.group(1) != "orig":
+                label += ", " + _("Ausschnitt %(crop)s") % {"crop": crop.group(1)}
+        return f"<p>[{label}]</p><figure>"
+
+    return BLOCK_TAG.sub(describe, html)
+
+
 def check_body_references(html: str) -> BodyReferences:
     """The body's references, if each names an existing photo and gallery;
     else a ValidationError naming the missing ones (a form shows it)."""

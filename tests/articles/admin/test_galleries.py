@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.admin.diffs import word_diff
 from articles.models import Article, BodyGallery, BodyPhoto, Gallery, GalleryPicture
 from tests import factories
 from tests.articles.admin.article_form import management_forms
@@ -211,3 +212,17 @@ def test_the_editor_cards_get_thumbnail_and_credit(reporter):
     assert f"/bild/{photo.pk}/" in data["photos"][str(photo.pk)]["thumbnail"]
     assert data["galleries"][str(gallery.pk)] == {"title": "Kirmes", "count": 1}
     assert client_in("Anzeigen", "anna").get(url).status_code == 403
+
+
+def test_the_revision_diff_names_a_changed_photo_block():
+    before = photo_block(factories.PhotoFactory(), caption="Alt")
+    photo = factories.PhotoFactory()
+    after = (
+        photo_block(photo, caption="Neu", crop="16x9")
+        + '<figure data-block="gallery" data-gallery="4"></figure>'
+    )
+    shown = word_diff(before, after, is_html=True)
+    # Word by word: "[Foto Nr. <del>1]</del> <ins>2, Ausschnitt 16x9]</ins>".
+    assert "[Foto Nr. " in shown and f"{photo.pk}, Ausschnitt 16x9]" in shown
+    assert "<del>Alt</del>" in shown and "<ins>Neu</ins>" in shown
+    assert "Bildergalerie Nr. 4" in shown
