@@ -41,6 +41,11 @@ def render_body(article: Article) -> SafeString:
     return mark_safe(BLOCK.sub(lambda match: render_block(match, media), body))
 
 
+def without_blocks(body: str) -> str:
+    """`body` without its photo and gallery blocks (machine exports)."""
+    return BLOCK.sub("", body) if "data-block" in body else body
+
+
 def render_block(match: re.Match, media: BodyMedia) -> str:
     attrs = dict(ATTRIBUTE.findall(match["attrs"]))
     if match["kind"] == "photo":

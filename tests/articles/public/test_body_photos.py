@@ -250,3 +250,11 @@ def test_a_preview_shows_the_blocks_of_the_text_it_shows(admin_client):
     url = reverse("admin:articles_article_preview", args=[article.pk])
     html = admin_client.get(url).content.decode()
     assert f"/bild/{photo.pk}/" in html and "Vorschaufoto" in html
+
+
+def test_the_ninjs_export_leaves_the_blocks_out(client):
+    photo = PhotoFactory()
+    article = saved(ArticleFactory(), "<p>Text.</p>" + photo_block(photo, "Bild"))
+    url = reverse("articles:ninjs_item", args=[article.pk])
+    body = client.get(url).json()["bodies"][0]["value"]
+    assert body == "<p>Text.</p>"
