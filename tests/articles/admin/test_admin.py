@@ -5,7 +5,14 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import AgencyVersion, Article, CategoryMapping, SitePage
+from articles.models import (
+    AgencyVersion,
+    Article,
+    CategoryMapping,
+    Gallery,
+    GalleryPicture,
+    SitePage,
+)
 from articles.photos.renditions import RenditionSpec, get_rendition
 from tests import factories
 
@@ -38,6 +45,12 @@ OBJECT_FACTORIES = {
     "photo": factories.PhotoFactory,
     "article": factories.ArticleFactory,
     "articlephoto": factories.ArticlePhotoFactory,
+    "gallery": lambda: (
+        GalleryPicture.objects.create(
+            gallery=Gallery.objects.create(title="Stadtfest"),
+            photo=factories.PhotoFactory(),
+        ).gallery
+    ),
     "rail": factories.RailFactory,
     "railitem": factories.RailItemFactory,
     "sponsoredslot": factories.SponsoredSlotFactory,
