@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, BodyGallery, BodyPhoto
 from tests.articles.public.test_body_photos import make_gallery
-from tests.browser.conftest import axe_violations, save_screenshot
+from tests.browser.conftest import AXE, WCAG_TAGS, require_axe, save_screenshot
 from tests.browser.test_body_editor import PASSWORD, log_in, open_form
 from tests.factories import AgencyFactory, ArticleFactory, PhotoFactory, UserFactory
 
@@ -34,6 +34,21 @@ def reporter(settings):
         )
     )
     return user
+
+
+def editor_violations(page) -> list[str]:
+    require_axe()
+    page.evaluate(AXE.read_text())
+    results = page.evaluate(
+        "tags => axe.run(document.querySelector('.prose-editor'),"
+        " {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in results["violations"]
+        for node in violation["nodes"]
+    ]
 
 
 def test_reporter_inserts_a_photo_and_a_gallery_and_edits_them_again(
@@ -90,7 +105,9 @@ def test_reporter_inserts_a_photo_and_a_gallery_and_edits_them_again(
     body = Article.objects.get(pk=draft.pk).body
     assert "<figcaption>Fassanstich</figcaption>" in body
     assert body.count("data-block=") == 2
-    violations = axe_violations(page)
+    # The editor with its cards (the whole form: test_body_editor.py).
+    expect(editor.locator(".newsroom-block--gallery")).to_contain_text("2 Bilder")
+    violations = editor_violations(page)
     assert violations == [], "\n".join(violations)
 
     page.goto(
