@@ -21,6 +21,10 @@ BLOCKS = {
     "quote": ("figure", frozenset()),
     # Provider and id as recognised from the address (articles/embeds.py).
     "embed": ("div", frozenset({"data-provider", "data-id", "data-url"})),
+    # A photo or gallery in the body (articles/photos/body_uses.py), their
+    # values checked in FIGURE_ATTRIBUTE_VALUES.
+    "photo": ("figure", frozenset({"data-photo", "data-crop"})),
+    "gallery": ("figure", frozenset({"data-gallery"})),
 }
 BLOCK_ATTRIBUTES = {
     tag: {"data-block"}.union(
@@ -53,16 +57,29 @@ def body_cleaner() -> nh3.Cleaner:
     )
 
 
+# The values a photo or gallery block's attributes may take; anything else
+# is dropped with the attribute.
+BODY_PHOTO_CROPS = ("orig", "16x9", "4x3", "1x1")
+FIGURE_ATTRIBUTE_VALUES = {
+    "data-photo": re.compile("[1-9][0-9]{0,17}"),
+    "data-gallery": re.compile("[1-9][0-9]{0,17}"),
+    "data-crop": re.compile("|".join(BODY_PHOTO_CROPS)),
+}
+
+
 def drop_empty_and_default(element: str, attribute: str, value: str) -> str | None:
     """Attributes that say nothing go: the body editor's link dialog sends
     an empty title, and its tables and lists their defaults (colspan 1,
-    start 1)."""
+    start 1); a block's data attribute goes unless its value is one the
+    block may have."""
     if not value.strip():
         return None
     if attribute == "data-block" and BLOCKS.get(value, ("",))[0] != element:
         return None
     if attribute == "data-url" and not value.startswith(("https://", "http://")):
         return None
+    if element == "figure" and attribute in FIGURE_ATTRIBUTE_VALUES:
+        return value if FIGURE_ATTRIBUTE_VALUES[attribute].fullmatch(value) else None
     if value == "1" and attribute in {"colspan", "rowspan", "start"}:
         return None
     return value

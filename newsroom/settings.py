@@ -98,6 +98,30 @@ INSTALLED_APPS = [
     "teasers",
 ]
 
+
+def _body_block_allowlist(config, allowlist) -> None:
+    # What the body's photo and gallery blocks add to the editor's HTML
+    # (django-prose-editor's allow-list hook; the stored body is cleaned by
+    # articles/sanitising.py, which allows the same).
+    allowlist["tags"] |= {"figure", "figcaption"}
+    allowlist["attributes"].setdefault("figure", set()).update(
+        {"data-block", "data-photo", "data-crop", "data-gallery"}
+    )
+
+
+# The body editor's own nodes (articles/admin/body_editor.py), each an ES
+# module exporting Tiptap extensions by these names.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/body_photos.js")],
+        "extensions": {
+            "NewsroomPhoto": _body_block_allowlist,
+            "NewsroomGallery": _body_block_allowlist,
+        },
+    }
+]
+
+
 MIDDLEWARE = [
     # One spelling of the host (letter case, port) for cache keys and links.
     "newsroom.hosts.CanonicalHostMiddleware",

@@ -42,6 +42,7 @@ from articles.workflow.services import (
     unpublish_article,
 )
 from teasers import demo_data
+from teasers.demo_gallery import load_demo_gallery
 from teasers.models import DemoSeed, Rail, RailItem, SponsoredSlot
 
 DEMO_PASSWORD = "newsroom-demo"
@@ -293,6 +294,11 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
         if role:
             user.groups.add(Group.objects.get(name=role))
     load_workflow_examples(now=now, reset=reset, report=report, sections=sections)
+    gallery_article = load_demo_gallery(
+        now=now, seeded=seeded, report=report, section=sections["aus-der-region"]
+    )
+    if gallery_article is not None and gallery_article.status == Article.Status.DRAFT:
+        publish_demo_article(gallery_article, at=now - timedelta(hours=4))
     for kind, (title, body) in demo_data.SITE_PAGES.items():
         seeded(SitePage, report, key=kind, reset=reset, lookup={"kind": kind},
                defaults={"title": title, "body": body})  # fmt: skip

@@ -362,6 +362,12 @@ SURFACES = {
         )
         for name in ("trash_restore", "trash_delete")
     },
+    # The body editor's cards: every photo's thumbnail, label and credit.
+    "articles_gallery_body_media": lambda newsroom: [
+        reverse("admin:articles_gallery_body_media")
+        + "?"
+        + urlencode([("photo", pk) for pk in every(Photo)])
+    ],
     # Staff may be sent on from an outdated image address to the current
     # one (whose version part cannot be guessed): only for photos the admin
     # shows them.
@@ -394,6 +400,7 @@ REVEALING = {
     "articles_photo_history",
     "articles_photo_chooser",
     "articles_photo_chooser_edit",
+    "articles_gallery_body_media",
     "articles_agencyversion_changelist",
     "teasers_rail_change",
     "teasers_rail_history",

@@ -21,7 +21,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from articles.models import Article, LiveEntry, LiveEntryChange, Photo, SitePage
+from articles.models import (
+    Article,
+    Gallery,
+    GalleryPicture,
+    LiveEntry,
+    LiveEntryChange,
+    Photo,
+    SitePage,
+)
 from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.public.sitemaps import SITEMAPS
 from articles.workflow.services import add_note, send_back, withdraw_article
@@ -121,6 +129,18 @@ class Site:
             )
         }
 
+    def gallery_addresses(self) -> list[str]:
+        shown = Gallery.objects.create(
+            title="Galerie", published_at=timezone.now() - timedelta(hours=1)
+        )
+        GalleryPicture.objects.create(gallery=shown, photo=PhotoFactory())
+        unpublished = Gallery.objects.create(title="Ohne eigene Seite")
+        for article in self.hidden.values():
+            GalleryPicture.objects.create(
+                gallery=unpublished, photo=article.article_photos.get().photo
+            )
+        return [shown.get_absolute_url(), unpublished.get_absolute_url()]
+
     def hidden_traces(self) -> dict[str, list[str]]:
         return {kind: self.traces(article) for kind, article in self.hidden.items()}
 
@@ -208,6 +228,9 @@ SURFACES = {
         lambda site: ["/impressum/", "/datenschutz/", "/kontakt/"],
         False,
     ),
+    # A published gallery, and one without its own page holding the hidden
+    # articles' photos: its address answers 404 and shows none of them.
+    "articles:gallery": (lambda site: site.gallery_addresses(), False),
     "articles:rendition": (
         lambda site: [
             rendition_url(

@@ -7,4 +7,12 @@ The subjects register with the admin site in NewsroomAdminConfig.ready()
 here, and the site is made while this package is imported.
 """
 
-SUBJECTS = ("agency", "articles", "counting_marks", "photos", "taxonomy", "users")
+SUBJECTS = (
+    "agency",
+    "articles",
+    "counting_marks",
+    "galleries",
+    "photos",
+    "taxonomy",
+    "users",
+)

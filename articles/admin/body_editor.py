@@ -48,6 +48,11 @@ BODY_EXTENSIONS = {
     "QuoteText": True,
     "QuoteSource": True,
     "Embed": True,
+    # A photo and a gallery as blocks (static/articles/body_photos.js;
+    # stored form and output: articles/photos/body_uses.py,
+    # articles/public/body_photos.py).
+    "NewsroomPhoto": True,
+    "NewsroomGallery": True,
     # Plain buttons, no drop-downs: every action is one tab stop away and
     # has its own label for screen readers.
     "Menu": {

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from articles.embeds import BY_KEY, stored_embeds
+from articles.photos.body_uses import describe_blocks
 
 # Fields stored as sanitised HTML; every other field is plain text.
 HTML_FIELDS = frozenset({"body"})
@@ -60,7 +61,7 @@ def paragraphs(value, *, is_html: bool) -> list[str]:
         return [", ".join(str(item) for item in value)] if value else []
     text = str(value if value is not None else "")
     if is_html:
-        text = readable_blocks(text)
+        text = describe_blocks(readable_blocks(text))
         text = html.unescape(strip_tags(BLOCK_END.sub("\n", text)))
     return [line.strip() for line in text.splitlines() if line.strip()]
 

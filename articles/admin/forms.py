@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from articles.models import (
     Photo,
 )
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
+from articles.photos.body_uses import check_body_references
 from articles.sanitising import sanitise_body_html
 from articles.workflow import services
 
@@ -124,12 +126,16 @@ class ArticleAdminForm(forms.ModelForm):
         # address no provider knows is refused, naming it.
         body = sanitise_body_html(self.cleaned_data.get("body") or "")
         try:
-            return recognise_embeds(body)
+            body = recognise_embeds(body)
         except EmbedRefused as refused:
             raise forms.ValidationError(
                 _("Einbettung nicht möglich: %(reason)s") % {"reason": refused},
                 code="embed_refused",
             ) from None
+        # The photos and galleries the body's blocks name must exist; on a
+        # published article, each photo needs its credit and alt text now.
+        check_body_media(self.instance, body)
+        return body
 
     def clean(self):
         cleaned = super().clean()
@@ -211,6 +217,25 @@ class ArticleAdminForm(forms.ModelForm):
                 code="merge_incomplete",
             )
         merging.apply_choices(self, merge, theirs)
+
+
+def check_body_media(article: Article, body: str) -> None:
+    """The body's photo and gallery blocks name existing rows; a published
+    article's body photos have credit and alt text."""
+    refs = check_body_references(sanitise_body_html(body or ""))
+    if article.status != Article.Status.PUBLISHED or not refs:
+        return
+    photos = Photo.objects.filter(
+        Q(pk__in=refs.photo_ids) | Q(gallery_pictures__gallery__in=refs.gallery_ids)
+    )
+    problems = [
+        _("Foto „%(photo)s“ fehlt: %(missing)s")
+        % {"photo": photo.label, "missing": ", ".join(photo.missing_for_publication)}
+        for photo in photos.select_related("agency").distinct()
+        if photo.missing_for_publication
+    ]
+    if problems:
+        raise forms.ValidationError(problems)
 
 
 def check_photo_ready(article: Article | None, photo) -> None:

@@ -16,6 +16,13 @@ from articles.models.articles import (
 )
 from articles.models.counters import KeepsCounters
 from articles.models.counting_marks import CountingMark
+from articles.models.galleries import (
+    BodyGallery,
+    BodyPhoto,
+    Gallery,
+    GalleryPicture,
+    GalleryQuerySet,
+)
 from articles.models.live_ticker import LiveEntry, LiveEntryChange
 from articles.models.logins import LoginFailure
 from articles.models.photos import (
@@ -75,9 +82,14 @@ __all__ = [
     "ArticleSearchEntry",
     "ArticleTransition",
     "Author",
+    "BodyGallery",
+    "BodyPhoto",
     "CategoryMapping",
     "CorrectionNote",
     "CountingMark",
+    "Gallery",
+    "GalleryPicture",
+    "GalleryQuerySet",
     "JobMark",
     "KeepsCounters",
     "LiveEntry",

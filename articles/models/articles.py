@@ -19,6 +19,7 @@ from articles.models.photos import (
     Photo,
     PhotoUse,
     ShownPhoto,
+    credit_line_for,
     register_photo_use_finder,
     usable_photo_q,
 )
@@ -994,13 +995,14 @@ class Article(KeepsCounters):
 
     @property
     def photo_credit_line(self) -> str:
-        """'Foto: dpa' or 'Fotos: dpa, AFP': sources in order, without repeats."""
-        uses = self.photo_uses
-        sources = [s for s in dict.fromkeys(u.photo.credit_source for u in uses) if s]
-        if not sources:
-            return ""
-        label = _("Foto") if len(uses) == 1 else _("Fotos")
-        return f"{label}: {', '.join(sources)}"
+        """'Foto: dpa' or 'Fotos: dpa, AFP': the sources of every photo the
+        page shows (lead photo, the body's photos and gallery pictures once
+        `body_media` is loaded, closing photos), in order, without repeats."""
+        photos = [use.photo for use in self.photo_uses]
+        media = getattr(self, "body_media", None)
+        if media is not None:
+            photos[1:1] = media.photos_in_order()
+        return credit_line_for(photos)
 
     @property
     def body_html(self) -> SafeString:

@@ -99,11 +99,34 @@ def photo_credit(credit_line: str, creator: str, agency: "Agency | None") -> str
     return creator
 
 
+def credit_line_for(photos) -> str:
+    """'Foto: dpa' or 'Fotos: dpa, AFP': the sources of `photos` (Photo rows
+    as a reader meets them), in order, without repeats."""
+    photos = list(photos)
+    sources = [s for s in dict.fromkeys(p.credit_source for p in photos) if s]
+    if not sources:
+        return ""
+    label = _("Foto") if len(photos) == 1 else _("Fotos")
+    return f"{label}: {', '.join(sources)}"
+
+
 def usable_until(
     licence_expires_at: datetime | None, killed_at: datetime | None
 ) -> datetime | None:
     """When a photo stops being shown: its licence end or a set kill time."""
     return min(filter(None, (licence_expires_at, killed_at)), default=None)
+
+
+def in_articles(articles):
+    """The condition "one of `articles` shows the photo OuterRef("pk")": as
+    a lead or closing photo, in the body, or in a gallery in the body. Three
+    subqueries, each along one index, rather than one over three joins."""
+    photo = OuterRef("pk")
+    return (
+        Exists(articles.filter(article_photos__photo=photo))
+        | Exists(articles.filter(body_photos__photo=photo))
+        | Exists(articles.filter(body_galleries__gallery__pictures__photo=photo))
+    )
 
 
 class PhotoQuerySet(models.QuerySet):
@@ -113,19 +136,22 @@ class PhotoQuerySet(models.QuerySet):
 
     def public(self, at: datetime | None = None):
         """Usable photos that a public page shows at `at`: used by a published
-        article, by a running sponsored slot or as an author's portrait. A
-        photo bought for an embargoed or unpublished story stays out of reach
-        until the story is.
+        article (as its lead or closing photo, in its body or in a gallery
+        its body shows), by a published gallery's own page, by a running
+        sponsored slot or as an author's portrait. A photo bought for an
+        embargoed or unpublished story stays out of reach until the story is.
         """
         at = at or timezone.now()
-        # By name: the article models import this module.
-        Article = apps.get_model("articles", "Article")
         slots = self.model._meta.get_field("sponsored_slots").related_model
+        # By name: the article and gallery models import this module.
+        Article = apps.get_model("articles", "Article")
+        Gallery = apps.get_model("articles", "Gallery")
         return self.usable(at).filter(
-            Exists(
-                Article.objects.published(at).filter(
-                    article_photos__photo=OuterRef("pk")
-                )
+            in_articles(Article.objects.published(at))
+            # Galleries on their own published page (those in published
+            # articles' bodies are the last part of in_articles()).
+            | Exists(
+                Gallery.objects.published(at).filter(pictures__photo=OuterRef("pk"))
             )
             | Exists(slots.objects.running(at).filter(photo=OuterRef("pk")))
             | Exists(
@@ -141,18 +167,17 @@ class PhotoQuerySet(models.QuerySet):
         at = at or timezone.now()
         Article = apps.get_model("articles", "Article")
         gone = Article.objects.taken_down(at)
-        return self.filter(
-            Exists(gone.filter(article_photos__photo=OuterRef("pk")))
-        ).exclude(pk__in=self.public(at))
+        return self.filter(in_articles(gone)).exclude(pk__in=self.public(at))
 
     def in_unpublished_stories(self, at: datetime | None = None):
         """Photos used by an article the public may not see at `at` (a
-        draft, a story in review, scheduled, embargoed, withheld, withdrawn).
+        draft, a story in review, scheduled, embargoed, withheld, withdrawn),
+        also in its body or a gallery its body shows.
         """
         at = at or timezone.now()
         Article = apps.get_model("articles", "Article")
         hidden = Article.objects.exclude(pk__in=Article.objects.published(at))
-        return self.filter(Exists(hidden.filter(article_photos__photo=OuterRef("pk"))))
+        return self.filter(in_articles(hidden))
 
     def for_sponsored_slots(self, user, at: datetime | None = None):
         """Photos `user` may put on a sponsored slot: public ones and their

@@ -26,6 +26,7 @@ RESERVED_SECTION_SLUGS = frozenset(
         "datenschutz",
         "feed",
         "feeds",
+        "galerie",
         "impressum",
         "kontakt",
         "media",

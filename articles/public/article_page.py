@@ -34,6 +34,7 @@ from articles.models import (
     Region,
     Tag,
 )
+from articles.photos.body_uses import load_body_media
 from articles.public.page_meta import ArticleHead, article_head
 from articles.public.related import ArticleTopic
 from newsroom.perf.memo import memoize
@@ -103,7 +104,7 @@ class ArticlePage:
             rows += [use, use.photo]
             if use.photo.agency_id:
                 rows.append(use.photo.agency)
-        return rows
+        return rows + article.body_media.rows()
 
     @property
     def counting_pixel_url(self) -> str:
@@ -144,6 +145,9 @@ def public_article_page(pk: int, at: datetime) -> ArticlePage | None:
     article = found[0]
     # What Article.photo_uses reads (for_listing() prefetches it elsewhere).
     article.usable_photo_uses = USABLE_PHOTO_USES(at=at, article_id=pk)
+    # The body's photos and galleries, as recorded for the saved article
+    # (no query for a body without them); sets article.body_media.
+    load_body_media(article, at)
     if article.social_photo_id and not article.social_photo.is_usable(at):
         # Expired or killed: gone from the previews like from the page (and
         # from the memo's key, which the head is rendered from).

@@ -135,7 +135,7 @@ def sitemap_changes_at(instances, now):
     ):
         changes.add(Article.objects.next_visibility_change(now))
     for instance in instances:
-        if isinstance(instance, sitemaps.NewsSitemap):
+        if isinstance(instance, sitemaps.NewsSitemap | sitemaps.GallerySitemap):
             changes.add(instance.changes_at())
     return changes.earliest
 

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import ARCHIVE_YEARS, Article, ArticlePhoto, item_urn
 from articles.photos.renditions import SizedImage, sized_image
+from articles.public.body_photos import without_blocks
 from articles.public.page_meta import iso
 from articles.purging import ChangeTimes
 from articles.sanitising import clean_text
@@ -162,7 +163,11 @@ def article_as_ninjs(article: Article, *, request: HttpRequest) -> dict:
             {
                 "role": "main",
                 "contenttype": "text/html",
-                "value": SITE_PATH_HREF.sub(f'href="{base}/', article.body),
+                # Without the photo and gallery blocks: their ids mean
+                # nothing to a partner, and their licences are ours.
+                "value": SITE_PATH_HREF.sub(
+                    f'href="{base}/', without_blocks(article.body)
+                ),
             }
         ],
         "subjects": [

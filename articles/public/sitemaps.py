@@ -20,7 +20,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from articles.models import Article, Section, SitePage
+from articles.models import Article, Gallery, Section, SitePage
 from articles.models.articles import article_urls, last_changed_at, start_of_day
 from articles.sanitising import clean_text
 
@@ -158,6 +158,29 @@ class SitePageSitemap(Sitemap):
         return max((page.updated_at for page in self.pages), default=None)
 
 
+class GallerySitemap(Sitemap):
+    """Galleries on their own published page with a picture to show."""
+
+    @cached_property
+    def galleries(self) -> list[Gallery]:
+        return list(
+            Gallery.objects.listed().only("slug", "modified_at", "published_at")
+        )
+
+    def items(self):
+        return self.galleries
+
+    def lastmod(self, gallery):
+        return max(gallery.modified_at, gallery.published_at)
+
+    def get_latest_lastmod(self):
+        return max(map(self.lastmod, self.galleries), default=None)
+
+    def changes_at(self) -> datetime | None:
+        """When the next gallery's own page goes live."""
+        return Gallery.objects.next_publication()
+
+
 class NewsSitemap(ArticleRowSitemap):
     """Written by urlset_xml() with the Google News (`news:`) elements."""
 
@@ -237,6 +260,7 @@ def urlset_xml(rows, *, base: str, news_site: str = "") -> tuple[str, datetime |
 SITEMAPS = {
     "ressorts": SectionSitemap,
     "seiten": SitePageSitemap,
+    "galerien": GallerySitemap,
     "news": NewsSitemap,
 }
 

@@ -62,6 +62,7 @@ urlpatterns = [
         name="section_feed_atom",
     ),
     path("suche/", views.search, name="search"),
+    path("galerie/<slug:slug>-<int:pk>/", views.gallery_page, name="gallery"),
     path("region/<slug:slug>/", views.RegionView.as_view(), name="region"),
     path("thema/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("autor/<slug:slug>/", views.AuthorView.as_view(), name="author"),

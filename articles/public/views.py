@@ -19,12 +19,14 @@ from articles.models import (
     ARCHIVE_YEARS,
     Article,
     Author,
+    Gallery,
     Photo,
     Region,
     Section,
     SitePage,
     Tag,
 )
+from articles.models.photos import credit_line_for
 from articles.photos.renditions import (
     RenditionSpec,
     UnknownSpec,
@@ -33,6 +35,7 @@ from articles.photos.renditions import (
     rendition_version,
 )
 from articles.public.article_page import article_markup, public_article_page
+from articles.public.body_photos import gallery_html
 from articles.public.filters import ArticleSearchFilter
 from articles.public.listings import publication_days_around
 from articles.public.live_ticker import parse_id, ticker_page, updates_url
@@ -120,6 +123,8 @@ class ArticleDetailView(View):
         changes = ChangeTimes(now)
         for use in article.photo_uses:
             changes.add(use.photo.usable_until)
+        for until in article.body_media.usable_until():
+            changes.add(until)
         if article.social_photo_id:
             changes.add(article.social_photo.usable_until)
         return response, changes.earliest, facts
@@ -466,3 +471,36 @@ def photo_rendition(request, photo_id: int, version: str, spec: str):
         # shared cache may keep it.
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@require_safe
+def gallery_page(request, slug: str, pk: int):
+    """A published gallery on its own page: its usable pictures, each in
+    its own credited figure, and the credit line of all of them."""
+
+    def build(now):
+        gallery = Gallery.objects.published(now).filter(pk=pk).first()
+        if gallery is None:
+            raise Http404("no published gallery with this id")
+        canonical = gallery.get_absolute_url()
+        if request.path != canonical:
+            return redirect(canonical, permanent=True), None, {}
+        pictures = list(gallery.pictures.usable(now))
+        if not pictures:
+            # Every picture expired, killed or waiting for its credit.
+            raise Http404("no usable picture in this gallery")
+        response = render(
+            request,
+            "articles/gallery_detail.html",
+            {
+                "gallery": gallery,
+                "gallery_html": gallery_html(gallery, pictures, heading_level=1),
+                "credit_line": credit_line_for(p.photo for p in pictures),
+            },
+        )
+        changes = ChangeTimes(now)
+        for picture in pictures:
+            changes.add(picture.photo.usable_until)
+        return response, changes.earliest, {}
+
+    return serve_cached_page(request, f"gallery:{pk}", build)[0]

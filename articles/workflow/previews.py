@@ -27,6 +27,7 @@ from articles.models import (
     Author,
     apply_revision_values,
 )
+from articles.photos.body_uses import load_body_media
 
 SALT = "articles.preview-link"
 ARTICLE_ID = re.compile(r"[0-9]{1,18}")
@@ -93,6 +94,8 @@ def article_as_of(article: Article, revision: ArticleRevision | None) -> tuple:
 def render_preview(request: HttpRequest, article: Article, authors) -> HttpResponse:
     """`article` as its public page shows it, for the eyes of one person:
     never indexed, never kept by any cache."""
+    # What the shown text's photo and gallery blocks name, usable now.
+    load_body_media(article, recorded=False)
     response = render(
         request,
         "articles/article_detail.html",

@@ -30,11 +30,13 @@ from articles.models import (
     ArticleTransition,
     CorrectionNote,
     NoteMention,
+    Photo,
     Section,
     apply_revision_values,
     goes_live_at,
     revision_values,
 )
+from articles.photos.body_uses import record_body_uses
 from articles.purging import purge_pages_on_commit
 from articles.sanitising import clean_text
 from articles.workflow.counting_marks import assign_counting_mark
@@ -256,16 +258,28 @@ def may_add_note(user: AbstractBaseUser | None, article: Article) -> bool:
 
 
 def check_photos_ready(article: Article) -> None:
-    """Every photo of a published article carries a credit and an alt text.
+    """Every photo of a published article carries a credit and an alt text:
+    its lead and closing photos, those in its body and in the galleries its
+    body shows.
 
     The one check behind the admin form, the bulk action and imports.
     """
     problems = []
-    for use in article.article_photos.select_related("photo__agency"):
-        if missing := use.photo.missing_for_publication:
+    photos = {
+        use.photo.pk: use.photo
+        for use in article.article_photos.select_related("photo__agency")
+    }
+    in_body = Photo.objects.filter(
+        Q(body_uses__article=article)
+        | Q(gallery_pictures__gallery__body_uses__article=article)
+    )
+    for photo in in_body.select_related("agency").distinct():
+        photos.setdefault(photo.pk, photo)
+    for photo in photos.values():
+        if missing := photo.missing_for_publication:
             problems.append(
                 _("Foto „%(photo)s“ fehlt: %(missing)s")
-                % {"photo": use.photo.label, "missing": ", ".join(missing)}
+                % {"photo": photo.label, "missing": ", ".join(missing)}
             )
     if problems:
         raise ValidationError(
@@ -773,6 +787,9 @@ def save_article(
     (after related objects are saved) with `record_revision`."""
     prepare_save(article, by=by, substantial=substantial)
     article.save()
+    # What the body's photo and gallery blocks name: public pages show
+    # those only, and the photo rules ask these rows (body_uses.py).
+    record_body_uses(article)
     purge_pages_on_commit()
     return article
 

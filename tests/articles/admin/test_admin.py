@@ -10,6 +10,8 @@ from articles.models import (
     Article,
     CategoryMapping,
     CountingMark,
+    Gallery,
+    GalleryPicture,
     SitePage,
 )
 from articles.photos.renditions import RenditionSpec, get_rendition
@@ -47,6 +49,12 @@ OBJECT_FACTORIES = {
     "photo": factories.PhotoFactory,
     "article": factories.ArticleFactory,
     "articlephoto": factories.ArticlePhotoFactory,
+    "gallery": lambda: (
+        GalleryPicture.objects.create(
+            gallery=Gallery.objects.create(title="Stadtfest"),
+            photo=factories.PhotoFactory(),
+        ).gallery
+    ),
     "rail": factories.RailFactory,
     "railitem": factories.RailItemFactory,
     "sponsoredslot": factories.SponsoredSlotFactory,

@@ -30,14 +30,20 @@ def test_the_editor_produces_nothing_outside_the_body_allow_list():
     assert {"table", "tr", "th", "td", "br", "p"} <= editor["tags"]
     assert not {"h1", "h4", "img", "span"} & editor["tags"]
     # div and figure only as the body elements (data-block), which the
-    # sanitiser checks kind by kind (tests/articles/admin/test_body_blocks.py).
+    # sanitiser checks kind by kind (tests/articles/admin/test_body_blocks.py):
+    # info box, fact list, embed; quote, photo, gallery (body_photos.js).
     assert editor["attributes"]["div"] == {
         "data-block",
         "data-provider",
         "data-id",
         "data-url",
     }
-    assert editor["attributes"]["figure"] == {"data-block"}
+    assert editor["attributes"]["figure"] == {
+        "data-block",
+        "data-photo",
+        "data-crop",
+        "data-gallery",
+    }
     for tag, attributes in editor["attributes"].items():
         assert set(attributes) - DROPPED.get(tag, set()) <= ALLOWED_ATTRIBUTES.get(
             tag, set()

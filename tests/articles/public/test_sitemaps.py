@@ -57,6 +57,7 @@ def test_index_lists_a_sitemap_per_month_then_sections_pages_and_news(client):
         f"http://testserver/sitemap-artikel-{two_months_ago:%Y-%m}.xml",
         "http://testserver/sitemap-ressorts.xml",
         "http://testserver/sitemap-seiten.xml",
+        "http://testserver/sitemap-galerien.xml",
         "http://testserver/sitemap-news.xml",
     ]
     assert parse_datetime(entries["http://testserver/sitemap-news.xml"])
@@ -219,8 +220,12 @@ def test_sitemap_query_count_does_not_grow_with_articles(
     ("url", "budget"),
     [
         # per sitemap: articles' count and newest change; sections with their
-        # newest article; news articles; next scheduled change
-        ("/sitemap.xml", 5),
+        # newest article; news articles; next scheduled change; galleries
+        # with a picture to show and the next gallery going live
+        ("/sitemap.xml", 7),
+        # galleries with a picture to show, the next one going live, next
+        # scheduled article (asked for every sitemap but the months')
+        ("/sitemap-galerien.xml", 3),
         # count, page of articles, next scheduled change
         ("/sitemap-artikel.xml", 3),
         # sections with their newest article, next scheduled change
