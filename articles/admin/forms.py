@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +11,9 @@ from articles.admin.body_editor import body_widget
 from articles.models import Article, ArticlePhoto
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
 from articles.workflow import services
+
+# The name of the publishing panel's buttons (change_form.html).
+TRANSITION = "_transition"
 
 
 def guide_chars() -> dict[str, int]:
@@ -79,8 +85,14 @@ class ArticleAdminForm(forms.ModelForm):
             )
         }
 
+    # The live preview reads the form without saving: no version check, which
+    # would lock the article's row for every keystroke.
+    checks_version = True
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # (key, reason, time) of the publishing panel's button, if pressed.
+        self.transition_request = None
         self.fields["loaded_version"].initial = self.instance.version
         # Live counters (static/articles/body_editor.js): guidance only.
         for name, guide in guide_chars().items():
@@ -89,7 +101,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
+        self.transition_request = self.clean_transition()
+        if self.instance.pk is None or not self.checks_version:
             return cleaned
         loaded = cleaned.get("loaded_version")
         if loaded is None:
@@ -117,6 +130,32 @@ class ArticleAdminForm(forms.ModelForm):
                 code="edit_conflict",
             ) from None
         return cleaned
+
+    def clean_transition(self) -> tuple[str, str, datetime | None] | None:
+        """The panel button's step and its input, checked before anything
+        is saved: "Zurückgeben" without a reason saves nothing."""
+        key = self.data.get(TRANSITION, "")
+        transition = services.TRANSITION_BY_KEY.get(key)
+        if transition is None:
+            return None
+        reason = self.data.get(f"_reason_{key}", "").strip()
+        at = None
+        if transition.needs == "reason" and not reason:
+            raise forms.ValidationError(
+                _("„%(step)s“: bitte einen Grund angeben.")
+                % {"step": transition.label},
+                code="transition_input",
+            )
+        if transition.needs == "time":
+            at = forms.DateTimeField(
+                required=False, input_formats=["%Y-%m-%dT%H:%M"]
+            ).clean(self.data.get(f"_at_{key}", ""))
+            if at is None or at <= timezone.now():
+                raise forms.ValidationError(
+                    _("„Planen“: bitte Datum und Uhrzeit in der Zukunft angeben."),
+                    code="transition_input",
+                )
+        return key, reason, at
 
 
 def check_photo_ready(article: Article | None, photo) -> None:

@@ -50,6 +50,7 @@ from articles.models.workflow import (
     apply_revision_values,
     revision_values,
 )
+from articles.models.working_copies import WorkingCopy
 
 __all__ = [
     "ARCHIVE_YEARS",
@@ -84,6 +85,7 @@ __all__ = [
     "ShownPhoto",
     "SitePage",
     "Tag",
+    "WorkingCopy",
     "apply_revision_values",
     "article_url",
     "first_seen_at",
