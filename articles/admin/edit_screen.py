@@ -3,7 +3,7 @@ buttons, the live preview of the unsaved form and the server's copy of
 unsaved input (autosave).
 
 Each view checks the permission itself; ArticleAdmin.get_urls() wraps them
-in admin_view (staff login, CSRF) and passes the ModelAdmin.
+in admin_view (staff login, CSRF, never cached) and passes the ModelAdmin.
 """
 
 import json
@@ -18,8 +18,6 @@ from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.admin.forms import TRANSITION
 from articles.admin.views import post_only
@@ -126,8 +124,6 @@ def screen_context(model_admin, request, article: Article | None) -> dict:
     return context
 
 
-@never_cache
-@xframe_options_sameorigin
 @post_only
 def live_preview(model_admin, request, object_id=None):
     """The unsaved form as readers would see the article: the public
@@ -157,6 +153,7 @@ def live_preview(model_admin, request, object_id=None):
         authors = list(article.authors.all()) if article.pk else []
     response = previews.render_unsaved_preview(request, article, authors)
     # The edit screen frames it: same origin, nobody else.
+    response["X-Frame-Options"] = "SAMEORIGIN"
     response._csp_config = {
         **settings.SECURE_CSP,
         "frame-ancestors": [CSP.SELF],
@@ -164,7 +161,6 @@ def live_preview(model_admin, request, object_id=None):
     return response
 
 
-@never_cache
 @post_only
 def working_copy(model_admin, request, object_id=None):
     """Store (or with `discard`, delete) the user's copy of unsaved input."""
