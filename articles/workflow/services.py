@@ -581,8 +581,11 @@ PUBLISH = Transition("publish", _lazy("Veröffentlichen"))
 SCHEDULE = Transition("schedule", _lazy("Planen"), needs="time")
 SEND_BACK = Transition("send_back", _lazy("Zurückgeben"), needs="reason")
 WITHDRAW = Transition("withdraw", _lazy("Zurückziehen"), needs="reason")
+# Off the site (or out of the withdrawal) and back into the newsroom's work.
+UNPUBLISH = Transition("unpublish", _lazy("Zurück in den Entwurf"))
 TRANSITION_BY_KEY = {
-    t.key: t for t in (SUBMIT, APPROVE, PUBLISH, SCHEDULE, SEND_BACK, WITHDRAW)
+    t.key: t
+    for t in (SUBMIT, APPROVE, PUBLISH, SCHEDULE, SEND_BACK, WITHDRAW, UNPUBLISH)
 }
 
 
@@ -616,6 +619,8 @@ def allowed_transitions(
         allowed.append(SEND_BACK)
     if Status.WITHDRAWN in TRANSITIONS[status]:
         allowed.append(WITHDRAW)
+    if status in (Status.PUBLISHED, Status.WITHDRAWN):
+        allowed.append(UNPUBLISH)
     return allowed
 
 
@@ -661,6 +666,8 @@ def take_transition(
             return send_back_to_author(article, by=by, reason=reason)
         case "withdraw":
             return withdraw_article(article, by=by, reason=reason)
+        case "unpublish":
+            return unpublish_article(article, by=by)
     raise AssertionError(key)  # every offered key has its case above
 
 

@@ -19,15 +19,16 @@ pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 STEP = re.compile(r'<button type="submit"[^>]*name="_transition" value="(\w+)"')
-KEYS = {"submit", "approve", "publish", "schedule", "send_back", "withdraw"}
+KEYS = {"submit", "approve", "publish", "schedule", "send_back", "withdraw",
+        "unpublish"}  # fmt: skip
 
 DESK = {
     "draft": {"submit", "approve", "publish", "schedule"},
     "review": {"approve", "publish", "schedule", "send_back"},
     "approved": {"publish", "schedule", "send_back"},
-    "live": {"schedule", "withdraw"},
-    "scheduled": {"publish", "schedule", "withdraw"},
-    "withdrawn": set(),
+    "live": {"schedule", "withdraw", "unpublish"},
+    "scheduled": {"publish", "schedule", "withdraw", "unpublish"},
+    "withdrawn": {"unpublish"},
 }
 # role: (expected steps per state, GET status of the form)
 EXPECTED = {

@@ -54,7 +54,9 @@ def test_the_preview_shows_the_unsaved_form_and_saves_nothing(
     assert "Ungespeichert &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Dach &amp; Zeile" in html
     # The body through the sanitiser, as on save.
-    assert "<p>Neu <b>fett</b></p>" in html or "<p>Neu <strong>fett</strong></p>" in html
+    assert (
+        "<p>Neu <b>fett</b></p>" in html or "<p>Neu <strong>fett</strong></p>" in html
+    )
     assert "onclick" not in html and "alert(2)" not in html
     assert "Anna Alt" in html
     assert "Vorschau" in html
