@@ -4,7 +4,10 @@
 //    panel's frame at the scroll position the editor left it;
 // 2. the publishing panel's steps that need input ("Zurückgeben" needs a
 //    reason, "Planen" a time) say so before the form is sent (the server
-//    checks again and saves nothing without it).
+//    checks again and saves nothing without it);
+// 3. the fields of tabular inlines (the photos) are named by their column's
+//    heading: Django gives them no label, so screen readers (and axe-core)
+//    found unnamed inputs.
 // The admin loads form media in <head>: wait for the form to exist.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
@@ -27,6 +30,29 @@ document.addEventListener("DOMContentLoaded", function () {
   form.querySelectorAll("[data-required-for]").forEach(function (input) {
     input.addEventListener("input", function () { input.setCustomValidity(""); });
   });
+
+  // 3. Names for the inline tables' fields.
+  function nameInlineFields(root) {
+    root.querySelectorAll(".tabular table").forEach(function (table) {
+      table.querySelectorAll("thead th[class*='column-']").forEach(function (th) {
+        var column = Array.prototype.find.call(th.classList, function (name) {
+          return name.indexOf("column-") === 0;
+        });
+        var heading = th.firstChild && th.firstChild.textContent
+          ? th.firstChild.textContent.trim() : th.textContent.trim();
+        var field = "field-" + column.slice("column-".length);
+        table.querySelectorAll("td." + field + " input, td." + field + " textarea, td." +
+            field + " select").forEach(function (input) {
+          if (input.type !== "hidden" && !input.labels.length &&
+              !input.hasAttribute("aria-label")) {
+            input.setAttribute("aria-label", heading);
+          }
+        });
+      });
+    });
+  }
+  nameInlineFields(document);
+  document.addEventListener("formset:added", function () { nameInlineFields(document); });
 
   // 1. Live preview.
   var panel = document.querySelector(".live-preview");
@@ -70,5 +96,11 @@ document.addEventListener("DOMContentLoaded", function () {
   form.addEventListener("change", schedule);
   // The body editor and restored copies change fields without an input event.
   form.addEventListener("newsroom:changed", schedule);
-  refresh();
+  // After the page itself has loaded (its scripts finish their work on
+  // "load", which a frame still loading would hold back).
+  if (document.readyState === "complete") {
+    refresh();
+  } else {
+    window.addEventListener("load", refresh);
+  }
 });

@@ -101,7 +101,7 @@ def test_two_columns_at_1366_and_the_preview_follows_the_typing(
     assert overflow["found"] == [], overflow
     # The steps for this state, no action drop-down.
     steps = page.locator(
-        ".publishing-panel button[name=_transition], .publishing-step summary"
+        ".publishing-panel__steps > button, .publishing-step summary"
     )
     expect(steps).to_have_text(
         ["Freigeben", "Veröffentlichen", "Planen …", "Zurückgeben …"]
