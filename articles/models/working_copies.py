@@ -48,11 +48,18 @@ class WorkingCopy(models.Model):
                 fields=["user", "article"],
                 condition=models.Q(article__isnull=False),
                 name="one_working_copy_per_user_and_article",
+                violation_error_message=_(
+                    "Für diesen Artikel gibt es schon eine Arbeitskopie dieser Person."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user"],
                 condition=models.Q(article__isnull=True),
                 name="one_new_article_working_copy_per_user",
+                violation_error_message=_(
+                    "Für einen neuen Artikel gibt es schon eine Arbeitskopie "
+                    "dieser Person."
+                ),
             ),
         ]
 
