@@ -571,6 +571,8 @@ NEWSROOM_COUNT_REPEAT_SECONDS = env_int("NEWSROOM_COUNT_REPEAT_SECONDS", 30)
 NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0 if DEBUG else 1)
 # Shared preview links ("Vorschau-Link") stop working after this many hours.
 NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
+# The edit form sends its unsaved input to the server this often (autosave).
+NEWSROOM_AUTOSAVE_SECONDS = env_int("NEWSROOM_AUTOSAVE_SECONDS", 30)
 # URLs POSTed to (e.g. a WebSub hub) when articles go live or are withdrawn.
 NEWSROOM_PUBLICATION_PING_URLS = env_list("NEWSROOM_PUBLICATION_PING_URLS")
 # The largest agency item (and feed URL download): larger ones are refused

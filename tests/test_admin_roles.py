@@ -322,6 +322,18 @@ SURFACES = {
     "articles_article_discard_changes": posted(
         article_pages("articles_article_discard_changes")
     ),
+    "articles_article_live_preview": posted(
+        article_pages("articles_article_live_preview")
+    ),
+    "articles_article_live_preview_new": lambda newsroom: [
+        ("post", reverse("admin:articles_article_live_preview_new"))
+    ],
+    "articles_article_working_copy": posted(
+        article_pages("articles_article_working_copy")
+    ),
+    "articles_article_working_copy_new": lambda newsroom: [
+        ("post", reverse("admin:articles_article_working_copy_new"))
+    ],
     "teasers_front_page_preview": lambda newsroom: [
         reverse("admin:teasers_front_page_preview"),
         reverse("admin:teasers_front_page_preview")
@@ -393,6 +405,8 @@ REVEALING = {
     "articles_article_history",
     "articles_article_revisions",
     "articles_article_preview",
+    # The unsaved form's preview: posted without input, the saved article.
+    "articles_article_live_preview",
     "articles_article_agency_version_diff",
     "articles_articlephoto_changelist",
     "articles_photo_changelist",

@@ -14,10 +14,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import desk
+from articles.admin import desk, edit_screen
 from articles.admin import views as admin_views
 from articles.admin.body_editor import editor_csp, embed_check
 from articles.admin.forms import (
+    TRANSITION,
     ArticleAdminForm,
     ArticlePhotoForm,
     ArticlePhotoFormSet,
@@ -33,11 +34,14 @@ from articles.models import (
 )
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
 from articles.purging import PurgesPageCacheAdmin
-from articles.workflow import live_drafts, presence, services
+from articles.workflow import live_drafts, presence, services, working_copies
 from newsroom.pagination import CappedPaginator
 
-# Publishing actions sit in the list and on the edit form.
-EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+# Bulk actions sit in the list; the edit form has the publishing panel's
+# buttons instead (services.allowed_transitions).
+IN_THE_LIST = [ActionLocation.CHANGE_LIST]
+# The fieldsets shown in the edit form's publishing panel.
+PANEL = "edit-panel"
 
 Status = Article.Status
 
@@ -207,6 +211,9 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         "created_at",
         "modified_at",
     ]
+    # Two columns on wide screens (change_form.html): the text on the
+    # left, the fieldsets classed "edit-panel" in the publishing panel on
+    # the right, in this order.
     fieldsets = [
         (
             None,
@@ -218,20 +225,6 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
                     "dateline",
                     "body",
                     "loaded_version",
-                ]
-            },
-        ),
-        (
-            _("Einordnung"),
-            {
-                "fields": [
-                    "section",
-                    "regions",
-                    "tags",
-                    "authors",
-                    "agency",
-                    "slug",
-                    "is_live_ticker",
                 ]
             },
         ),
@@ -249,12 +242,12 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         (
             _("Veröffentlichung"),
             {
+                "classes": [PANEL],
                 "fields": [
-                    "status_label",
-                    "is_top",
                     "published_at",
                     "embargo_until",
                     "embargo_time_unknown",
+                    "is_top",
                     "first_published_at",
                     "updated_at",
                     "substantial_update",
@@ -262,7 +255,22 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
                     "view_count",
                     ("version", "created_by"),
                     ("created_at", "modified_at"),
-                ]
+                ],
+            },
+        ),
+        (
+            _("Einordnung"),
+            {
+                "classes": [PANEL],
+                "fields": [
+                    "section",
+                    "authors",
+                    "tags",
+                    "regions",
+                    "agency",
+                    "slug",
+                    "is_live_ticker",
+                ],
             },
         ),
     ]
@@ -389,10 +397,9 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # Permissions first (Django), then the states on show: a list
-        # filtered to drafts offers no "Zurückziehen", an edit form only
-        # what its article's state allows.
+        # filtered to drafts offers no "Zurückziehen".
         actions = super().get_actions(request, action_location)
-        states = self.states_on_show(request, action_location)
+        states = self.states_on_show(request)
         if states is None:
             return actions
         return {
@@ -401,23 +408,9 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
             if name not in ACTION_STATES or ACTION_STATES[name] & states
         }
 
-    def states_on_show(self, request, action_location) -> set[str] | None:
-        """The states of the articles this page shows, if known: the list's
-        status filter, or the edited article's state; None for any state."""
-        if action_location == ActionLocation.CHANGE_FORM:
-            object_id = request.resolver_match.kwargs.get("object_id")
-            if not str(object_id or "").isdigit():  # the add form, a bad id
-                return None
-            # Asked several times per request (form, choices, the action).
-            cache = request.__dict__.setdefault("_article_states", {})
-            if object_id not in cache:
-                status = (
-                    Article.objects.filter(pk=object_id)
-                    .values_list("status", flat=True)
-                    .first()
-                )
-                cache[object_id] = {status} if status else None
-            return cache[object_id]
+    def states_on_show(self, request) -> set[str] | None:
+        """The states of the articles the list shows, if its status filter
+        says; None for any state."""
         value = request.GET.get(StatusFilter.parameter_name)
         if value == "scheduled":
             return {Status.PUBLISHED}
@@ -505,8 +498,21 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
             return
         super().save_related(request, form, formsets, change)
         services.record_revision(form.instance, by=request.user)
+        # Saved: the server's copy of the unsaved input has served.
+        working_copies.discard_working_copy(
+            request.user, form.instance if change else None
+        )
+        # The panel button's step, taken in response_add/response_change.
+        request.article_transition = form.transition_request
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "article_transition", None):
+            return edit_screen.take_transition(request, obj)
+        return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        if getattr(request, "article_transition", None):
+            return edit_screen.take_transition(request, obj)
         if obj.pending_revision_id and live_drafts.is_live(obj):
             self.message_user(
                 request,
@@ -605,6 +611,26 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
                 name="articles_article_discard_changes",
             ),
             path(
+                "<int:object_id>/live-vorschau/",
+                wrap(edit_screen.live_preview),
+                name="articles_article_live_preview",
+            ),
+            path(
+                "live-vorschau/",
+                wrap(edit_screen.live_preview),
+                name="articles_article_live_preview_new",
+            ),
+            path(
+                "<int:object_id>/arbeitskopie/",
+                wrap(edit_screen.working_copy),
+                name="articles_article_working_copy",
+            ),
+            path(
+                "arbeitskopie/",
+                wrap(edit_screen.working_copy),
+                name="articles_article_working_copy_new",
+            ),
+            path(
                 "<int:object_id>/bearbeitung/",
                 wrap(admin_views.editing_ping),
                 name="articles_article_editing",
@@ -619,6 +645,11 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         forged = request.method == "POST" and "status" in request.POST
         if forged and not services.may_publish(request.user):
             raise PermissionDenied
+        if request.method == "POST" and TRANSITION in request.POST:
+            # A panel button saves the form, then takes its step: one this
+            # user may not take from this state is refused before the save
+            # (a forged request); the service checks again after it.
+            edit_screen.check_transition_offered(request, object_id)
         response = super().changeform_view(request, object_id, form_url, extra_context)
         # The body editor's import map is an inline script (body_editor.py).
         response._csp_config = editor_csp()
@@ -647,7 +678,18 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
             )
             extra_context["desk_panel"] = desk.desk_panel_context(request, article)
         extra_context["may_publish"] = services.may_publish(request.user)
+        # Also when a post is shown again with its errors.
+        subject = article or self.get_object(request, object_id)
+        if subject is not None:
+            extra_context.update(edit_screen.screen_context(self, request, subject))
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            **edit_screen.screen_context(self, request, None),
+        }
+        return super().add_view(request, form_url, extra_context)
 
     @admin.display(description=_("Status"), ordering="status")
     def status_label(self, article):
@@ -710,7 +752,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     @admin.action(
         description=_("Zur Prüfung einreichen"),
         permissions=["change"],
-        location=EVERYWHERE,
+        location=IN_THE_LIST,
     )
     def submit_for_review(self, request, queryset):
         self.run_service(
@@ -729,7 +771,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         )
 
     @admin.action(
-        description=_("Freigeben"), permissions=["approve"], location=EVERYWHERE
+        description=_("Freigeben"), permissions=["approve"], location=IN_THE_LIST
     )
     def approve(self, request, queryset):
         self.run_service(
@@ -745,7 +787,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     @admin.action(
         description=_("Veröffentlichen (oder zur gesetzten Zeit planen)"),
         permissions=["publish"],
-        location=EVERYWHERE,
+        location=IN_THE_LIST,
     )
     def publish(self, request, queryset):
         published = self.run_service(
@@ -777,7 +819,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     @admin.action(
         description=_("Zurückgeben (mit Grund) …"),
         permissions=["desk"],
-        location=EVERYWHERE,
+        location=IN_THE_LIST,
     )
     def send_back(self, request, queryset):
         # A reason is required per article: one at a time, on its own page.
@@ -798,7 +840,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     @admin.action(
         description=_("Zurück in den Entwurf"),
         permissions=["change"],
-        location=EVERYWHERE,
+        location=IN_THE_LIST,
     )
     def unpublish(self, request, queryset):
         self.run_service(
@@ -819,7 +861,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     @admin.action(
         description=_("Zurückziehen (mit Grund) …"),
         permissions=["publish"],
-        location=EVERYWHERE,
+        location=IN_THE_LIST,
     )
     def withdraw(self, request, queryset):
         # A reason is required per article: one at a time, on its own page.
@@ -840,7 +882,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     @admin.action(
         description=_("Als inhaltliche Aktualisierung markieren („Update“)"),
         permissions=["publish"],
-        location=EVERYWHERE,
+        location=IN_THE_LIST,
     )
     def mark_updated(self, request, queryset):
         self.run_service(
@@ -861,7 +903,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
     @admin.action(
         description=_("Als Eilmeldung markieren (Band auf allen Seiten)"),
         permissions=["publish"],
-        location=EVERYWHERE,
+        location=IN_THE_LIST,
     )
     def flag_breaking(self, request, queryset):
         self.run_service(

@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,8 @@ from articles.workflow import services
 # What a draft of a live article holds (live_drafts); anything else in the
 # form (times, embargo, "Update") takes effect only when published.
 DRAFT_FIELDS = frozenset({*REVISION_FIELDS, *REVISION_RELATIONS, "loaded_version"})
+# The name of the publishing panel's buttons (change_form.html).
+TRANSITION = "_transition"
 
 
 def guide_chars() -> dict[str, int]:
@@ -105,8 +110,14 @@ class ArticleAdminForm(forms.ModelForm):
             )
         }
 
+    # The live preview reads the form without saving: no version check, which
+    # would lock the article's row for every keystroke.
+    checks_version = True
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # (key, reason, time) of the publishing panel's button, if pressed.
+        self.transition_request = None
         self.fields["loaded_version"].initial = self.instance.version
         self.merge: merging.Merge | None = None
         if self.shows_draft and self.instance.pending_revision_id:
@@ -139,7 +150,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
+        self.transition_request = self.clean_transition()
+        if self.instance.pk is None or not self.checks_version:
             return cleaned
         if self.saves_draft:
             self.check_draft_fields()
@@ -218,6 +230,43 @@ class ArticleAdminForm(forms.ModelForm):
             )
         merging.apply_choices(self, merge, theirs)
 
+    def clean_transition(self) -> tuple[str, str, datetime | None] | None:
+        """The panel button's step and its input, checked before anything
+        is saved: "Zurückgeben" without a reason saves nothing."""
+        key = self.data.get(TRANSITION, "")
+        transition = services.TRANSITION_BY_KEY.get(key)
+        if transition is None:
+            return None
+        reason = self.data.get(f"_reason_{key}", "").strip()
+        at = None
+        if transition.needs == "reason" and not reason:
+            raise forms.ValidationError(
+                _("„%(step)s“: bitte einen Grund angeben.")
+                % {"step": transition.label},
+                code="transition_input",
+            )
+        if transition.needs == "time":
+            at = forms.DateTimeField(
+                required=False, input_formats=["%Y-%m-%dT%H:%M"]
+            ).clean(self.data.get(f"_at_{key}", ""))
+            if at is None or at <= timezone.now():
+                raise forms.ValidationError(
+                    _("„Planen“: bitte Datum und Uhrzeit in der Zukunft angeben."),
+                    code="transition_input",
+                )
+        return key, reason, at
+
+
+def check_photo_ready(article: Article | None, photo) -> None:
+    """A published article may only gain photos with credit and alt text."""
+    if article is None or article.status != Article.Status.PUBLISHED or photo is None:
+        return
+    if missing := photo.missing_for_publication:
+        raise forms.ValidationError(
+            _("Foto „%(photo)s“ fehlt: %(missing)s")
+            % {"photo": photo.label, "missing": ", ".join(missing)}
+        )
+
 
 def check_body_media(article: Article, body: str) -> None:
     """The body's photo and gallery blocks name existing rows; a published
@@ -236,17 +285,6 @@ def check_body_media(article: Article, body: str) -> None:
     ]
     if problems:
         raise forms.ValidationError(problems)
-
-
-def check_photo_ready(article: Article | None, photo) -> None:
-    """A published article may only gain photos with credit and alt text."""
-    if article is None or article.status != Article.Status.PUBLISHED or photo is None:
-        return
-    if missing := photo.missing_for_publication:
-        raise forms.ValidationError(
-            _("Foto „%(photo)s“ fehlt: %(missing)s")
-            % {"photo": photo.label, "missing": ", ".join(missing)}
-        )
 
 
 class ArticlePhotoInlineForm(forms.ModelForm):

@@ -61,6 +61,7 @@ from articles.models.workflow import (
     apply_revision_values,
     revision_values,
 )
+from articles.models.working_copies import WorkingCopy
 
 __all__ = [
     "ARCHIVE_YEARS",
@@ -105,6 +106,7 @@ __all__ = [
     "ShownPhoto",
     "SitePage",
     "Tag",
+    "WorkingCopy",
     "apply_revision_values",
     "article_url",
     "first_seen_at",

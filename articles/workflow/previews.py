@@ -91,7 +91,25 @@ def article_as_of(article: Article, revision: ArticleRevision | None) -> tuple:
     return shown, authors
 
 
-def render_preview(request: HttpRequest, article: Article, authors) -> HttpResponse:
+def render_unsaved_preview(
+    request: HttpRequest, article: Article, authors
+) -> HttpResponse:
+    """`article` as it is in memory (an edit form's unsaved input) through
+    the public template: derived fields (sanitised body, slug, visibility)
+    filled as a save would, photos and corrections as saved. Writes
+    nothing."""
+    article.fill_derived_fields()
+    if article.pk is None:
+        # A new article has no photos or corrections yet (and an unsaved
+        # object cannot be asked for its related rows).
+        article.usable_photo_uses = []
+        return render_preview(request, article, authors, corrections=[])
+    return render_preview(request, article, authors)
+
+
+def render_preview(
+    request: HttpRequest, article: Article, authors, *, corrections=None
+) -> HttpResponse:
     """`article` as its public page shows it, for the eyes of one person:
     never indexed, never kept by any cache."""
     # What the shown text's photo and gallery blocks name, usable now.
@@ -102,7 +120,9 @@ def render_preview(request: HttpRequest, article: Article, authors) -> HttpRespo
         {
             "article": article,
             "authors": authors,
-            "corrections": article.corrections.all(),
+            "corrections": article.corrections.all()
+            if corrections is None
+            else corrections,
             "is_preview": True,
             # The banner says why readers do not see it (scheduled, embargo…).
             "hidden_because": article.hidden_because(),

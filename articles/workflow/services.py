@@ -10,6 +10,7 @@ writes, records who moved the article from which state to which
 """
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from articles.models import (
     REVISION_RELATIONS,
@@ -936,3 +938,139 @@ def add_correction(
     note = CorrectionNote.objects.create(article=article, text=text.strip())
     purge_pages_on_commit()
     return note
+
+
+@transaction.atomic
+def schedule_article(
+    article: Article, *, by: AbstractBaseUser | None, at: datetime, comment: str = ""
+) -> Article:
+    """Publish `article` so that it goes live at `at`, which must be ahead."""
+    if at <= timezone.now():
+        raise ValidationError(
+            {"published_at": _("Zum Planen bitte eine Zeit in der Zukunft angeben.")}
+        )
+    return publish_article(article, by=by, at=at, comment=comment)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A step the edit form's publishing panel offers as a button."""
+
+    key: str
+    label: str
+    # "" (a plain button), "reason" (a required text) or "time" (a future time)
+    needs: str = ""
+
+    @property
+    def needs_input(self) -> bool:
+        return bool(self.needs)
+
+
+SUBMIT = Transition("submit", _lazy("Zur Prüfung"))
+APPROVE = Transition("approve", _lazy("Freigeben"))
+PUBLISH = Transition("publish", _lazy("Veröffentlichen"))
+SCHEDULE = Transition("schedule", _lazy("Planen"), needs="time")
+SEND_BACK = Transition("send_back", _lazy("Zurückgeben"), needs="reason")
+WITHDRAW = Transition("withdraw", _lazy("Zurückziehen"), needs="reason")
+# Off the site (or out of the withdrawal) and back into the newsroom's work.
+UNPUBLISH = Transition("unpublish", _lazy("Zurück in den Entwurf"))
+TRANSITION_BY_KEY = {
+    t.key: t
+    for t in (SUBMIT, APPROVE, PUBLISH, SCHEDULE, SEND_BACK, WITHDRAW, UNPUBLISH)
+}
+
+
+def allowed_transitions(
+    user: AbstractBaseUser | None, article: Article
+) -> list[Transition]:
+    """The steps `user` may take with `article` from its state, in the
+    order the panel shows them.
+
+    Built from the checks the services themselves run (`may_edit`,
+    `may_approve`, `may_publish` with the article: sections and four eyes,
+    `may_send_back`, the TRANSITIONS table), so a button is offered exactly
+    where its service would accept the request; the service checks again
+    when the button is pressed. Rules about the content (photo credits, an
+    embargo) are the service's to report, with their reason.
+    """
+    status = article.status
+    publisher = may_publish(user) and in_desk_sections(user, article)
+    publishes = may_publish(user, article)
+    offered = [
+        (SUBMIT, may_edit(user, article) and Status.REVIEW in TRANSITIONS[status]),
+        (APPROVE, may_approve(user, article)
+                  and Status.APPROVED in TRANSITIONS[status]),
+        # A scheduled article can still be published at once.
+        (PUBLISH, publishes and (Status.PUBLISHED in TRANSITIONS[status]
+                                 or article.is_scheduled)),
+        # Planning a published article moves its time (rescheduling).
+        (SCHEDULE, publishes and (Status.PUBLISHED in TRANSITIONS[status]
+                                  or status == Status.PUBLISHED)),
+        (SEND_BACK, status in SENT_BACK_FROM and may_send_back(user, article)),
+        (WITHDRAW, publisher and Status.WITHDRAWN in TRANSITIONS[status]),
+        (UNPUBLISH, publisher and status in (Status.PUBLISHED, Status.WITHDRAWN)),
+    ]  # fmt: skip
+    return [transition for transition, allowed in offered if allowed]
+
+
+def take_transition(
+    article: Article,
+    key: str,
+    *,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    at: datetime | None = None,
+) -> Article:
+    """Run the panel button `key` for `article`: refused unless
+    `allowed_transitions` offers it to `by` now, and then checked once more
+    by the service it calls (under the row lock)."""
+    if key not in {t.key for t in allowed_transitions(by, article)}:
+        label = TRANSITION_BY_KEY[key].label if key in TRANSITION_BY_KEY else key
+        raise PermissionDenied(
+            _("„%(step)s“ ist für „%(headline)s“ im Status „%(status)s“ nicht erlaubt.")
+            % {
+                "step": label,
+                "headline": article.headline,
+                "status": Status(article.status).label,
+            }
+        )
+    needs = TRANSITION_BY_KEY[key].needs
+    if needs == "reason" and not reason.strip():
+        raise ValidationError(
+            _("„%(step)s“ braucht einen Grund.")
+            % {"step": TRANSITION_BY_KEY[key].label}
+        )
+    if needs == "time" and at is None:
+        raise ValidationError(_("Zum Planen bitte Datum und Uhrzeit angeben."))
+    match key:
+        case "submit":
+            return submit_for_review(article, by=by)
+        case "approve":
+            return approve_article(article, by=by)
+        case "publish":
+            return publish_now(article, by=by)
+        case "schedule":
+            return schedule_article(article, by=by, at=at)
+        case "send_back":
+            return send_back_to_author(article, by=by, reason=reason)
+        case "withdraw":
+            return withdraw_article(article, by=by, reason=reason)
+        case "unpublish":
+            return unpublish_article(article, by=by)
+    raise AssertionError(key)  # every offered key has its case above
+
+
+def publish_now(article: Article, *, by: AbstractBaseUser | None) -> Article:
+    """Publish at once: a publication time ahead is brought forward to now
+    ("Planen" is the button for later); a past one stays, as it was."""
+    now = timezone.now()
+    at = now if article.published_at is None or article.published_at > now else None
+    return publish_article(article, by=by, at=at)
+
+
+def send_back_to_author(
+    article: Article, *, by: AbstractBaseUser | None, reason: str
+) -> Article:
+    """ "Zurückgeben": back to its author with the desk's reason, which is in
+    the history and on the author's dashboard (`send_back`)."""
+    return send_back(article, user=by, reason=reason)

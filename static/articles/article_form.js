@@ -1,10 +1,14 @@
 // Article edit form, progressive enhancement (the form works without it):
 // 1. tells the server every 30 s that this form is open and shows who else
 //    has the article open ("wird gerade von X bearbeitet");
-// 2. keeps a copy of unsaved input in this browser (localStorage), so a
-//    closed tab or a lost connection does not lose text, and offers it back
-//    to the same user only: the copy is stored under the user's id, and
-//    admin_session.js removes it on logout and when someone else logs in.
+// 2. keeps a copy of unsaved input on the server (the user's working copy,
+//    every NEWSROOM_AUTOSAVE_SECONDS while the input differs from what was
+//    loaded), so a crash, a closed tab or another computer does not lose
+//    text; reopening the form offers it back. As a fallback (offline, the
+//    server unreachable) a copy is also kept in this browser
+//    (localStorage), offered to the same user only: it is stored under the
+//    user's id, and admin_session.js removes it on logout and when someone
+//    else logs in. Of the two, the newer is offered.
 // The admin loads form media in <head>: wait for the form to exist.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
@@ -58,6 +62,8 @@ document.addEventListener("DOMContentLoaded", function () {
         element.type !== "hidden" && element.type !== "file" &&
         element.type !== "submit" && element.type !== "button" &&
         !element.classList.contains("admin-autocomplete") &&
+        // The publishing panel's reason and time belong to one step only.
+        element.name.charAt(0) !== "_" &&
         element.name.indexOf("action") === -1;
     });
   };
@@ -97,15 +103,44 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   // The copy stays until the server has the text: after a successful save
   // the reloaded form equals it and it is dropped below; after a failed save
-  // (lost connection, refused) it is still there to offer.
-  form.addEventListener("submit", function (event) {
-    var submitter = event.submitter;
-    var runsAction = submitter && submitter.name === "index";
-    if (runsAction && offer && JSON.stringify(valuesOf()) !== initial &&
-        !window.confirm(offer.dataset.actionWarning)) {
-      event.preventDefault();
+  // (lost connection, refused) it is still there to offer. (The publishing
+  // panel's buttons save the form before their step: nothing to warn of.)
+
+  // The server's working copy.
+  var serverUrl = offer ? offer.dataset.serverUrl : "";
+  var lastSent = initial;
+  var sendToServer = function () {
+    var current = JSON.stringify(valuesOf());
+    if (!serverUrl || current === lastSent) return;
+    var body = new URLSearchParams({ csrfmiddlewaretoken: csrfToken() });
+    if (current === initial) {
+      body.append("discard", "1");
+    } else {
+      body.append("values", current);
+      body.append("version", version);
     }
-  });
+    fetch(serverUrl, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (data) {
+        lastSent = current;
+        form.dataset.workingCopySaved = data.saved ? data.savedAt : "";
+      })
+      .catch(function () { form.dataset.workingCopySaved = "failed"; });
+  };
+  if (serverUrl) {
+    var seconds = Number(offer.dataset.seconds) || 30;
+    setInterval(sendToServer, seconds * 1000);
+  }
+  var discardOnServer = function () {
+    if (!serverUrl) return;
+    var body = new URLSearchParams({ csrfmiddlewaretoken: csrfToken(), discard: "1" });
+    fetch(serverUrl, { method: "POST", body: body, credentials: "same-origin" })
+      .catch(function () {});
+    lastSent = initial;
+  };
 
   var stored = null;
   try { stored = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (error) {}
@@ -114,10 +149,24 @@ document.addEventListener("DOMContentLoaded", function () {
     try { localStorage.removeItem(storageKey); } catch (error) {}
     stored = null;
   }
-  if (stored && offer) {
-    var when = new Date(stored.savedAt);
-    offer.textContent = offer.dataset.found + " " + when.toLocaleString("de-DE") +
-      (stored.version !== version ? " " + offer.dataset.older : "") + ".";
+  var serverCopy = null;
+  var serverScript = document.getElementById("working-copy");
+  if (serverScript) {
+    try { serverCopy = JSON.parse(serverScript.textContent); } catch (error) {}
+  }
+  if (serverCopy && JSON.stringify(serverCopy.values) === initial) {
+    // Nothing unsaved in it (the form was saved since): drop it quietly.
+    discardOnServer();
+    serverCopy = null;
+  }
+  var fromServer = !!serverCopy &&
+    (!stored || new Date(serverCopy.savedAt) >= new Date(stored.savedAt));
+  var chosen = fromServer ? serverCopy : stored;
+  if (chosen && offer) {
+    var when = fromServer ? serverCopy.label : new Date(stored.savedAt).toLocaleString("de-DE");
+    var older = chosen.version !== version ? " " + offer.dataset.older : "";
+    offer.textContent = (fromServer ? offer.dataset.serverFound : offer.dataset.found) +
+      " " + when + older + ":";
     var restore = document.createElement("button");
     restore.type = "button";
     restore.className = "button";
@@ -131,20 +180,23 @@ document.addEventListener("DOMContentLoaded", function () {
     restore.addEventListener("click", function () {
       fields().forEach(function (element) {
         if (element.type === "checkbox" || element.type === "radio") {
-          element.checked = !!stored.values[element.name + "=" + element.value];
+          element.checked = !!chosen.values[element.name + "=" + element.value];
         } else if (element.multiple) {
-          var chosen = stored.values[element.name] || [];
-          Array.prototype.forEach.call(element.options, function (o) { o.selected = chosen.indexOf(o.value) >= 0; });
-        } else if (element.name in stored.values) {
-          element.value = stored.values[element.name];
+          var picked = chosen.values[element.name] || [];
+          Array.prototype.forEach.call(element.options, function (o) { o.selected = picked.indexOf(o.value) >= 0; });
+        } else if (element.name in chosen.values) {
+          element.value = chosen.values[element.name];
           // The body editor (body_editor.js) shows the restored text.
           element.dispatchEvent(new Event("newsroom:restored"));
         }
       });
       offer.hidden = true;
+      // The live preview (edit_screen.js) shows the restored input.
+      form.dispatchEvent(new Event("newsroom:changed"));
     });
     discard.addEventListener("click", function () {
       try { localStorage.removeItem(storageKey); } catch (error) {}
+      discardOnServer();
       offer.hidden = true;
     });
   }

@@ -17,12 +17,6 @@ def offered(client, **query) -> set[str]:
     return {name for name, _label in choices if name}
 
 
-def offered_on_form(client, article) -> set[str]:
-    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
-    form = response.context["action_form"]
-    return {name for name, _label in form.fields["action"].choices if name}
-
-
 WORKFLOW = {"submit_for_review", "approve", "publish", "unpublish", "withdraw",
             "mark_updated"}  # fmt: skip
 
@@ -49,17 +43,6 @@ def test_an_unfiltered_list_offers_what_the_role_may_do():
     reporter = client_in("Redakteur", "rita")
     assert offered(reporter) & WORKFLOW == {"submit_for_review", "unpublish"}
     assert offered(reporter, status="draft") & WORKFLOW == {"submit_for_review"}
-
-
-def test_the_edit_form_offers_what_the_article_s_state_allows():
-    desk = client_in("Chef vom Dienst", "cvd")
-    withdrawn = ArticleFactory()
-    services.withdraw_article(withdrawn, by=None, reason="Falsch")
-    assert offered_on_form(desk, withdrawn) & WORKFLOW == {"unpublish"}
-    live = ArticleFactory()
-    assert offered_on_form(desk, live) & WORKFLOW == {
-        "publish", "unpublish", "withdraw", "mark_updated"
-    }  # fmt: skip
 
 
 def test_a_mixed_selection_names_each_article_the_action_skipped():

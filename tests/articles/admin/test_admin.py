@@ -16,6 +16,7 @@ from articles.models import (
 )
 from articles.photos.renditions import RenditionSpec, get_rendition
 from tests import factories
+from tests.articles.admin.test_workflow_admin import edit_form
 
 pytestmark = pytest.mark.django_db
 
@@ -131,9 +132,8 @@ def test_publish_action_is_refused_for_a_reporter(client):
     )
     assert response.status_code == 403
     change_url = reverse("admin:articles_article_change", args=[article.pk])
-    response = client.post(
-        change_url, {"CHANGE_FORM-action": "publish", "_selected_action": [article.pk]}
-    )
+    # The edit form's "Veröffentlichen" button, forged.
+    response = client.post(change_url, {"_transition": "publish"})
     assert response.status_code == 403
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
@@ -190,12 +190,11 @@ def test_editor_publishes_from_the_edit_form(client):
     article = factories.ArticleFactory(draft=True)
     url = reverse("admin:articles_article_change", args=[article.pk])
     assert (
-        "Veröffentlichen (oder zur gesetzten Zeit planen)"
-        in client.get(url).content.decode()
+        '<button type="submit" class="button default" name="_transition" '
+        'value="publish">Veröffentlichen</button>' in client.get(url).content.decode()
     )
-    client.post(
-        url, {"CHANGE_FORM-action": "publish", "_selected_action": [article.pk]}
-    )
+    data = edit_form(client, article) | {"_transition": "publish"}
+    assert client.post(url, data).status_code == 302
     assert list(Article.objects.published()) == [article]
 
 
@@ -210,8 +209,11 @@ def test_strings_django_left_untranslated_are_german(superuser_client):
     article = factories.ArticleFactory()
     url = reverse("admin:articles_article_change", args=[article.pk])
     html = superuser_client.get(url).content.decode()
-    assert ">Ausführen</button>" in html and "– Bitte wählen –" in html
     assert "Select an option" not in html
+    html = superuser_client.get(
+        reverse("admin:articles_article_changelist")
+    ).content.decode()
+    assert ">Ausführen</button>" in html and "– Bitte wählen –" in html
 
 
 def test_article_list_searches_the_full_text(superuser_client):
