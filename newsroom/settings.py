@@ -109,19 +109,6 @@ def _body_block_allowlist(config, allowlist) -> None:
     )
 
 
-# The body editor's own nodes (articles/admin/body_editor.py), each an ES
-# module exporting Tiptap extensions by these names.
-DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {
-        "js": [static_lazy("articles/body_photos.js")],
-        "extensions": {
-            "NewsroomPhoto": _body_block_allowlist,
-            "NewsroomGallery": _body_block_allowlist,
-        },
-    }
-]
-
-
 MIDDLEWARE = [
     # One spelling of the host (letter case, port) for cache keys and links.
     "newsroom.hosts.CanonicalHostMiddleware",
@@ -268,7 +255,15 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
             "QuoteText": html_tags([]),
             "QuoteSource": html_tags([]),
         },
-    }
+    },
+    # The photo and gallery blocks (static/articles/body_photos.js).
+    {
+        "js": [static_lazy("articles/body_photos.js")],
+        "extensions": {
+            "NewsroomPhoto": _body_block_allowlist,
+            "NewsroomGallery": _body_block_allowlist,
+        },
+    },
 ]
 
 # --- Language and time ------------------------------------------------------

@@ -127,7 +127,7 @@ class Site:
                 f"/api/ninjs/{article.pk}/",
                 *live_ticker_addresses(article),
             )
-        }
+        } | getattr(self, "hidden_galleries", set())
 
     def gallery_addresses(self) -> list[str]:
         shown = Gallery.objects.create(
@@ -139,6 +139,8 @@ class Site:
             GalleryPicture.objects.create(
                 gallery=unpublished, photo=article.article_photos.get().photo
             )
+        # A gallery without a page of its own answers 404 (issue #16).
+        self.hidden_galleries = {unpublished.get_absolute_url()}
         return [shown.get_absolute_url(), unpublished.get_absolute_url()]
 
     def hidden_traces(self) -> dict[str, list[str]]:

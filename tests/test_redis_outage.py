@@ -132,6 +132,7 @@ def test_editors_log_in_open_and_save_articles_during_an_outage(
     assert client.get(reverse("admin:index")).status_code == 200
     form = edit_form(client, article)  # reports presence: lost, no error
     form["headline"] = "Während des Ausfalls"
+    form["_publish_changes"] = "1"  # live: straight to the page (issue #17)
     with django_capture_on_commit_callbacks(execute=True):
         response = save(client, article, form)
     assert response.status_code == 302

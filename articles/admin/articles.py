@@ -488,6 +488,9 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
+        # The panel button's step, taken in response_add/response_change,
+        # also after a draft of a live article was saved (withdrawing it).
+        request.article_transition = form.transition_request
         if form.saves_draft:
             # The draft holds the relations; the inlines are unchanged
             # (KeepsLiveRows), so nothing of theirs is saved (the change
@@ -502,8 +505,6 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         working_copies.discard_working_copy(
             request.user, form.instance if change else None
         )
-        # The panel button's step, taken in response_add/response_change.
-        request.article_transition = form.transition_request
 
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(request, "article_transition", None):

@@ -213,7 +213,9 @@ class Migration(migrations.Migration):
                 ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("note", "user"), name="one_mention_per_note_and_user"
+                        fields=("note", "user"),
+                        name="one_mention_per_note_and_user",
+                        violation_error_message="Diese Person ist in der Notiz schon erwähnt.",
                     )
                 ],
             },

@@ -160,7 +160,9 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "Fotos im Artikeltext",
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("article", "photo"), name="body_photo_once_per_article"
+                        fields=("article", "photo"),
+                        name="body_photo_once_per_article",
+                        violation_error_message="Dieses Foto steht schon einmal im Text des Artikels.",
                     )
                 ],
             },
@@ -201,6 +203,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         fields=("article", "gallery"),
                         name="body_gallery_once_per_article",
+                        violation_error_message="Diese Galerie steht schon einmal im Text des Artikels.",
                     )
                 ],
             },

@@ -181,7 +181,11 @@ class BodyPhoto(models.Model):
         verbose_name_plural = _("Fotos im Artikeltext")
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "photo"], name="body_photo_once_per_article"
+                fields=["article", "photo"],
+                name="body_photo_once_per_article",
+                violation_error_message=_(
+                    "Dieses Foto steht schon einmal im Text des Artikels."
+                ),
             )
         ]
 
@@ -204,7 +208,11 @@ class BodyGallery(models.Model):
         verbose_name_plural = _("Galerien im Artikeltext")
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "gallery"], name="body_gallery_once_per_article"
+                fields=["article", "gallery"],
+                name="body_gallery_once_per_article",
+                violation_error_message=_(
+                    "Diese Galerie steht schon einmal im Text des Artikels."
+                ),
             )
         ]
 

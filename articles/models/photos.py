@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -226,27 +226,19 @@ class PhotoQuerySet(models.QuerySet):
         )
 
     def in_published_articles(self):
-        """Photos a published article (live or scheduled) shows."""
+        """Photos a published article (live or scheduled) shows: as its lead
+        or closing photo, in its body or in a gallery in its body."""
         Article = apps.get_model("articles", "Article")
-        return self.filter(
-            Exists(
-                Article.objects.filter(
-                    status=Article.Status.PUBLISHED,
-                    article_photos__photo=OuterRef("pk"),
-                )
-            )
-        )
+        return self.filter(in_articles(Article.objects.filter(status="published")))
 
     def with_published_flag(self):
         """Annotate `in_published_article` (a published article, live or
         scheduled, shows the photo) in the same query."""
         Article = apps.get_model("articles", "Article")
         return self.annotate(
-            in_published_article=Exists(
-                Article.objects.filter(
-                    status=Article.Status.PUBLISHED,
-                    article_photos__photo=OuterRef("pk"),
-                )
+            in_published_article=ExpressionWrapper(
+                in_articles(Article.objects.filter(status="published")),
+                output_field=models.BooleanField(),
             )
         )
 

@@ -186,7 +186,11 @@ class NoteMention(models.Model):
         verbose_name_plural = _("Erwähnungen")
         constraints = [
             models.UniqueConstraint(
-                fields=["note", "user"], name="one_mention_per_note_and_user"
+                fields=["note", "user"],
+                name="one_mention_per_note_and_user",
+                violation_error_message=_(
+                    "Diese Person ist in der Notiz schon erwähnt."
+                ),
             )
         ]
         indexes = [models.Index(fields=["user", "-created_at"], name="mention_newest")]

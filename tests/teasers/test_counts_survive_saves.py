@@ -44,7 +44,10 @@ def chefin(client):
 
 
 def save_through_admin(client, article, slot, *, headline: str):
-    data = {**edit_form(client, article), "headline": headline}
+    # "Speichern und veröffentlichen": a live article's row is written (a
+    # plain save would keep the change as a draft, issue #17).
+    data = {**edit_form(client, article), "headline": headline,
+            "_publish_changes": "1"}  # fmt: skip
     url = reverse("admin:articles_article_change", args=[article.pk])
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -109,7 +109,8 @@ def test_the_panels_forms_carry_the_csrf_token():
     article = ArticleFactory(draft=True)
     services.submit_for_review(article, by=None)
     html = client_for(cvd).get(change_url(article)).content.decode()
-    panel = html[html.index('class="desk-panel') : html.index("</aside>")]
+    start = html.index('class="desk-panel')
+    panel = html[start : html.index("</aside>", start)]
     # Send back, assign, note: each posts on its own, outside the edit form.
     assert panel.count('name="csrfmiddlewaretoken"') == 3
 

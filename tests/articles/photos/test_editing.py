@@ -10,7 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import RIGHTS_FIELDS, Article, Photo
+from articles.models import (
+    RIGHTS_FIELDS,
+    Article,
+    BodyGallery,
+    BodyPhoto,
+    Gallery,
+    GalleryPicture,
+    Photo,
+)
 from articles.photos.editing import (
     PHOTO_FIELDS,
     UPLOADER_FIELDS,
@@ -49,8 +57,27 @@ STATES = {
     "withdrawn": lambda photo: in_article(
         photo, status="withdrawn", withdrawn_at=timezone.now()
     ),
+    # Issue #16: a photo in a published body or in a gallery it shows is on
+    # a public page as much as a lead photo.
+    "in a published body": lambda photo: BodyPhoto.objects.create(
+        article=ArticleFactory(), photo=photo
+    ),
+    "in a published gallery": lambda photo: BodyGallery.objects.create(
+        article=ArticleFactory(),
+        gallery=GalleryPicture.objects.create(
+            gallery=Gallery.objects.create(title="Altstadtfest"), photo=photo
+        ).gallery,
+    ),
+    "in a draft's body": lambda photo: BodyPhoto.objects.create(
+        article=ArticleFactory(draft=True), photo=photo
+    ),
 }
-ON_A_PUBLISHED_ARTICLE = {"published", "scheduled"}
+ON_A_PUBLISHED_ARTICLE = {
+    "published",
+    "scheduled",
+    "in a published body",
+    "in a published gallery",
+}
 
 
 def expected(role: str, state: str) -> frozenset[str]:
@@ -102,7 +129,8 @@ def test_the_chooser_edit_dialog_enforces_it(users, role, state):
         )
     else:
         # Ad operations do not even learn of a photo no public page shows.
-        hidden = role == "ads" and state != "published"
+        shown_now = {"published", "in a published body", "in a published gallery"}
+        hidden = role == "ads" and state not in shown_now
         assert response.status_code == (404 if hidden else 403)
         assert (photo.alt_text, photo.focal_x) == ("", 0.5)
         assert client.get(url).status_code == (404 if hidden else 403)
