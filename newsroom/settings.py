@@ -382,7 +382,9 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "frame-src": EMBED_FRAME_HOSTS,
+    # Our own pages (the admin's live previews of an article and a rail)
+    # and the embeds' hosts, no others.
+    "frame-src": [CSP.SELF, *EMBED_FRAME_HOSTS],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -125,12 +125,8 @@ def editor_csp() -> dict:
     in admin.css). The admin puts the nonce on both; only the edit form's
     response allows it. Still no 'unsafe-inline'; admin pages are never
     cached, so a nonce per response is safe.
-
-    The form frames one page of our own, the live preview beside it
-    (edit_screen.live_preview); public pages frame only the embeds' hosts.
     """
     policy = dict(settings.SECURE_CSP)
     policy["script-src"] = [*policy["script-src"], CSP.NONCE]
     policy["style-src"] = [*policy["style-src"], CSP.NONCE]
-    policy["frame-src"] = [CSP.SELF, *policy.get("frame-src", [])]
     return policy

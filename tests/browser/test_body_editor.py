@@ -2,6 +2,8 @@
 toolbar, without any HTML; the preview shows what was written. The edit
 form with the editor passes axe-core."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -158,6 +160,11 @@ def test_edit_form_with_the_editor_passes_axe(
 ):
     log_in(page, live_server, reporter)
     open_form(page, live_server, draft)
+    # The autocompletes are named on "load" (body_editor.js), after the
+    # editor and the edit screen's scripts: wait for it.
+    expect(
+        page.locator("#id_agency + .select2 .select2-selection--single")
+    ).to_have_attribute("aria-labelledby", re.compile("id_agency_label"))
     save_screenshot(page, "admin-article-form")
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)

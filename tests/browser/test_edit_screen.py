@@ -46,6 +46,7 @@ def desk(settings):
                 "change_article",
                 "view_article",
                 "publish_article",
+                "approve_article",
                 "view_section",
                 "view_author",
                 "view_tag",

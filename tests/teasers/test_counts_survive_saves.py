@@ -64,7 +64,9 @@ def run_after_admin_loads(monkeypatch, action) -> None:
 
         def get_object(self, request, object_id, from_field=None, loaded=loaded):
             obj = loaded(self, request, object_id, from_field)
-            if request.method == "POST":
+            # Once per save, however often the admin loads the object.
+            if request.method == "POST" and not getattr(request, "flushed", False):
+                request.flushed = True
                 action()
             return obj
 
