@@ -11,6 +11,7 @@ writes, records who moved the article from which state to which
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -121,7 +122,7 @@ def last_author_id(article: Article) -> int | None:
         .order_by("-number")
         .values("created_by_id", "data")[:LAST_AUTHOR_LOOKBACK]
     )
-    for newer, older in zip(revisions, revisions[1:]):
+    for newer, older in pairwise(revisions):
         if newer["data"] != older["data"]:
             return newer["created_by_id"]
     if revisions:
