@@ -11,8 +11,8 @@ writes, records who moved the article from which state to which
 
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
