@@ -833,6 +833,18 @@ def create_articles(
     return articles
 
 
+def text_changed(article: Article) -> bool:
+    """Whether `article`'s text differs from its stored row (a save that
+    changes nothing, as the publishing panel's steps make, keeps an
+    approval)."""
+    values = revision_values(article)
+    names = {Article._meta.get_field(name).attname: name for name in values}
+    stored = Article.objects.filter(pk=article.pk).values(*names).first()
+    return stored is None or any(
+        stored[attname] != values[name] for attname, name in names.items()
+    )
+
+
 def prepare_save(
     article: Article, *, by: AbstractBaseUser | None, substantial: bool = False
 ) -> None:
@@ -854,7 +866,12 @@ def prepare_save(
                     created_by_id=article.created_by_id,
                 ),
             )
-    if four_eyes() and article.pk is not None and article.status == Status.APPROVED:
+    if (
+        four_eyes()
+        and article.pk is not None
+        and article.status == Status.APPROVED
+        and text_changed(article)
+    ):
         # The approval was of the text as it was: this one needs its own.
         ArticleTransition.objects.create(
             article=article,
