@@ -114,5 +114,5 @@ def test_the_article_page_shows_every_element_without_extra_queries(
     assert '<p><span class="dateline">Köln</span> - Die Stadt beginnt' in html
     assert '<script src="/static/js/embeds.js" defer></script>' in html
     policy = response.headers["Content-Security-Policy"]
-    assert "frame-src https://www.youtube-nocookie.com " in policy
+    assert "frame-src 'self' https://www.youtube-nocookie.com " in policy
     assert "unsafe-inline" not in policy
