@@ -125,7 +125,18 @@
       });
     });
   }
-  window.addEventListener("load", function () { nameAutocompletes(document); });
+  // Again shortly after: on a busy page Select2 may start (or render a
+  // field anew) after "load", which would drop the names.
+  window.addEventListener("load", function () {
+    [0, 250, 1000, 2500].forEach(function (delay) {
+      setTimeout(function () { nameAutocompletes(document); }, delay);
+    });
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select.admin-autocomplete")) {
+      setTimeout(function () { nameAutocompletes(document); }, 0);
+    }
+  });
   document.addEventListener("formset:added", function (event) {
     nameAutocompletes(event.target);
   });
