@@ -9,12 +9,14 @@ from datetime import datetime, timedelta
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, LiveEntry, LiveEntryChange
 from articles.workflow import live_ticker
 from articles.workflow.services import withdraw_article
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.hidden_articles import HIDDEN, hidden_variants
 from tests.http import cache_control, shared_cache_seconds
 
 pytestmark = pytest.mark.django_db
@@ -452,3 +454,45 @@ def test_feed_and_sitemap_list_the_ticker_once_updated_at_its_last_entry(
     lastmod = datetime.fromisoformat(rows[0].findtext(f"{SITEMAP}lastmod"))
     assert abs(lastmod - last.at) < timedelta(seconds=1)
     assert b"#eintrag" not in client.get("/sitemap-artikel.xml").content
+
+
+def search(client, text: str) -> list[str]:
+    """Headlines the site search finds for `text`."""
+    response = client.get(reverse("articles:search"), {"q": text})
+    return [row["headline"] for row in response.context["found"].rows]
+
+
+def test_search_finds_the_ticker_by_the_words_of_its_entries(client, ticker):
+    ArticleFactory(headline="Ein anderer Artikel", body="<p>Deichschau</p>")
+    entry = add(ticker, "Glutnester im Dachstuhl.", title="Nachlöscharbeiten")
+    add(ticker, "Die Deichschau beginnt.")
+    assert search(client, "Glutnester") == [ticker.headline]
+    assert search(client, "Nachlöscharbeiten") == [ticker.headline]
+    # Words of the article and of two entries together.
+    assert search(client, "Hochwasser Glutnester Deichschau") == [ticker.headline]
+    live_ticker.correct_live_entry(
+        ticker, entry, by=None, body="<p>Eine Brandwache bleibt.</p>"
+    )
+    assert search(client, "Glutnester") == []
+    assert search(client, "Brandwache") == [ticker.headline]
+    live_ticker.delete_live_entry(ticker, entry, by=None)
+    assert search(client, "Brandwache") == []
+    assert sorted(search(client, "Deichschau")) == [
+        "Ein anderer Artikel",
+        ticker.headline,
+    ]
+    # The article's own words stay found through all of it.
+    ticker.headline = "Hochwasser: die Nacht im Liveticker"
+    ticker.save()
+    assert search(client, "Nacht") == [ticker.headline]
+    assert search(client, "Deichschau Nacht") == [ticker.headline]
+
+
+@pytest.mark.parametrize("kind", HIDDEN)
+def test_search_finds_no_hidden_ticker_by_its_entries(client, kind):
+    hidden = ArticleFactory(is_live_ticker=True, **hidden_variants()[kind])
+    LiveEntry.objects.create(article=hidden, body="<p>Geheimer Brandherd</p>")
+    visible = ArticleFactory(is_live_ticker=True, headline="Sichtbarer Ticker")
+    LiveEntry.objects.create(article=visible, body="<p>Offener Brandherd</p>")
+    assert search(client, "Brandherd") == ["Sichtbarer Ticker"]
+    assert search(client, "Geheimer") == []
