@@ -8,10 +8,13 @@
   `articles_article_search` (ArticleSearchDocument, migration 0017), written
   by a trigger when the text changes, with a GIN index. Its parser drops
   HTML tags with their attributes, so the body is indexed as it is stored.
+  A live ticker's entries (titles and texts) count as body (migration 0035).
 - SQLite: the FTS5 table `articles_article_fts` (migration 0014), kept in
-  step by triggers, ranked by bm25 with the same column weights. Every term
-  the reader types is quoted, so no input is FTS syntax; bare words match as
-  prefixes ("Brück" finds "Brücke"), there is no German stemming.
+  step by triggers, ranked by bm25 with the same column weights; a live
+  ticker's body column holds its entries' words, too (migration 0035).
+  Every term the reader types is quoted, so no input is FTS syntax; bare
+  words match as prefixes ("Brück" finds "Brücke"), there is no German
+  stemming.
 
 Both rank only the newest NEWSROOM_SEARCH_CANDIDATES matches (see
 match_articles). The search page (articles/public/search.py) runs one

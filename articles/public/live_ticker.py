@@ -23,6 +23,12 @@ from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, LiveEntry, LiveEntryChange
+from articles.public.page_meta import (
+    live_blog_changes,
+    live_blog_update,
+    live_blog_update_id,
+    page_url,
+)
 
 # An entry or change id as a query value: one spelling each (cache keys).
 ID_VALUE = re.compile(r"[1-9][0-9]{0,17}")
@@ -132,12 +138,30 @@ def summary_html(entries: list[LiveEntry]) -> str:
     return render_to_string("articles/_live_summary.html", {"key_events": entries})
 
 
-def changes_since(article_id: int, since: int, latest: int) -> dict:
+def entry_item(entry: LiveEntry, *, url: str) -> dict:
+    """An entry for a reader's page: its markup, and its `liveBlogUpdate`
+    for the page's JSON-LD (at `url`, the page's address for machines)."""
+    return {
+        "id": entry.pk,
+        "html": entry_html(entry),
+        "update": live_blog_update(entry, url=url),
+    }
+
+
+def changes_since(article: Article, since: int, latest: int, *, url: str) -> dict:
     """What changed after change `since`, for a reader's page: entries new
-    or corrected (their markup), entries removed, and, when anything
+    or corrected (their markup and JSON-LD), entries removed, what the
+    page's `LiveBlogPosting` says anew (`json_ld`), and, when anything
     changed, the pinned entries and the summary anew. At most five queries;
     more changes than a page holds ask the page to reload instead."""
-    answer = {"latest": latest, "entries": [], "removed": [], "reload": False}
+    article_id = article.pk
+    answer = {
+        "latest": latest,
+        "entries": [],
+        "removed": [],
+        "reload": False,
+        "json_ld": {"set": live_blog_changes(article), "removed": []},
+    }
     if since >= latest:
         return answer
     limit = settings.NEWSROOM_LIVE_TICKER_PAGE_SIZE
@@ -158,19 +182,20 @@ def changes_since(article_id: int, since: int, latest: int) -> dict:
     }
     for entry_id in sorted(entry_ids):
         if entry_id in entries:
-            entry = entries[entry_id]
-            answer["entries"].append({"id": entry_id, "html": entry_html(entry)})
+            answer["entries"].append(entry_item(entries[entry_id], url=url))
         else:
             answer["removed"].append(entry_id)
+            gone = live_blog_update_id(LiveEntry(pk=entry_id), url=url)
+            answer["json_ld"]["removed"].append(gone)
     answer["pinned_html"] = pinned_html(pinned_entries(article_id))
     answer["summary_html"] = summary_html(key_events(article_id))
     return answer
 
 
-def older_entries(article_id: int, before: int) -> dict:
+def older_entries(article_id: int, before: int, *, url: str) -> dict:
     entries, older_than = entries_page(article_id, before)
     return {
-        "entries": [{"id": entry.pk, "html": entry_html(entry)} for entry in entries],
+        "entries": [entry_item(entry, url=url) for entry in entries],
         "older_than": older_than,
     }
 
@@ -203,6 +228,20 @@ def _matches(request, etag: str) -> bool:
     return any(tag.strip() in (etag, f"W/{etag}") for tag in sent.split(","))
 
 
+# What the endpoint reads of the ticker: its state, its JSON-LD's dates
+# (Article.content_modified_at) and its page's address.
+TICKER_FIELDS = (
+    "live_ended_at",
+    "updated_at",
+    "first_published_at",
+    "published_at",
+    "embargo_until",
+    "canonical_url",
+    "slug",
+    "section__slug",
+)
+
+
 @require_safe
 def live_ticker_updates(request, section: str, slug: str, pk: int):
     """JSON for a ticker page: `?seit=<change>` what changed since, or
@@ -216,27 +255,38 @@ def live_ticker_updates(request, section: str, slug: str, pk: int):
     before = parse_id(request.GET.get("vor"))
     if (since is None) == (before is None) or before == 0:
         raise Http404("give ?seit= or ?vor=")
-    row = (
+    article = (
         Article.objects.published(now)
         .filter(pk=pk, is_live_ticker=True)
-        .values("live_ended_at")
+        .select_related("section")
+        .only(*TICKER_FIELDS)
         .first()
     )
-    if row is None:
+    if article is None:
         if Article.objects.withdrawn().filter(pk=pk).exists():
             return _cacheable(JsonResponse({"gone": True}, status=410))
         return _cacheable(JsonResponse({"found": False}, status=404))
-    ended = row["live_ended_at"]
+    url = page_url(article, request)
     latest = latest_change_id(pk)
-    etag = _etag(pk, latest, ended, since, before, settings.LANGUAGE_CODE)
+    # Everything the answer is built from besides the entries, whose every
+    # change moves `latest`: the JSON-LD's dates and the entries' @ids.
+    etag = _etag(
+        pk,
+        latest,
+        *live_blog_changes(article).values(),
+        url,
+        since,
+        before,
+        settings.LANGUAGE_CODE,
+    )
     if _matches(request, etag):
         response = HttpResponseNotModified()
     else:
         if since is not None:
-            answer = changes_since(pk, since, latest)
+            answer = changes_since(article, since, latest, url=url)
         else:
-            answer = older_entries(pk, before)
-        answer["ended"] = ended is not None
+            answer = older_entries(pk, before, url=url)
+        answer["ended"] = article.live_ended_at is not None
         response = JsonResponse(answer)
     response["ETag"] = etag
     return _cacheable(response)

@@ -112,16 +112,13 @@ def article_head(
 ) -> ArticleHead:
     """The <head> data of a public article page (never of a preview); a
     live ticker's says `LiveBlogPosting` with the entries on the page."""
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = page_url(article, request)
     logo = SizedImage(
         url=request.build_absolute_uri(static(LOGO_PATH)),
         width=LOGO_WIDTH,
         height=LOGO_HEIGHT,
         content_type="image/png",
     )
-    # An article first published elsewhere names the original (editors set
-    # it); search engines then credit that address.
-    url = article.canonical_url or url
     lead = article.lead_photo_use
     photo = lead.photo if lead else None
     preview_photo = social_photo(article) or photo
@@ -155,6 +152,15 @@ def article_head(
         else settings.NEWSROOM_SITE_NAME,
         has_photo=preview_photo is not None,
         json_ld=json_ld_script(data),
+    )
+
+
+def page_url(article: Article, request: HttpRequest) -> str:
+    """The page's address for machines (canonical link, JSON-LD)."""
+    # An article first published elsewhere names the original (editors set
+    # it); search engines then credit that address.
+    return article.canonical_url or request.build_absolute_uri(
+        article.get_absolute_url()
     )
 
 
@@ -231,25 +237,39 @@ def live_blog_data(
     page as `liveBlogUpdate`, newest first."""
     data = {**news_article, "@type": "LiveBlogPosting"}
     data["coverageStartTime"] = iso(article.first_seen_at)
-    if article.live_ended_at:
-        data["coverageEndTime"] = iso(article.live_ended_at)
-    data["liveBlogUpdate"] = [
-        {
-            "@type": "BlogPosting",
-            "@id": f"{url}#{entry.anchor}",
-            "url": f"{url}#{entry.anchor}",
-            "headline": entry.title or truncate_words(entry.body_text, 12),
-            "datePublished": iso(entry.at),
-            "articleBody": entry.body_text,
-            **(
-                {"author": {"@type": "Person", "name": entry.author.name}}
-                if entry.author_id
-                else {}
-            ),
-        }
-        for entry in entries
-    ]
+    data.update(live_blog_changes(article))
+    data["liveBlogUpdate"] = [live_blog_update(entry, url=url) for entry in entries]
     return data
+
+
+def live_blog_update(entry: LiveEntry, *, url: str) -> dict:
+    """One entry as a `liveBlogUpdate` of the page at `url`: the page's
+    JSON-LD and the ticker's endpoint (whose answers the page's script
+    merges into it) both build it here."""
+    address = live_blog_update_id(entry, url=url)
+    update = {
+        "@type": "BlogPosting",
+        "@id": address,
+        "url": address,
+        "headline": entry.title or truncate_words(entry.body_text, 12),
+        "datePublished": iso(entry.at),
+        "articleBody": entry.body_text,
+    }
+    if entry.author_id:
+        update["author"] = {"@type": "Person", "name": entry.author.name}
+    return update
+
+
+def live_blog_update_id(entry: LiveEntry, *, url: str) -> str:
+    return f"{url}#{entry.anchor}"
+
+
+def live_blog_changes(article: Article) -> dict:
+    """What of a ticker's `LiveBlogPosting` changes with its entries."""
+    changes = {"dateModified": iso(article.content_modified_at)}
+    if article.live_ended_at:
+        changes["coverageEndTime"] = iso(article.live_ended_at)
+    return changes
 
 
 def truncate_words(text: str, words: int) -> str:

@@ -8,11 +8,14 @@ write one after the other, records the change in the ticker's history
 (`LiveEntryChange`, whose ids are also what readers' pages poll for), and
 purges the page cache after the commit.
 
-A new entry on a ticker readers already saw is its newest update: the
-article's `updated_at` and `modified_at` move to it, so the feeds, the
-sitemaps and the page's "Aktualisiert" follow the last entry. The article's
-edit `version` stays: an editor fixing the intro while the desk tickers
-must not be told someone else saved the article.
+A new, corrected or deleted entry on a ticker readers already saw is its
+newest update: the article's `updated_at` and `modified_at` move to it, so
+the feeds, the sitemaps, the JSON-LD's `dateModified`, the polling
+endpoint's ETag and the page's "Aktualisiert" follow the last change (a
+correction or deletion is news, too, to readers and to the feeds that
+listed the entry). The article's edit `version` stays: an editor fixing
+the intro while the desk tickers must not be told someone else saved the
+article.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -152,6 +155,7 @@ def correct_live_entry(
     current.full_clean(exclude=["article", "author", "created_by"])
     current.save()
     _record(article, Action.CORRECTED, by=by, entry=current)
+    _note_update(article, timezone.now())
     purge_pages_on_commit()
     return current
 
@@ -165,6 +169,7 @@ def delete_live_entry(
     current = _entry_of(article, entry)
     _record(article, Action.DELETED, by=by, entry=current)
     current.delete()
+    _note_update(article, timezone.now())
     purge_pages_on_commit()
 
 

@@ -4,7 +4,10 @@
 //    changed since the change the page was built at (?seit=), and inserts
 //    new entries on top, replaces corrected ones and removes deleted ones;
 //    the summary of key events and the pinned entries are replaced whole;
-// 2. "Ältere Einträge" loads the next page into this one (?vor=).
+// 2. "Ältere Einträge" loads the next page into this one (?vor=);
+// 3. the page's JSON-LD (LiveBlogPosting) keeps listing the entries the
+//    page shows: the endpoint sends each entry's liveBlogUpdate and the
+//    posting's new dates, built by the server; this only merges them.
 // The endpoint answers with an ETag; the browser revalidates with
 // If-None-Match and gets 304 while nothing changed.
 (function () {
@@ -23,6 +26,40 @@
   var pinned = ticker.querySelector("[data-pinned]");
   var summary = ticker.querySelector("[data-summary]");
   var stopped = false;
+  var jsonLd = postingScript();
+
+  function postingScript() {
+    var scripts = document.querySelectorAll('script[type="application/ld+json"]');
+    for (var i = 0; i < scripts.length; i += 1) {
+      try {
+        if (JSON.parse(scripts[i].textContent)["@type"] === "LiveBlogPosting") {
+          return scripts[i];
+        }
+      } catch (error) {
+        // Not ours to read.
+      }
+    }
+    return null;
+  }
+
+  // edit(posting) changes the parsed LiveBlogPosting; it is written back
+  // escaped as the server escapes it, so no text can end the element.
+  function editJsonLd(edit) {
+    if (!jsonLd) return;
+    var posting = JSON.parse(jsonLd.textContent);
+    edit(posting);
+    jsonLd.textContent = JSON.stringify(posting)
+      .replace(/</g, "\\u003C")
+      .replace(/>/g, "\\u003E")
+      .replace(/&/g, "\\u0026");
+  }
+
+  function indexOfUpdate(updates, id) {
+    for (var i = 0; i < updates.length; i += 1) {
+      if (updates[i]["@id"] === id) return i;
+    }
+    return -1;
+  }
 
   function nodeFrom(html) {
     var template = document.createElement("template");
@@ -36,6 +73,8 @@
 
   function apply(answer) {
     var added = 0;
+    var newUpdates = [];
+    var changedUpdates = [];
     (answer.removed || []).forEach(function (id) {
       var gone = list.querySelector('[data-entry="' + id + '"]');
       if (gone) gone.remove();
@@ -45,13 +84,33 @@
       var shown = list.querySelector('[data-entry="' + item.id + '"]');
       if (shown) {
         shown.replaceWith(node);
+        changedUpdates.push(item.update);
       } else if (item.id > newest) {
         // Oldest first in the answer: each new one goes on top.
         list.prepend(node);
         newest = item.id;
         added += 1;
+        newUpdates.push(item.update);
       }
     });
+    if (answer.json_ld) {
+      editJsonLd(function (posting) {
+        var updates = (posting.liveBlogUpdate || []).filter(function (update) {
+          return answer.json_ld.removed.indexOf(update["@id"]) === -1;
+        });
+        changedUpdates.forEach(function (update) {
+          var at = indexOfUpdate(updates, update["@id"]);
+          if (at !== -1) updates[at] = update;
+        });
+        newUpdates.forEach(function (update) {
+          updates.unshift(update);
+        });
+        posting.liveBlogUpdate = updates;
+        Object.keys(answer.json_ld.set).forEach(function (key) {
+          posting[key] = answer.json_ld.set[key];
+        });
+      });
+    }
     var empty = list.querySelector("[data-empty]");
     if (empty && list.querySelector("[data-entry]")) empty.remove();
     if (pinned && "pinned_html" in answer) pinned.innerHTML = answer.pinned_html;
@@ -111,10 +170,15 @@
         return response.json();
       })
       .then(function (answer) {
+        var older = [];
         answer.entries.forEach(function (item) {
           if (!list.querySelector('[data-entry="' + item.id + '"]')) {
             list.append(nodeFrom(item.html));
+            older.push(item.update);
           }
+        });
+        editJsonLd(function (posting) {
+          posting.liveBlogUpdate = (posting.liveBlogUpdate || []).concat(older);
         });
         if (answer.older_than) {
           link.setAttribute("data-older", answer.older_than);

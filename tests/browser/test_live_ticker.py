@@ -1,18 +1,21 @@
 """A reader has a live ticker open; the desk adds an entry through the
 admin's compact form in a second browser; the entry appears on the reader's
-page within the poll interval, without a reload, and the page's JSON-LD
-then lists it as a `liveBlogUpdate`. The ticker page passes axe-core and
-the Nu Html Checker."""
+page within the poll interval, without a reload, and the page's JSON-LD,
+as extruct reads it from the page as it now stands, lists it as a
+`liveBlogUpdate`. The ticker page passes axe-core and the Nu Html
+Checker."""
 
 import json
 import time
 
+import extruct
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.models import LiveEntryChange
+from articles.models import LiveEntry, LiveEntryChange
 from articles.workflow import live_ticker
 from tests.browser.conftest import VIEWPORTS, axe_violations, save_screenshot
 from tests.browser.test_html_validity import render, validation_errors
@@ -22,6 +25,18 @@ pytestmark = [pytest.mark.browser]
 
 PASSWORD = "browser-test-passwort"
 NEW_ENTRY = "Die Hafenstraße ist wieder frei."
+
+
+def live_blog_posting(page) -> dict:
+    """The page's LiveBlogPosting as a search engine would read the page in
+    its current state (scripts run), not as the server sent it."""
+    found = extruct.extract(page.content(), syntaxes=["json-ld"])["json-ld"]
+    [posting] = [data for data in found if data["@type"] == "LiveBlogPosting"]
+    return posting
+
+
+def iso(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 def make_ticker():
@@ -135,12 +150,27 @@ def test_new_entry_appears_for_the_reader_without_a_reload(
     expect(page.locator("[data-status]")).to_have_text("1 neuer Eintrag")
     save_screenshot(page, "live-ticker-reader")
 
+    # Still without a reload: the JSON-LD gained the entry.
+    entry = LiveEntry.objects.latest("pk")
+    posting = live_blog_posting(page)
+    assert page.evaluate("window.noReload") is True
+    newest_update = posting["liveBlogUpdate"][0]
+    assert newest_update["@type"] == "BlogPosting"
+    assert newest_update["articleBody"] == NEW_ENTRY
+    assert newest_update["headline"] == NEW_ENTRY
+    assert newest_update["datePublished"] == iso(entry.at)
+    assert newest_update["url"].endswith(f"{ticker.get_absolute_url()}#{entry.anchor}")
+    assert [u["articleBody"] for u in posting["liveBlogUpdate"][1:]] == [
+        "Die Rauchsäule ist weithin zu sehen.",
+        "Fenster schließen. NINA",
+        "Mehrere Löschzüge sind unterwegs.",
+    ]
+    assert posting["dateModified"] == iso(entry.at)
+    assert "coverageStartTime" in posting and "coverageEndTime" not in posting
+    # A reload shows what the script built.
     page.reload()
     [script] = page.locator('script[type="application/ld+json"]').all_text_contents()
-    data = json.loads(script)
-    assert data["@type"] == "LiveBlogPosting"
-    assert data["liveBlogUpdate"][0]["articleBody"] == NEW_ENTRY
-    assert "coverageStartTime" in data
+    assert json.loads(script)["liveBlogUpdate"] == posting["liveBlogUpdate"]
     assert console_errors == []
 
 
@@ -162,10 +192,19 @@ def test_corrections_and_deletions_reach_the_open_page(
     expect(stream).to_contain_text("Sechs Löschzüge", timeout=5_000)
     expect(stream.locator(".live-entry")).to_have_count(2)
     expect(page.locator("[data-pinned] .live-entry")).to_have_count(0)
+    posting = live_blog_posting(page)
+    assert [u["articleBody"] for u in posting["liveBlogUpdate"]] == [
+        "Die Rauchsäule ist weithin zu sehen.",
+        "Sechs Löschzüge sind im Einsatz.",
+    ]
+    ticker.refresh_from_db()
+    assert posting["dateModified"] == iso(ticker.updated_at)
     live_ticker.end_live_ticker(ticker, by=None)
     expect(page.locator("[data-status]")).to_have_text(
         "Der Ticker ist beendet.", timeout=5_000
     )
+    ticker.refresh_from_db()
+    assert live_blog_posting(page)["coverageEndTime"] == iso(ticker.live_ended_at)
     assert LiveEntryChange.objects.filter(article=ticker).count() == 6
     assert console_errors == []
 
@@ -177,9 +216,12 @@ def test_older_entries_load_into_the_page(live_server, page, settings, console_e
     page.goto(live_server.url + ticker.get_absolute_url())
     stream = page.locator("[data-entries]")
     expect(stream.locator(".live-entry")).to_have_count(2)
+    assert len(live_blog_posting(page)["liveBlogUpdate"]) == 2
     page.get_by_role("link", name="Ältere Einträge").click()
     expect(stream.locator(".live-entry")).to_have_count(3)
     expect(page.get_by_role("link", name="Ältere Einträge")).to_have_count(0)
+    updates = live_blog_posting(page)["liveBlogUpdate"]
+    assert updates[-1]["headline"] == "Feuerwehr rückt aus" and len(updates) == 3
     assert page.url.endswith(ticker.get_absolute_url())
     assert console_errors == []
 

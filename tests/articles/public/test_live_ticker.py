@@ -9,12 +9,14 @@ from datetime import datetime, timedelta
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, LiveEntry, LiveEntryChange
 from articles.workflow import live_ticker
 from articles.workflow.services import withdraw_article
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.hidden_articles import HIDDEN, hidden_variants
 from tests.http import cache_control, shared_cache_seconds
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +147,127 @@ def test_endpoint_brings_corrections_and_deletions(client, ticker):
     assert [item["id"] for item in answer["entries"]] == [kept.pk]
     assert "8,01" in answer["entries"][0]["html"]
     assert answer["removed"] == [gone.pk]
+
+
+def test_endpoint_sends_the_json_ld_the_page_would_have(
+    client, ticker, django_capture_on_commit_callbacks
+):
+    """The page's script merges these into its JSON-LD: each is what the
+    page itself would list after a reload."""
+    old = add(ticker, "Pegel 8,10 m", title="Pegel")
+    gone = add(ticker, "Falsche Meldung")
+    since = LiveEntryChange.objects.latest("pk").pk
+    new = add(ticker, "Die Altstadt wird geräumt.", author=AuthorFactory())
+    answer = poll(client, ticker, since).json()
+    page = json_ld(client.get(ticker.get_absolute_url()).content.decode())
+    assert [u["url"] for u in page["liveBlogUpdate"]] == [
+        f"http://testserver{ticker.get_absolute_url()}#eintrag-{pk}"
+        for pk in (new.pk, gone.pk, old.pk)
+    ]
+    assert [item["update"] for item in answer["entries"]] == page["liveBlogUpdate"][:1]
+    assert answer["json_ld"] == {
+        "set": {"dateModified": page["dateModified"]},
+        "removed": [],
+    }
+    since = answer["latest"]
+    with django_capture_on_commit_callbacks(execute=True):
+        live_ticker.correct_live_entry(ticker, old, by=None, body="<p>Pegel 8,01 m</p>")
+        live_ticker.delete_live_entry(ticker, gone, by=None)
+    answer = poll(client, ticker, since).json()
+    page = json_ld(client.get(ticker.get_absolute_url()).content.decode())
+    [corrected] = answer["entries"]
+    assert corrected["update"] == page["liveBlogUpdate"][1]
+    assert corrected["update"]["articleBody"] == "Pegel 8,01 m"
+    assert answer["json_ld"]["removed"] == [
+        f"http://testserver{ticker.get_absolute_url()}#eintrag-{gone.pk}"
+    ]
+    assert answer["json_ld"]["set"]["dateModified"] == page["dateModified"]
+    # Older entries come with theirs, too.
+    older = updates(client, ticker, vor=new.pk).json()
+    assert [item["update"] for item in older["entries"]] == page["liveBlogUpdate"][1:]
+    live_ticker.end_live_ticker(ticker, by=None)
+    ended = poll(client, ticker, answer["latest"]).json()
+    ticker.refresh_from_db()
+    assert ended["json_ld"]["set"]["coverageEndTime"] == timezone.localtime(
+        ticker.live_ended_at
+    ).isoformat(timespec="seconds")
+
+
+def test_etag_changes_with_the_json_ld_dates(client, ticker):
+    add(ticker, "Eins")
+    latest = LiveEntryChange.objects.latest("pk").pk
+    response = poll(client, ticker, latest)
+    etag = response["ETag"]
+    assert poll(client, ticker, latest, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # An editor's "Aktualisiert am" moves the page's dateModified: no entry
+    # changed, yet the answer did.
+    later = timezone.now() + timedelta(minutes=3)
+    Article.objects.filter(pk=ticker.pk).update(updated_at=later)
+    again = poll(client, ticker, latest, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again["ETag"] != etag
+    assert again.json()["json_ld"]["set"]["dateModified"] == timezone.localtime(
+        later
+    ).isoformat(timespec="seconds")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock the test moves (what the services and pages call now)."""
+
+    class Clock:
+        now = timezone.now()
+
+        def move(self, **delta):
+            self.now += timedelta(**delta)
+
+    clock = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: clock.now)
+    return clock
+
+
+def test_corrections_and_deletions_move_the_tickers_update_time(
+    client, ticker, clock, django_capture_on_commit_callbacks
+):
+    """Readers, feeds and search engines learn of a correction or deletion
+    as they learn of a new entry."""
+    kept = add(ticker, "Pegel 8,10 m")
+    gone = add(ticker, "Falsche Meldung")
+
+    def update_times() -> dict:
+        feed = fromstring(client.get(f"/{ticker.section.slug}/feed/atom/").content)
+        [entry] = feed.findall(f"{ATOM}entry")
+        sitemap = fromstring(client.get("/sitemap-artikel.xml").content)
+        [lastmod] = [
+            url.findtext(f"{SITEMAP}lastmod")
+            for url in sitemap.findall(f"{SITEMAP}url")
+            if url.findtext(f"{SITEMAP}loc").endswith(ticker.get_absolute_url())
+        ]
+        page = json_ld(client.get(ticker.get_absolute_url()).content.decode())
+        return {
+            "feed": datetime.fromisoformat(entry.findtext(f"{ATOM}updated")),
+            "sitemap": datetime.fromisoformat(lastmod),
+            "json_ld": datetime.fromisoformat(page["dateModified"]),
+            "etag": poll(client, ticker, 0)["ETag"],
+        }
+
+    def moved_to_now(before: dict, after: dict) -> bool:
+        return after["etag"] != before["etag"] and all(
+            abs(after[key] - clock.now) < timedelta(seconds=1)
+            for key in ("feed", "sitemap", "json_ld")
+        )
+
+    before = update_times()
+    clock.move(minutes=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        live_ticker.correct_live_entry(
+            ticker, kept, by=None, body="<p>Pegel 8,01 m</p>"
+        )
+    corrected = update_times()
+    assert moved_to_now(before, corrected), (before, corrected)
+    clock.move(minutes=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        live_ticker.delete_live_entry(ticker, gone, by=None)
+    assert moved_to_now(corrected, update_times())
 
 
 def test_endpoint_asks_for_a_reload_after_more_changes_than_a_page(
@@ -331,3 +454,45 @@ def test_feed_and_sitemap_list_the_ticker_once_updated_at_its_last_entry(
     lastmod = datetime.fromisoformat(rows[0].findtext(f"{SITEMAP}lastmod"))
     assert abs(lastmod - last.at) < timedelta(seconds=1)
     assert b"#eintrag" not in client.get("/sitemap-artikel.xml").content
+
+
+def search(client, text: str) -> list[str]:
+    """Headlines the site search finds for `text`."""
+    response = client.get(reverse("articles:search"), {"q": text})
+    return [row["headline"] for row in response.context["found"].rows]
+
+
+def test_search_finds_the_ticker_by_the_words_of_its_entries(client, ticker):
+    ArticleFactory(headline="Ein anderer Artikel", body="<p>Deichschau</p>")
+    entry = add(ticker, "Glutnester im Dachstuhl.", title="Nachlöscharbeiten")
+    add(ticker, "Die Deichschau beginnt.")
+    assert search(client, "Glutnester") == [ticker.headline]
+    assert search(client, "Nachlöscharbeiten") == [ticker.headline]
+    # Words of the article and of two entries together.
+    assert search(client, "Hochwasser Glutnester Deichschau") == [ticker.headline]
+    live_ticker.correct_live_entry(
+        ticker, entry, by=None, body="<p>Eine Brandwache bleibt.</p>"
+    )
+    assert search(client, "Glutnester") == []
+    assert search(client, "Brandwache") == [ticker.headline]
+    live_ticker.delete_live_entry(ticker, entry, by=None)
+    assert search(client, "Brandwache") == []
+    assert sorted(search(client, "Deichschau")) == [
+        "Ein anderer Artikel",
+        ticker.headline,
+    ]
+    # The article's own words stay found through all of it.
+    ticker.headline = "Hochwasser: die Nacht im Liveticker"
+    ticker.save()
+    assert search(client, "Nacht") == [ticker.headline]
+    assert search(client, "Deichschau Nacht") == [ticker.headline]
+
+
+@pytest.mark.parametrize("kind", HIDDEN)
+def test_search_finds_no_hidden_ticker_by_its_entries(client, kind):
+    hidden = ArticleFactory(is_live_ticker=True, **hidden_variants()[kind])
+    LiveEntry.objects.create(article=hidden, body="<p>Geheimer Brandherd</p>")
+    visible = ArticleFactory(is_live_ticker=True, headline="Sichtbarer Ticker")
+    LiveEntry.objects.create(article=visible, body="<p>Offener Brandherd</p>")
+    assert search(client, "Brandherd") == ["Sichtbarer Ticker"]
+    assert search(client, "Geheimer") == []
