@@ -96,6 +96,7 @@ SERVERS = {
     # the 4 workers of the README's production command).
     "protected": {"NEWSROOM_SEARCH_CONCURRENCY": str(WORKERS // 2)},
     "unprotected": {
+        "NEWSROOM_SEARCH_CACHE_SECONDS": "0",
         "NEWSROOM_SEARCH_TIMEOUT_MS": "2000",
         "NEWSROOM_SEARCH_RATE": "0",
         "NEWSROOM_SEARCH_CLIENT_CONCURRENCY": "0",
