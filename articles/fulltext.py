@@ -27,9 +27,12 @@ from html.parser import HTMLParser
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Func
+from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "german"
+# SQLite: the FTS5 table of migration 0014 (ArticleSearchEntry).
+FTS_TABLE = "articles_article_fts"
 # SQLite function the FTS triggers call to index the body without its tags.
 PLAIN_TEXT_FUNCTION = "articles_plain_text"
 
@@ -51,20 +54,51 @@ def match_articles(articles, text: str, *, candidates: int):
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         matches = articles.filter(search_document__document=query)
-        outer = articles.model.objects.annotate(
-            search_rank=SearchRank(F("search_document__document"), query)
+        newest = matches.newest_first().values("pk")[:candidates]
+        return (
+            articles.model.objects.annotate(
+                search_rank=SearchRank(F("search_document__document"), query)
+            )
+            .filter(pk__in=newest)
+            .order_by("-search_rank", "-visible_from", "-pk")
         )
-        best_first = ("-search_rank", "-visible_from", "-pk")
-    else:
-        match = fts_query(text)
-        if not match:
-            return articles.none()
-        matches = articles.filter(search_entry__document=match)
-        # FTS5's rank exists only in a match; lower is better.
-        outer = articles.model.objects.filter(search_entry__document=match)
-        best_first = ("search_entry__rank", "-visible_from", "-pk")
+    match = fts_query(text)
+    if not match:
+        return articles.none()
+    # SQLite cannot know how many articles a word is in, and would start
+    # from the matches: look up every one (all 30,000 for a word in every
+    # article) and sort them. Filtering only (`+`), it walks the newest
+    # articles on an index instead and checks each against the matches'
+    # ids, read once from the word index alone; a common word stops after
+    # `candidates` steps, a rare one walks the index to its end, which
+    # costs far less than the lookups would.
+    matches = articles.alias(matched_pk=Unindexed(F("pk"))).filter(
+        matched_pk__in=matching_rows(match)
+    )
     newest = matches.newest_first().values("pk")[:candidates]
-    return outer.filter(pk__in=newest).order_by(*best_first)
+    # FTS5's rank exists only in a match; lower is better. The match is read
+    # once more for it, and only its candidates go further: never through
+    # `id` (ArticleSearchEntry.row), never looked up one by one (`+`
+    # again), since FTS5 would start the whole match over for each lookup.
+    return (
+        articles.model.objects.filter(search_entry__document=match)
+        .alias(entry_row=Unindexed(F("search_entry__row")))
+        .filter(entry_row__in=newest)
+        .order_by("search_entry__rank", "-visible_from", "-pk")
+    )
+
+
+class Unindexed(Func):
+    """SQLite's `+column`: a term the planner may filter rows with, but
+    never use to find them (no index, no virtual table lookup)."""
+
+    template = "+%(expressions)s"
+
+
+def matching_rows(match: str) -> RawSQL:
+    """SQLite: the ids of the articles that match the FTS5 query `match`,
+    read from the word index only (rowids, no content rows)."""
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
 
 
 def filter_articles(articles, text: str):
@@ -76,7 +110,7 @@ def filter_articles(articles, text: str):
     match = fts_query(text)
     if not match:
         return articles.none()
-    return articles.filter(search_entry__document=match)
+    return articles.filter(pk__in=matching_rows(match))
 
 
 # A quoted phrase (closing quote optional) or a bare word, either with a

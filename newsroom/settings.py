@@ -463,6 +463,10 @@ NEWSROOM_SEARCH_CLIENT_CONCURRENCY = env_int("NEWSROOM_SEARCH_CLIENT_CONCURRENCY
 # once. Keep it at most half the web workers (gunicorn --workers, on every
 # host together), so that pages always have free workers. 0: no limit.
 NEWSROOM_SEARCH_CONCURRENCY = env_int("NEWSROOM_SEARCH_CONCURRENCY", 2)
+# An anonymous reader's results page is kept this long (or until a write
+# purges the pages, or an article goes live), and a CDN may keep it as
+# long: the same search again costs no database work. 0: every search runs.
+NEWSROOM_SEARCH_CACHE_SECONDS = env_int("NEWSROOM_SEARCH_CACHE_SECONDS", 60)
 # Photo uploads and imports: larger files are refused with a clear message.
 NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 25 * 1000 * 1000)
 NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 50 * 1000 * 1000)

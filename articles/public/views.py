@@ -1,8 +1,10 @@
+import hashlib
 import logging
 import re
 from calendar import monthrange
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
@@ -40,6 +42,7 @@ from articles.public.filters import ArticleSearchFilter
 from articles.public.listings import publication_days_around
 from articles.public.live_ticker import parse_id, ticker_page, updates_url
 from articles.public.page_cache import (
+    BuiltPage,
     is_cacheable,
     page_being_built,
     patch_shared_cache_headers,
@@ -347,27 +350,50 @@ def site_page(request, kind: str):
 
 @require_safe
 def search(request):
-    """Search and filter published articles; never indexed, never stored here.
+    """Search and filter published articles; never indexed.
 
-    Queries are too many to store, but a CDN may keep a result page for a
-    short while (anonymous readers only; a timed-out search not at all).
-    An anonymous client searching too often, or while its last search still
-    runs, is told to wait (429); so is everyone while the search is full
-    (503).
+    An anonymous reader's results page is kept for a short while
+    (NEWSROOM_SEARCH_CACHE_SECONDS), so many readers asking the same
+    (such as the word in the news) cost one search. Every request counts
+    against its client's rate: an anonymous client searching too often is
+    told to wait (429). Only a search that runs takes a place among those
+    running: a client whose last search still runs waits (429), and so
+    does everyone while the search is full (503).
     """
     if wait := search_retry_after(request):
         return search_refused(request, wait=wait)
+    name = search_page_name(request.GET)
+    response, _facts = serve_cached_page(
+        request, name, lambda now: search_when_free(request, now)
+    )
+    return response
+
+
+def search_when_free(request, now) -> BuiltPage:
     with search_slot(request) as slot:
         match slot:
             case SearchSlot.CLIENT_BUSY:
-                return search_refused(request, wait=1)
+                refusal = search_refused(request, wait=1)
             case SearchSlot.SITE_BUSY:
-                return search_refused(request, wait=1, site_busy=True)
-        return search_page(request)
+                refusal = search_refused(request, wait=1, site_busy=True)
+            case _:
+                return search_page(request, now)
+    page_being_built().is_kept = False
+    return refusal, None, {}
 
 
-def search_page(request):
-    now = timezone.now()
+def search_page_name(params) -> str:
+    """The cache name of a results page: the search's own parameters only,
+    as typed, so that no other parameter makes a page of its own; hashed,
+    as a query may be long."""
+    known = [*ArticleSearchFilter.base_filters, "page"]
+    query = urlencode(
+        [(name, params[name]) for name in sorted(known) if params.get(name)]
+    )
+    return "search:" + hashlib.sha256(query.encode()).hexdigest()
+
+
+def search_page(request, now) -> BuiltPage:
     filterset = ArticleSearchFilter(
         request.GET, queryset=Article.objects.published(now).newest_first()
     )
@@ -398,11 +424,16 @@ def search_page(request):
                 else None,
             )
     response = render(request, "articles/search.html", context)
-    shared_seconds = min(settings.NEWSROOM_PAGE_CACHE_SECONDS, 60)
-    if not is_cacheable(request) or context.get("timed_out"):
-        shared_seconds = 0
-    patch_shared_cache_headers(response, shared_seconds)
-    return response
+    seconds = settings.NEWSROOM_SEARCH_CACHE_SECONDS
+    if seconds <= 0 or not is_cacheable(request) or context.get("timed_out"):
+        page_being_built().is_kept = False
+        return response, None, {}
+    changes = ChangeTimes(now)
+    changes.add(now + timedelta(seconds=seconds))
+    if "found" in context:
+        # An article going live may be found.
+        changes.add(Article.objects.next_visibility_change(now))
+    return response, changes.earliest, {}
 
 
 def search_refused(request, *, wait: int, site_busy: bool = False):
