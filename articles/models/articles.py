@@ -1028,6 +1028,10 @@ class ArticlePhotoQuerySet(models.QuerySet):
 
     def lead_photos(self, article_ids, at: datetime | None = None):
         """{article id: ShownPhoto} of each article's first usable photo."""
+        if not article_ids:
+            # Building the query would cost more than the whole article
+            # page's own reads ("Mehr zum Thema" is often empty).
+            return {}
         rows = (
             self.usable(at)
             .filter(article__in=article_ids)

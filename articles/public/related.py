@@ -5,7 +5,7 @@ within each, in at most two queries (each an ordered LIMIT over the
 `visible_from` indexes), whatever the archive's size.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -16,24 +16,33 @@ from articles.models import TEASER_FIELDS, Article
 
 @dataclass(frozen=True)
 class ArticleTopic:
-    """What relates other articles to one: its section, tags and regions."""
+    """What relates other articles to one: its section, tags and regions
+    (`article_id` None: any article of this topic)."""
 
-    article_id: int
+    article_id: int | None
     section_id: int
     tag_ids: tuple[int, ...]
     region_ids: tuple[int, ...]
 
+    def without_article(self) -> "ArticleTopic":
+        """The topic shared by every article with these section, tags and
+        regions."""
+        return replace(self, article_id=None)
+
 
 def related_article_rows(
-    topic: ArticleTopic, *, at: datetime, exclude_ids=frozenset()
+    topic: ArticleTopic, *, at: datetime, exclude_ids=frozenset(), limit=None
 ) -> list[dict]:
-    """Up to NEWSROOM_RELATED_ARTICLES `teaser_rows()` rows related to
-    `topic`'s article, leaving out the article and `exclude_ids` (the
-    teasers the page already shows)."""
-    limit = settings.NEWSROOM_RELATED_ARTICLES
+    """Up to `limit` (default NEWSROOM_RELATED_ARTICLES) `teaser_rows()`
+    rows related to `topic`'s article, leaving out the article and
+    `exclude_ids` (the teasers the page already shows)."""
+    if limit is None:
+        limit = settings.NEWSROOM_RELATED_ARTICLES
     if limit <= 0:
         return []
-    left_out = {topic.article_id, *exclude_ids}
+    left_out = {*exclude_ids}
+    if topic.article_id is not None:
+        left_out.add(topic.article_id)
     candidates = Article.objects.published(at).exclude(pk__in=left_out)
     rows = []
     if topic.tag_ids or topic.region_ids:

@@ -9,14 +9,19 @@ built (articles/public/page_cache.py).
 """
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from articles.public.page_cache import page_being_built
-from articles.public.related import ArticleTopic, related_article_rows
-from teasers.badges import badge_changes_at
-from teasers.fragments import RailsUnderArticles, rails_under_articles
+from articles.public.related import ArticleTopic
+from teasers.fragments import (
+    RailsUnderArticles,
+    rails_under_articles,
+    teaser_changes,
+    teasers_on_topic,
+)
 from teasers.markup import teaser_html
 from teasers.services import Teaser, article_teasers
 
@@ -42,39 +47,19 @@ def teasers_noting_changes(rows: list[dict]) -> list[Teaser]:
     page = page_being_built()
     teasers = article_teasers(rows, at=page.at if page else timezone.now())
     if page:
-        for row in rows:
-            page.changes.add(
-                badge_changes_at(
-                    first_published_at=row["first_published_at"],
-                    updated_at=row["updated_at"],
-                    at=page.at,
-                    breaking_until=row.get("breaking_until"),
-                )
-            )
-        for teaser in teasers:
-            if teaser.photo:
-                page.changes.add(teaser.photo.usable_until)
+        page.changes.add(teaser_changes(rows, teasers, page.at).earliest)
     return teasers
 
 
 @register.inclusion_tag("teasers/_more_on_topic.html", takes_context=True)
 def more_on_topic(context, topic: ArticleTopic) -> dict:
     """ "Mehr zum Thema": related articles not among the rails' teasers."""
-    rails = page_rails(context)
-    in_rails = {
-        article_id
-        for rail in rails.rails
-        for article_id, _html in rail.teasers
-        if article_id is not None
-    }
-    page = page_being_built()
-    at = page.at if page else timezone.now()
-    rows = related_article_rows(topic, at=at, exclude_ids=in_rails)
-    if page:
-        # An article going live may join the list: the rails' change time
-        # includes the next one (assemble_page), at no extra query.
-        page.changes.add(rails.changes_at)
-    return {"teasers": teasers_noting_changes(rows)}
+    if settings.NEWSROOM_RELATED_ARTICLES <= 0:
+        return {"teasers": []}
+    on_topic = teasers_on_topic(topic, page_rails(context))
+    if page := page_being_built():
+        page.changes.add(on_topic.changes_at)
+    return {"teasers": on_topic.html_for(topic.article_id)}
 
 
 def page_rails(context) -> RailsUnderArticles:

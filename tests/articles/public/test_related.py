@@ -126,3 +126,25 @@ def test_an_article_going_live_joins_the_cached_list_on_time(
     assert "Gleich live" not in client.get(url).content.decode()
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=31))
     assert "Gleich live" in client.get(url).content.decode()
+
+
+def test_articles_of_one_topic_share_the_list_but_not_themselves(
+    client, newsroom, settings, both_paths, django_assert_num_queries
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # every request builds the page
+    settings.NEWSROOM_RELATED_ARTICLES = 2
+
+    def more_on_topic(article) -> str:
+        html = client.get(article.get_absolute_url()).content.decode()
+        return html[html.index('id="mehr-zum-thema"') : html.index("</section>")]
+
+    block = more_on_topic(newsroom["section_new"])
+    assert "Pegel" in block and "Ressort alt" in block
+    assert "Ressort neu" not in block
+    # Same section, no tags or regions: the list is shared. Only the
+    # article's own reads (article, photos, authors, corrections, regions,
+    # tags) are left.
+    with django_assert_num_queries(6):
+        block = more_on_topic(newsroom["section_old"])
+    assert "Pegel" in block and "Ressort neu" in block
+    assert "Ressort alt" not in block  # its own teaser, kept for the others
