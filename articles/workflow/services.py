@@ -1006,9 +1006,22 @@ SEND_BACK = Transition("send_back", _lazy("Zurückgeben"), needs="reason")
 WITHDRAW = Transition("withdraw", _lazy("Zurückziehen"), needs="reason")
 # Off the site (or out of the withdrawal) and back into the newsroom's work.
 UNPUBLISH = Transition("unpublish", _lazy("Zurück in den Entwurf"))
+# What the desk does to a published article besides putting it live.
+BREAKING = Transition("breaking", _lazy("Eilmeldung"))
+UPDATE = Transition("update", _lazy("Aktualisierung („Update“)"))
 TRANSITION_BY_KEY = {
     t.key: t
-    for t in (SUBMIT, APPROVE, PUBLISH, SCHEDULE, SEND_BACK, WITHDRAW, UNPUBLISH)
+    for t in (
+        SUBMIT,
+        APPROVE,
+        PUBLISH,
+        SCHEDULE,
+        SEND_BACK,
+        WITHDRAW,
+        UNPUBLISH,
+        BREAKING,
+        UPDATE,
+    )
 }
 
 
@@ -1041,6 +1054,12 @@ def allowed_transitions(
         (SEND_BACK, status in SENT_BACK_FROM and may_send_back(user, article)),
         (WITHDRAW, publisher and Status.WITHDRAWN in TRANSITIONS[status]),
         (UNPUBLISH, publisher and status in (Status.PUBLISHED, Status.WITHDRAWN)),
+        # A scheduled article's banner starts when the article goes live.
+        (BREAKING, publisher and status == Status.PUBLISHED),
+        # "Update" only on what readers have already seen.
+        (UPDATE, publisher and status == Status.PUBLISHED
+                 and article.first_published_at is not None
+                 and not article.is_scheduled),
     ]  # fmt: skip
     return [transition for transition, allowed in offered if allowed]
 
@@ -1089,6 +1108,10 @@ def take_transition(
             return withdraw_article(article, by=by, reason=reason)
         case "unpublish":
             return unpublish_article(article, by=by)
+        case "breaking":
+            return flag_breaking_news(article, by=by)
+        case "update":
+            return mark_article_updated(article, by=by)
     raise AssertionError(key)  # every offered key has its case above
 
 
