@@ -667,6 +667,23 @@ def add_note(
     return note
 
 
+def mark_mentions_read(
+    user: AbstractBaseUser,
+    *,
+    article: Article | None = None,
+    mention_ids: list[int] | None = None,
+) -> int:
+    """Mark `user`'s unread mentions as read: those on `article` (opened),
+    or those of `mention_ids` ("erledigt"); another's are never touched.
+    Returns how many changed."""
+    mentions = NoteMention.objects.filter(user=user, read_at__isnull=True)
+    if article is not None:
+        mentions = mentions.filter(note__article=article)
+    if mention_ids is not None:
+        mentions = mentions.filter(pk__in=mention_ids)
+    return mentions.update(read_at=timezone.now())
+
+
 @transaction.atomic
 def withdraw_article(
     article: Article, *, by: AbstractBaseUser | None, reason: str
