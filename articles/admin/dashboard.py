@@ -77,7 +77,7 @@ def task_url(slug: str) -> str:
 
 def my_tasks(user) -> list[DashboardList]:
     """ "Meine Aufgaben": what is returned to me (with the reason), assigned
-    to me or to a group of mine, and notes that mention me; one query each
+    to me or to a group of mine, and unread notes that mention me; one query each
     (the assignment and mention columns are indexed)."""
     returned = (
         Article.objects.returned_to(user)
