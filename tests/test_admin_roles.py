@@ -32,8 +32,10 @@ from django.utils import timezone
 from articles.models import (
     AgencyVersion,
     Article,
+    ArticleNote,
     ArticleTransition,
     CorrectionNote,
+    NoteMention,
     Photo,
 )
 from articles.workflow import services
@@ -94,6 +96,9 @@ class Newsroom:
                 article=article, from_status="draft", to_status=article.status
             )
             CorrectionNote.objects.create(article=article, text=f"Korrektur {kind}")
+            # On the administrator's "Meine Aufgaben".
+            note = ArticleNote.objects.create(article=article, text="@chefin bitte")
+            NoteMention.objects.create(note=note, user=self.admin)
             AgencyVersion.objects.create(
                 article=article,
                 version=1,
@@ -364,6 +369,15 @@ SURFACES = {
         reverse("admin:articles_photo_chooser_edit", args=[pk]) for pk in every(Photo)
     ],
     "trash": lambda newsroom: [reverse("admin:trash")],
+    "my_tasks": lambda newsroom: [
+        f"{reverse('admin:my_tasks')}?liste={name}"
+        for name in ("zurueckgegeben", "zugewiesen", "erwaehnt")
+    ],
+    "mention_done": posted(
+        lambda newsroom: [
+            reverse("admin:mention_done", args=[pk]) for pk in every(NoteMention)
+        ]
+    ),
     **{
         name: posted(
             lambda newsroom, name=name: [
@@ -422,6 +436,7 @@ REVEALING = {
     "teasers_front_page_preview",
     "photo images",
     "trash",
+    "my_tasks",
 }
 
 

@@ -678,6 +678,8 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
                 article.pk, request.user
             )
             extra_context["desk_panel"] = desk.desk_panel_context(request, article)
+            # Seen: the notes naming this user leave their dashboard.
+            services.mark_mentions_read(request.user, article=article)
         extra_context["may_publish"] = services.may_publish(request.user)
         # Also when a post is shown again with its errors.
         subject = article or self.get_object(request, object_id)

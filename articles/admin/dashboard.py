@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from articles.admin import tasks
 from articles.models import Article, ArticleTransition, NoteMention, Photo
 
 ROWS = 8
@@ -71,29 +71,30 @@ def who(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def task_url(slug: str) -> str:
+    return tasks.TASK_LISTS[slug].url()
+
+
 def my_tasks(user) -> list[DashboardList]:
     """ "Meine Aufgaben": what is returned to me (with the reason), assigned
-    to me or to a group of mine, and notes that mention me; one query each
+    to me or to a group of mine, and unread notes that mention me; one query each
     (the assignment and mention columns are indexed)."""
-    articles = Article.objects.select_related("section")
     returned = (
-        articles.filter(assigned_to=user, sent_back__isnull=False)
-        .select_related("sent_back__by")
-        .order_by("-sent_back__at")[:ROWS]
+        Article.objects.returned_to(user)
+        .select_related("section", "sent_back__by")
+        .order_by("-sent_back__at", "-pk")[:ROWS]
     )
     assigned = (
-        articles.exclude(
-            status__in=[Article.Status.PUBLISHED, Article.Status.WITHDRAWN]
-        )
-        .filter(sent_back__isnull=True)
-        .filter(Q(assigned_to=user) | Q(assigned_group__in=user.groups.values("pk")))
-        .select_related("assigned_group")
-        .order_by("-modified_at")[:ROWS]
+        Article.objects.waiting_on(user)
+        .select_related("section", "assigned_group")
+        .order_by("-modified_at", "-pk")[:ROWS]
     )
+    # Until read: opening the article, or "Erledigt" in the full list.
     mentions = (
-        NoteMention.objects.filter(user=user)
+        NoteMention.objects.of(user)
+        .unread()
         .select_related("note__author", "note__article__section")
-        .order_by("-created_at")[:ROWS]
+        .order_by("-created_at", "-pk")[:ROWS]
     )
     return [
         DashboardList(
@@ -106,6 +107,7 @@ def my_tasks(user) -> list[DashboardList]:
                 )
                 for a in returned
             ],
+            task_url(tasks.RETURNED),
         ),
         DashboardList(
             _("Meine Aufgaben: mir zugewiesen"),
@@ -117,9 +119,10 @@ def my_tasks(user) -> list[DashboardList]:
                 )
                 for a in assigned
             ],
+            task_url(tasks.ASSIGNED),
         ),
         DashboardList(
-            _("Meine Aufgaben: Notizen, die mich erwähnen"),
+            _("Meine Aufgaben: Notizen, die mich erwähnen (ungelesen)"),
             [
                 article_row(
                     m.note.article,
@@ -132,6 +135,7 @@ def my_tasks(user) -> list[DashboardList]:
                 )
                 for m in mentions
             ],
+            task_url(tasks.MENTIONS),
         ),
     ]
 

@@ -83,6 +83,16 @@ def take_transition(request, article: Article) -> HttpResponseRedirect:
         )
         if key in ("publish", "schedule") and (reasons := article.hidden_because()):
             messages.info(request, _("Noch nicht öffentlich: %s.") % "; ".join(reasons))
+        if key == "breaking":
+            messages.info(
+                request,
+                _("Eilmeldung bis %(when)s.")
+                % {
+                    "when": date_format(
+                        timezone.localtime(article.breaking_until), "DATETIME_FORMAT"
+                    )
+                },
+            )
     return HttpResponseRedirect(
         reverse("admin:articles_article_change", args=[article.pk])
     )

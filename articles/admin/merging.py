@@ -14,8 +14,11 @@ content write records one (live_drafts), so the latest revision numbered v
 or lower is what a form showed at version v.
 """
 
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from html.parser import HTMLParser
 
 from django import forms
 from django.db import models
@@ -36,6 +39,16 @@ MINE, THEIRS = "mine", "theirs"
 NOT_MERGED = frozenset({"loaded_version", "substantial_update"})
 
 
+@dataclass(frozen=True)
+class Block:
+    """A top-level block of "theirs" (a paragraph, a subhead, a list, a
+    body element), to copy into the editor's own rich text."""
+
+    html: str  # as stored (sanitised)
+    text: str  # what an editor reads of it
+    only_theirs: bool  # not (word for word) in "mine"
+
+
 @dataclass
 class FieldConflict:
     name: str
@@ -45,6 +58,8 @@ class FieldConflict:
     diff: SafeString | None
     choice: str | None  # MINE, THEIRS, or None: the editor must choose
     copy_text: str | None = None  # theirs, for copying into a text input
+    # Theirs block by block, for copying parts into a rich-text field.
+    blocks: list[Block] = field(default_factory=list)
 
     @property
     def input_name(self) -> str:
@@ -156,6 +171,84 @@ def readable(name: str, value) -> str:
     return str(value)
 
 
+# Elements without an end tag: they never open a level.
+VOID = frozenset({"br", "hr", "img", "wbr", "source", "col", "input"})
+SPACE = re.compile(r"\s+")
+
+
+class _TopLevel(HTMLParser):
+    """Where each top-level element (or run of text) of `markup` starts
+    and ends."""
+
+    def __init__(self, markup: str):
+        super().__init__(convert_charrefs=True)
+        self.markup = markup
+        self.line_starts = [0]
+        for line in markup.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+        self.depth = 0
+        self.start: int | None = None
+        self.spans: list[tuple[int, int]] = []
+        self.feed(markup)
+        self.close()
+
+    def position(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth == 0:
+            self.start = self.position()
+        if tag in VOID:
+            if self.depth == 0:
+                self.spans.append(
+                    (self.start, self.position() + len(self.get_starttag_text() or ""))
+                )
+            return
+        self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        if self.depth == 0:
+            start = self.position()
+            self.spans.append((start, start + len(self.get_starttag_text() or "")))
+
+    def handle_endtag(self, tag):
+        if tag in VOID or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0 and self.start is not None:
+            end = self.markup.find(">", self.position()) + 1
+            self.spans.append((self.start, end or len(self.markup)))
+            self.start = None
+
+    def handle_data(self, data):
+        if self.depth == 0 and data.strip():
+            start = self.position()
+            end = self.markup.find("<", start)
+            self.spans.append((start, len(self.markup) if end < 0 else end))
+
+
+def top_level_blocks(markup: str) -> list[str]:
+    """The top-level elements of sanitised HTML, each as its own markup."""
+    return [markup[start:end] for start, end in _TopLevel(markup or "").spans]
+
+
+def block_text(markup: str) -> str:
+    """A block's text, whitespace folded: what "the same paragraph" means."""
+    return SPACE.sub(" ", html.unescape(strip_tags(markup))).strip()
+
+
+def copyable_blocks(mine: str, theirs: str) -> list[Block]:
+    """Theirs block by block, marking those that mine lacks."""
+    in_mine = {block_text(b) or b for b in top_level_blocks(mine)}
+    blocks = []
+    for markup in top_level_blocks(theirs):
+        shown = " ".join(paragraphs(markup, is_html=True))
+        key = block_text(markup) or markup
+        blocks.append(Block(markup, shown, only_theirs=key not in in_mine))
+    return blocks
+
+
 def preselected(base: dict | None, name: str, mine, theirs) -> str | None:
     """The side that changed the field since `base`, when only one did."""
     if base is None or name not in base:
@@ -210,6 +303,7 @@ def find_conflicts(
                 diff=word_diff(theirs_text, mine_text, is_html=is_html),
                 choice=choice or preselected(base, name, mine, theirs[name]),
                 copy_text=strip_tags(theirs_text) if copyable else None,
+                blocks=copyable_blocks(mine_text, theirs_text) if is_html else [],
             )
         )
     return merge, theirs

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import trash
+from articles.admin import tasks, trash
 from articles.admin.dashboard import editor_dashboard
 from articles.admin.logins import ThrottledLoginForm
 
@@ -35,7 +35,23 @@ class NewsroomAdminSite(admin.AdminSite):
         return response
 
     def get_urls(self):
-        return self.trash_urls() + self.guarded_urls()
+        return self.trash_urls() + self.task_urls() + self.guarded_urls()
+
+    def task_urls(self):
+        return [
+            path("aufgaben/", self.admin_view(self.my_tasks), name="my_tasks"),
+            path(
+                "aufgaben/erwaehnung/<int:mention_id>/erledigt/",
+                self.admin_view(self.mention_done),
+                name="mention_done",
+            ),
+        ]
+
+    def my_tasks(self, request):
+        return tasks.my_tasks(self, request)
+
+    def mention_done(self, request, mention_id):
+        return tasks.mention_done(self, request, mention_id)
 
     def trash_urls(self):
         def wrap(view):

@@ -273,6 +273,24 @@ class ArticleQuerySet(models.QuerySet):
         """What the admin's lists, the dashboard and the workflow work on."""
         return self.filter(deleted_at__isnull=True)
 
+    def returned_to(self, user):
+        """Sent back ("Zurückgegeben") and waiting on `user` to fix them."""
+        return self.not_in_trash().filter(assigned_to=user, sent_back__isnull=False)
+
+    def waiting_on(self, user):
+        """Open work assigned to `user` or to a group of theirs (not sent
+        back: that is `returned_to`)."""
+        return (
+            self.not_in_trash()
+            .exclude(
+                status__in=[self.model.Status.PUBLISHED, self.model.Status.WITHDRAWN]
+            )
+            .filter(sent_back__isnull=True)
+            .filter(
+                Q(assigned_to=user) | Q(assigned_group__in=user.groups.values("pk"))
+            )
+        )
+
     def in_trash(self):
         return self.filter(deleted_at__isnull=False)
 

@@ -168,8 +168,18 @@ class ArticleNote(models.Model):
         return self.text[:60]
 
 
+class NoteMentionQuerySet(models.QuerySet):
+    def of(self, user):
+        """The mentions of `user` on articles not in the trash."""
+        return self.filter(user=user, note__article__deleted_at__isnull=True)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
 class NoteMention(models.Model):
-    """A colleague named in a note (`@username`): it shows on their dashboard."""
+    """A colleague named in a note (`@username`): it shows on their dashboard
+    until they open the article or mark it done ("erledigt")."""
 
     note = models.ForeignKey(
         ArticleNote, on_delete=models.CASCADE, related_name="mentions"
@@ -180,6 +190,9 @@ class NoteMention(models.Model):
     # The note's time, copied: "notes that mention me, newest first" reads
     # one index range, whatever the number of notes.
     created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
+
+    objects = NoteMentionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Erwähnung")
@@ -193,7 +206,15 @@ class NoteMention(models.Model):
                 ),
             )
         ]
-        indexes = [models.Index(fields=["user", "-created_at"], name="mention_newest")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="mention_newest"),
+            # The dashboard's unread ones: a short range, however many were read.
+            models.Index(
+                fields=["user", "-created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="mention_unread",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.note_id} @{self.user_id}"

@@ -667,6 +667,23 @@ def add_note(
     return note
 
 
+def mark_mentions_read(
+    user: AbstractBaseUser,
+    *,
+    article: Article | None = None,
+    mention_ids: list[int] | None = None,
+) -> int:
+    """Mark `user`'s unread mentions as read: those on `article` (opened),
+    or those of `mention_ids` ("erledigt"); another's are never touched.
+    Returns how many changed."""
+    mentions = NoteMention.objects.filter(user=user, read_at__isnull=True)
+    if article is not None:
+        mentions = mentions.filter(note__article=article)
+    if mention_ids is not None:
+        mentions = mentions.filter(pk__in=mention_ids)
+    return mentions.update(read_at=timezone.now())
+
+
 @transaction.atomic
 def withdraw_article(
     article: Article, *, by: AbstractBaseUser | None, reason: str
@@ -1006,9 +1023,22 @@ SEND_BACK = Transition("send_back", _lazy("Zurückgeben"), needs="reason")
 WITHDRAW = Transition("withdraw", _lazy("Zurückziehen"), needs="reason")
 # Off the site (or out of the withdrawal) and back into the newsroom's work.
 UNPUBLISH = Transition("unpublish", _lazy("Zurück in den Entwurf"))
+# What the desk does to a published article besides putting it live.
+BREAKING = Transition("breaking", _lazy("Eilmeldung"))
+UPDATE = Transition("update", _lazy("Aktualisierung („Update“)"))
 TRANSITION_BY_KEY = {
     t.key: t
-    for t in (SUBMIT, APPROVE, PUBLISH, SCHEDULE, SEND_BACK, WITHDRAW, UNPUBLISH)
+    for t in (
+        SUBMIT,
+        APPROVE,
+        PUBLISH,
+        SCHEDULE,
+        SEND_BACK,
+        WITHDRAW,
+        UNPUBLISH,
+        BREAKING,
+        UPDATE,
+    )
 }
 
 
@@ -1041,6 +1071,12 @@ def allowed_transitions(
         (SEND_BACK, status in SENT_BACK_FROM and may_send_back(user, article)),
         (WITHDRAW, publisher and Status.WITHDRAWN in TRANSITIONS[status]),
         (UNPUBLISH, publisher and status in (Status.PUBLISHED, Status.WITHDRAWN)),
+        # A scheduled article's banner starts when the article goes live.
+        (BREAKING, publisher and status == Status.PUBLISHED),
+        # "Update" only on what readers have already seen.
+        (UPDATE, publisher and status == Status.PUBLISHED
+                 and article.first_published_at is not None
+                 and not article.is_scheduled),
     ]  # fmt: skip
     return [transition for transition, allowed in offered if allowed]
 
@@ -1089,6 +1125,10 @@ def take_transition(
             return withdraw_article(article, by=by, reason=reason)
         case "unpublish":
             return unpublish_article(article, by=by)
+        case "breaking":
+            return flag_breaking_news(article, by=by)
+        case "update":
+            return mark_article_updated(article, by=by)
     raise AssertionError(key)  # every offered key has its case above
 
 

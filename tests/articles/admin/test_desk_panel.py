@@ -22,7 +22,7 @@ def quick_passwords(settings):
 TASK_LISTS = (
     "Meine Aufgaben: an mich zurückgegeben",
     "Meine Aufgaben: mir zugewiesen",
-    "Meine Aufgaben: Notizen, die mich erwähnen",
+    "Meine Aufgaben: Notizen, die mich erwähnen (ungelesen)",
 )
 
 

@@ -20,14 +20,15 @@ pytestmark = pytest.mark.django_db
 Status = Article.Status
 STEP = re.compile(r'<button type="submit"[^>]*name="_transition" value="(\w+)"')
 KEYS = {"submit", "approve", "publish", "schedule", "send_back", "withdraw",
-        "unpublish"}  # fmt: skip
+        "unpublish", "breaking", "update"}  # fmt: skip
 
 DESK = {
     "draft": {"submit", "approve", "publish", "schedule"},
     "review": {"approve", "publish", "schedule", "send_back"},
     "approved": {"publish", "schedule", "send_back"},
-    "live": {"schedule", "withdraw", "unpublish"},
-    "scheduled": {"publish", "schedule", "withdraw", "unpublish"},
+    "live": {"schedule", "withdraw", "unpublish", "breaking", "update"},
+    # No "Update" on what readers have not seen yet.
+    "scheduled": {"publish", "schedule", "withdraw", "unpublish", "breaking"},
     "withdrawn": {"unpublish"},
 }
 # role: (expected steps per state, GET status of the form)
@@ -280,3 +281,49 @@ def test_a_rule_of_the_service_is_reported_after_the_save():
     assert article.headline == "Mit Foto"
     text = response.content.decode()
     assert "Gespeichert, aber „Freigeben“ ging nicht" in text
+
+
+def test_the_desk_flags_breaking_news_and_an_update_from_the_panel(settings):
+    settings.NEWSROOM_BREAKING_NEWS_MINUTES = 45
+    carl = user_in("Chef vom Dienst", "carl")
+    article = make_article("live")
+    assert article.breaking_until is None and article.updated_at is None
+    client = client_for(carl)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    before = timezone.now()
+    response = client.post(
+        url, edit_form(client, article) | {"_transition": "breaking"}, follow=True
+    )
+    article.refresh_from_db()
+    assert before + timedelta(minutes=44) < article.breaking_until
+    assert article.breaking_until <= timezone.now() + timedelta(minutes=45)
+    text = response.content.decode()
+    assert "„Eilmeldung“ ausgeführt" in text
+    assert "Eilmeldung bis" in text
+    response = client.post(
+        url, edit_form(client, article) | {"_transition": "update"}, follow=True
+    )
+    article.refresh_from_db()
+    assert before <= article.updated_at <= timezone.now()
+    assert article.status == Status.PUBLISHED
+    assert "„Aktualisierung („Update“)“ ausgeführt" in response.content.decode()
+
+
+def test_a_sports_desk_gets_no_breaking_news_step_for_politics():
+    from tests.factories import SectionFactory
+
+    carl = user_in("Chef vom Dienst", "carl")
+    sport, politics = SectionFactory(slug="sport"), SectionFactory(slug="politik")
+    sport.desk_users.add(carl)
+    game = ArticleFactory(section=sport)
+    assert {"breaking", "update"} <= {
+        t.key for t in services.allowed_transitions(carl, game)
+    }
+    article = ArticleFactory(section=politics)
+    assert not {"breaking", "update"} & {
+        t.key for t in services.allowed_transitions(carl, article)
+    }
+    with pytest.raises(services.PermissionDenied):
+        services.take_transition(article, "breaking", by=carl)
+    article.refresh_from_db()
+    assert article.breaking_until is None

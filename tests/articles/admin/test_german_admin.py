@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.trans_real import DjangoTranslation
 
+from articles.admin import tasks
 from articles.workflow import services
 from tests.articles.admin.test_admin import OBJECT_FACTORIES
 from tests.factories import UserFactory
@@ -131,6 +132,7 @@ def admin_pages(client) -> list[str]:
         reverse("admin:index"),
         reverse("admin:password_change"),
         reverse("admin:articles_countingmark_import"),
+        *(f"{reverse('admin:my_tasks')}?liste={slug}" for slug in tasks.TASK_LISTS),
     ]
     for model in admin.site._registry:
         info = model._meta.app_label, model._meta.model_name
