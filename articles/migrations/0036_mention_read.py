@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0034_working_copies"),
+        ("articles", "0035_live_ticker_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
