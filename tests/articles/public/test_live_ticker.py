@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -458,7 +459,9 @@ def test_feed_and_sitemap_list_the_ticker_once_updated_at_its_last_entry(
 
 def search(client, text: str) -> list[str]:
     """Headlines the site search finds for `text`."""
-    response = client.get(reverse("articles:search"), {"q": text})
+    # What a search finds, not whether its page is kept (test_search_cache.py).
+    with override_settings(NEWSROOM_SEARCH_CACHE_SECONDS=0):
+        response = client.get(reverse("articles:search"), {"q": text})
     return [row["headline"] for row in response.context["found"].rows]
 
 
