@@ -12,6 +12,7 @@ from defusedxml.ElementTree import fromstring
 from django.utils import timezone
 
 from articles.models import Article, LiveEntry, LiveEntryChange
+from articles.public.sitemaps import article_page_number
 from articles.workflow import live_ticker
 from articles.workflow.services import withdraw_article
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -321,7 +322,8 @@ def test_feed_and_sitemap_list_the_ticker_once_updated_at_its_last_entry(
     assert [e.findtext(f"{ATOM}title") for e in entries] == [ticker.headline]
     updated = datetime.fromisoformat(entries[0].findtext(f"{ATOM}updated"))
     assert abs(updated - last.at) < timedelta(seconds=1)
-    sitemap = fromstring(client.get("/sitemap-artikel.xml").content)
+    page = f"/sitemap-artikel-{article_page_number(ticker.pk)}.xml"
+    sitemap = fromstring(client.get(page).content)
     rows = [
         url
         for url in sitemap.findall(f"{SITEMAP}url")
@@ -330,4 +332,4 @@ def test_feed_and_sitemap_list_the_ticker_once_updated_at_its_last_entry(
     assert len(rows) == 1
     lastmod = datetime.fromisoformat(rows[0].findtext(f"{SITEMAP}lastmod"))
     assert abs(lastmod - last.at) < timedelta(seconds=1)
-    assert b"#eintrag" not in client.get("/sitemap-artikel.xml").content
+    assert b"#eintrag" not in client.get(page).content
