@@ -3,15 +3,20 @@
 `Article.objects.published().matching(text)` is all a caller needs:
 
 - PostgreSQL: a weighted `tsvector` (headline A, kicker and teaser B, body C)
-  with the German snowball stemmer, matched by `websearch_to_tsquery` (quoted
-  phrases, `-word`, `or`), ranked by `ts_rank`. The document is stored in
+  with the German snowball stemmer, which folds ä, ö and ü ("Munchen" finds
+  "München"), after `unaccent` for other accents ("Cafe" finds "Café";
+  configuration `german_unaccent`, migration 0035), matched by
+  `websearch_to_tsquery` (quoted phrases, `-word`, `or`), ranked by
+  `ts_rank`. Neither spells umlauts out: "Muenchen" does not find
+  "München". The document is stored in
   `articles_article_search` (ArticleSearchDocument, migration 0017), written
   by a trigger when the text changes, with a GIN index. Its parser drops
   HTML tags with their attributes, so the body is indexed as it is stored.
 - SQLite: the FTS5 table `articles_article_fts` (migration 0014), kept in
   step by triggers, ranked by bm25 with the same column weights. Every term
   the reader types is quoted, so no input is FTS syntax; bare words match as
-  prefixes ("Brück" finds "Brücke"), there is no German stemming.
+  prefixes ("Brück" finds "Brücke"), there is no German stemming; its
+  tokenizer removes diacritics, so "Munchen" and "Cafe" match as well.
 
 Both rank only the newest NEWSROOM_SEARCH_CANDIDATES matches (see
 match_articles). The search page (articles/public/search.py) runs one
@@ -26,7 +31,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
 
-SEARCH_CONFIG = "german"
+# German with unaccent (migration 0035); the stored documents use it too.
+SEARCH_CONFIG = "german_unaccent"
 # SQLite function the FTS triggers call to index the body without its tags.
 PLAIN_TEXT_FUNCTION = "articles_plain_text"
 
