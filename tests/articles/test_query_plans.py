@@ -124,18 +124,18 @@ def test_next_visibility_change_is_one_index_lookup(archive, django_assert_num_q
         assert Article.objects.next_visibility_change() is not None
 
 
-def test_an_articles_sitemap_page_reads_a_range_of_ids(archive):
+def test_an_articles_sitemap_page_reads_an_index(archive):
+    # A handful of rows: the planner may take either index (which one
+    # depends on what earlier tests left behind); that a page reads a range
+    # of ids shows on the vacuumed archive below.
     newest = Article.objects.published().latest("pk")
     page = ArticleSitemap(article_page_number(newest.pk))
-    plan = plan_of(page.items())
-    assert_uses(plan, "articles_article_pkey")
-    assert re.search(r"Index Cond: \(\(id >= \d+\) AND \(id < \d+\)\)", plan), plan
+    either = ("articles_article_pkey", "article_visible_from")
+    assert_uses(plan_of(page.items()), *either)
     [plan] = plans_of_queries(lambda: page.newest_change(timezone.now()), "MAX")
-    # A handful of rows: either index (a real archive's page is a range of
-    # the primary key, tested on the vacuumed archive below).
-    assert_uses(plan, "articles_article_pkey", "article_visible_from")
+    assert_uses(plan, *either)
     [plan] = plans_of_queries(lambda: page.changes_at(timezone.now()), "visible_from")
-    assert_uses(plan, "articles_article_pkey", "article_visible_from")
+    assert_uses(plan, *either)
 
 
 def test_the_index_finds_its_pages_with_two_index_lookups(archive):
@@ -303,6 +303,7 @@ def test_sitemaps_cost_a_page_not_the_archive(vacuumed_archive, client, settings
     [plan] = explained(captured, "noindex")
     assert "Seq Scan on articles_article " not in plan, plan
     assert "articles_article_pkey" in plan, plan
+    assert re.search(r"Index Cond: \(\(id >= \d+\) AND \(id < \d+\)\)", plan), plan
     # The index's lastmod of the open page: its range, not every visible row.
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/sitemap.xml").status_code == 200
