@@ -3,8 +3,12 @@
 `Article.objects.published().matching(text)` is all a caller needs:
 
 - PostgreSQL: a weighted `tsvector` (headline A, kicker and teaser B, body C)
-  with the German snowball stemmer, matched by `websearch_to_tsquery` (quoted
-  phrases, `-word`, `or`), ranked by `ts_rank`. The document is stored in
+  with the German snowball stemmer, which folds ä, ö and ü ("Munchen" finds
+  "München"), after `unaccent` for other accents ("Cafe" finds "Café";
+  configuration `german_unaccent`, migration 0037), matched by
+  `websearch_to_tsquery` (quoted phrases, `-word`, `or`), ranked by
+  `ts_rank`. Neither spells umlauts out: "Muenchen" does not find
+  "München". The document is stored in
   `articles_article_search` (ArticleSearchDocument, migration 0017), written
   by a trigger when the text changes, with a GIN index. Its parser drops
   HTML tags with their attributes, so the body is indexed as it is stored.
@@ -14,7 +18,8 @@
   ticker's body column holds its entries' words, too (migration 0035).
   Every term the reader types is quoted, so no input is FTS syntax; bare
   words match as prefixes ("Brück" finds "Brücke"), there is no German
-  stemming.
+  stemming; its tokenizer removes diacritics, so "Munchen" and "Cafe" match
+  as well.
 
 Both rank only the newest NEWSROOM_SEARCH_CANDIDATES matches (see
 match_articles). The search page (articles/public/search.py) runs one
@@ -30,7 +35,8 @@ from django.db import connection
 from django.db.models import F, Func
 from django.db.models.expressions import RawSQL
 
-SEARCH_CONFIG = "german"
+# German with unaccent (migration 0037); the stored documents use it too.
+SEARCH_CONFIG = "german_unaccent"
 # SQLite: the FTS5 table of migration 0014 (ArticleSearchEntry).
 FTS_TABLE = "articles_article_fts"
 # SQLite function the FTS triggers call to index the body without its tags.

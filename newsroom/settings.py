@@ -440,6 +440,9 @@ NEWSROOM_SECTION_PAGE_SIZE = env_int("NEWSROOM_SECTION_PAGE_SIZE", 20)
 # Section, region, tag, author and archive pages: at most this many pages
 # (the last links to the archive); counting stops there (issue #19).
 NEWSROOM_LIST_MAX_PAGES = env_int("NEWSROOM_LIST_MAX_PAGES", 50)
+# Articles per page of the articles' sitemap (/sitemap-artikel-N.xml, fixed
+# ranges of ids; capped at the protocol's 50,000; issue #19).
+NEWSROOM_SITEMAP_PAGE_SIZE = env_int("NEWSROOM_SITEMAP_PAGE_SIZE", 1000)
 # Search (/suche/): results per page, the last page offered, and how long
 # the database may work on one results page of an anonymous reader before
 # the reader is told so (it holds a web worker that long).

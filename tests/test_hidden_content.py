@@ -31,7 +31,7 @@ from articles.models import (
     SitePage,
 )
 from articles.photos.renditions import RenditionSpec, rendition_url
-from articles.public.sitemaps import SITEMAPS
+from articles.public.sitemaps import SITEMAPS, article_page_number
 from articles.workflow.services import add_note, send_back, withdraw_article
 from articles.workflow.trash import trash_article
 from teasers.models import Rail, SponsoredSlot
@@ -214,7 +214,16 @@ SURFACES = {
     ),
     "articles:sitemap_index": (lambda site: ["/sitemap.xml"], False),
     "articles:sitemap": (
-        lambda site: [f"/sitemap-{name}.xml" for name in SITEMAPS],
+        lambda site: (
+            [f"/sitemap-{name}.xml" for name in SITEMAPS]
+            # The articles' pages holding the visible and the hidden ones.
+            + sorted(
+                {
+                    f"/sitemap-artikel-{article_page_number(article.pk)}.xml"
+                    for article in [site.visible, *site.hidden.values()]
+                }
+            )
+        ),
         True,
     ),
     "articles:robots": (lambda site: ["/robots.txt"], False),

@@ -766,7 +766,7 @@ class Article(KeepsCounters):
             # visible_from implies "IS NOT NULL", so both PostgreSQL and
             # SQLite use them for published(at). Newest lists (front page
             # rails, feeds, search by date), sections, and the moments
-            # (next change, sitemaps by month, news sitemap, ninjs).
+            # (next change, news sitemap, ninjs).
             models.Index(
                 fields=["-visible_from", "-id"],
                 condition=Q(visible_from__isnull=False),

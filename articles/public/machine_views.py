@@ -10,11 +10,14 @@ import re
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.contrib.sitemaps.views import SitemapIndexItem
 from django.core.paginator import InvalidPage
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -47,32 +50,37 @@ def section_feed(request, section: str, feed_class=feeds.RssFeed):
 
 @require_safe
 def sitemap_index(request):
-    """The months' article sitemaps, newest first, then sections and news."""
+    """The articles' sitemap pages, newest first, then the other sitemaps."""
 
     def build(now):
-        months = [
-            sitemaps.ArticleSitemap(month) for month in sitemaps.article_months(now)
-        ]
+        pages = sitemaps.article_pages(now)
         others = {name: cls() for name, cls in sitemaps.SITEMAPS.items()}
+        # One reverse() and absolute address for a thousand pages (each
+        # cost more than writing its entry).
+        before, after = sitemap_location(request, PLACEHOLDER).split(PLACEHOLDER)
         entries = [
-            # A month's lastmod would cost a query per month: crawlers get
-            # it from each month's own entries.
-            SitemapIndexItem(sitemap_location(request, month.name), None)
-            for month in months
+            # Only the open page's lastmod: the closed pages' would read
+            # every article of the archive (a crawler reads each page's own
+            # entries' lastmod and the page's Last-Modified).
+            (
+                f"{before}{page.name}{after}",
+                page.newest_change(now) if index == 0 else None,
+            )
+            for index, page in enumerate(pages)
         ] + [
-            SitemapIndexItem(sitemap_location(request, name), site.get_latest_lastmod())
+            (sitemap_location(request, name), site.get_latest_lastmod())
             for name, site in others.items()
         ]
-        response = TemplateResponse(
-            request,
-            "sitemaps/index.xml",
-            {"sitemaps": entries},
-            content_type="application/xml",
+        response = HttpResponse(
+            sitemaps.index_xml(entries), content_type="application/xml"
         )
-        response.render()
         return response, sitemap_changes_at(others.values(), now), {}
 
     return serve_cached_page(request, cache_name("sitemap"), build)[0]
+
+
+# A sitemap name no sitemap has, to cut the index's addresses from.
+PLACEHOLDER = "artikel-0"
 
 
 def sitemap_location(request, name: str) -> str:
@@ -81,14 +89,20 @@ def sitemap_location(request, name: str) -> str:
 
 @require_safe
 def sitemap(request, section: str):
+    if sitemaps.MONTH_SITEMAP.fullmatch(section):
+        # The monthly sitemaps that came before the pages: a crawler that
+        # kept such an address finds the pages in the index.
+        return HttpResponsePermanentRedirect(reverse("articles:sitemap_index"))
     if sitemaps.sitemap_for_name(section) is None:
         raise Http404("no such sitemap")
 
     def build(now):
         instance = sitemaps.sitemap_for_name(section)
-        if isinstance(instance, sitemaps.ArticleSitemap | sitemaps.NewsSitemap):
+        if isinstance(instance, sitemaps.ArticleSitemap):
+            return article_page(request, instance, now)
+        if isinstance(instance, sitemaps.NewsSitemap):
             return (
-                article_urlset(request, instance),
+                article_urlset(request, instance.items(), is_news=True),
                 sitemap_changes_at([instance], now),
                 {},
             )
@@ -105,17 +119,27 @@ def sitemap(request, section: str):
     if not NUMBER.fullmatch(page):
         raise Http404("no such sitemap page")
     if page != "1" and section != "ressorts":
-        raise Http404("a month's and the news sitemap are one page each")
+        raise Http404("an articles' page and the news sitemap are one page each")
     name = cache_name("sitemap", section, page)
     return serve_cached_page(request, name, build)[0]
 
 
-def article_urlset(request, instance) -> HttpResponse:
-    """An articles' sitemap (a month's, the news), as Django's view would
+def article_page(request, page: sitemaps.ArticleSitemap, now):
+    rows = list(page.items())
+    if not rows and not any(
+        known.number == page.number for known in sitemaps.article_pages(now)
+    ):
+        # Not stored: any number could be asked for. A page past the open
+        # one appears once its first article goes live.
+        raise Http404("no such articles' sitemap page")
+    return article_urlset(request, rows), page.changes_at(now), {}
+
+
+def article_urlset(request, rows, *, is_news: bool = False) -> HttpResponse:
+    """An articles' sitemap (a page, the news), as Django's view would
     answer it: X-Robots-Tag, Last-Modified of the newest entry."""
-    is_news = isinstance(instance, sitemaps.NewsSitemap)
     xml, newest = sitemaps.urlset_xml(
-        instance.items(),
+        rows,
         base=f"{request.scheme}://{request.get_host()}",
         news_site=settings.NEWSROOM_SITE_NAME if is_news else "",
     )
@@ -128,12 +152,7 @@ def article_urlset(request, instance) -> HttpResponse:
 
 def sitemap_changes_at(instances, now):
     changes = ChangeTimes(now)
-    if any(
-        not isinstance(instance, sitemaps.ArticleSitemap)
-        or instance.changes_by_itself()
-        for instance in instances
-    ):
-        changes.add(Article.objects.next_visibility_change(now))
+    changes.add(Article.objects.next_visibility_change(now))
     for instance in instances:
         if isinstance(instance, sitemaps.NewsSitemap | sitemaps.GallerySitemap):
             changes.add(instance.changes_at())

@@ -1,30 +1,41 @@
 """Sitemaps for search engines, and robots.txt pointing at them.
 
-`/sitemap.xml` is an index of: the article sitemaps, one per month in which
-articles went live (`/sitemap-artikel.xml` this month's,
-`/sitemap-artikel-2024-05.xml` an earlier one; each with `lastmod`, read
-through the index on `visible_from`, so a month's content stays put and it
-costs what its own articles cost, not what the archive holds), the section
-pages, the site's own pages (Impressum, Datenschutz, Kontakt), and the Google
-News sitemap (`/sitemap-news.xml`: articles that went live in the last two
-days). Items are plain rows: a page of thousands of articles builds no
-models.
+`/sitemap.xml` is an index of: the articles' sitemap pages, the section
+pages, the site's own pages (Impressum, Datenschutz, Kontakt), the galleries
+and the Google News sitemap (`/sitemap-news.xml`: articles that went live in
+the last two days). Items are plain rows: a page of thousands of articles
+builds no models.
+
+The articles' pages are fixed ranges of article ids (issue #19):
+`/sitemap-artikel-3.xml` holds the visible articles with ids 2001–3000 at
+the default NEWSROOM_SITEMAP_PAGE_SIZE of 1,000. Ids only grow, so a page
+keeps its content as new articles arrive (they land on the last page, the
+open one), and every page is one range of the primary key: it costs what
+its own thousand rows cost, whatever the archive holds. The monthly
+addresses that came before (`/sitemap-artikel.xml`,
+`/sitemap-artikel-2024-05.xml`) answer 301 to the index.
 """
 
 import html
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from articles.models import Article, Gallery, Section, SitePage
-from articles.models.articles import article_urls, last_changed_at, start_of_day
+from articles.models.articles import article_urls, last_changed_at
 from articles.sanitising import clean_text
 
-MONTH_SITEMAP = re.compile(r"artikel-(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])")
+ARTICLE_PAGE = re.compile(r"artikel-(?P<number>[1-9][0-9]{0,8})")
+# The monthly sitemaps' addresses before the pages (redirected to the index).
+MONTH_SITEMAP = re.compile(r"artikel(-(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2]))?")
+# The sitemap protocol's limit of addresses in one sitemap.
+SITEMAP_MAX_URLS = 50_000
 # Google News reads articles of the last two days, at most 1000 of them.
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -49,73 +60,72 @@ class ArticleRowSitemap(Sitemap):
         return last_changed_at(row["modified_at"], row["visible_from"])
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
+def article_page_size() -> int:
+    return max(1, min(settings.NEWSROOM_SITEMAP_PAGE_SIZE, SITEMAP_MAX_URLS))
 
 
-def next_month(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1)
+def article_page_number(pk: int) -> int:
+    """The articles' sitemap page that lists the article with id `pk`."""
+    return (pk - 1) // article_page_size() + 1
 
 
 class ArticleSitemap(ArticleRowSitemap):
-    """The articles that went live in one month (Europe/Berlin): one page
-    (a regional site publishes a few thousand a month; the protocol allows
-    50,000)."""
+    """Page `number` of the articles' sitemap: the visible articles whose
+    id lies in the page's fixed range, in id order."""
 
-    def __init__(self, month: date | None = None):
-        self.month = month_start(month or timezone.localdate())
+    def __init__(self, number: int):
+        self.number = number
+        size = article_page_size()
+        self.first_id = (number - 1) * size + 1
+        self.end_id = number * size + 1
 
     @classmethod
     def for_name(cls, name: str) -> "ArticleSitemap | None":
-        """ "artikel" (this month) or "artikel-2024-05"; None for others."""
-        if name == "artikel":
-            return cls()
-        if match := MONTH_SITEMAP.fullmatch(name):
-            return cls(date(int(match["year"]), int(match["month"]), 1))
+        """ "artikel-3" is page 3; None for other names."""
+        if match := ARTICLE_PAGE.fullmatch(name):
+            return cls(int(match["number"]))
         return None
 
     @property
     def name(self) -> str:
-        if self.month == month_start(timezone.localdate()):
-            return "artikel"
-        return f"artikel-{self.month:%Y-%m}"
+        return f"artikel-{self.number}"
+
+    def in_range(self, queryset):
+        return queryset.filter(pk__gte=self.first_id, pk__lt=self.end_id)
 
     def items(self):
+        # One range of the primary key, at most a page's size of rows.
         return (
-            Article.objects.published()
-            .filter(
-                visible_from__gte=start_of_day(self.month),
-                visible_from__lt=start_of_day(next_month(self.month)),
-            )
+            self.in_range(Article.objects.published())
             .for_search_engines()
-            .order_by("visible_from", "pk")
+            .order_by("pk")
             .values(*ROW_FIELDS)
         )
 
-    def changes_by_itself(self) -> bool:
-        """Only this month's sitemap grows as articles go live; an earlier
-        one changes by editorial writes only, which purge it."""
-        return self.month >= month_start(timezone.localdate())
+    def changes_at(self, now: datetime) -> datetime | None:
+        """When a scheduled article of this page's range goes live; an old
+        id may be a draft published years later."""
+        return self.in_range(Article.objects.all()).next_visibility_change(now)
+
+    def newest_change(self, now: datetime) -> datetime | None:
+        """The newest `lastmod` of the page's entries (for the index)."""
+        return (
+            self.in_range(Article.objects.published(now))
+            .for_search_engines()
+            .aggregate(newest=Max(Greatest("modified_at", "visible_from")))["newest"]
+        )
 
 
-def article_months(at: datetime | None = None) -> list[date]:
-    """The months from the first article that went live to now, newest
-    first: one ordered LIMIT 1 on the index, whatever the archive's size.
-    A month without articles has an empty sitemap."""
-    at = at or timezone.now()
-    first = (
-        Article.objects.published(at)
-        .order_by("visible_from")
-        .values_list("visible_from", flat=True)
-        .first()
-    )
-    this_month = month_start(timezone.localdate(at))
-    month = month_start(timezone.localdate(first)) if first else this_month
-    months = []
-    while month <= this_month:
-        months.append(month)
-        month = next_month(month)
-    return months[::-1]
+def article_pages(at: datetime | None = None) -> list[ArticleSitemap]:
+    """The articles' sitemap pages, from the one holding the lowest id of a
+    visible article to the one holding the highest (the open page), newest
+    first: two ordered LIMIT 1 on the primary key, whatever the archive's
+    size. A page between them whose articles are all hidden is empty."""
+    ids = Article.objects.published(at).aggregate(first=Min("pk"), last=Max("pk"))
+    if ids["last"] is None:
+        return []
+    first, last = (article_page_number(ids[end]) for end in ("first", "last"))
+    return [ArticleSitemap(number) for number in range(last, first - 1, -1)]
 
 
 class SectionSitemap(Sitemap):
@@ -256,7 +266,33 @@ def urlset_xml(rows, *, base: str, news_site: str = "") -> tuple[str, datetime |
     return "".join(parts), newest
 
 
-# Besides the articles' months (ArticleSitemap.for_name).
+INDEX_START = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+)
+
+
+def index_xml(entries: list[tuple[str, datetime | None]]) -> str:
+    """The `<sitemapindex>` of (address, lastmod or None) pairs.
+
+    Written directly, as the urlsets are: a million articles make a
+    thousand pages, and a template would take longer over them than the
+    index's queries.
+    """
+    site_time = timezone.get_current_timezone()
+    parts = [INDEX_START]
+    for location, lastmod in entries:
+        parts.append(f"<sitemap><loc>{html.escape(location)}</loc>")
+        if lastmod:
+            parts.append(
+                f"<lastmod>{lastmod.astimezone(site_time).isoformat()}</lastmod>"
+            )
+        parts.append("</sitemap>\n")
+    parts.append("</sitemapindex>\n")
+    return "".join(parts)
+
+
+# Besides the articles' pages (ArticleSitemap.for_name).
 SITEMAPS = {
     "ressorts": SectionSitemap,
     "seiten": SitePageSitemap,

@@ -17,7 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from articles.public.sitemaps import ArticleSitemap, NewsSitemap
+from articles.public.sitemaps import (
+    ArticleSitemap,
+    NewsSitemap,
+    article_page_number,
+    article_pages,
+)
 from articles.workflow.publication_events import process_publication_events
 from tests.factories import ArticleFactory, SectionFactory, TagFactory
 
@@ -119,12 +124,35 @@ def test_next_visibility_change_is_one_index_lookup(archive, django_assert_num_q
         assert Article.objects.next_visibility_change() is not None
 
 
-def test_sitemaps_read_a_range_of_the_index(archive):
-    # Both indexes lead with visible_from; either serves a range of it.
-    moments = ("article_visible_from", "article_published_newest")
-    assert_uses(plan_of(ArticleSitemap().items()), *moments)
+def test_an_articles_sitemap_page_reads_an_index(archive):
+    # A handful of rows: the planner may take either index (which one
+    # depends on what earlier tests left behind); that a page reads a range
+    # of ids shows on the vacuumed archive below.
+    newest = Article.objects.published().latest("pk")
+    page = ArticleSitemap(article_page_number(newest.pk))
+    either = ("articles_article_pkey", "article_visible_from")
+    assert_uses(plan_of(page.items()), *either)
+    [plan] = plans_of_queries(lambda: page.newest_change(timezone.now()), "MAX")
+    assert_uses(plan, *either)
+    [plan] = plans_of_queries(lambda: page.changes_at(timezone.now()), "visible_from")
+    assert_uses(plan, *either)
+
+
+def test_the_index_finds_its_pages_with_two_index_lookups(archive):
+    # MIN and MAX of the visible ids: the planner walks the primary key
+    # from either end to the first visible row (LIMIT 1 each).
+    [plan] = plans_of_queries(article_pages, "MIN")
+    assert_uses(plan, "articles_article_pkey")
+    assert plan.count("Limit") == 2, plan
+    assert "Index Scan Backward using articles_article_pkey" in plan, plan
+
+
+def test_the_news_sitemap_reads_two_days_of_the_index_in_order(archive):
     [plan] = plans_of_queries(lambda: NewsSitemap().rows, "visible_from")
-    assert_uses(plan, *moments)
+    # Both indexes lead with visible_from; either serves a range of it.
+    assert_uses(plan, "article_visible_from", "article_published_newest")
+    assert plan.startswith("Limit"), plan
+    assert "visible_from >=" in plan, plan
 
 
 def test_publication_events_read_a_range_of_the_index(archive):
@@ -259,3 +287,36 @@ def test_most_read_looks_up_its_few_candidates_by_id(vacuumed_archive):
     # viewed ones (nor the 3,000 published).
     assert sum(read) <= 50, plan
     assert "Seq Scan on articles_article " not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sitemaps_cost_a_page_not_the_archive(vacuumed_archive, client, settings):
+    # With real statistics and scans allowed: an articles' page reads its
+    # range of ids, the news sitemap its two days in the index's order,
+    # stopping at the limit; neither reads the table or sorts it.
+    settings.NEWSROOM_SITEMAP_PAGE_SIZE = 100
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    newest = Article.objects.published().latest("pk")
+    page = f"/sitemap-artikel-{article_page_number(newest.pk) - 3}.xml"
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(page).status_code == 200
+    [plan] = explained(captured, "noindex")
+    assert "Seq Scan on articles_article " not in plan, plan
+    assert "articles_article_pkey" in plan, plan
+    assert re.search(r"Index Cond: \(\(id >= \d+\) AND \(id < \d+\)\)", plan), plan
+    # The index's lastmod of the open page: its range, not every visible row.
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/sitemap.xml").status_code == 200
+    [plan] = explained(captured, "GREATEST")
+    assert "Seq Scan on articles_article " not in plan, plan
+    assert "articles_article_pkey" in plan, plan
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/sitemap-news.xml").status_code == 200
+    [plan] = explained(captured, "LIMIT 1000")
+    assert "Seq Scan on articles_article " not in plan, plan
+    assert plan.startswith("Limit"), plan
+    # The scan is bounded by the window on both ends: whatever the planner
+    # sorts (the window's rows, if it reads the index without the id) is
+    # what was published in two days, not the archive.
+    window = re.search(r"Index Cond: \(.*visible_from >= .*\)", plan)
+    assert window and "visible_from <=" in window[0], plan

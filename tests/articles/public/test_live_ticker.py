@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, LiveEntry, LiveEntryChange
+from articles.public.sitemaps import article_page_number
 from articles.workflow import live_ticker
 from articles.workflow.services import withdraw_article
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -237,7 +238,9 @@ def test_corrections_and_deletions_move_the_tickers_update_time(
     def update_times() -> dict:
         feed = fromstring(client.get(f"/{ticker.section.slug}/feed/atom/").content)
         [entry] = feed.findall(f"{ATOM}entry")
-        sitemap = fromstring(client.get("/sitemap-artikel.xml").content)
+        sitemap = fromstring(
+            client.get(f"/sitemap-artikel-{article_page_number(ticker.pk)}.xml").content
+        )
         [lastmod] = [
             url.findtext(f"{SITEMAP}lastmod")
             for url in sitemap.findall(f"{SITEMAP}url")
@@ -445,7 +448,8 @@ def test_feed_and_sitemap_list_the_ticker_once_updated_at_its_last_entry(
     assert [e.findtext(f"{ATOM}title") for e in entries] == [ticker.headline]
     updated = datetime.fromisoformat(entries[0].findtext(f"{ATOM}updated"))
     assert abs(updated - last.at) < timedelta(seconds=1)
-    sitemap = fromstring(client.get("/sitemap-artikel.xml").content)
+    page = f"/sitemap-artikel-{article_page_number(ticker.pk)}.xml"
+    sitemap = fromstring(client.get(page).content)
     rows = [
         url
         for url in sitemap.findall(f"{SITEMAP}url")
@@ -454,7 +458,7 @@ def test_feed_and_sitemap_list_the_ticker_once_updated_at_its_last_entry(
     assert len(rows) == 1
     lastmod = datetime.fromisoformat(rows[0].findtext(f"{SITEMAP}lastmod"))
     assert abs(lastmod - last.at) < timedelta(seconds=1)
-    assert b"#eintrag" not in client.get("/sitemap-artikel.xml").content
+    assert b"#eintrag" not in client.get(page).content
 
 
 def search(client, text: str) -> list[str]:

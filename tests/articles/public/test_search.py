@@ -155,6 +155,44 @@ class TestMatching:
         assert found(search(client, q="brucken")) == ["Alle Brücken im Kreis"]
         assert found(search(client, q="Brücken Kreis")) == ["Alle Brücken im Kreis"]
 
+    @pytest.mark.parametrize(
+        ("typed", "stored"),
+        [
+            ("Munchen", "Neues Rathaus in München"),
+            ("Cafe", "Ein Café am Rhein"),
+            ("Jose Gdansk", "José fährt nach Gdańsk"),
+            ("Creme brulee", "Die beste Crème brûlée"),
+        ],
+    )
+    def test_accents_need_not_be_typed(self, client, typed, stored):
+        # PostgreSQL: the German stemmer folds the umlauts, unaccent the
+        # rest; SQLite's tokenizer removes diacritics.
+        ArticleFactory(headline=stored)
+        ArticleFactory(headline="Nichts davon")
+        assert found(search(client, q=typed)) == [stored]
+        assert found(search(client, q=stored)) == [stored]
+
+    @on_postgresql
+    def test_the_accent_migration_writes_stored_documents_again(self):
+        from importlib import import_module
+
+        from django.apps import apps
+
+        article = ArticleFactory(headline="Die beste Crème brûlée")
+        with connection.cursor() as cursor:
+            # As stored before migration 0037.
+            cursor.execute(
+                "UPDATE articles_article_search "
+                "SET document = to_tsvector('german', 'Crème brûlée') "
+                "WHERE article_id = %s",
+                [article.pk],
+            )
+        assert not Article.objects.published().matching("Creme").exists()
+        migration = import_module("articles.migrations.0037_search_unaccent")
+        with connection.schema_editor() as editor:
+            migration.rewrite_documents(apps, editor, migration.CONFIG)
+        assert list(Article.objects.published().matching("Creme")) == [article]
+
     @on_postgresql
     def test_postgresql_match_uses_the_gin_index(self):
         ArticleFactory.create_batch(3)
