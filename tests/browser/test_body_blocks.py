@@ -242,7 +242,12 @@ def test_nothing_leaves_the_site_before_the_click_then_only_the_chosen_frame(
     assert other_hosts(requests, live_server) == []
     assert page.locator("iframe").count() == 0
     save_screenshot(page, "body-blocks-public")
-    # The editor guide's picture (docs/images/body-elements-public.png).
+    # The editor guide's picture (docs/images/body-elements-public.jpg as
+    # JPEG), with the gallery's first picture loaded (it is lazy).
+    page.locator(".gallery__item img").first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelector('.gallery__item img').naturalWidth > 0"
+    )
     page.locator(".article__body").screenshot(
         path=ARTIFACTS / "screenshots" / "body-elements-public.png"
     )

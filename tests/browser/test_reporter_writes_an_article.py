@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from articles.models import Article, BodyGallery, BodyPhoto
 from teasers.demo import draw_demo_photo
 from tests.articles.public.test_body_photos import make_gallery
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 from tests.browser.test_body_editor import PASSWORD, log_in, open_form
 from tests.browser.test_desk_workflow import role
 from tests.browser.test_photo_chooser import REPORTER
@@ -76,7 +76,7 @@ def test_reporter_writes_an_article_with_every_kind_of_element(
     # this page, which has the photo chooser too).
     expect(page.locator(".prose-editor .ProseMirror")).to_be_visible()
 
-    # Subhead, bold and a link through the dialog.
+    # A subhead and bold text (the link comes last).
     editor.click()
     toolbar.get_by_role("button", name="Zwischenüberschrift").click()
     page.keyboard.type("Was geplant ist")
@@ -86,20 +86,29 @@ def test_reporter_writes_an_article_with_every_kind_of_element(
     page.keyboard.type("am Freitag")
     toolbar.get_by_role("button", name="Fett").click()
     page.keyboard.type(". Mehr bei der Stadt")
-    for _ in range(len("bei der Stadt")):
-        page.keyboard.press("Shift+ArrowLeft")
-    toolbar.get_by_role("button", name="Link einfügen").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_label("Adresse (URL)").fill("https://www.stadt-koeln.de/stadtfest")
-    dialog.get_by_role("button", name="Übernehmen").click()
-    expect(editor.get_by_role("link", name="bei der Stadt")).to_have_count(1)
-    # On with the mouse (the dialog hands focus and selection back a frame
-    # apart: typed keys would race with it).
+    page.keyboard.press("Enter")
+
+    # An info box, and a YouTube video: it goes after the box the cursor
+    # is in.
+    toolbar.get_by_role("button", name="Info-Kasten einfügen").click()
+    page.keyboard.type("Anreise")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Busse fahren bis Mitternacht.")
+    toolbar.get_by_role("button", name="Inhalt einbetten (YouTube, X, Karte …)").click()
+    dialog = page.get_by_role("dialog", name="Inhalt einbetten")
+    dialog.get_by_label("Adresse (URL) des Inhalts").fill(
+        "https://www.youtube.com/watch?v=jNQXAC9IVRw"
+    )
+    dialog.get_by_role("button", name="Einbetten").click()
+    expect(editor.locator(".body-embed")).to_contain_text("Einbettung: YouTube")
+
+    # Back after the first paragraph with the mouse (once the dialog has
+    # handed the focus back: that comes a frame after it closes), a list;
+    # Enter on an empty point ends it.
+    expect(editor).to_be_focused()
     editor.locator("p").filter(has_text="Das Fest beginnt").click()
     page.keyboard.press("End")
     page.keyboard.press("Enter")
-
-    # A list; Enter on an empty point ends it.
     toolbar.get_by_role("button", name="Aufzählung").click()
     page.keyboard.type("Fassanstich um 18 Uhr")
     page.keyboard.press("Enter")
@@ -119,6 +128,8 @@ def test_reporter_writes_an_article_with_every_kind_of_element(
     expect(chooser.locator(".photo-choice")).to_have_count(1)
     expect(chooser).to_contain_text("Foto: Anna Schmidt/dpa")
     save_screenshot(page, "body-editor-photo-chooser")
+    # The editor guide's picture (docs/images/editor-fotoauswahl.jpg).
+    chooser.screenshot(path=ARTIFACTS / "screenshots" / "editor-fotoauswahl.png")
     chooser.get_by_role("button", name=re.compile("^Auswählen: Fassanstich")).click()
     expect(chooser).to_have_count(0)
     expect(photo_dialog.get_by_label("Foto (Nummer)")).to_have_value(str(anstich.pk))
@@ -131,23 +142,28 @@ def test_reporter_writes_an_article_with_every_kind_of_element(
         "Foto: Anna Schmidt/dpa"
     )
 
-    # The gallery after the photo, then an info box and a YouTube video.
+    # The gallery after the photo (the element just inserted).
     toolbar.get_by_role("button", name="Bildergalerie einfügen").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Bildergalerie (Nummer)").fill(str(gallery.pk))
     dialog.get_by_role("button", name="Einfügen").click()
     expect(editor.locator(".newsroom-block--gallery")).to_contain_text("2 Bilder")
-    toolbar.get_by_role("button", name="Info-Kasten einfügen").click()
-    page.keyboard.type("Anreise")
-    page.keyboard.press("Enter")
-    page.keyboard.type("Busse fahren bis Mitternacht.")
-    toolbar.get_by_role("button", name="Inhalt einbetten (YouTube, X, Karte …)").click()
-    dialog = page.get_by_role("dialog", name="Inhalt einbetten")
-    dialog.get_by_label("Adresse (URL) des Inhalts").fill(
-        "https://www.youtube.com/watch?v=jNQXAC9IVRw"
-    )
-    dialog.get_by_role("button", name="Einbetten").click()
-    expect(editor.locator(".body-embed")).to_contain_text("Einbettung: YouTube")
+    save_screenshot(page, "body-editor-every-element")
+
+    # Last, a link through its dialog on words written before. (Last: a
+    # dialog hands focus and selection back a frame after it closes, so
+    # nothing is typed after one; the focus back in the editor shows the
+    # gallery dialog's hand-back is done.)
+    expect(editor).to_be_focused()
+    editor.locator("p").filter(has_text="Das Fest beginnt").click()
+    page.keyboard.press("End")
+    for _ in range(len("bei der Stadt")):
+        page.keyboard.press("Shift+ArrowLeft")
+    toolbar.get_by_role("button", name="Link einfügen").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Adresse (URL)").fill("https://www.stadt-koeln.de/stadtfest")
+    dialog.get_by_role("button", name="Übernehmen").click()
+    expect(editor.get_by_role("link", name="bei der Stadt")).to_have_count(1)
     save_screenshot(page, "body-editor-every-element")
 
     page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
