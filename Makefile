@@ -74,7 +74,8 @@ lock: install-dev
 clean:
 	rm -rf $(VENV) var/newsroom.sqlite3 var/audit node_modules test-artifacts
 
-# Lighthouse on the front page and an article, served as in production;
+# Lighthouse on the front page, the demo article with every body element and
+# the demo live ticker, served as in production;
 # fails below 95 in any category (see docs/operations.md: accessibility and browser tests).
 audit: install-dev install-npm
 	$(BIN)/python bench/audit.py

@@ -5,8 +5,9 @@ made for the run, SQLite with the demo content from `load_demo`,
 collectstatic with whitenoise's hashed and compressed files, renditions
 generated as after an import), starts gunicorn on 127.0.0.1, and runs
 Lighthouse (the npm package in node_modules/, Debian's Chromium) against the
-front page and the demo article with its default mobile settings. Prints the
-four category scores per page and exits non-zero if any is below 95.
+front page, the demo article with every body element (issue #16) and the demo
+live ticker (issue #18) with its default mobile settings. Prints the four
+category scores per page and exits non-zero if any is below 95.
 
 Reports (HTML and JSON) go to test-artifacts/lighthouse/.
 
@@ -43,11 +44,18 @@ TARGET = 95
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu"
 
 
-def demo_article_path(env: dict[str, str]) -> str:
+# (report name, the demo_data seed whose article is audited)
+DEMO_ARTICLES = (
+    ("article", "BODY_ELEMENTS_ARTICLE"),
+    ("ticker", "LIVE_TICKER"),
+)
+
+
+def demo_article_path(env: dict[str, str], seed: str) -> str:
     code = (
         "from articles.models import Article; from teasers import demo_data; "
         "print(Article.objects.published()"
-        ".get(headline=demo_data.ARTICLE['headline']).get_absolute_url())"
+        f".get(headline=demo_data.{seed}['headline']).get_absolute_url())"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
@@ -144,19 +152,22 @@ def run(stack: contextlib.ExitStack) -> int:
     manage({**env, "NEWSROOM_ALLOW_DEMO": "true"}, "load_demo")
     # As production does after imports: readers never wait for a first render.
     manage(env, "generate_renditions")
-    article = demo_article_path(env)
+    pages = {"front": "/"} | {
+        name: demo_article_path(env, seed) for name, seed in DEMO_ARTICLES
+    }
 
     server = start_server("audit", env, FOLDER, cache_seconds=60)
     stack.callback(server.stop)
     server.wait_ready()
-    status, _, _ = fetch(server.port, article)
-    if status != 200:
-        raise BenchError(f"GET {article} answered {status}")
+    for path in pages.values():
+        status, _, _ = fetch(server.port, path)
+        if status != 200:
+            raise BenchError(f"GET {path} answered {status}")
 
     base = f"http://{HOST}:{server.port}"
     ok = True
     print(f"{'page':<10}" + "".join(f"{category:>16}" for category in CATEGORIES))
-    for name, path in (("front", "/"), ("article", article)):
+    for name, path in pages.items():
         server.check_alive()
         scores = lighthouse(base + path, name)
         passed = all(score >= TARGET for score in scores.values())

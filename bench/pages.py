@@ -324,6 +324,8 @@ def start_server(
                 **env,
                 "NEWSROOM_PAGE_CACHE_SECONDS": str(cache_seconds),
                 "NEWSROOM_FAST_PATH": "true" if fast_path else "false",
+                # A browser (Lighthouse) names the port in its Host header.
+                "NEWSROOM_ALLOWED_PORTS": str(port),
             },
             stdin=stdin,
             stdout=output,

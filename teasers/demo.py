@@ -38,11 +38,17 @@ from articles.photos.saving import save_photo
 from articles.workflow import live_ticker
 from articles.workflow.services import (
     publish_article,
+    save_article,
     submit_for_review,
     unpublish_article,
 )
 from teasers import demo_data
-from teasers.demo_gallery import load_demo_gallery
+from teasers.demo_gallery import (
+    demo_photo,
+    draw_river_scene,
+    load_demo_gallery,
+    seed_gallery,
+)
 from teasers.models import DemoSeed, Rail, RailItem, SponsoredSlot
 
 DEMO_PASSWORD = "newsroom-demo"
@@ -226,6 +232,7 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
             "body": "".join(f"<p>{escape(p)}</p>" for p in seed["paragraphs"]),
             "agency": dpa,
             "view_count": seed["view_count"],
+            **seed["seo"],
         },
     )
     if created or reset:
@@ -239,7 +246,7 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
         )
 
     load_body_elements_article(now=now, reset=reset, report=report,
-                               sections=sections, agency=dpa)  # fmt: skip
+                               sections=sections)  # fmt: skip
     load_live_ticker(now=now, reset=reset, report=report, sections=sections)
 
     for rail_order, rail_data in enumerate(demo_data.RAILS):
@@ -305,8 +312,9 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> DemoReport
     return report
 
 
-def load_body_elements_article(*, now, reset, report, sections, agency):
-    """The article with every body element; as editors left it on re-runs."""
+def load_body_elements_article(*, now, reset, report, sections) -> Article | None:
+    """The article with every body element, its photos and gallery from
+    dpa and AFP; as editors left it on re-runs (None: they deleted it)."""
     seed = demo_data.BODY_ELEMENTS_ARTICLE
     article, created = seeded_article(
         report,
@@ -319,16 +327,45 @@ def load_body_elements_article(*, now, reset, report, sections, agency):
             "dateline": seed["dateline"],
             "body": seed["body"],
             "view_count": seed["view_count"],
+            **seed["seo"],
         },
     )
-    if created or reset:
-        publish_demo_article(article, at=now - timedelta(hours=3))
-        ensure_photo(
-            article,
-            caption="Am Rheinufer soll die mobile Schutzwand stehen.",
-            alt_text="Das Rheinufer in Köln mit Promenade und Altstadt",
-            agency=agency,
-        )
+    if not (created or reset):
+        return article
+    gallery = seed_gallery(
+        seeded=seeded,
+        report=report,
+        reset=reset,
+        key="hochwasser",
+        data=seed["gallery"],
+        published_at=now - timedelta(hours=3),
+        draw=draw_river_scene,
+    )
+    agencies = {agency.short_name: agency for agency in Agency.objects.all()}
+    caption, alt, creator, agency = seed["body_photo"]
+    photo = demo_photo("schutzwand", caption, alt, creator, agencies[agency],
+                       draw=draw_river_scene)  # fmt: skip
+    photo_block = (
+        f'<figure data-block="photo" data-photo="{photo.pk}" data-crop="16x9">'
+        f"<figcaption>{escape(seed['body_photo_caption'])}</figcaption></figure>"
+    )
+    gallery_block = (
+        f'<figure data-block="gallery" data-gallery="{gallery.pk}"></figure>'
+        if gallery
+        else ""
+    )
+    article.body = demo_data.BODY_ELEMENTS_TEMPLATE.replace(
+        demo_data.BODY_MEDIA[0], photo_block
+    ).replace(demo_data.BODY_MEDIA[1], gallery_block)
+    article.social_photo = photo
+    # Through the service: it records the body's photo and gallery.
+    save_article(article, by=None)
+    publish_demo_article(article, at=now - timedelta(hours=3))
+    if not article.article_photos.exists():
+        caption, alt, creator, agency = seed["lead_photo"]
+        lead = demo_photo("rheinufer", caption, alt, creator, agencies[agency],
+                          draw=draw_river_scene)  # fmt: skip
+        ArticlePhoto.objects.create(article=article, photo=lead, position=0)
     return article
 
 

@@ -79,13 +79,57 @@ ARTICLE = {
         "WhatsApp will künftig von Unternehmen Geld für die Nutzung verlangen."
     ),
     "view_count": 19467,
+    # Search engines and social networks (the social image: the lead photo).
+    "seo": {
+        "seo_title": "WhatsApp will Geld von Unternehmen verlangen",
+        "meta_description": (
+            "Der Kurzmitteilungsdienst will Firmen künftig für den Kontakt mit "
+            "ihren Kunden bezahlen lassen. Was das für Nutzer bedeutet."
+        ),
+        "social_title": "WhatsApp: Bald zahlen Unternehmen für Chats mit Kunden",
+        "social_teaser": (
+            "Der Dienst bleibt für Nutzer kostenlos – Firmen sollen künftig zahlen."
+        ),
+    },
 }
 
-# An article with every body element (docs/editor-guide.md shows it): info
-# box, quote, fact list, a YouTube video and a post on X, the embeds behind
-# the two-click consent. The body is in its stored form (articles/
-# sanitising.py BLOCKS); the embeds' addresses are real (the first YouTube
-# video, the first post on X, both also in dpa's samples).
+# The article with every body element (docs/editor-guide.md shows it): a
+# photo and a gallery of pictures from two agencies, info box, quote, fact
+# list, a YouTube video and a post on X, the embeds behind the two-click
+# consent. The body is in its stored form (articles/sanitising.py BLOCKS);
+# the demo puts the photo and gallery blocks where BODY_MEDIA marks them
+# (their numbers are the rows'). The embeds' addresses are real (the first
+# YouTube video, the first post on X, both also in dpa's samples).
+BODY_MEDIA = ("{photo}", "{gallery}")
+BODY_ELEMENTS_TEMPLATE = (
+    "<p>Die Stadt beginnt in der kommenden Woche mit dem Bau einer mobilen "
+    "Hochwasserschutzwand zwischen Altstadt und Rheinauhafen. Die Arbeiten "
+    "sollen bis zum Frühjahr dauern.</p>"
+    "{photo}"
+    '<div data-block="infobox"><h3>Was ist eine mobile Schutzwand?</h3>'
+    "<p>Aluminiumelemente, die bei steigendem Pegel zwischen fest "
+    "verankerten Stützen eingesetzt werden. Sie schützen bis zu einem "
+    "Pegel von <strong>11,30 Metern</strong>.</p></div>"
+    "<h2>Was die Stadt sagt</h2>"
+    '<figure data-block="quote"><blockquote>Wir wollen nicht warten, bis '
+    "das nächste Hochwasser die Altstadt erreicht.</blockquote>"
+    "<figcaption>Petra Berg, Leiterin der Hochwasserschutzzentrale"
+    "</figcaption></figure>"
+    '<div data-block="factlist"><h3>Die Schutzwand in Zahlen</h3><ul>'
+    "<li><p>Länge: 1,2 Kilometer</p></li>"
+    "<li><p>Kosten: 14,5 Millionen Euro</p></li>"
+    "<li><p>Bauzeit: 20 Wochen</p></li>"
+    "<li><p>Aufbau im Ernstfall: 8 Stunden</p></li></ul></div>"
+    "<h2>So sah es beim letzten Hochwasser aus</h2>"
+    "{gallery}"
+    '<div data-block="embed" data-provider="youtube" data-id="jNQXAC9IVRw" '
+    'data-url="https://www.youtube.com/watch?v=jNQXAC9IVRw"></div>'
+    "<p>Auch in den sozialen Netzwerken wurde über die Pläne diskutiert.</p>"
+    '<div data-block="embed" data-provider="x" data-id="20" '
+    'data-url="https://x.com/jack/status/20"></div>'
+    "<p>Während der Bauzeit bleibt der Radweg am Ufer abschnittsweise "
+    "gesperrt; die Umleitung ist ausgeschildert.</p>"
+)
 BODY_ELEMENTS_ARTICLE = {
     "section": "aus-der-region",
     "kicker": "Hochwasserschutz",
@@ -96,33 +140,65 @@ BODY_ELEMENTS_ARTICLE = {
     ),
     "dateline": "Köln",
     "view_count": 4821,
-    "body": (
-        "<p>Die Stadt beginnt in der kommenden Woche mit dem Bau einer mobilen "
-        "Hochwasserschutzwand zwischen Altstadt und Rheinauhafen. Die Arbeiten "
-        "sollen bis zum Frühjahr dauern.</p>"
-        '<div data-block="infobox"><h3>Was ist eine mobile Schutzwand?</h3>'
-        "<p>Aluminiumelemente, die bei steigendem Pegel zwischen fest "
-        "verankerten Stützen eingesetzt werden. Sie schützen bis zu einem "
-        "Pegel von <strong>11,30 Metern</strong>.</p></div>"
-        "<h2>Was die Stadt sagt</h2>"
-        '<figure data-block="quote"><blockquote>Wir wollen nicht warten, bis '
-        "das nächste Hochwasser die Altstadt erreicht.</blockquote>"
-        "<figcaption>Petra Berg, Leiterin der Hochwasserschutzzentrale"
-        "</figcaption></figure>"
-        '<div data-block="factlist"><h3>Die Schutzwand in Zahlen</h3><ul>'
-        "<li><p>Länge: 1,2 Kilometer</p></li>"
-        "<li><p>Kosten: 14,5 Millionen Euro</p></li>"
-        "<li><p>Bauzeit: 20 Wochen</p></li>"
-        "<li><p>Aufbau im Ernstfall: 8 Stunden</p></li></ul></div>"
-        "<h2>So sah es beim letzten Hochwasser aus</h2>"
-        '<div data-block="embed" data-provider="youtube" data-id="jNQXAC9IVRw" '
-        'data-url="https://www.youtube.com/watch?v=jNQXAC9IVRw"></div>'
-        "<p>Auch in den sozialen Netzwerken wurde über die Pläne diskutiert.</p>"
-        '<div data-block="embed" data-provider="x" data-id="20" '
-        'data-url="https://x.com/jack/status/20"></div>'
-        "<p>Während der Bauzeit bleibt der Radweg am Ufer abschnittsweise "
-        "gesperrt; die Umleitung ist ausgeschildert.</p>"
+    # Without the photo and the gallery: a body that needs no photo rows
+    # (tests use it as it is).
+    "body": BODY_ELEMENTS_TEMPLATE.replace(BODY_MEDIA[0], "").replace(
+        BODY_MEDIA[1], ""
     ),
+    "seo": {
+        "seo_title": "Mobile Hochwasserschutzwand am Rheinufer: Zeitplan und Kosten",
+        "meta_description": (
+            "1,2 Kilometer, 14,5 Millionen Euro, 20 Wochen Bauzeit: was die "
+            "neue Schutzwand zwischen Altstadt und Rheinauhafen für Anwohner "
+            "bedeutet."
+        ),
+        "social_title": "So schützt die neue Wand die Altstadt vor dem Rhein",
+        "social_teaser": "Zeitplan, Kosten, Sperrungen: alles zur neuen Schutzwand.",
+    },
+    # (caption, alt text, creator, agency short name)
+    "lead_photo": (
+        "Am Rheinufer soll die mobile Schutzwand stehen.",
+        "Das Rheinufer mit Häuserzeile und Kirchturm unter grauem Himmel",
+        "Lena Hartmann",
+        "dpa",
+    ),
+    "body_photo": (
+        "Probeaufbau: Helfer setzen die Aluminiumelemente ein.",
+        "Graue Wandelemente zwischen Stützen vor dem Fluss, dahinter Häuser",
+        "Pierre Martin",
+        "AFP",
+    ),
+    "body_photo_caption": "Beim Probeaufbau im Herbst stand die Wand in acht Stunden.",
+    "gallery": {
+        "title": "Hochwasser am Rhein: Die Bilder vom letzten Winter",
+        "description": "Wie der Rhein im Januar über die Ufer trat.",
+        "pictures": [
+            (
+                "Der Pegel erreichte am Morgen 9,80 Meter.",
+                "Braunes Hochwasser vor der Häuserzeile der Altstadt",
+                "Lena Hartmann",
+                "dpa",
+            ),
+            (
+                "Die Uferpromenade stand vollständig unter Wasser.",
+                "Überflutete Promenade, Häuser spiegeln sich im Wasser",
+                "Pierre Martin",
+                "AFP",
+            ),
+            (
+                "Einsatzkräfte bauten Schutzwände am Rheinauhafen auf.",
+                "Graue Schutzwand mit Stützen vor dem Fluss",
+                "Jonas Weber",
+                "dpa",
+            ),
+            (
+                "Am Abend zog das Wasser langsam ab.",
+                "Der Fluss unter tief hängenden Wolken, am Ufer ein Kirchturm",
+                "Claire Moreau",
+                "AFP",
+            ),
+        ],
+    },
 }
 
 # One dict per rail, in page order. Items in page order; each item is either an

@@ -1,7 +1,9 @@
-"""The demo's gallery (Bildergalerie): an article about a town festival
+"""The demo's galleries (Bildergalerien): an article about a town festival
 with a photo in its body and a gallery of pictures from two agencies, the
-gallery also on a published page of its own. Photos drawn with Pillow like
-the rest of the demo (no network, no third-party pictures).
+gallery also on a published page of its own; and the river pictures of the
+article with every body element (demo.load_body_elements_article). Photos
+drawn with Pillow like the rest of the demo (no network, no third-party
+pictures).
 """
 
 import hashlib
@@ -13,7 +15,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFilter
 
 from articles.models import Agency, Article, Gallery, GalleryPicture, Photo
-from articles.photos.saving import save_photo
+from articles.photos.saving import content_hash, save_photo, stored_copy
 from articles.workflow.services import save_article
 
 GALLERY_TITLE = "Altstadtfest 2026 in Bildern"
@@ -116,11 +118,109 @@ def draw_town_scene(seed: str, *, size=(1280, 853)) -> ContentFile:
     return ContentFile(buffer.getvalue(), name="demo-altstadtfest.jpg")
 
 
-def demo_photo(seed: str, caption, alt_text, creator, agency: Agency) -> Photo:
+def draw_river_scene(seed: str, *, size=(1280, 853)) -> ContentFile:
+    """A JPEG of a river in flood under a grey sky: the far bank's houses
+    and a church spire mirrored in brown water, now and then the grey
+    elements of a flood wall in front (drawn, then softened like a lens)."""
+    rng = random.Random(hashlib.sha256(seed.encode()).digest())
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    grey = rng.randint(95, 140)
+    top, low = (grey, grey + 12, grey + 28), (grey + 80, grey + 82, grey + 85)
+    horizon = int(height * rng.uniform(0.42, 0.52))
+    for y in range(horizon):
+        share = y / horizon
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(a + (b - a) * share) for a, b in zip(top, low, strict=True)),
+        )
+    water = (rng.randint(105, 135), rng.randint(88, 108), rng.randint(60, 78))
+    for y in range(horizon, height):
+        share = (y - horizon) / (height - horizon)
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(channel * (1 - 0.35 * share)) for channel in water),
+        )
+    spire = rng.randint(width // 5, width * 4 // 5)
+    x = -10
+    while x < width:
+        house_width = rng.randint(50, 110)
+        house_top = horizon - rng.randint(40, 120)
+        wall = tuple(rng.randint(120, 200) for _ in range(3))
+        draw.rectangle([x, house_top, x + house_width, horizon], fill=wall)
+        # The house mirrored in the water, darker.
+        mirrored = tuple(int(channel * 0.55) for channel in wall)
+        depth = (horizon - house_top) * 2 // 3
+        draw.rectangle([x, horizon, x + house_width, horizon + depth], fill=mirrored)
+        for wy in range(house_top + 10, horizon - 10, 24):
+            for wx in range(x + 8, x + house_width - 12, 20):
+                draw.rectangle([wx, wy, wx + 8, wy + 12], fill=(60, 60, 70))
+        x += house_width + rng.randint(0, 6)
+    base = horizon - 130
+    draw.rectangle([spire - 30, base, spire + 30, horizon], fill=(70, 66, 64))
+    draw.polygon(
+        [(spire - 34, base), (spire, base - 170), (spire + 34, base)], fill=(55, 60, 58)
+    )
+    for _ in range(260):
+        ry = rng.randint(horizon + 4, height)
+        rx = rng.randint(0, width)
+        length = rng.randint(20, 120)
+        light = tuple(min(255, channel + 40) for channel in water)
+        draw.line([(rx, ry), (rx + length, ry)], fill=light, width=2)
+    if rng.random() < 0.6:
+        wall_top = int(height * 0.72)
+        draw.rectangle([0, wall_top, width, height], fill=(92, 90, 86))
+        for post in range(0, width, 160):
+            draw.rectangle(
+                [post, wall_top - 40, post + 26, height], fill=(150, 155, 160)
+            )
+            draw.rectangle(
+                [post + 26, wall_top - 12, post + 160, height], fill=(176, 180, 184)
+            )
+    image = image.filter(ImageFilter.GaussianBlur(1.2))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=82, optimize=True)
+    return ContentFile(buffer.getvalue(), name="demo-rheinufer.jpg")
+
+
+def demo_photo(
+    seed: str, caption, alt_text, creator, agency: Agency, *, draw=draw_town_scene
+) -> Photo:
+    """A new photo drawn by `draw`, or the stored one with the same bytes
+    (a reset draws the same picture again)."""
+    image = draw(seed)
+    if stored := stored_copy(content_hash(image)):
+        return stored
     photo = Photo(caption=caption, alt_text=alt_text, creator=creator, agency=agency)
-    photo.image = draw_town_scene(seed)
-    # A file stored already (an earlier run) is the same photo.
+    photo.image = image
     return save_photo(photo)
+
+
+def seed_gallery(
+    *, seeded, report, reset, key, data, published_at, draw
+) -> Gallery | None:
+    """The seed gallery `key` with `data`'s pictures; None when an editor
+    deleted it (a reset makes it again). A reset puts the seed's pictures
+    back (the same photos: drawn alike, found by their bytes)."""
+    gallery, created = seeded(
+        Gallery,
+        report,
+        key=key,
+        reset=reset,
+        lookup={"title": data["title"]},
+        defaults={"description": data["description"], "published_at": published_at},
+    )
+    if gallery is None or not (created or reset):
+        return gallery
+    agencies = {agency.short_name: agency for agency in Agency.objects.all()}
+    gallery.pictures.all().delete()
+    for position, (caption, alt, creator, agency) in enumerate(data["pictures"]):
+        photo = demo_photo(
+            f"{key}-{position}", caption, alt, creator, agencies[agency], draw=draw
+        )
+        GalleryPicture.objects.create(gallery=gallery, photo=photo, position=position)
+    return gallery
 
 
 def load_demo_gallery(*, now: datetime, seeded, report, section) -> Article | None:

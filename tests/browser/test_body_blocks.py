@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
+from teasers.demo import DemoReport, load_body_elements_article
 from teasers.demo_data import BODY_ELEMENTS_ARTICLE
 from tests.browser import test_body_editor as body_editor_tests
 from tests.browser.conftest import (
@@ -25,7 +27,7 @@ from tests.browser.conftest import (
     save_screenshot,
 )
 from tests.browser.test_body_editor import log_in, open_form
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import AgencyFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -180,14 +182,16 @@ def test_quote_and_fact_list_from_the_toolbar_round_trip(
 
 @pytest.fixture
 def demo_article():
-    seed = BODY_ELEMENTS_ARTICLE
-    return ArticleFactory(
-        section=SectionFactory(name="Region", slug="aus-der-region"),
-        kicker=seed["kicker"],
-        headline=seed["headline"],
-        teaser=seed["teaser"],
-        dateline=seed["dateline"],
-        body=seed["body"],
+    """The demo's article with every body element as `load_demo` makes it:
+    its photos and gallery credited to dpa and AFP."""
+    AgencyFactory(short_name="dpa", name="Deutsche Presse-Agentur")
+    AgencyFactory(short_name="AFP", name="Agence France-Presse")
+    section = SectionFactory(name="Region", slug="aus-der-region")
+    return load_body_elements_article(
+        now=timezone.now(),
+        reset=False,
+        report=DemoReport(),
+        sections={"aus-der-region": section},
     )
 
 
@@ -222,17 +226,28 @@ def test_nothing_leaves_the_site_before_the_click_then_only_the_chosen_frame(
 ):
     requests = record_requests(page, live_server)
     page.goto(live_server.url + demo_article.get_absolute_url())
-    page.wait_for_load_state("networkidle")
+    # "load": every script, style and eager picture has been fetched (the
+    # first visit renders the photos' renditions). Not "networkidle": with
+    # the gallery's lazy pictures Chromium sometimes never reports it.
+    page.wait_for_load_state("load", timeout=90_000)
     youtube = page.locator("figure.embed[data-embed-provider='youtube']")
     x = page.locator("figure.embed[data-embed-provider='x']")
     expect(youtube).to_contain_text(
         "Beim Laden werden Daten an YouTube (Google Ireland Ltd.) übertragen"
     )
     expect(x).to_contain_text("Eingebetteter Inhalt von X")
+    # The photos and the gallery are on the page, their pictures our own.
+    expect(page.locator(".article__body .article__photo")).to_have_count(1)
+    expect(page.locator(".article__body .gallery__item")).to_have_count(4)
     assert other_hosts(requests, live_server) == []
     assert page.locator("iframe").count() == 0
     save_screenshot(page, "body-blocks-public")
-    # The editor guide's picture (docs/images/body-elements-public.png).
+    # The editor guide's picture (docs/images/body-elements-public.jpg as
+    # JPEG), with the gallery's first picture loaded (it is lazy).
+    page.locator(".gallery__item img").first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelector('.gallery__item img').naturalWidth > 0"
+    )
     page.locator(".article__body").screenshot(
         path=ARTIFACTS / "screenshots" / "body-elements-public.png"
     )
@@ -243,7 +258,9 @@ def test_nothing_leaves_the_site_before_the_click_then_only_the_chosen_frame(
         "src", "https://www.youtube-nocookie.com/embed/jNQXAC9IVRw"
     )
     expect(frame).to_have_attribute("title", "Eingebetteter Inhalt von YouTube")
-    page.wait_for_load_state("networkidle")
+    frame.element_handle().content_frame().wait_for_load_state("load")
+    # A second for anything else the click might have set off.
+    page.wait_for_timeout(1000)
     assert other_hosts(requests, live_server) == [
         "https://www.youtube-nocookie.com/embed/jNQXAC9IVRw"
     ]
@@ -251,6 +268,8 @@ def test_nothing_leaves_the_site_before_the_click_then_only_the_chosen_frame(
     # Not chosen "immer laden": nothing is kept, the next visit asks again.
     assert page.evaluate("localStorage.getItem('newsroom:embeds:immer')") is None
     assert console_errors == []
+    # Off the page (the fixture then waits for a quiet network, see above).
+    page.goto("about:blank")
 
 
 def test_always_load_is_kept_in_the_browser_only(
@@ -314,6 +333,8 @@ def test_the_article_page_with_every_element_passes_axe(
     record_requests(page, live_server)
     page.goto(live_server.url + demo_article.get_absolute_url())
     expect(page.locator(".body-box--info")).to_have_count(1)
+    expect(page.locator(".article__body .article__photo")).to_have_count(1)
+    expect(page.locator(".article__body .gallery")).to_have_count(1)
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
     # And once a provider's content is loaded.
@@ -335,6 +356,9 @@ def test_the_article_page_with_every_element_is_valid_html(
     assert response.status_code == 200
     html = response.content
     assert html.count(b'class="embed ') == 2 and b"body-box--facts" in html
+    assert b'class="body-quote"' in html and b"body-box--info" in html
+    assert html.count(b'class="gallery__item"') == 4
+    assert b"Fotos: dpa, AFP" in html
     errors = validation_errors({"article-with-elements": html}, tmp_path)
     assert errors == [], "\n".join(errors)
 

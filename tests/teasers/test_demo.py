@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, ArticlePhoto, Photo, Section, SitePage
+from articles.models import Article, ArticlePhoto, Gallery, Photo, Section, SitePage
 from articles.workflow import services
 from articles.workflow.trash import trash_article
 from teasers.models import Rail, RailItem, SponsoredSlot
@@ -51,6 +51,9 @@ def test_article_page_shows_the_seed_article(client, demo):
     article = Article.objects.get(headline=HEADLINE)
     html = client.get(article.get_absolute_url()).content.decode()
     assert HEADLINE in html
+    # Its search-engine and social-network fields.
+    assert "<title>WhatsApp will Geld von Unternehmen verlangen" in html
+    assert "WhatsApp: Bald zahlen Unternehmen für Chats mit Kunden" in html
     assert CAPTION in html
     assert "Der Kurzmitteilungsdienst ist bald nicht mehr für alle" in html
     assert '<span class="dateline">Mountain View</span> - WhatsApp will von' in html
@@ -194,8 +197,27 @@ def test_the_demo_has_an_article_with_every_body_element(client, demo):
         '<figure class="body-quote">',
         'data-embed-provider="youtube"',
         'data-embed-provider="x"',
+        "Beim Probeaufbau im Herbst stand die Wand in acht Stunden.",
+        "Foto: Pierre Martin/AFP",
+        "Hochwasser am Rhein: Die Bilder vom letzten Winter",
+        "Foto: Lena Hartmann/dpa",
+        '<p class="article__credits">Fotos: dpa, AFP</p>',
+        "<title>Mobile Hochwasserschutzwand am Rheinufer: Zeitplan und Kosten",
     ):
-        assert shown in html
+        assert shown in html, shown
+    assert html.count('class="gallery__item"') == 4
+    assert article.body_photos.count() == 1 and article.body_galleries.count() == 1
+    assert article.social_photo_id == article.body_photos.get().photo_id
+    # A reset makes nothing new: the same photos, gallery and pictures.
+    counts = [Photo.objects.count(), Gallery.objects.count(), Article.objects.count()]
+    call_command("load_demo", "--reset", stdout=StringIO())
+    assert [
+        Photo.objects.count(),
+        Gallery.objects.count(),
+        Article.objects.count(),
+    ] == counts
+    article.refresh_from_db()
+    assert 'data-block="gallery"' in article.body
     # A re-run keeps what an editor changed in it.
     edited = article.body.replace("Was ist eine mobile Schutzwand?", "Die Wand")
     Article.objects.filter(pk=article.pk).update(body=edited)
