@@ -37,7 +37,12 @@ from articles.models import (
 )
 from articles.models.agency import AGENCY_TEXT_FIELDS
 from articles.workflow import live_drafts, presence, services
-from articles.workflow.previews import article_as_of, preview_link, render_preview
+from articles.workflow.previews import (
+    article_as_of,
+    preview_link,
+    render_preview,
+    unsaved_corrections,
+)
 
 FIELD_LABELS = {
     name: Article._meta.get_field(name).verbose_name for name in REVISION_FIELDS
@@ -243,7 +248,10 @@ def preview(model_admin, request, object_id):
         else revisions_shown(model_admin, request, article).first()
     )
     shown, authors = article_as_of(article, revision)
-    return render_preview(request, shown, authors)
+    # A live article's draft: the corrections it adds, after the printed.
+    added = revision.data.get(live_drafts.NEW_CORRECTIONS) if revision else None
+    corrections = unsaved_corrections(article, added) if added else None
+    return render_preview(request, shown, authors, corrections=corrections)
 
 
 @post_only
