@@ -490,6 +490,13 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         if form.saves_draft:
             # save_related keeps the draft: it holds the inlines' rows too.
             return
+        # The form showed the pending draft and this save replaces it: the
+        # corrections it added (shown in its diff only) are saved with it.
+        request.draft_corrections = (
+            live_drafts.pending_data(obj).get(live_drafts.NEW_CORRECTIONS, [])
+            if form.shows_draft
+            else []
+        )
         services.save_article(
             obj,
             by=request.user,
@@ -512,6 +519,8 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
                 formset.deleted_objects = []
             return
         super().save_related(request, form, formsets, change)
+        for text in getattr(request, "draft_corrections", []):
+            services.add_correction(form.instance, by=request.user, text=text)
         services.record_revision(form.instance, by=request.user)
         # Saved: the server's copy of the unsaved input has served.
         working_copies.discard_working_copy(

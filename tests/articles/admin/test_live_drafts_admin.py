@@ -429,3 +429,19 @@ def test_who_only_reads_sees_no_unpublished_change(desk, group):
     # The desk sees it in the same places.
     assert "Geheimer Entwurf" in desk_client.get(pages[1]).content.decode()
     assert "Geheimer Entwurf" in desk_client.get(pages[0]).content.decode()
+
+
+def test_saving_and_publishing_keeps_the_draft_s_new_corrections(desk):
+    article = ArticleFactory(headline="Live-Fassung")
+    desk_client = client_for(desk)
+    data = form_with_inlines(desk_client, article) | {
+        "corrections-TOTAL_FORMS": "1",
+        "corrections-0-text": "Aus dem Entwurf.",
+    }
+    assert desk_client.post(change_url(article), data).status_code == 302
+    assert not live(article).corrections.exists()
+    data = form_with_inlines(desk_client, article) | {"_publish_changes": "1"}
+    assert desk_client.post(change_url(article), data).status_code == 302
+    article = live(article)
+    assert article.pending_revision is None
+    assert [c.text for c in article.corrections.all()] == ["Aus dem Entwurf."]
