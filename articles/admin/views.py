@@ -104,6 +104,7 @@ def revision_history(model_admin, request, object_id):
     """Revisions, state changes (newest first, with a compare form) and the
     internal notes."""
     article = _article(model_admin, request, object_id)
+    live = live_drafts.is_live(article)
     revisions = list(revisions_shown(model_admin, request, article))
     transitions = list(article.transitions.select_related("by"))
     notes = list(article.notes.for_thread())
@@ -121,10 +122,8 @@ def revision_history(model_admin, request, object_id):
             # Restoring a live article's revision makes it the draft, which
             # a reporter may propose for their own live article.
             may_edit=services.may_edit(request.user, article)
-            or (
-                live_drafts.is_live(article)
-                and live_drafts.may_propose_changes(request.user, article)
-            ),
+            or (live and live_drafts.may_propose_changes(request.user, article)),
+            restores_as_draft=live,
         ),
     )
 

@@ -346,6 +346,10 @@ def test_restoring_an_old_revision_of_a_live_article_gives_a_draft(client, desk)
     services.save_article(article, by=desk)
     services.record_revision(article, by=desk)
     desk_client = client_for(desk)
+    history = desk_client.get(
+        reverse("admin:articles_article_revisions", args=[article.pk])
+    ).content.decode()
+    assert "legt die Fassung als Entwurf an" in history
     response = desk_client.post(
         reverse("admin:articles_article_restore", args=[article.pk, 0])
     )
