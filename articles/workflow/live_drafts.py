@@ -171,10 +171,10 @@ def photo_uses(article: Article) -> list[dict]:
 
 def set_photo_uses(article: Article, uses: list[dict]) -> list[Photo]:
     """Make the article's photos exactly `uses` (a draft's PHOTOS); returns
-    the photos it did not show before. A photo deleted since cannot come
-    back."""
+    the photos it did not show before. A photo deleted for good since
+    cannot come back (one in the trash stays hidden, as for any draft)."""
     existing = {use.photo_id: use for use in article.article_photos.all()}
-    photos = Photo.objects.not_in_trash().in_bulk([use["photo"] for use in uses])
+    photos = Photo.objects.in_bulk([use["photo"] for use in uses])
     article.article_photos.exclude(photo_id__in=list(photos)).delete()
     added = []
     for wanted in uses:
