@@ -11,7 +11,9 @@ A draft holds everything of the edit form that readers see, not only the
 text: the photos with their captions in this article (`photos`), the
 publishing fields (HELD_FIELDS: times, embargo, "Top"), corrections added
 with it and whether publishing it is an "Update". Each takes effect when
-the draft is published, never before.
+the draft is published, never before. Photos and publishing fields are held
+only where the draft changes them, so publishing it leaves alone what
+changed on the row meanwhile (an agency's embargo, a new time).
 
 Every write here moves the article's version on and records a revision, so
 "the content an edit form showed at version v" is always the latest revision
@@ -101,9 +103,10 @@ def draft_values(
     substantial: bool = False,
 ) -> dict:
     """A draft's data: the article's REVISION_FIELDS as they will be saved
-    (sanitised body, derived slug), the related rows' ids, its HELD_FIELDS,
-    and `photos` (default: as the pending draft or the live article has
-    them, see photo_uses)."""
+    (sanitised body, derived slug), the related rows' ids, those of its
+    HELD_FIELDS that differ from the row, and `photos` (default: as the
+    pending draft or the live article has them, see photo_uses) if they
+    differ from the live ones."""
     # The same derivation save() applies, on a copy: the object itself
     # stays as the caller has it.
     shadow = copy.copy(article)
@@ -111,13 +114,35 @@ def draft_values(
     data = revision_values(shadow)
     for name in REVISION_RELATIONS:
         data[name] = sorted(relations[name])
-    data |= held_values(shadow)
-    data[PHOTOS] = photo_uses(article) if photos is None else photos
+    # Only what the draft changes: a state change of the row meanwhile (an
+    # agency's embargo, the desk's "Update" or new time) is not undone by
+    # publishing a draft that left the field alone.
+    live = (
+        Article.objects.filter(pk=article.pk).values(*HELD_FIELDS).first()
+        if article.pk
+        else None
+    ) or {}
+    data |= {
+        name: value
+        for name, value in held_values(shadow).items()
+        if not same_value(getattr(shadow, name), live.get(name))
+    }
+    photos = photo_uses(article) if photos is None else photos
+    if article.pk is None or photos != live_photo_uses(article):
+        data[PHOTOS] = photos
     if new_corrections:
         data[NEW_CORRECTIONS] = [text.strip() for text in new_corrections]
     if substantial:
         data[SUBSTANTIAL] = True
     return data
+
+
+def same_value(a, b) -> bool:
+    """Equal as the edit form can tell: its time inputs have no
+    microseconds."""
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return a.replace(microsecond=0) == b.replace(microsecond=0)
+    return a == b
 
 
 def held_values(article: Article) -> dict:

@@ -349,6 +349,23 @@ def test_update_mark_and_corrections_wait_for_publishing(client, desk, on_commit
     assert CorrectionNote.objects.get(article=article).text.startswith("Der Ort")
 
 
+def test_publishing_a_draft_keeps_what_changed_on_the_row_meanwhile(
+    client, desk, on_commit
+):
+    article = ArticleFactory(is_top=False)
+    ArticlePhotoFactory(article=article, caption="Live")
+    draft = draft_of(article, by=desk, headline="Nur Text", is_top=True)
+    assert "photos" not in draft.data and "embargo_until" not in draft.data
+    # The agency sets an embargo on the row (keep_local_edit's holds).
+    later = timezone.now() + timedelta(hours=2)
+    Article.objects.filter(pk=article.pk).update(embargo_until=later)
+    publish(article, desk, on_commit)
+    article = Article.objects.get(pk=article.pk)
+    assert (article.headline, article.is_top) == ("Nur Text", True)
+    assert article.embargo_until == later
+    assert reader_view(client, article)[0] == 404
+
+
 def test_a_later_draft_keeps_the_photos_of_the_one_it_replaces(desk):
     article = ArticleFactory()
     photo = PhotoFactory()
@@ -368,7 +385,7 @@ def test_restoring_an_old_revision_of_a_live_article_makes_it_the_draft(
     article.headline = "Zweite Überschrift"
     services.save_article(article, by=desk)
     services.record_revision(article, by=desk)
-    photo = ArticlePhotoFactory(article=article, caption="Bleibt").photo
+    ArticlePhotoFactory(article=article, caption="Bleibt")
 
     with on_commit():
         draft = live_drafts.restore_as_draft(
@@ -376,7 +393,7 @@ def test_restoring_an_old_revision_of_a_live_article_makes_it_the_draft(
         )
     assert draft.is_draft and "Wiederhergestellt aus Fassung" in draft.note
     assert draft.data["headline"] == "Erste Überschrift"
-    assert draft.data["photos"] == [use(photo, 0, "Bleibt")]
+    assert "photos" not in draft.data  # as live
     assert "Zweite Überschrift" in reader_view(client, article)[1]
 
     publish(article, desk, on_commit)
