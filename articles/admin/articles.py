@@ -23,11 +23,14 @@ from articles.admin.forms import (
     ArticlePhotoForm,
     ArticlePhotoFormSet,
     ArticlePhotoInlineForm,
-    keeping_live_rows,
+    keeping_published_corrections,
+    photo_uses_in,
+    showing_draft_photos,
 )
 from articles.admin.live_ticker import live_ticker_urls
 from articles.admin.trash import MovesToTrashAdmin
 from articles.models import (
+    REVISION_RELATIONS,
     Article,
     ArticlePhoto,
     CorrectionNote,
@@ -94,19 +97,27 @@ class ArticlePhotoInline(admin.TabularInline):
         formset.user = request.user
         return formset
 
-    # The article's photos are the article: the same rights as its text.
+    # The article's photos are the article: the same rights as its text,
+    # also for a reporter's change to their live article (a draft).
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and may_edit(request, obj)
+        allowed = super().has_add_permission(request, obj)
+        return allowed and may_change_text(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and may_edit(request, obj)
+        allowed = super().has_change_permission(request, obj)
+        return allowed and may_change_text(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and may_edit(request, obj)
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and may_change_text(request, obj)
 
 
 def may_edit(request, article) -> bool:
     return article is None or services.may_edit(request.user, article)
+
+
+def may_change_text(request, article) -> bool:
+    return article is None or live_drafts.may_propose_changes(request.user, article)
 
 
 class CorrectionNoteInline(admin.TabularInline):
@@ -383,8 +394,19 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
 
     def get_formsets_with_inlines(self, request, obj=None):
         draft = self.saves_draft(request, obj)
+        pending = (
+            live_drafts.pending_data(obj)
+            if obj is not None and live_drafts.may_propose_changes(request.user, obj)
+            else {}
+        )
         for formset, inline in super().get_formsets_with_inlines(request, obj):
-            yield (keeping_live_rows(formset) if draft else formset), inline
+            if formset.model is ArticlePhoto and live_drafts.PHOTOS in pending:
+                # The form shows the pending change: its photos too.
+                formset = showing_draft_photos(formset, pending[live_drafts.PHOTOS])
+            elif formset.model is CorrectionNote and draft:
+                formset = keeping_published_corrections(formset)
+            formset.editable = inline.has_change_permission(request, obj)
+            yield formset, inline
 
     def has_publish_permission(self, request):
         return services.may_publish(request.user)
@@ -466,21 +488,15 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if form.saves_draft:
-            # The form checked the version and holds the row's lock.
-            relations = live_drafts.current_relations(obj)
-            relations.update(
-                {
-                    name: [row.pk for row in form.cleaned_data[name]]
-                    for name in relations
-                    if name in form.cleaned_data
-                }
-            )
-            live_drafts.save_draft(
-                obj,
-                by=request.user,
-                data=live_drafts.draft_values(obj, relations),
-            )
+            # save_related keeps the draft: it holds the inlines' rows too.
             return
+        # The form showed the pending draft and this save replaces it: the
+        # corrections it added (shown in its diff only) are saved with it.
+        request.draft_corrections = (
+            live_drafts.pending_data(obj).get(live_drafts.NEW_CORRECTIONS, [])
+            if form.shows_draft
+            else []
+        )
         services.save_article(
             obj,
             by=request.user,
@@ -492,14 +508,19 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         # also after a draft of a live article was saved (withdrawing it).
         request.article_transition = form.transition_request
         if form.saves_draft:
-            # The draft holds the relations; the inlines are unchanged
-            # (KeepsLiveRows), so nothing of theirs is saved (the change
-            # message reads what a save would have set).
+            # The form checked the version and holds the row's lock.
+            live_drafts.save_draft(
+                form.instance, by=request.user, data=draft_data(form, formsets)
+            )
+            # Nothing of the inlines is saved (the change message reads
+            # what a save would have set).
             for formset in formsets:
                 formset.new_objects, formset.changed_objects = [], []
                 formset.deleted_objects = []
             return
         super().save_related(request, form, formsets, change)
+        for text in getattr(request, "draft_corrections", []):
+            services.add_correction(form.instance, by=request.user, text=text)
         services.record_revision(form.instance, by=request.user)
         # Saved: the server's copy of the unsaved input has served.
         working_copies.discard_working_copy(
@@ -530,6 +551,12 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
+        if getattr(formset, "draft_photos", None) is not None:
+            # The pending change's photos, saved with it: the whole list.
+            live_drafts.set_photo_uses(form.instance, photo_uses_in(formset))
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = []
+            return None
         if formset.model is not CorrectionNote:
             return super().save_formset(request, form, formset, change)
         for note in formset.save(commit=False):
@@ -923,6 +950,42 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
             ),
             action="flag_breaking",
         )
+
+
+def draft_data(form, formsets) -> dict:
+    """The draft of a live article an edit form's save keeps: its fields,
+    photos and new corrections; what this user cannot change (read-only
+    fields, inlines) as the pending draft or the live article has it."""
+    article = form.instance
+    pending = live_drafts.pending_data(article)
+    for name, value in live_drafts.held_from_data(pending).items():
+        if name not in form.fields:
+            setattr(article, name, value)
+    relations = live_drafts.current_relations(article) | {
+        name: pending[name] for name in REVISION_RELATIONS if name in pending
+    }
+    relations |= {
+        name: [row.pk for row in form.cleaned_data[name]]
+        for name in relations
+        if name in form.cleaned_data
+    }
+    photos, corrections = None, list(pending.get(live_drafts.NEW_CORRECTIONS, []))
+    for formset in formsets:
+        if formset.model is ArticlePhoto and formset.editable:
+            photos = photo_uses_in(formset)
+        elif formset.model is CorrectionNote:
+            corrections += formset.new_texts()
+    if "substantial_update" in form.fields:
+        substantial = bool(form.cleaned_data.get("substantial_update"))
+    else:
+        substantial = bool(pending.get(live_drafts.SUBSTANTIAL))
+    return live_drafts.draft_values(
+        article,
+        relations,
+        photos=photos,
+        new_corrections=corrections,
+        substantial=substantial,
+    )
 
 
 @admin.register(ArticlePhoto)

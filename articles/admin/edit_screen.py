@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from articles.admin.forms import TRANSITION
 from articles.admin.views import post_only
-from articles.models import Article, Section
+from articles.models import Article, ArticlePhoto, Section
 from articles.workflow import previews, services, working_copies
 
 
@@ -161,7 +161,13 @@ def live_preview(model_admin, request, object_id=None):
         authors = list(cleaned["authors"])
     else:
         authors = list(article.authors.all()) if article.pk else []
-    response = previews.render_unsaved_preview(request, article, authors)
+    response = previews.render_unsaved_preview(
+        request,
+        article,
+        authors,
+        photos=posted_photo_uses(model_admin, request, article),
+        new_corrections=posted_new_corrections(request.POST),
+    )
     # The edit screen frames it: same origin, nobody else.
     response["X-Frame-Options"] = "SAMEORIGIN"
     response._csp_config = {
@@ -169,6 +175,69 @@ def live_preview(model_admin, request, object_id=None):
         "frame-ancestors": [CSP.SELF],
     }
     return response
+
+
+PHOTOS_PREFIX = "article_photos"
+CORRECTIONS_PREFIX = "corrections"
+
+
+def posted_photo_uses(model_admin, request, article: Article) -> list[dict] | None:
+    """The photo cards of the posted form, as a draft stores photos (removed
+    ones left out); None where the form offers no photo cards to change."""
+    inline = next(
+        (
+            inline
+            for inline in model_admin.get_inline_instances(
+                request, article if article.pk else None
+            )
+            if inline.model is ArticlePhoto
+        ),
+        None,
+    )
+    editable = inline is not None and (
+        inline.has_change_permission(request, article if article.pk else None)
+        or inline.has_add_permission(request, article if article.pk else None)
+    )
+    if not editable or f"{PHOTOS_PREFIX}-TOTAL_FORMS" not in request.POST:
+        return None
+    uses = []
+    for prefix in posted_forms(request.POST, PHOTOS_PREFIX):
+        photo = request.POST.get(f"{prefix}-photo", "")
+        if request.POST.get(f"{prefix}-DELETE") or not photo.isdigit():
+            continue
+        position = request.POST.get(f"{prefix}-position", "")
+        uses.append(
+            {
+                "photo": int(photo),
+                "position": int(position) if position.isdigit() else 0,
+                "caption": request.POST.get(f"{prefix}-caption", "").strip(),
+            }
+        )
+    return uses
+
+
+def posted_new_corrections(data) -> list[str]:
+    """The texts of corrections added in the posted form, not yet saved."""
+    try:
+        known = int(data.get(f"{CORRECTIONS_PREFIX}-INITIAL_FORMS", ""))
+    except ValueError:
+        known = 0
+    return [
+        text
+        for number, prefix in enumerate(posted_forms(data, CORRECTIONS_PREFIX))
+        if number >= known
+        and not data.get(f"{prefix}-DELETE")
+        and (text := data.get(f"{prefix}-text", "").strip())
+    ]
+
+
+def posted_forms(data, prefix: str) -> list[str]:
+    """The prefixes of an inline formset's posted forms."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        return []
+    return [f"{prefix}-{number}" for number in range(min(total, 1000))]
 
 
 @post_only

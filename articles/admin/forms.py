@@ -22,11 +22,19 @@ from articles.models import (
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
 from articles.photos.body_uses import check_body_references
 from articles.sanitising import sanitise_body_html
-from articles.workflow import services
+from articles.workflow import live_drafts, services
 
-# What a draft of a live article holds (live_drafts); anything else in the
-# form (times, embargo, "Update") takes effect only when published.
-DRAFT_FIELDS = frozenset({*REVISION_FIELDS, *REVISION_RELATIONS, "loaded_version"})
+# What a draft of a live article holds (live_drafts): a form field not
+# among them is refused on a draft save rather than dropped.
+DRAFT_FIELDS = frozenset(
+    {
+        *REVISION_FIELDS,
+        *REVISION_RELATIONS,
+        *live_drafts.HELD_FIELDS,
+        "loaded_version",
+        "substantial_update",
+    }
+)
 # The name of the publishing panel's buttons (change_form.html).
 TRANSITION = "_transition"
 
@@ -126,6 +134,13 @@ class ArticleAdminForm(forms.ModelForm):
             for name in (*REVISION_FIELDS, *REVISION_RELATIONS):
                 if name in self.fields and name in draft:
                     self.initial[name] = draft[name]
+            for name, value in live_drafts.held_from_data(draft).items():
+                if name in self.fields:
+                    self.initial[name] = value
+            if "substantial_update" in self.fields:
+                self.initial["substantial_update"] = bool(
+                    draft.get(live_drafts.SUBSTANTIAL)
+                )
         # Live counters (static/articles/body_editor.js): guidance only.
         for name, guide in guide_chars().items():
             if name in self.fields:
@@ -176,11 +191,12 @@ class ArticleAdminForm(forms.ModelForm):
                 self.add_error(
                     name,
                     _(
-                        "Der Artikel ist live: Ihre Änderungen werden als Entwurf "
-                        "gespeichert, und dieses Feld gilt erst beim Veröffentlichen. "
-                        "Bitte mit „Speichern und veröffentlichen“ speichern oder "
-                        "das Feld unverändert lassen."
-                    ),
+                        "Der Artikel ist live und Ihre Änderungen werden als "
+                        "Entwurf gespeichert; „%(field)s“ kann der Entwurf nicht "
+                        "aufnehmen. Bitte mit „Speichern und veröffentlichen“ "
+                        "speichern oder das Feld unverändert lassen."
+                    )
+                    % {"field": self.fields[name].label or name},
                 )
 
     def offer_merge(self, conflict, *, loaded: int, merged_against: int | None):
@@ -340,26 +356,98 @@ class ArticlePhotoFormSet(forms.BaseInlineFormSet):
                 form.add_error("photo", error)
 
 
-class KeepsLiveRows(forms.BaseInlineFormSet):
-    """An inline of a live article saved as a draft: the draft holds the
-    text only, so a change here would reach readers at once."""
+class KeepsPublishedCorrections(forms.BaseInlineFormSet):
+    """The corrections of a live article saved as a draft: new ones wait in
+    the draft (live_drafts.NEW_CORRECTIONS); removing a printed one cannot
+    wait there, so it is refused rather than done at once or dropped."""
 
     def clean(self):
         super().clean()
-        if self.has_changed():
+        if self.deleted_forms:
             raise forms.ValidationError(
                 _(
                     "Der Artikel ist live und Ihre Änderungen werden als Entwurf "
-                    "gespeichert; %(what)s ändern sich nur mit „Speichern und "
-                    "veröffentlichen“ (oder nach der Veröffentlichung der "
-                    "Änderungen)."
+                    "gespeichert; eine veröffentlichte Korrektur löschen geht "
+                    "nur mit „Speichern und veröffentlichen“."
                 )
-                % {"what": self.model._meta.verbose_name_plural}
             )
 
+    def new_texts(self) -> list[str]:
+        return [
+            form.cleaned_data["text"]
+            for form in self.extra_forms
+            if form.has_changed()
+            and form.cleaned_data.get("text")
+            and not form.cleaned_data.get("DELETE")
+        ]
 
-def keeping_live_rows(formset: type[forms.BaseInlineFormSet]) -> type:
-    return type(formset.__name__, (KeepsLiveRows, formset), {})
+
+def keeping_published_corrections(formset: type[forms.BaseInlineFormSet]) -> type:
+    return type(formset.__name__, (KeepsPublishedCorrections, formset), {})
+
+
+class ShowsDraftPhotos(forms.BaseInlineFormSet):
+    """The article's photos as its pending draft has them (live_drafts.PHOTOS):
+    photos the live article shows are its rows, with the draft's position
+    and caption; the draft's others are forms of new rows. Whatever the save,
+    the whole list counts (photo_uses_in), never only the changed forms."""
+
+    draft_photos: list[dict] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = {use.photo_id: use for use in super().get_queryset()}
+        self.draft_rows, self.initial_extra = [], []
+        for item in self.draft_photos:
+            use = rows.get(item["photo"])
+            if use is None:
+                self.initial_extra.append(dict(item))
+                continue
+            use.position, use.caption = item["position"], item["caption"]
+            self.draft_rows.append(use)
+        self.extra = len(self.initial_extra)
+
+    def get_queryset(self):
+        return self.draft_rows
+
+    def _construct_form(self, i, **kwargs):
+        held = i - self.initial_form_count()
+        if 0 <= held < len(self.initial_extra):
+            # A photo of the draft, not an empty form: kept, changed or not.
+            kwargs["empty_permitted"] = False
+        form = super()._construct_form(i, **kwargs)
+        if 0 <= held < len(self.initial_extra) and not form.is_bound:
+            item = self.initial_extra[held]
+            form.instance.photo_id = item["photo"]
+            form.instance.position, form.instance.caption = (
+                item["position"],
+                item["caption"],
+            )
+        return form
+
+
+def showing_draft_photos(
+    formset: type[forms.BaseInlineFormSet], photos: list[dict]
+) -> type:
+    return type(formset.__name__, (ShowsDraftPhotos, formset), {"draft_photos": photos})
+
+
+def photo_uses_in(formset: forms.BaseInlineFormSet) -> list[dict]:
+    """The photos an article's photo formset holds after the edit, in
+    order, as a draft stores them (live_drafts.PHOTOS)."""
+    uses = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if data.get("DELETE") or data.get("photo") is None:
+            continue
+        uses.append(
+            {
+                "photo": data["photo"].pk,
+                "position": data.get("position") or 0,
+                "caption": data.get("caption") or "",
+            }
+        )
+    return sorted(uses, key=lambda use: use["position"])
 
 
 class ArticlePhotoForm(forms.ModelForm):

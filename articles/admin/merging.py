@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
@@ -132,6 +133,11 @@ def as_cleaned(form_field: forms.Field, raw):
         return form_field.queryset.filter(pk=raw).first() if raw else None
     if isinstance(form_field, forms.CharField):
         return raw or ""
+    if isinstance(raw, str) and isinstance(
+        form_field, (forms.DateTimeField, forms.SplitDateTimeField)
+    ):
+        # A live article's draft holds its times as text (live_drafts).
+        return parse_datetime(raw)
     return raw
 
 

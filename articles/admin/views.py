@@ -21,6 +21,8 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,10 +33,16 @@ from articles.models import (
     REVISION_RELATIONS,
     Article,
     ArticleRevision,
+    Photo,
 )
 from articles.models.agency import AGENCY_TEXT_FIELDS
 from articles.workflow import live_drafts, presence, services
-from articles.workflow.previews import article_as_of, preview_link, render_preview
+from articles.workflow.previews import (
+    article_as_of,
+    preview_link,
+    render_preview,
+    unsaved_corrections,
+)
 
 FIELD_LABELS = {
     name: Article._meta.get_field(name).verbose_name for name in REVISION_FIELDS
@@ -43,6 +51,23 @@ FIELD_LABELS = {
     "regions": gettext_lazy("Regionen"),
     "tags": gettext_lazy("Schlagwörter"),
 }
+# What a live article's draft holds beyond the text (live_drafts).
+DRAFT_LABELS = (
+    FIELD_LABELS
+    | {
+        live_drafts.PHOTOS: gettext_lazy("Fotos (das erste ist das Aufmacherbild)"),
+    }
+    | {
+        name: Article._meta.get_field(name).verbose_name
+        for name in live_drafts.HELD_FIELDS
+    }
+    | {
+        live_drafts.SUBSTANTIAL: gettext_lazy(
+            "Beim Veröffentlichen als „Update“ markieren"
+        ),
+        live_drafts.NEW_CORRECTIONS: gettext_lazy("Neue Korrekturen"),
+    }
+)
 
 
 def post_only(view):
@@ -79,6 +104,7 @@ def revision_history(model_admin, request, object_id):
     """Revisions, state changes (newest first, with a compare form) and the
     internal notes."""
     article = _article(model_admin, request, object_id)
+    live = live_drafts.is_live(article)
     revisions = list(revisions_shown(model_admin, request, article))
     transitions = list(article.transitions.select_related("by"))
     notes = list(article.notes.for_thread())
@@ -93,9 +119,11 @@ def revision_history(model_admin, request, object_id):
             revisions=revisions,
             transitions=transitions,
             notes=notes,
-            # Restoring writes the row: not a reporter on a live article
-            # (they may only draft changes to it).
-            may_edit=services.may_edit(request.user, article),
+            # Restoring a live article's revision makes it the draft, which
+            # a reporter may propose for their own live article.
+            may_edit=services.may_edit(request.user, article)
+            or (live and live_drafts.may_propose_changes(request.user, article)),
+            restores_as_draft=live,
         ),
     )
 
@@ -181,6 +209,21 @@ def agency_version_diff(model_admin, request, object_id, version_id):
 def restore(model_admin, request, object_id, number):
     article = _article(model_admin, request, object_id)
     revision = _revision(model_admin, request, article, number)
+    if live_drafts.is_live(article):
+        # Readers keep the live text: the old one becomes the draft.
+        if not live_drafts.may_propose_changes(request.user, article):
+            raise PermissionDenied
+        restored = live_drafts.restore_as_draft(article, revision, by=request.user)
+        messages.warning(
+            request,
+            _(
+                "Fassung %(old)s als Entwurf wiederhergestellt (Fassung %(new)s). "
+                "Die öffentliche Seite zeigt weiter die veröffentlichte Fassung, "
+                "bis jemand die Änderungen veröffentlicht."
+            )
+            % {"old": revision.number, "new": restored.number},
+        )
+        return _back_to_form(article)
     if not services.may_edit(request.user, article):
         raise PermissionDenied
     restored = services.restore_revision(article, revision, by=request.user)
@@ -204,7 +247,10 @@ def preview(model_admin, request, object_id):
         else revisions_shown(model_admin, request, article).first()
     )
     shown, authors = article_as_of(article, revision)
-    return render_preview(request, shown, authors)
+    # A live article's draft: the corrections it adds, after the printed.
+    added = revision.data.get(live_drafts.NEW_CORRECTIONS) if revision else None
+    corrections = unsaved_corrections(article, added) if added else None
+    return render_preview(request, shown, authors, corrections=corrections)
 
 
 @post_only
@@ -320,9 +366,12 @@ def live_draft_context(request, article: Article) -> dict | None:
 
 def draft_changes(article: Article, draft: ArticleRevision) -> list[tuple]:
     """(label, marked text) of each field the draft changes, related rows by
-    name (one query per kind of row, for both sides)."""
-    live = services.snapshot(article)
+    name (one query per kind of row, for both sides), photos by their label
+    and caption, times as the form shows them."""
+    live = services.snapshot(article) | live_drafts.held_values(article)
+    live[live_drafts.PHOTOS] = live_drafts.live_photo_uses(article)
     proposed = dict(draft.data)
+    readable_held(live, proposed)
     for name in ("section", "agency", *REVISION_RELATIONS):
         model = Article._meta.get_field(name).related_model
         ids = [live.get(name), proposed.get(name)]
@@ -336,7 +385,47 @@ def draft_changes(article: Article, draft: ArticleRevision) -> list[tuple]:
                 side[name] = sorted(names.get(i, str(i)) for i in value)
             elif value is not None:
                 side[name] = names.get(value, str(value))
-    return field_changes(live, proposed, labels=FIELD_LABELS)
+    return field_changes(live, proposed, labels=DRAFT_LABELS)
+
+
+def readable_held(live: dict, proposed: dict) -> None:
+    """The draft's photos, times, flags and corrections on both sides as
+    lines an editor reads (a draft saved before it held them shows none
+    changed)."""
+    for name in (live_drafts.PHOTOS, *live_drafts.HELD_FIELDS):
+        proposed.setdefault(name, live[name])
+    ids = {
+        use["photo"] for side in (live, proposed) for use in side[live_drafts.PHOTOS]
+    }
+    photos = Photo.objects.in_bulk(ids)
+    for side in (live, proposed):
+        side[live_drafts.PHOTOS] = "\n".join(
+            photo_line(number, use, photos.get(use["photo"]))
+            for number, use in enumerate(side[live_drafts.PHOTOS], start=1)
+        )
+        for name, value in live_drafts.held_from_data(side).items():
+            if isinstance(value, bool):
+                side[name] = _("ja") if value else _("nein")
+            elif value is not None:
+                side[name] = date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        side[live_drafts.SUBSTANTIAL] = (
+            _("ja") if side.get(live_drafts.SUBSTANTIAL) else ""
+        )
+        side[live_drafts.NEW_CORRECTIONS] = "\n".join(
+            side.get(live_drafts.NEW_CORRECTIONS, [])
+        )
+
+
+def photo_line(number: int, use: dict, photo: Photo | None) -> str:
+    label = photo.label if photo else _("Foto %(id)s (gelöscht)") % {"id": use["photo"]}
+    line = _("%(number)s. %(photo)s (Nr. %(id)s)") % {
+        "number": number,
+        "photo": label,
+        "id": use["photo"],
+    }
+    if use["caption"]:
+        line += " – " + _("Bildunterschrift: %(caption)s") % {"caption": use["caption"]}
+    return line
 
 
 def posted_version(request) -> int:

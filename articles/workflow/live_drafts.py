@@ -7,6 +7,14 @@ the ninjs export keep reading the row. Someone allowed to publish publishes
 the draft (it becomes the row, a revision and a cache purge) or discards it.
 Agency updates to a locally edited live story arrive as such a draft too.
 
+A draft holds everything of the edit form that readers see, not only the
+text: the photos with their captions in this article (`photos`), the
+publishing fields (HELD_FIELDS: times, embargo, "Top"), corrections added
+with it and whether publishing it is an "Update". Each takes effect when
+the draft is published, never before. Photos and publishing fields are held
+only where the draft changes them, so publishing it leaves alone what
+changed on the row meanwhile (an agency's embargo, a new time).
+
 Every write here moves the article's version on and records a revision, so
 "the content an edit form showed at version v" is always the latest revision
 numbered v or lower: the conflict merge (articles/admin/merging.py) reads
@@ -26,7 +34,9 @@ from django.utils.translation import gettext as _
 from articles.models import (
     REVISION_RELATIONS,
     Article,
+    ArticlePhoto,
     ArticleRevision,
+    Photo,
     apply_revision_values,
     revision_values,
 )
@@ -37,6 +47,25 @@ Status = Article.Status
 # What an agency draft carries beyond the text: publishing it makes the
 # agency's version the applied one.
 AGENCY_VERSION_KEYS = ("agency_version", "agency_version_created")
+
+# The article's own fields a draft holds beyond a revision's text and
+# filing: what readers see of its timing and placement.
+HELD_FIELDS = (
+    "is_top",
+    "is_live_ticker",
+    "published_at",
+    "embargo_until",
+    "embargo_time_unknown",
+    "updated_at",
+)
+HELD_DATETIMES = frozenset({"published_at", "embargo_until", "updated_at"})
+# The article's photos as the draft has them, in order:
+# [{"photo": id, "position": n, "caption": "…"}].
+PHOTOS = "photos"
+# Corrections ("Korrektur: …") added with the draft, as their texts.
+NEW_CORRECTIONS = "new_corrections"
+# Publishing the draft marks the article as updated ("Update").
+SUBSTANTIAL = "substantial_update"
 
 
 def is_live(article: Article, at: datetime | None = None) -> bool:
@@ -65,9 +94,19 @@ def may_discard(user: AbstractBaseUser | None, draft: ArticleRevision) -> bool:
     )
 
 
-def draft_values(article: Article, relations: dict[str, list[int]]) -> dict:
+def draft_values(
+    article: Article,
+    relations: dict[str, list[int]],
+    *,
+    photos: list[dict] | None = None,
+    new_corrections: list[str] | tuple = (),
+    substantial: bool = False,
+) -> dict:
     """A draft's data: the article's REVISION_FIELDS as they will be saved
-    (sanitised body, derived slug) and the related rows' ids."""
+    (sanitised body, derived slug), the related rows' ids, those of its
+    HELD_FIELDS that differ from the row, and `photos` (default: as the
+    pending draft or the live article has them, see photo_uses) if they
+    differ from the live ones."""
     # The same derivation save() applies, on a copy: the object itself
     # stays as the caller has it.
     shadow = copy.copy(article)
@@ -75,7 +114,111 @@ def draft_values(article: Article, relations: dict[str, list[int]]) -> dict:
     data = revision_values(shadow)
     for name in REVISION_RELATIONS:
         data[name] = sorted(relations[name])
+    # Only what the draft changes: a state change of the row meanwhile (an
+    # agency's embargo, the desk's "Update" or new time) is not undone by
+    # publishing a draft that left the field alone.
+    live = (
+        Article.objects.filter(pk=article.pk).values(*HELD_FIELDS).first()
+        if article.pk
+        else None
+    ) or {}
+    data |= {
+        name: value
+        for name, value in held_values(shadow).items()
+        if not same_value(getattr(shadow, name), live.get(name))
+    }
+    photos = photo_uses(article) if photos is None else photos
+    if article.pk is None or photos != live_photo_uses(article):
+        data[PHOTOS] = photos
+    if new_corrections:
+        data[NEW_CORRECTIONS] = [text.strip() for text in new_corrections]
+    if substantial:
+        data[SUBSTANTIAL] = True
     return data
+
+
+def same_value(a, b) -> bool:
+    """Equal as the edit form can tell: its time inputs have no
+    microseconds."""
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return a.replace(microsecond=0) == b.replace(microsecond=0)
+    return a == b
+
+
+def held_values(article: Article) -> dict:
+    """The article's HELD_FIELDS as JSON-ready values."""
+    return {
+        name: value.isoformat() if isinstance(value, datetime) else value
+        for name in HELD_FIELDS
+        for value in [getattr(article, name)]
+    }
+
+
+def apply_held_values(article: Article, data: dict) -> None:
+    """Set the article's HELD_FIELDS from a draft (those it holds)."""
+    for name in HELD_FIELDS:
+        if name in data:
+            value = data[name]
+            if name in HELD_DATETIMES and isinstance(value, str):
+                value = parse_datetime(value)
+            setattr(article, name, value)
+
+
+def held_from_data(data: dict) -> dict:
+    """A draft's HELD_FIELDS as the article's values (datetimes parsed);
+    only those it holds (drafts saved before they held them hold none)."""
+    shadow = Article()
+    apply_held_values(shadow, data)
+    return {name: getattr(shadow, name) for name in HELD_FIELDS if name in data}
+
+
+def pending_data(article: Article) -> dict:
+    """The pending draft's data; empty without one."""
+    if article.pending_revision_id is None:
+        return {}
+    return ArticleRevision.objects.get(pk=article.pending_revision_id).data
+
+
+def live_photo_uses(article: Article) -> list[dict]:
+    """The live article's photos as a draft stores them."""
+    return [
+        {"photo": use.photo_id, "position": use.position, "caption": use.caption}
+        for use in article.article_photos.order_by("position", "pk")
+    ]
+
+
+def photo_uses(article: Article) -> list[dict]:
+    """The article's photos as its editors see them: the pending draft's
+    (if it holds photos), else the live ones."""
+    data = pending_data(article)
+    return data[PHOTOS] if PHOTOS in data else live_photo_uses(article)
+
+
+def set_photo_uses(article: Article, uses: list[dict]) -> list[Photo]:
+    """Make the article's photos exactly `uses` (a draft's PHOTOS); returns
+    the photos it did not show before. A photo deleted for good since
+    cannot come back (one in the trash stays hidden, as for any draft)."""
+    existing = {use.photo_id: use for use in article.article_photos.all()}
+    photos = Photo.objects.in_bulk([use["photo"] for use in uses])
+    article.article_photos.exclude(photo_id__in=list(photos)).delete()
+    added = []
+    for wanted in uses:
+        photo = photos.get(wanted["photo"])
+        if photo is None:
+            continue
+        use = existing.get(photo.pk)
+        if use is None:
+            ArticlePhoto.objects.create(
+                article=article,
+                photo=photo,
+                position=wanted["position"],
+                caption=wanted["caption"],
+            )
+            added.append(photo)
+        elif (use.position, use.caption) != (wanted["position"], wanted["caption"]):
+            use.position, use.caption = wanted["position"], wanted["caption"]
+            use.save(update_fields=["position", "caption"])
+    return added
 
 
 def current_relations(article: Article) -> dict[str, list[int]]:
@@ -173,6 +316,7 @@ def publish_draft(
     services.lock(article, whole_row=True)
     draft = pending_draft(article)
     apply_revision_values(article, draft.data)
+    apply_held_values(article, draft.data)
     if all(key in draft.data for key in AGENCY_VERSION_KEYS):
         article.agency_version = draft.data["agency_version"]
         article.agency_version_created = parse_datetime(
@@ -180,11 +324,17 @@ def publish_draft(
         )
         if article.pending_agency_version == article.agency_version:
             article.pending_agency_version = None
+    substantial = substantial or bool(draft.data.get(SUBSTANTIAL))
     services.save_article(article, by=by, substantial=substantial)
     for name in REVISION_RELATIONS:
         related = getattr(article, name)
         # Rows deleted since (a tag, an author) cannot come back.
         related.set(related.model.objects.filter(pk__in=draft.data[name]))
+    if PHOTOS in draft.data:
+        added = set_photo_uses(article, draft.data[PHOTOS])
+        check_photos_ready(article, added)
+    for text in draft.data.get(NEW_CORRECTIONS, []):
+        services.add_correction(article, by=by, text=text)
     author = draft.created_by
     return services.record_revision(
         article,
@@ -196,6 +346,63 @@ def publish_draft(
             if author
             else _("der Agentur"),
         },
+    )
+
+
+def check_photos_ready(article: Article, photos: list[Photo]) -> None:
+    """Photos a published draft adds carry a credit and an alt text (the
+    photo desk may have changed them since the draft was saved)."""
+    problems = [
+        _("Foto „%(photo)s“ fehlt: %(missing)s")
+        % {"photo": photo.label, "missing": ", ".join(photo.missing_for_publication)}
+        for photo in photos
+        if photo.missing_for_publication
+    ]
+    if problems:
+        raise ValidationError(
+            [
+                _("„%(headline)s“: Änderungen nicht veröffentlicht.")
+                % {"headline": article.headline},
+                *problems,
+            ]
+        )
+
+
+@transaction.atomic
+def restore_as_draft(
+    article: Article, revision: ArticleRevision, *, by: AbstractBaseUser | None
+) -> ArticleRevision:
+    """Restoring an old revision of a live article: its text and filing
+    become the pending draft (publishable like any other); readers keep the
+    live text. What the revision does not hold (photos, times) stays as the
+    pending draft or the live article has it."""
+    services.lock(article, whole_row=True)
+    shown = copy.copy(article)
+    waiting = article.pending_revision_id and pending_draft(article)
+    base = dict(waiting.data) if waiting else {}
+    apply_revision_values(shown, base)
+    apply_held_values(shown, base)
+    relations = current_relations(article) | {
+        name: base[name] for name in REVISION_RELATIONS if name in base
+    }
+    apply_revision_values(shown, revision.data)
+    apply_held_values(shown, revision.data)
+    relations |= {
+        name: revision.data[name]
+        for name in REVISION_RELATIONS
+        if name in revision.data
+    }
+    data = draft_values(
+        shown,
+        relations,
+        photos=revision.data.get(PHOTOS, base.get(PHOTOS)),
+    )
+    return save_draft(
+        article,
+        by=by,
+        data=data,
+        note=_("Wiederhergestellt aus Fassung %(number)s, nicht veröffentlicht")
+        % {"number": revision.number},
     )
 
 

@@ -23,11 +23,15 @@ from django.utils.translation import gettext as _
 
 from articles.models import (
     Article,
+    ArticlePhoto,
     ArticleRevision,
     Author,
+    CorrectionNote,
+    Photo,
     apply_revision_values,
 )
 from articles.photos.body_uses import load_body_media
+from articles.workflow import live_drafts
 
 SALT = "articles.preview-link"
 ARTICLE_ID = re.compile(r"[0-9]{1,18}")
@@ -87,24 +91,65 @@ def article_as_of(article: Article, revision: ArticleRevision | None) -> tuple:
         return article, list(article.authors.all())
     shown = Article.objects.get(pk=article.pk)
     apply_revision_values(shown, revision.data)
+    # A live article's draft holds its photos and times too.
+    live_drafts.apply_held_values(shown, revision.data)
+    if live_drafts.PHOTOS in revision.data:
+        show_photo_uses(shown, revision.data[live_drafts.PHOTOS])
     authors = list(Author.objects.filter(pk__in=revision.data.get("authors", [])))
     return shown, authors
 
 
+def show_photo_uses(article: Article, uses: list[dict]) -> None:
+    """Let `article` show `uses` (as a draft stores its photos) instead of
+    its saved photos, those usable now, in order; nothing is saved."""
+    photos = (
+        Photo.objects.usable()
+        .select_related("agency")
+        .in_bulk([use["photo"] for use in uses])
+    )
+    article.usable_photo_uses = [
+        ArticlePhoto(
+            article=article,
+            photo=photos[use["photo"]],
+            position=use["position"],
+            caption=use["caption"],
+        )
+        for use in sorted(uses, key=lambda use: use["position"])
+        if use["photo"] in photos
+    ]
+
+
+def unsaved_corrections(article: Article, texts: list[str]) -> list:
+    """The article's printed corrections and, after them, `texts` as
+    corrections made now (a draft's or an edit form's new ones)."""
+    saved = list(article.corrections.all()) if article.pk else []
+    return saved + [CorrectionNote(text=text) for text in texts]
+
+
 def render_unsaved_preview(
-    request: HttpRequest, article: Article, authors
+    request: HttpRequest,
+    article: Article,
+    authors,
+    *,
+    photos: list[dict] | None = None,
+    new_corrections: list[str] = (),
 ) -> HttpResponse:
     """`article` as it is in memory (an edit form's unsaved input) through
     the public template: derived fields (sanitised body, slug, visibility)
-    filled as a save would, photos and corrections as saved. Writes
-    nothing."""
+    filled as a save would; `photos` (as a draft stores them; default: as
+    the pending draft or the article has them) and its corrections with
+    `new_corrections` after them. Writes nothing."""
     article.fill_derived_fields()
     if article.pk is None:
         # A new article has no photos or corrections yet (and an unsaved
         # object cannot be asked for its related rows).
         article.usable_photo_uses = []
-        return render_preview(request, article, authors, corrections=[])
-    return render_preview(request, article, authors)
+    if photos is None and article.pk is not None:
+        photos = live_drafts.photo_uses(article)
+    if photos is not None:
+        show_photo_uses(article, photos)
+    corrections = unsaved_corrections(article, list(new_corrections))
+    return render_preview(request, article, authors, corrections=corrections)
 
 
 def render_preview(

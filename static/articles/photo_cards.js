@@ -63,6 +63,8 @@ document.addEventListener("DOMContentLoaded", () => {
           }
         }
         if (first) {
+          // The live preview (edit_screen.js) shows the new photo cards.
+          group.closest("form")?.dispatchEvent(new Event("newsroom:changed"));
           (first.querySelector("[data-photo-card-edit]:not([hidden])") ||
             first.querySelector("textarea")).focus();
         }

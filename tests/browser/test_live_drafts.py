@@ -15,7 +15,7 @@ from tests.browser.conftest import (
     require_axe,
     save_screenshot,
 )
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, ArticlePhotoFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -171,4 +171,41 @@ def test_the_second_editor_merges_field_by_field_and_both_changes_stay(
         "Annas Dach, von Ben ergänzt",
     )
     ben_page.context.close()
+    assert console_errors == []
+
+
+def test_a_photo_caption_changed_on_a_live_article_waits_for_publishing(
+    browser, live_server, page, desk, console_errors
+):
+    anna, _ben = desk
+    article = ArticleFactory(headline="Mit Bild")
+    ArticlePhotoFactory(article=article, caption="Live-Unterschrift")
+    reader = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
+    reader.goto(live_server.url + article.get_absolute_url())
+    expect(reader.locator("figcaption").first).to_contain_text("Live-Unterschrift")
+
+    log_in(page, live_server, anna)
+    open_form(page, live_server, article)
+    page.locator("#id_article_photos-0-caption").fill("Entwurfs-Unterschrift")
+    # The live preview shows the unsaved caption.
+    preview = page.frame_locator("iframe.live-preview__frame")
+    expect(preview.locator("figcaption").first).to_contain_text("Entwurfs-Unterschrift")
+    save(page)
+    panel = page.locator(".live-draft")
+    expect(panel.locator("h2")).to_have_text("Live – mit unveröffentlichten Änderungen")
+    expect(panel.locator(".live-draft-diff")).to_contain_text("Fotos")
+    expect(panel.locator(".live-draft-diff ins")).to_contain_text(
+        "Entwurfs-Unterschrift"
+    )
+    expect(page.locator("#id_article_photos-0-caption")).to_have_value(
+        "Entwurfs-Unterschrift"
+    )
+    reader.reload()
+    expect(reader.locator("figcaption").first).to_contain_text("Live-Unterschrift")
+
+    page.get_by_role("button", name="Änderungen veröffentlichen").click()
+    expect(page.locator(".messagelist")).to_contain_text("Änderungen veröffentlicht")
+    reader.reload()
+    expect(reader.locator("figcaption").first).to_contain_text("Entwurfs-Unterschrift")
+    reader.context.close()
     assert console_errors == []

@@ -9,9 +9,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, CorrectionNote
+from articles.workflow import services
 from tests.articles.admin.staff import client_for, user_in
-from tests.factories import ArticleFactory, ArticlePhotoFactory, SectionFactory
+from tests.factories import (
+    ArticleFactory,
+    ArticlePhotoFactory,
+    PhotoFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -170,32 +176,191 @@ def test_a_reporter_cannot_draft_or_discard_on_someone_else_s_live_article(desk)
     assert live(foreign).pending_revision is not None
 
 
-def test_a_draft_save_refuses_what_the_draft_cannot_hold(desk):
+def form_with_inlines(client, article) -> dict:
+    """edit_form() with the inlines' forms as the page shows them."""
+    response = client.get(change_url(article))
+    data = edit_form(client, article)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(formset.forms))
+        data[f"{formset.prefix}-INITIAL_FORMS"] = str(formset.initial_form_count())
+        for form in formset.forms:
+            for name in form.fields:
+                value = form[name].value()
+                if value is not None and value is not False and value != "":
+                    data[form.add_prefix(name)] = str(value)
+    return data
+
+
+def photo_cards(client, article) -> list[tuple[int, str]]:
+    """(photo id, caption) of each photo card the form shows."""
+    response = client.get(change_url(article))
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "article_photos"
+    )
+    return [
+        (int(form["photo"].value()), form["caption"].value() or "")
+        for form in formset.forms
+    ]
+
+
+def test_a_draft_save_holds_photos_times_and_corrections_until_published(
+    client, desk, django_capture_on_commit_callbacks
+):
     article = ArticleFactory(headline="Live-Fassung", is_top=False)
-    ArticlePhotoFactory(article=article)
+    old = ArticlePhotoFactory(article=article, caption="Altes Bild").photo
+    new = PhotoFactory(caption="Neues Bild")
     desk_client = client_for(desk)
-    data = edit_form(desk_client, article) | {
+    data = form_with_inlines(desk_client, article) | {
         "headline": "Neu",
         "is_top": "on",
         "substantial_update": "on",
-    }
-    page = desk_client.get(change_url(article)).content.decode()
-    photo_id = re.search(r'name="article_photos-0-id" value="(\d+)"', page).group(1)
-    data |= {
-        "article_photos-TOTAL_FORMS": "1",
-        "article_photos-INITIAL_FORMS": "1",
-        "article_photos-0-id": photo_id,
-        "article_photos-0-article": str(article.pk),
         "article_photos-0-DELETE": "on",
+        "article_photos-TOTAL_FORMS": "2",
+        "article_photos-1-photo": str(new.pk),
+        "article_photos-1-position": "0",
+        "article_photos-1-caption": "Neue Unterschrift",
+        "corrections-TOTAL_FORMS": "1",
+        "corrections-0-text": "Richtig ist: Kiel.",
     }
     response = desk_client.post(change_url(article), data)
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
-    assert set(errors) == {"is_top", "substantial_update"}
-    assert "gilt erst beim Veröffentlichen" in errors["is_top"][0]
-    assert "Artikelfotos ändern sich nur" in response.content.decode()
+    assert response.status_code == 302, response.context["adminform"].form.errors
     article = live(article)
-    assert (article.pending_revision, article.article_photos.count()) == (None, 1)
+    assert (article.headline, article.is_top, article.updated_at) == (
+        "Live-Fassung",
+        False,
+        None,
+    )
+    assert [use.photo for use in article.article_photos.all()] == [old]
+    assert not article.corrections.exists()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Altes Bild" in page and "Neue Unterschrift" not in page
+
+    # The form shows the draft, and the diff says what publishing changes.
+    response = desk_client.get(change_url(article))
+    html = response.content.decode()
+    assert photo_cards(desk_client, article) == [(new.pk, "Neue Unterschrift")]
+    form = response.context["adminform"].form
+    assert form["is_top"].value() is True
+    assert form["substantial_update"].value() is True
+    diff = html[html.index("live-draft-diff") :]
+    for label in ("Top-Thema", "Fotos", "Neue Korrekturen", "„Update“"):
+        assert label in diff
+    assert "<ins>Neue Unterschrift" in diff or "Neue Unterschrift</ins>" in diff
+
+    with django_capture_on_commit_callbacks(execute=True):
+        desk_client.post(
+            reverse("admin:articles_article_publish_changes", args=[article.pk]),
+            {"loaded_version": live(article).version},
+        )
+    article = live(article)
+    assert (article.headline, article.is_top) == ("Neu", True)
+    assert article.updated_at is not None
+    assert [(u.photo, u.caption) for u in article.article_photos.all()] == [
+        (new, "Neue Unterschrift")
+    ]
+    assert [c.text for c in article.corrections.all()] == ["Richtig ist: Kiel."]
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Neue Unterschrift" in page and "Richtig ist: Kiel." in page
+
+
+def test_removing_a_printed_correction_is_refused_on_a_draft_save(desk):
+    article = ArticleFactory(headline="Live-Fassung")
+    note = CorrectionNote.objects.create(article=article, text="Gedruckt.")
+    desk_client = client_for(desk)
+    data = form_with_inlines(desk_client, article) | {
+        "headline": "Neu",
+        "corrections-0-DELETE": "on",
+    }
+    assert data["corrections-0-id"] == str(note.pk)
+    response = desk_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "veröffentlichte Korrektur löschen geht nur mit" in (
+        response.content.decode()
+    )
+    assert live(article).pending_revision is None
+    assert CorrectionNote.objects.filter(pk=note.pk).exists()
+
+
+def test_a_reporter_adds_a_photo_to_their_live_article_as_a_draft(desk):
+    reporter = user_in("Redakteur", "rita")
+    article = ArticleFactory(headline="Ritas Text", created_by=reporter)
+    photo = PhotoFactory(caption="Ritas Foto")
+    # The desk set "Top" in the draft first: the reporter's save keeps it.
+    desk_client = client_for(desk)
+    desk_client.post(
+        change_url(article), edit_form(desk_client, article) | {"is_top": "on"}
+    )
+    client = client_for(reporter)
+    html = client.get(change_url(article)).content.decode()
+    assert "Foto hinzufügen" in html
+    data = form_with_inlines(client, article) | {
+        "article_photos-TOTAL_FORMS": "1",
+        "article_photos-0-photo": str(photo.pk),
+        "article_photos-0-position": "0",
+        "is_top": "",  # forged: the field is read-only for her
+    }
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302
+    article = live(article)
+    assert not article.article_photos.exists() and not article.is_top
+    draft = article.pending_revision.data
+    assert draft["photos"] == [{"photo": photo.pk, "position": 0, "caption": ""}]
+    assert draft["is_top"] is True
+
+
+def test_saving_and_publishing_writes_the_draft_s_photos(desk):
+    article = ArticleFactory(headline="Live-Fassung")
+    old = ArticlePhotoFactory(article=article).photo
+    new = PhotoFactory()
+    desk_client = client_for(desk)
+    data = form_with_inlines(desk_client, article) | {
+        "article_photos-0-DELETE": "on",
+        "article_photos-TOTAL_FORMS": "2",
+        "article_photos-1-photo": str(new.pk),
+        "article_photos-1-position": "0",
+    }
+    assert desk_client.post(change_url(article), data).status_code == 302
+    assert [u.photo for u in live(article).article_photos.all()] == [old]
+    # Opened again, the form shows the draft's photo; saved and published,
+    # that list is what readers get.
+    data = form_with_inlines(desk_client, article) | {
+        "article_photos-0-caption": "Jetzt live",
+        "_publish_changes": "1",
+    }
+    assert data["article_photos-0-photo"] == str(new.pk)
+    assert desk_client.post(change_url(article), data).status_code == 302
+    article = live(article)
+    assert article.pending_revision is None
+    assert [(u.photo, u.caption) for u in article.article_photos.all()] == [
+        (new, "Jetzt live")
+    ]
+
+
+def test_restoring_an_old_revision_of_a_live_article_gives_a_draft(client, desk):
+    article = ArticleFactory(headline="Erste")
+    services.record_revision(article, by=desk)
+    article.headline = "Zweite"
+    services.save_article(article, by=desk)
+    services.record_revision(article, by=desk)
+    desk_client = client_for(desk)
+    history = desk_client.get(
+        reverse("admin:articles_article_revisions", args=[article.pk])
+    ).content.decode()
+    assert "legt die Fassung als Entwurf an" in history
+    response = desk_client.post(
+        reverse("admin:articles_article_restore", args=[article.pk, 0])
+    )
+    assert response.status_code == 302
+    article = live(article)
+    assert article.headline == "Zweite"
+    assert article.pending_revision.data["headline"] == "Erste"
+    assert "Zweite" in client.get(article.get_absolute_url()).content.decode()
+    html = desk_client.get(change_url(article)).content.decode()
+    assert "Live – mit unveröffentlichten Änderungen" in html
+    assert "als Entwurf wiederhergestellt" in html
 
 
 def test_publishing_a_draft_someone_changed_meanwhile_is_refused(desk):
@@ -268,3 +433,19 @@ def test_who_only_reads_sees_no_unpublished_change(desk, group):
     # The desk sees it in the same places.
     assert "Geheimer Entwurf" in desk_client.get(pages[1]).content.decode()
     assert "Geheimer Entwurf" in desk_client.get(pages[0]).content.decode()
+
+
+def test_saving_and_publishing_keeps_the_draft_s_new_corrections(desk):
+    article = ArticleFactory(headline="Live-Fassung")
+    desk_client = client_for(desk)
+    data = form_with_inlines(desk_client, article) | {
+        "corrections-TOTAL_FORMS": "1",
+        "corrections-0-text": "Aus dem Entwurf.",
+    }
+    assert desk_client.post(change_url(article), data).status_code == 302
+    assert not live(article).corrections.exists()
+    data = form_with_inlines(desk_client, article) | {"_publish_changes": "1"}
+    assert desk_client.post(change_url(article), data).status_code == 302
+    article = live(article)
+    assert article.pending_revision is None
+    assert [c.text for c in article.corrections.all()] == ["Aus dem Entwurf."]

@@ -8,10 +8,15 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, ArticleRevision, WorkingCopy
-from articles.workflow import working_copies
+from articles.workflow import live_drafts, working_copies
 from tests.articles.admin.staff import client_for, user_in
 from tests.articles.admin.test_workflow_admin import edit_form
-from tests.factories import ArticleFactory, ArticlePhotoFactory, AuthorFactory
+from tests.factories import (
+    ArticleFactory,
+    ArticlePhotoFactory,
+    AuthorFactory,
+    PhotoFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +304,59 @@ def test_the_edit_form_s_queries_do_not_grow_with_working_copies(
     working_copies.save_working_copy(carl, article, data={"a": "b"}, version=1)
     with django_assert_max_num_queries(40):
         assert client.get(url).status_code == 200
+
+
+def test_the_preview_shows_the_form_s_unsaved_photos_and_corrections():
+    carl = user_in("Chef vom Dienst", "carl")
+    article = ArticleFactory(headline="Mit Fotos")
+    saved = ArticlePhotoFactory(article=article, caption="Gespeichertes Bild")
+    chosen = PhotoFactory(caption="Gewähltes Bild")
+    client = client_for(carl)
+    data = edit_form(client, article) | {
+        "article_photos-TOTAL_FORMS": "2",
+        "article_photos-INITIAL_FORMS": "1",
+        "article_photos-0-id": str(saved.pk),
+        "article_photos-0-article": str(article.pk),
+        "article_photos-0-photo": str(saved.photo.pk),
+        "article_photos-0-position": "1",
+        "article_photos-0-DELETE": "on",
+        "article_photos-1-photo": str(chosen.pk),
+        "article_photos-1-position": "0",
+        "article_photos-1-caption": "Noch nicht gespeichert",
+        "corrections-TOTAL_FORMS": "1",
+        "corrections-0-text": "Ungespeicherte Korrektur",
+    }
+    html = client.post(preview_url(article), data).content.decode()
+    assert "Noch nicht gespeichert" in html
+    assert "Gespeichertes Bild" not in html
+    assert "Ungespeicherte Korrektur" in html
+    # Nothing saved.
+    assert [use.photo for use in article.article_photos.all()] == [saved.photo]
+    assert not article.corrections.exists()
+    # A post without the photo cards shows the saved photos.
+    del data["article_photos-TOTAL_FORMS"]
+    html = client.post(preview_url(article), data).content.decode()
+    assert "Gespeichertes Bild" in html
+
+
+def test_the_preview_of_a_live_article_shows_its_draft_s_photos():
+    carl = user_in("Chef vom Dienst", "carl")
+    article = ArticleFactory(headline="Live")
+    ArticlePhotoFactory(article=article, caption="Live-Bild")
+    chosen = PhotoFactory(caption="Entwurfs-Bild")
+    article.refresh_from_db()
+    relations = live_drafts.current_relations(article)
+    data = live_drafts.draft_values(
+        article,
+        relations,
+        photos=[{"photo": chosen.pk, "position": 0, "caption": ""}],
+        new_corrections=["Korrektur im Entwurf"],
+    )
+    draft = live_drafts.save_draft(article, by=carl, data=data)
+    client = client_for(carl)
+    html = client.get(
+        reverse("admin:articles_article_preview", args=[article.pk])
+        + f"?fassung={draft.number}"
+    ).content.decode()
+    assert "Entwurfs-Bild" in html and "Live-Bild" not in html
+    assert "Korrektur im Entwurf" in html
