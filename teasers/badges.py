@@ -71,3 +71,13 @@ def badge_changes_at(
     if updated_at:
         ends.append(updated_at + timedelta(hours=settings.NEWSROOM_UPDATE_BADGE_HOURS))
     return min((end for end in ends if end > at), default=None)
+
+
+def row_badge_changes_at(row: dict, at: datetime) -> datetime | None:
+    """`badge_changes_at` of a teaser row (`ArticleQuerySet.teaser_rows()`)."""
+    return badge_changes_at(
+        first_published_at=row["first_published_at"],
+        updated_at=row["updated_at"],
+        at=at,
+        breaking_until=row.get("breaking_until"),
+    )

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from articles.public.page_cache import cached_fragment
 from articles.public.related import ArticleTopic, related_article_rows
 from articles.purging import ChangeTimes
-from teasers.badges import badge_changes_at
+from teasers.badges import row_badge_changes_at
 from teasers.markup import teaser_html
 from teasers.services import Teaser, article_teasers, assemble_page
 
@@ -104,14 +104,7 @@ def teaser_changes(rows: list[dict], teasers: list[Teaser], at: datetime):
     photo's licence running out."""
     changes = ChangeTimes(at)
     for row in rows:
-        changes.add(
-            badge_changes_at(
-                first_published_at=row["first_published_at"],
-                updated_at=row["updated_at"],
-                at=at,
-                breaking_until=row.get("breaking_until"),
-            )
-        )
+        changes.add(row_badge_changes_at(row, at))
     for teaser in teasers:
         if teaser.photo:
             changes.add(teaser.photo.usable_until)

@@ -23,7 +23,7 @@ from articles.models import (
     article_url,
 )
 from articles.purging import ChangeTimes
-from teasers.badges import Badge, badge_changes_at, badge_for
+from teasers.badges import Badge, badge_for, row_badge_changes_at
 from teasers.models import CropRatio, HourlyViews, Rail, RailItem, SponsoredSlot
 
 CLICK_SALT = "teasers.sponsored-click"
@@ -243,14 +243,7 @@ def assemble_page(
                         crop_ratio=rail.crop_ratio,
                     )
                 )
-                changes.add(
-                    badge_changes_at(
-                        first_published_at=row["first_published_at"],
-                        updated_at=row["updated_at"],
-                        at=at,
-                        breaking_until=row.get("breaking_until"),
-                    )
-                )
+                changes.add(row_badge_changes_at(row, at))
         teasers = place_sponsored(rail, teasers, slots_by_rail[rail.pk], changes)
         for teaser in teasers:
             if teaser.photo:

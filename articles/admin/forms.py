@@ -18,6 +18,7 @@ from articles.models import (
     Article,
     ArticlePhoto,
     Photo,
+    publication_problems,
 )
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS
 from articles.photos.body_uses import check_body_references
@@ -277,11 +278,8 @@ def check_photo_ready(article: Article | None, photo) -> None:
     """A published article may only gain photos with credit and alt text."""
     if article is None or article.status != Article.Status.PUBLISHED or photo is None:
         return
-    if missing := photo.missing_for_publication:
-        raise forms.ValidationError(
-            _("Foto „%(photo)s“ fehlt: %(missing)s")
-            % {"photo": photo.label, "missing": ", ".join(missing)}
-        )
+    if problems := publication_problems([photo]):
+        raise forms.ValidationError(problems)
 
 
 def check_body_media(article: Article, body: str) -> None:
@@ -293,13 +291,7 @@ def check_body_media(article: Article, body: str) -> None:
     photos = Photo.objects.filter(
         Q(pk__in=refs.photo_ids) | Q(gallery_pictures__gallery__in=refs.gallery_ids)
     )
-    problems = [
-        _("Foto „%(photo)s“ fehlt: %(missing)s")
-        % {"photo": photo.label, "missing": ", ".join(photo.missing_for_publication)}
-        for photo in photos.select_related("agency").distinct()
-        if photo.missing_for_publication
-    ]
-    if problems:
+    if problems := publication_problems(photos.select_related("agency").distinct()):
         raise forms.ValidationError(problems)
 
 

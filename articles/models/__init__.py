@@ -33,6 +33,7 @@ from articles.models.photos import (
     Rendition,
     ShownPhoto,
     photo_upload_to,
+    publication_problems,
     register_photo_use_finder,
     usable_photo_q,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "is_local_path",
     "item_urn",
     "photo_upload_to",
+    "publication_problems",
     "register_photo_use_finder",
     "revision_values",
     "usable_photo_q",

@@ -297,6 +297,17 @@ class PhotoQuerySet(models.QuerySet):
         )
 
 
+def publication_problems(photos) -> list[str]:
+    """One message per photo that lacks what publication needs (credit, alt
+    text), naming the photo and what is missing; empty when all are ready."""
+    return [
+        _("Foto „%(photo)s“ fehlt: %(missing)s")
+        % {"photo": photo.label, "missing": ", ".join(missing)}
+        for photo in photos
+        if (missing := photo.missing_for_publication)
+    ]
+
+
 class Photo(models.Model):
     image = models.ImageField(
         _("Bilddatei"),

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Gallery, Photo
+from articles.models import Article, Gallery, Photo, publication_problems
 from articles.purging import purge_pages_on_commit
 from articles.workflow.services import may_publish
 
@@ -38,13 +38,7 @@ def may_edit_gallery(user: AbstractBaseUser | None, gallery: Gallery | None) -> 
 
 def check_gallery_photos_ready(photos: list[Photo], *, gallery: Gallery) -> None:
     """Every picture of a gallery the public sees has credit and alt text."""
-    problems = [
-        _("Foto „%(photo)s“ fehlt: %(missing)s")
-        % {"photo": photo.label, "missing": ", ".join(photo.missing_for_publication)}
-        for photo in photos
-        if photo.missing_for_publication
-    ]
-    if problems:
+    if problems := publication_problems(photos):
         raise ValidationError(
             [
                 _(

@@ -38,6 +38,7 @@ from articles.models import (
     ArticleRevision,
     Photo,
     apply_revision_values,
+    publication_problems,
     revision_values,
 )
 from articles.workflow import services
@@ -352,13 +353,7 @@ def publish_draft(
 def check_photos_ready(article: Article, photos: list[Photo]) -> None:
     """Photos a published draft adds carry a credit and an alt text (the
     photo desk may have changed them since the draft was saved)."""
-    problems = [
-        _("Foto „%(photo)s“ fehlt: %(missing)s")
-        % {"photo": photo.label, "missing": ", ".join(photo.missing_for_publication)}
-        for photo in photos
-        if photo.missing_for_publication
-    ]
-    if problems:
+    if problems := publication_problems(photos):
         raise ValidationError(
             [
                 _("„%(headline)s“: Änderungen nicht veröffentlicht.")

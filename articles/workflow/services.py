@@ -37,6 +37,7 @@ from articles.models import (
     Section,
     apply_revision_values,
     goes_live_at,
+    publication_problems,
     revision_values,
 )
 from articles.photos.body_uses import record_body_uses
@@ -281,7 +282,6 @@ def check_photos_ready(article: Article) -> None:
 
     The one check behind the admin form, the bulk action and imports.
     """
-    problems = []
     photos = {
         use.photo.pk: use.photo
         for use in article.article_photos.select_related("photo__agency")
@@ -292,13 +292,7 @@ def check_photos_ready(article: Article) -> None:
     )
     for photo in in_body.select_related("agency").distinct():
         photos.setdefault(photo.pk, photo)
-    for photo in photos.values():
-        if missing := photo.missing_for_publication:
-            problems.append(
-                _("Foto „%(photo)s“ fehlt: %(missing)s")
-                % {"photo": photo.label, "missing": ", ".join(missing)}
-            )
-    if problems:
+    if problems := publication_problems(photos.values()):
         raise ValidationError(
             [
                 _("„%(headline)s“ kann nicht veröffentlicht werden.")
