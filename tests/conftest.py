@@ -1,12 +1,14 @@
 import os
 import shutil
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from newsroom.settings import s3_media_storage
 from tests.redis_server import RedisServer
@@ -33,6 +35,22 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock the test moves: what the services and pages call now, by
+    which the page cache expires too."""
+
+    class Clock:
+        now = timezone.now()
+
+        def move(self, **delta):
+            self.now += timedelta(**delta)
+
+    clock = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: clock.now)
+    return clock
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from articles.models import (
     Article,
     ArticlePhoto,
     Author,
+    Gallery,
+    GalleryPicture,
     Photo,
     Region,
     Section,
@@ -157,3 +159,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     is_staff = True
     password = factory.django.Password("secret-password-1")
+
+
+def make_gallery(photos, title="Das Stadtfest in Bildern", **fields) -> Gallery:
+    """A gallery of `photos` in this order, each with a caption of its own."""
+    gallery = Gallery.objects.create(title=title, **fields)
+    for position, photo in enumerate(photos):
+        GalleryPicture.objects.create(
+            gallery=gallery, photo=photo, position=position, caption=f"Bild {position}"
+        )
+    return gallery

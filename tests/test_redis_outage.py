@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from teasers.counting import counter_buffer
-from tests.articles.admin.test_workflow_admin import edit_form, save
+from tests.articles.admin.article_form import edit_form, save
 from tests.factories import ArticleFactory, UserFactory
 from tests.test_hidden_content import Site, assert_nothing_hidden_shows, fetch_all
 

@@ -14,7 +14,7 @@ from articles.sanitising import clean_text
 from articles.stored_text import clean_stored_text
 from articles.workflow import services
 from teasers.models import SponsoredSlot
-from tests.articles.admin.test_workflow_admin import edit_form
+from tests.articles.admin.article_form import edit_form
 from tests.factories import (
     ArticleFactory,
     PhotoFactory,

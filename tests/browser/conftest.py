@@ -5,15 +5,20 @@ A missing tool skips these tests with the reason, and fails them under
 CI=true, where `.ci/run` installs Chromium and `make test` the npm packages.
 """
 
+import json
 import os
 import shutil
+import subprocess
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from articles.models import Article, CorrectionNote, Section, SitePage
 from teasers.demo import draw_demo_photo
@@ -28,6 +33,7 @@ from tests.factories import (
     RailItemFactory,
     SectionFactory,
     SponsoredSlotFactory,
+    UserFactory,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,6 +47,22 @@ VIEWPORTS = {
     "phone": {"width": 375, "height": 812},
     "desktop": {"width": 1366, "height": 900},
 }
+PASSWORD = "browser-test-passwort"  # everyone's in these tests
+# The reporter role as migrations 0002 and 0011 leave it.
+REPORTER = [
+    "view_section",
+    "view_agency",
+    "view_author",
+    "add_article",
+    "change_article",
+    "view_article",
+    "add_photo",
+    "view_photo",
+    "add_articlephoto",
+    "change_articlephoto",
+    "delete_articlephoto",
+    "view_articlephoto",
+]
 
 
 def require(available: object, missing: str) -> None:
@@ -158,8 +180,10 @@ def save_screenshot(page, name: str) -> Path:
     return path
 
 
-def axe_violations(page) -> list[str]:
-    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as shown.
+def axe_violations(page, within: str | None = None) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as shown, or
+    only inside what the selector `within` finds (where the rest of the page
+    has tests of its own).
 
     Injected through the DevTools protocol, so the page's own
     Content-Security-Policy stays in force.
@@ -167,8 +191,9 @@ def axe_violations(page) -> list[str]:
     require_axe()
     page.evaluate(AXE.read_text())
     results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
+        "([within, tags]) => axe.run(within === null ? document"
+        " : {include: [within]}, {runOnly: {type: 'tag', values: tags}})",
+        [within, WCAG_TAGS],
     )
     return [
         f"{violation['id']} ({violation['help']}): {node['target']} "
@@ -176,6 +201,155 @@ def axe_violations(page) -> list[str]:
         for violation in results["violations"]
         for node in violation["nodes"]
     ]
+
+
+def validation_errors(pages: dict[str, bytes], folder: Path) -> list[str]:
+    """The Nu Html Checker's errors, every page checked in one run of it
+    (one JVM start)."""
+    require_vnu()
+    files = []
+    for name, html in pages.items():
+        files.append(folder / f"{name}.html")
+        files[-1].write_bytes(html)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    # The report goes to stderr; exit code 1 means "errors found".
+    messages = json.loads(result.stderr)["messages"]
+    return [
+        f"{Path(message.get('url', '')).name}:{message.get('lastLine')}: "
+        f"{message['message']} {message.get('extract', '')!r}"
+        for message in messages
+    ]
+
+
+def render(client, url: str, status: int = 200) -> bytes:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content
+
+
+# The admin's people. A transactional test empties the tables, the
+# migrations' groups too: every test sets up the rights it relies on.
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    # Every log-in hashes the password: MD5 keeps that from taking seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def role(name: str, *codenames: str) -> Group:
+    """The group `name` with exactly these rights on articles."""
+    group, _ = Group.objects.get_or_create(name=name)
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="articles", codename__in=codenames
+        )
+    )
+    return group
+
+
+def user_with_rights(username: str, *codenames: str, **fields):
+    """A user with these rights on articles, given directly, not by a group."""
+    user = UserFactory(username=username, password=PASSWORD, **fields)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="articles", codename__in=codenames
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def desk_roles(fast_passwords):
+    """Rita of the reporters ("Redakteur": write, never approve or publish)
+    and Carla of the desk ("Chef vom Dienst": also approve and publish)."""
+    writing = ["add_article", "change_article", "view_article", "view_section"]
+    reporters = role("Redakteur", *writing)
+    desk = role("Chef vom Dienst", *writing, "approve_article", "publish_article")
+    rita = UserFactory(
+        username="rita", first_name="Rita", last_name="Reporter", password=PASSWORD
+    )
+    rita.groups.add(reporters)
+    carla = UserFactory(
+        username="carla", first_name="Carla", last_name="Desk", password=PASSWORD
+    )
+    carla.groups.add(desk)
+    return rita, carla
+
+
+@pytest.fixture
+def editors(fast_passwords):
+    """Anna and Ben, superusers: who may edit is not the point where these
+    are used (the roles are tested in tests/articles/admin)."""
+    return [
+        UserFactory(
+            username=name, password=PASSWORD, is_superuser=True, first_name=first
+        )
+        for name, first in (("anna", "Anna"), ("ben", "Ben"))
+    ]
+
+
+@pytest.fixture
+def reporter(fast_passwords):
+    """Rita with a reporter's rights on articles (migration 0009's
+    "Redakteur" role): write articles, never publish."""
+    return user_with_rights("rita", "add_article", "change_article", "view_article")
+
+
+@pytest.fixture
+def draft(reporter):
+    return ArticleFactory(
+        draft=True,
+        created_by=reporter,
+        headline="Rat beschließt neuen Radweg",
+        body="",
+    )
+
+
+# The admin's screens.
+
+
+def log_in(page, live_server, user):
+    page.goto(live_server.url + reverse("admin:login"))
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page.locator("#logout-form")).to_have_count(1)
+
+
+def log_out(page):
+    page.locator("#logout-form button").click()
+    expect(page.locator("#logout-form")).to_have_count(0)
+
+
+def open_form(page, live_server, article):
+    """The article's edit form, once its body editor is there: the editor."""
+    page.goto(
+        live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+    )
+    editor = page.get_by_role("textbox", name="Text")
+    expect(editor).to_be_visible()
+    return editor
+
+
+def save_and_continue(page):
+    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
+    page.wait_for_load_state("networkidle")
+
+
+def take_step(page, label: str, reason: str = ""):
+    """A step of the edit form's publishing panel (it saves the form first)."""
+    panel = page.locator(".publishing-panel")
+    if reason:
+        panel.locator("summary", has_text=label).click()
+        panel.get_by_label("Grund (Pflicht)").fill(reason)
+    panel.get_by_role("button", name=label, exact=True).click()
 
 
 @dataclass

@@ -6,33 +6,14 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.factories import ArticleFactory, UserFactory
+from tests.browser.conftest import log_in, log_out
+from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-test-passwort"
 COPIES = (
     "() => Object.keys(localStorage).filter(k => k.startsWith('newsroom:artikel:'))"
 )
-
-
-@pytest.fixture
-def editors(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Superusers: a transactional test empties the tables, the migrations'
-    # groups too, and who may edit is not the point here.
-    return [
-        UserFactory(username=name, password=PASSWORD, is_superuser=True)
-        for name in ("anna", "bernd")
-    ]
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page.locator("#logout-form")).to_have_count(1)
 
 
 def type_unsaved(page, live_server, article, text):
@@ -50,7 +31,7 @@ def type_unsaved(page, live_server, article, text):
 
 
 def test_the_owner_gets_the_copy_back(live_server, page, editors, console_errors):
-    anna, _bernd = editors
+    anna, _ben = editors
     article = ArticleFactory(headline="Gespeicherte Überschrift")
     log_in(page, live_server, anna)
     type_unsaved(page, live_server, article, "Ungesichert von Anna")
@@ -64,14 +45,13 @@ def test_the_owner_gets_the_copy_back(live_server, page, editors, console_errors
 
 
 def test_logging_out_removes_the_copy(live_server, page, editors, console_errors):
-    anna, bernd = editors
+    anna, ben = editors
     article = ArticleFactory(headline="Gespeicherte Überschrift")
     log_in(page, live_server, anna)
     type_unsaved(page, live_server, article, "Ungesichert von Anna")
-    page.locator("#logout-form button").click()
-    expect(page.locator("#logout-form")).to_have_count(0)
+    log_out(page)
     assert page.evaluate(COPIES) == []
-    log_in(page, live_server, bernd)
+    log_in(page, live_server, ben)
     page.goto(
         live_server.url + reverse("admin:articles_article_change", args=[article.pk])
     )
@@ -83,7 +63,7 @@ def test_logging_out_removes_the_copy(live_server, page, editors, console_errors
 def test_the_server_clears_the_storage_on_logout_without_our_script(
     live_server, page, editors
 ):
-    anna, _bernd = editors
+    anna, _ben = editors
     log_in(page, live_server, anna)
     page.evaluate("localStorage.setItem('newsroom:artikel:1:1', '{}')")
     assert page.evaluate(COPIES) == ["newsroom:artikel:1:1"]
@@ -106,13 +86,13 @@ def test_the_server_clears_the_storage_on_logout_without_our_script(
 def test_the_next_person_cannot_restore_a_copy_left_behind(
     live_server, page, editors, console_errors
 ):
-    anna, bernd = editors
+    anna, ben = editors
     article = ArticleFactory(headline="Gespeicherte Überschrift")
     log_in(page, live_server, anna)
     type_unsaved(page, live_server, article, "Ungesichert von Anna")
     # Anna's session ends without a logout (expired, browser closed).
     page.context.clear_cookies()
-    log_in(page, live_server, bernd)
+    log_in(page, live_server, ben)
     page.goto(
         live_server.url + reverse("admin:articles_article_change", args=[article.pk])
     )

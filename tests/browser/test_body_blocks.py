@@ -18,22 +18,18 @@ from playwright.sync_api import expect
 from articles.models import Article
 from teasers.demo import DemoReport, load_body_elements_article
 from teasers.demo_data import BODY_ELEMENTS_ARTICLE
-from tests.browser import test_body_editor as body_editor_tests
 from tests.browser.conftest import (
     ARTIFACTS,
-    AXE,
-    WCAG_TAGS,
     axe_violations,
+    log_in,
+    open_form,
+    render,
     save_screenshot,
+    validation_errors,
 )
-from tests.browser.test_body_editor import log_in, open_form
 from tests.factories import AgencyFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The fixtures of test_body_editor.py: a reporter and her draft.
-reporter = body_editor_tests.reporter
-draft = body_editor_tests.draft
 
 
 def test_reporter_inserts_an_info_box_and_a_youtube_embed_with_the_toolbar(
@@ -350,11 +346,7 @@ def test_the_article_page_with_every_element_passes_axe(
 def test_the_article_page_with_every_element_is_valid_html(
     client, demo_article, tmp_path
 ):
-    from tests.browser.test_html_validity import validation_errors
-
-    response = client.get(demo_article.get_absolute_url())
-    assert response.status_code == 200
-    html = response.content
+    html = render(client, demo_article.get_absolute_url())
     assert html.count(b'class="embed ') == 2 and b"body-box--facts" in html
     assert b'class="body-quote"' in html and b"body-box--info" in html
     assert html.count(b'class="gallery__item"') == 4
@@ -371,18 +363,12 @@ def test_the_editor_with_every_element_and_the_embed_dialog_pass_axe(
     log_in(page, live_server, reporter)
     editor = open_form(page, live_server, draft)
     expect(editor.locator(".body-embed")).to_have_count(2)
-    page.evaluate(AXE.read_text())
-    check = (
-        "([selector, tags]) => axe.run(document.querySelector(selector),"
-        " {runOnly: {type: 'tag', values: tags}}).then(r => r.violations.map("
-        "v => v.id + ': ' + v.nodes.map(n => n.target).join(', ')))"
-    )
-    assert page.evaluate(check, [".prose-editor", WCAG_TAGS]) == []
+    assert axe_violations(page, within=".prose-editor") == []
     page.get_by_role("toolbar", name="Textformatierung").get_by_role(
         "button", name="Inhalt einbetten (YouTube, X, Karte …)"
     ).click()
     expect(page.get_by_role("dialog", name="Inhalt einbetten")).to_be_visible()
-    assert page.evaluate(check, [".body-blocks-dialog", WCAG_TAGS]) == []
+    assert axe_violations(page, within=".body-blocks-dialog") == []
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
     assert console_errors == []

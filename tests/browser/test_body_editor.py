@@ -5,17 +5,14 @@ form with the editor passes axe-core."""
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.browser.conftest import axe_violations, save_screenshot
-from tests.factories import ArticleFactory, UserFactory
+from tests.browser.conftest import axe_violations, log_in, open_form, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-test-passwort"
 COPIES = (
     "() => Object.keys(localStorage).filter(k => k.startsWith('newsroom:artikel:'))"
 )
@@ -23,48 +20,6 @@ INLINE_STYLE_REFUSED = (
     "Applying inline style violates the following Content Security Policy "
     "directive 'style-src 'self' 'nonce-"
 )
-
-
-@pytest.fixture
-def reporter(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A reporter's rights (migration 0009's "Redakteur" role): write
-    # articles, never publish. A transactional test empties the groups.
-    user = UserFactory(username="rita", password=PASSWORD)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="articles",
-            codename__in=["add_article", "change_article", "view_article"],
-        )
-    )
-    return user
-
-
-@pytest.fixture
-def draft(reporter):
-    return ArticleFactory(
-        draft=True,
-        created_by=reporter,
-        headline="Rat beschließt neuen Radweg",
-        body="",
-    )
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page.locator("#logout-form")).to_have_count(1)
-
-
-def open_form(page, live_server, article):
-    page.goto(
-        live_server.url + reverse("admin:articles_article_change", args=[article.pk])
-    )
-    editor = page.get_by_role("textbox", name="Text")
-    expect(editor).to_be_visible()
-    return editor
 
 
 def test_reporter_writes_subhead_bold_link_and_list_without_html(

@@ -9,46 +9,27 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article, BodyGallery, BodyPhoto
-from tests.articles.public.test_body_photos import make_gallery
-from tests.browser.conftest import AXE, WCAG_TAGS, require_axe, save_screenshot
-from tests.browser.test_body_editor import PASSWORD, log_in, open_form
-from tests.factories import AgencyFactory, ArticleFactory, PhotoFactory, UserFactory
+from tests.browser.conftest import axe_violations, log_in, open_form, save_screenshot
+from tests.factories import (
+    AgencyFactory,
+    ArticleFactory,
+    PhotoFactory,
+    make_gallery,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def reporter(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    user = UserFactory(username="rita", password=PASSWORD)
-    user.user_permissions.set(
-        Permission.objects.filter(
+def reporter(reporter):
+    # Beside writing: seeing the photos and galleries that go into the body.
+    reporter.user_permissions.add(
+        *Permission.objects.filter(
             content_type__app_label="articles",
-            codename__in=[
-                "add_article",
-                "change_article",
-                "view_article",
-                "view_photo",
-                "view_gallery",
-            ],
+            codename__in=["view_photo", "view_gallery"],
         )
     )
-    return user
-
-
-def editor_violations(page) -> list[str]:
-    require_axe()
-    page.evaluate(AXE.read_text())
-    results = page.evaluate(
-        "tags => axe.run(document.querySelector('.prose-editor'),"
-        " {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
-    )
-    return [
-        f"{violation['id']}: {node['target']}"
-        for violation in results["violations"]
-        for node in violation["nodes"]
-    ]
+    return reporter
 
 
 def test_reporter_inserts_a_photo_and_a_gallery_and_edits_them_again(
@@ -107,7 +88,7 @@ def test_reporter_inserts_a_photo_and_a_gallery_and_edits_them_again(
     assert body.count("data-block=") == 2
     # The editor with its cards (the whole form: test_body_editor.py).
     expect(editor.locator(".newsroom-block--gallery")).to_contain_text("2 Bilder")
-    violations = editor_violations(page)
+    violations = axe_violations(page, within=".prose-editor")
     assert violations == [], "\n".join(violations)
 
     page.goto(

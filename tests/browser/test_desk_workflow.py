@@ -4,107 +4,34 @@ reads the reason on the start page, fixes and resubmits, the desk approves
 and publishes (with four eyes on)."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.conftest import (
-    AXE,
-    WCAG_TAGS,
     axe_violations,
-    require_axe,
+    log_in,
+    log_out,
     save_screenshot,
+    take_step,
 )
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-test-passwort"
 REASON = "Bitte die Zahl der Teilnehmer mit einer Quelle belegen."
 
 
-def role(name: str, *codenames: str) -> Group:
-    # Whether the migrations' groups are still there depends on the tests
-    # before (a transactional test empties the tables): set them up here.
-    group, _ = Group.objects.get_or_create(name=name)
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="articles", codename__in=codenames
-        )
-    )
-    return group
-
-
-@pytest.fixture
-def staff(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True)
+def four_eyes(settings):
+    # Approval by a second person before publishing is part of the way.
     settings.NEWSROOM_FOUR_EYES = True
-    reporters = role(
-        "Redakteur", "add_article", "change_article", "view_article", "view_section"
-    )
-    desk = role(
-        "Chef vom Dienst",
-        "add_article",
-        "change_article",
-        "view_article",
-        "view_section",
-        "approve_article",
-        "publish_article",
-    )
-    rita = UserFactory(
-        username="rita", first_name="Rita", last_name="Reporter", password=PASSWORD
-    )
-    rita.groups.add(reporters)
-    carla = UserFactory(
-        username="carla", first_name="Carla", last_name="Desk", password=PASSWORD
-    )
-    carla.groups.add(desk)
-    return rita, carla
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page.locator("#logout-form")).to_have_count(1)
-
-
-def log_out(page):
-    page.locator("#logout-form button").click()
-    expect(page.locator("#logout-form")).to_have_count(0)
-
-
-def panel_violations(page) -> list[str]:
-    """axe-core on the notes panel alone (the edit form around it is the
-    edit screen's to check)."""
-    require_axe()
-    page.evaluate(AXE.read_text())
-    results = page.evaluate(
-        "tags => axe.run('.desk-panel', {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
-    )
-    return [
-        f"{violation['id']}: {node['target']}"
-        for violation in results["violations"]
-        for node in violation["nodes"]
-    ]
-
-
-def take_step(page, label: str, reason: str = ""):
-    """A step of the edit form's publishing panel (it saves the form first)."""
-    panel = page.locator(".publishing-panel")
-    if reason:
-        panel.locator("summary", has_text=label).click()
-        panel.get_by_label("Grund (Pflicht)").fill(reason)
-    panel.get_by_role("button", name=label, exact=True).click()
 
 
 def test_submit_send_back_fix_resubmit_approve_publish(
-    live_server, page, staff, console_errors
+    live_server, page, desk_roles, console_errors
 ):
-    rita, carla = staff
+    rita, carla = desk_roles
     page.on("dialog", lambda dialog: dialog.accept())
     article = ArticleFactory(
         draft=True,
@@ -130,7 +57,8 @@ def test_submit_send_back_fix_resubmit_approve_publish(
     # The desk returns it; the reason is required.
     log_in(page, live_server, carla)
     page.goto(form_url)
-    assert panel_violations(page) == []
+    # The notes panel alone: the form around it is the edit screen's to check.
+    assert axe_violations(page, within=".desk-panel") == []
     take_step(page, "Zurückgeben", reason=REASON)
     expect(page.locator(".messagelist")).to_contain_text("Zurückgeben")
     article.refresh_from_db()

@@ -6,17 +6,21 @@ gone, and axe-core on the whole screen."""
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article, WorkingCopy
-from tests.browser.conftest import VIEWPORTS, axe_violations, save_screenshot
-from tests.factories import ArticleFactory, ArticlePhotoFactory, UserFactory
+from tests.browser.conftest import (
+    VIEWPORTS,
+    axe_violations,
+    log_in,
+    open_form,
+    save_screenshot,
+    user_with_rights,
+)
+from tests.factories import ArticleFactory, ArticlePhotoFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-test-passwort"
 # Whatever sticks out to the right of the window, by element (none allowed).
 TOO_WIDE = """() => {
   const width = document.documentElement.clientWidth;
@@ -33,32 +37,24 @@ TOO_WIDE = """() => {
 
 
 @pytest.fixture
-def desk(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A transactional test empties the migrations' groups: the desk's
-    # rights given directly (change, publish).
-    user = UserFactory(username="carl", password=PASSWORD)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="articles",
-            codename__in=[
-                "add_article",
-                "change_article",
-                "view_article",
-                "publish_article",
-                "approve_article",
-                "view_section",
-                "view_author",
-                "view_tag",
-                "view_region",
-                "view_photo",
-                "view_articlephoto",
-                "add_articlephoto",
-                "change_articlephoto",
-            ],
-        )
+def desk(fast_passwords):
+    # The desk's rights (change, publish).
+    return user_with_rights(
+        "carl",
+        "add_article",
+        "change_article",
+        "view_article",
+        "publish_article",
+        "approve_article",
+        "view_section",
+        "view_author",
+        "view_tag",
+        "view_region",
+        "view_photo",
+        "view_articlephoto",
+        "add_articlephoto",
+        "change_articlephoto",
     )
-    return user
 
 
 @pytest.fixture
@@ -72,21 +68,6 @@ def article(desk):
     )
     ArticlePhotoFactory(article=article)
     return article
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page.locator("#logout-form")).to_have_count(1)
-
-
-def open_form(page, live_server, article):
-    page.goto(
-        live_server.url + reverse("admin:articles_article_change", args=[article.pk])
-    )
-    expect(page.get_by_role("textbox", name="Text")).to_be_visible()
 
 
 def test_two_columns_at_1366_and_the_preview_follows_the_typing(

@@ -8,15 +8,20 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.articles.public.test_body_photos import (
-    gallery_block,
-    make_gallery,
-    photo_block,
-    saved,
+from tests.body_blocks import gallery_block, photo_block, saved
+from tests.browser.conftest import (
+    VIEWPORTS,
+    axe_violations,
+    render,
+    save_screenshot,
+    validation_errors,
 )
-from tests.browser.conftest import VIEWPORTS, axe_violations, save_screenshot
-from tests.browser.test_html_validity import render, validation_errors
-from tests.factories import AgencyFactory, ArticleFactory, PhotoFactory
+from tests.factories import (
+    AgencyFactory,
+    ArticleFactory,
+    PhotoFactory,
+    make_gallery,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,15 +1,11 @@
 """The public pages are valid HTML, by the Nu Html Checker (vnu.jar)."""
 
-import json
-import subprocess
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from articles.models import Article
 from articles.workflow.previews import preview_link
-from tests.browser.conftest import VNU, build_newsroom, require_vnu
+from tests.browser.conftest import build_newsroom, render, validation_errors
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -18,35 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 @pytest.fixture
 def newsroom():
     return build_newsroom(sponsored_target="https://www.example.com/traumreise")
-
-
-def validation_errors(pages: dict[str, bytes], folder: Path) -> list[str]:
-    """Every page checked in one run of the checker (one JVM start)."""
-    require_vnu()
-    files = []
-    for name, html in pages.items():
-        files.append(folder / f"{name}.html")
-        files[-1].write_bytes(html)
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    # The report goes to stderr; exit code 1 means "errors found".
-    messages = json.loads(result.stderr)["messages"]
-    return [
-        f"{Path(message.get('url', '')).name}:{message.get('lastLine')}: "
-        f"{message['message']} {message.get('extract', '')!r}"
-        for message in messages
-    ]
-
-
-def render(client, url: str, status: int = 200) -> bytes:
-    response = client.get(url)
-    assert response.status_code == status, url
-    return response.content
 
 
 def test_public_pages_are_valid_html(client, newsroom, tmp_path):

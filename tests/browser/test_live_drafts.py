@@ -3,79 +3,27 @@ it until "Änderungen veröffentlichen"; two editors save the same article and
 the second merges field by field, keeping both changes."""
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.workflow import services
 from tests.browser.conftest import (
-    AXE,
     VIEWPORTS,
-    WCAG_TAGS,
-    require_axe,
+    axe_violations,
+    log_in,
+    open_form,
+    save_and_continue,
     save_screenshot,
 )
-from tests.factories import ArticleFactory, ArticlePhotoFactory, UserFactory
+from tests.factories import ArticleFactory, ArticlePhotoFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-test-passwort"
-
-
-@pytest.fixture
-def desk(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Superusers: a transactional test empties the tables, the migrations'
-    # groups too; the roles are tested in tests/articles/admin.
-    return [
-        UserFactory(
-            username=name, password=PASSWORD, is_superuser=True, first_name=first
-        )
-        for name, first in (("anna", "Anna"), ("ben", "Ben"))
-    ]
-
-
-def axe_violations_in(page, selector: str) -> list[str]:
-    """axe-core's WCAG A/AA violations inside `selector` (the panels this
-    feature adds; the rest of the form has tests of its own)."""
-    require_axe()
-    page.evaluate(AXE.read_text())
-    results = page.evaluate(
-        "([selector, tags]) => axe.run(selector, "
-        "{runOnly: {type: 'tag', values: tags}})",
-        [selector, WCAG_TAGS],
-    )
-    return [
-        f"{violation['id']}: {node['target']}"
-        for violation in results["violations"]
-        for node in violation["nodes"]
-    ]
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page.locator("#logout-form")).to_have_count(1)
-
-
-def open_form(page, live_server, article):
-    page.goto(
-        live_server.url + reverse("admin:articles_article_change", args=[article.pk])
-    )
-    expect(page.locator("#article_form")).to_have_count(1)
-
-
-def save(page):
-    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
-    page.wait_for_load_state("networkidle")
-
 
 def test_readers_see_the_desk_s_change_only_once_it_is_published(
-    browser, live_server, page, desk, console_errors
+    browser, live_server, page, editors, console_errors
 ):
-    anna, _ben = desk
+    anna, _ben = editors
     article = ArticleFactory(headline="Live-Überschrift")
     reader = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
     public_url = live_server.url + article.get_absolute_url()
@@ -86,12 +34,12 @@ def test_readers_see_the_desk_s_change_only_once_it_is_published(
     open_form(page, live_server, article)
     expect(page.locator(".live-draft")).to_contain_text("„Speichern“ legt Ihre")
     page.locator("#id_headline").fill("Überschrift im Entwurf")
-    save(page)
+    save_and_continue(page)
     panel = page.locator(".live-draft")
     expect(panel.locator("h2")).to_have_text("Live – mit unveröffentlichten Änderungen")
     expect(panel.locator("ins")).to_contain_text("Überschrift im Entwurf")
     expect(page.locator("#id_headline")).to_have_value("Überschrift im Entwurf")
-    assert axe_violations_in(page, ".live-draft") == []
+    assert axe_violations(page, ".live-draft") == []
     save_screenshot(page, "live-draft-form")
 
     reader.reload()
@@ -108,9 +56,9 @@ def test_readers_see_the_desk_s_change_only_once_it_is_published(
 
 
 def test_the_second_editor_merges_field_by_field_and_both_changes_stay(
-    browser, live_server, page, desk, console_errors
+    browser, live_server, page, editors, console_errors
 ):
-    anna, ben = desk
+    anna, ben = editors
     article = ArticleFactory(
         draft=True, headline="Original", teaser="Alter Vorspann", kicker="Dach"
     )
@@ -124,10 +72,10 @@ def test_the_second_editor_merges_field_by_field_and_both_changes_stay(
 
     page.locator("#id_headline").fill("Annas Überschrift")
     page.locator("#id_kicker").fill("Annas Dach")
-    save(page)
+    save_and_continue(page)
     ben_page.locator("#id_teaser").fill("Bens Vorspann")
     ben_page.locator("#id_kicker").fill("Bens Dach")
-    save(ben_page)
+    save_and_continue(ben_page)
 
     merge = ben_page.locator(".merge")
     expect(merge).to_contain_text("Zusammenführen mit Fassung")
@@ -143,11 +91,11 @@ def test_the_second_editor_merges_field_by_field_and_both_changes_stay(
     kicker = merge.locator('fieldset[data-field="kicker"]')
     expect(kicker).to_contain_text("(bitte wählen)")
     expect(kicker.locator("del")).to_contain_text("Annas")
-    assert axe_violations_in(ben_page, ".merge") == []
+    assert axe_violations(ben_page, ".merge") == []
     save_screenshot(ben_page, "merge-form")
 
     # Saving without a choice for the kicker is refused, nothing is lost.
-    save(ben_page)
+    save_and_continue(ben_page)
     expect(ben_page.locator(".errorlist.nonfield")).to_contain_text(
         "Bitte wählen Sie für jedes markierte Feld eine Fassung: Dachzeile"
     )
@@ -161,7 +109,7 @@ def test_the_second_editor_merges_field_by_field_and_both_changes_stay(
     expect(ben_page.locator("#id_kicker")).to_have_value("Annas Dach")
     expect(kicker.locator('input[value="mine"]')).to_be_checked()
     ben_page.locator("#id_kicker").fill("Annas Dach, von Ben ergänzt")
-    save(ben_page)
+    save_and_continue(ben_page)
     expect(ben_page.locator(".messagelist")).to_contain_text("erfolgreich")
 
     saved = Article.objects.get(pk=article.pk)
@@ -175,9 +123,9 @@ def test_the_second_editor_merges_field_by_field_and_both_changes_stay(
 
 
 def test_a_photo_caption_changed_on_a_live_article_waits_for_publishing(
-    browser, live_server, page, desk, console_errors
+    browser, live_server, page, editors, console_errors
 ):
-    anna, _ben = desk
+    anna, _ben = editors
     article = ArticleFactory(headline="Mit Bild")
     ArticlePhotoFactory(article=article, caption="Live-Unterschrift")
     reader = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
@@ -190,7 +138,7 @@ def test_a_photo_caption_changed_on_a_live_article_waits_for_publishing(
     # The live preview shows the unsaved caption.
     preview = page.frame_locator("iframe.live-preview__frame")
     expect(preview.locator("figcaption").first).to_contain_text("Entwurfs-Unterschrift")
-    save(page)
+    save_and_continue(page)
     panel = page.locator(".live-draft")
     expect(panel.locator("h2")).to_have_text("Live – mit unveröffentlichten Änderungen")
     expect(panel.locator(".live-draft-diff")).to_contain_text("Fotos")

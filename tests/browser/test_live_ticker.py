@@ -10,20 +10,25 @@ import time
 
 import extruct
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import LiveEntry, LiveEntryChange
 from articles.workflow import live_ticker
-from tests.browser.conftest import VIEWPORTS, axe_violations, save_screenshot
-from tests.browser.test_html_validity import render, validation_errors
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
+from tests.browser.conftest import (
+    VIEWPORTS,
+    axe_violations,
+    log_in,
+    render,
+    save_screenshot,
+    user_with_rights,
+    validation_errors,
+)
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "browser-test-passwort"
 NEW_ENTRY = "Die Hafenstraße ist wieder frei."
 
 
@@ -70,23 +75,11 @@ def make_ticker():
 
 
 @pytest.fixture
-def desk_user(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The desk's rights (the "Chef vom Dienst" role); a transactional test
-    # empties the groups, so they are given directly.
-    user = UserFactory(username="cvd", password=PASSWORD)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="articles",
-            codename__in=[
-                "add_article",
-                "change_article",
-                "view_article",
-                "publish_article",
-            ],
-        )
+def desk_user(fast_passwords):
+    # The desk's rights (the "Chef vom Dienst" role).
+    return user_with_rights(
+        "cvd", "add_article", "change_article", "view_article", "publish_article"
     )
-    return user
 
 
 @pytest.mark.django_db(transaction=True)
@@ -115,11 +108,7 @@ def test_new_entry_appears_for_the_reader_without_a_reload(
             console_errors.append(message.text) if message.type == "error" else None
         ),
     )
-    admin.goto(live_server.url + reverse("admin:login"))
-    admin.locator("#id_username").fill(desk_user.username)
-    admin.locator("#id_password").fill(PASSWORD)
-    admin.locator("#id_password").press("Enter")
-    expect(admin.locator("#logout-form")).to_have_count(1)
+    log_in(admin, live_server, desk_user)
     desk_url = live_server.url + reverse(
         "admin:articles_article_live_ticker", args=[ticker.pk]
     )

@@ -9,18 +9,17 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.workflow import services
-from tests.browser.conftest import VIEWPORTS, save_screenshot
-from tests.browser.test_live_drafts import axe_violations_in, desk, log_in, open_form
+from tests.browser.conftest import (
+    VIEWPORTS,
+    axe_violations,
+    log_in,
+    open_form,
+    save_and_continue,
+    save_screenshot,
+)
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-__all__ = ["desk"]  # the fixture, shared
-
-
-def save(page):
-    page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
-    page.wait_for_load_state("networkidle")
 
 
 def type_after(page, paragraph: str, text: str, *, new_paragraph: bool):
@@ -33,9 +32,9 @@ def type_after(page, paragraph: str, text: str, *, new_paragraph: bool):
 
 
 def test_the_second_editor_copies_a_paragraph_across_and_both_changes_stay(
-    browser, live_server, page, desk, console_errors
+    browser, live_server, page, editors, console_errors
 ):
-    anna, ben = desk
+    anna, ben = editors
     article = ArticleFactory(
         draft=True, body="<p>Erster Absatz.</p><p>Zweiter Absatz.</p>"
     )
@@ -48,18 +47,18 @@ def test_the_second_editor_copies_a_paragraph_across_and_both_changes_stay(
     open_form(ben_page, live_server, article)
 
     type_after(page, "Erster Absatz.", "Annas neuer Absatz.", new_paragraph=True)
-    save(page)
+    save_and_continue(page)
     expect(page.locator(".messagelist")).to_contain_text("erfolgreich")
     type_after(ben_page, "Zweiter Absatz.", " Von Ben ergänzt.", new_paragraph=False)
     type_after(ben_page, "Von Ben ergänzt.", "Bens Schluss.", new_paragraph=True)
-    save(ben_page)
+    save_and_continue(ben_page)
 
     body = ben_page.locator('.merge fieldset[data-field="body"]')
     expect(body).to_contain_text("(bitte wählen)")
     taken = body.locator(".merge-block--theirs")
     expect(taken).to_have_count(2)  # Anna's new one, her "Zweiter Absatz."
     expect(taken.first).to_contain_text("Annas neuer Absatz.")
-    assert axe_violations_in(ben_page, ".merge") == []
+    assert axe_violations(ben_page, ".merge") == []
     ben_page.get_by_role("button", name="Absatz 2 in meine Fassung übernehmen").click()
     expect(body.locator(".merge-status")).to_have_text(
         "Absatz 2 in Ihre Fassung übernommen."
@@ -74,9 +73,9 @@ def test_the_second_editor_copies_a_paragraph_across_and_both_changes_stay(
             "Bens Schluss.",
         ]
     )
-    assert axe_violations_in(ben_page, ".merge") == []
+    assert axe_violations(ben_page, ".merge") == []
     save_screenshot(ben_page, "merge-body-copied")
-    save(ben_page)
+    save_and_continue(ben_page)
     expect(ben_page.locator(".messagelist")).to_contain_text("erfolgreich")
 
     saved = Article.objects.get(pk=article.pk).body

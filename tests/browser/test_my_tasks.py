@@ -8,39 +8,16 @@ from playwright.sync_api import expect
 
 from articles.models import Article, NoteMention
 from articles.workflow import services
-from tests.browser.conftest import axe_violations, save_screenshot
-from tests.browser.test_desk_workflow import PASSWORD, log_in, role, take_step
-from tests.factories import ArticleFactory, UserFactory
+from tests.browser.conftest import axe_violations, log_in, save_screenshot, take_step
+from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def people(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    reporters = role(
-        "Redakteur", "add_article", "change_article", "view_article", "view_section"
-    )
-    desk = role(
-        "Chef vom Dienst",
-        "add_article",
-        "change_article",
-        "view_article",
-        "view_section",
-        "approve_article",
-        "publish_article",
-    )
-    rita = UserFactory(username="rita", first_name="Rita", password=PASSWORD)
-    rita.groups.add(reporters)
-    carla = UserFactory(username="carla", first_name="Carla", password=PASSWORD)
-    carla.groups.add(desk)
-    return rita, carla
-
-
 def test_a_mention_from_the_dashboard_to_the_full_list_and_done(
-    live_server, page, people, console_errors
+    live_server, page, desk_roles, console_errors
 ):
-    rita, carla = people
+    rita, carla = desk_roles
     for number in range(3):
         services.add_note(
             ArticleFactory(headline=f"Stadtrat {number}"),
@@ -73,9 +50,9 @@ def test_a_mention_from_the_dashboard_to_the_full_list_and_done(
 
 
 def test_the_desk_flags_breaking_news_in_the_publishing_panel(
-    live_server, page, people, console_errors
+    live_server, page, desk_roles, console_errors
 ):
-    _rita, carla = people
+    _rita, carla = desk_roles
     article = ArticleFactory(headline="Großbrand im Hafen")
     log_in(page, live_server, carla)
     page.goto(

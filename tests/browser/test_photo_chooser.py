@@ -5,79 +5,37 @@ photo desk. Keyboard use and axe-core on the chooser and the forms."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article, ArticlePhoto, Photo
 from articles.workflow import services
 from teasers.demo import draw_demo_photo
-from tests.browser.conftest import AXE, WCAG_TAGS, require_axe, save_screenshot
+from tests.browser.conftest import (
+    PASSWORD,
+    REPORTER,
+    axe_violations,
+    log_in,
+    role,
+    save_screenshot,
+)
 from tests.factories import ArticleFactory, PhotoFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "browser-test-passwort"
-# As migrations 0002 and 0011 leave the roles (a transactional test empties
-# the tables, the migrations' groups too).
-REPORTER = [
-    "view_section",
-    "view_agency",
-    "view_author",
-    "add_article",
-    "change_article",
-    "view_article",
-    "add_photo",
-    "view_photo",
-    "add_articlephoto",
-    "change_articlephoto",
-    "delete_articlephoto",
-    "view_articlephoto",
-]
+# As migrations 0002 and 0011 leave the desk role.
 DESK = [*REPORTER, "publish_article", "change_photo", "delete_article"]
 
 
 def user_with(name: str, codenames: list[str]):
-    group = Group.objects.create(name=f"Rolle {name}")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="articles", codename__in=codenames
-        )
-    )
     user = UserFactory(username=name, password=PASSWORD, is_staff=True)
-    user.groups.add(group)
+    user.groups.add(role(f"Rolle {name}", *codenames))
     return user
 
 
 @pytest.fixture
-def people(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def people(fast_passwords):
     return user_with("reporterin", REPORTER), user_with("cvd", DESK)
-
-
-def violations_in(page, selector: str) -> list[str]:
-    """axe-core's WCAG A/AA violations inside `selector` (the rest of the
-    article form is desk-screen's, issue #17, and checked there)."""
-    require_axe()
-    page.evaluate(AXE.read_text())
-    results = page.evaluate(
-        "([selector, tags]) => axe.run({include: [selector]},"
-        " {runOnly: {type: 'tag', values: tags}})",
-        [selector, WCAG_TAGS],
-    )
-    return [
-        f"{violation['id']}: {node['target']} {node['failureSummary']}"
-        for violation in results["violations"]
-        for node in violation["nodes"]
-    ]
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page.locator("#logout-form")).to_have_count(1)
 
 
 def test_reporter_picks_edits_and_saves_a_photo_then_the_desk_publishes(
@@ -108,7 +66,9 @@ def test_reporter_picks_edits_and_saves_a_photo_then_the_desk_publishes(
     )
     add = page.get_by_role("button", name="Foto hinzufügen")
     expect(add).to_be_visible()
-    assert violations_in(page, "[data-photo-cards]") == []
+    # The chooser and its cards alone: the rest of the article form is the
+    # edit screen's (issue #17) to check.
+    assert axe_violations(page, "[data-photo-cards]") == []
 
     # Keyboard: the chooser opens with focus in its search field.
     add.focus()
@@ -118,7 +78,7 @@ def test_reporter_picks_edits_and_saves_a_photo_then_the_desk_publishes(
     expect(dialog.get_by_label("Suchbegriff")).to_be_focused()
     expect(dialog.locator(".photo-choice")).to_have_count(3)
     expect(dialog).to_contain_text("ONE TIME USE ONLY")
-    assert violations_in(page, "dialog.photo-chooser") == []
+    assert axe_violations(page, "dialog.photo-chooser") == []
     # Focus stays in the dialog, however far one tabs.
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -133,7 +93,7 @@ def test_reporter_picks_edits_and_saves_a_photo_then_the_desk_publishes(
         "aria-selected", "true"
     )
     expect(dialog.get_by_label("Bilddatei (Pflichtfeld)")).to_be_visible()
-    assert violations_in(page, "dialog.photo-chooser") == []
+    assert axe_violations(page, "dialog.photo-chooser") == []
     page.keyboard.press("ArrowLeft")
 
     search = dialog.get_by_label("Suchbegriff")
@@ -150,12 +110,12 @@ def test_reporter_picks_edits_and_saves_a_photo_then_the_desk_publishes(
     card = page.locator("[data-photo-card]").filter(has_text="Feuerwehr löscht")
     expect(card).to_contain_text("Foto: Anna Alt")
     expect(card).to_contain_text("Alternativtext fehlt")
-    assert violations_in(page, "[data-photo-cards]") == []
+    assert axe_violations(page, "[data-photo-cards]") == []
     card.get_by_role("button", name="Alternativtext und Ausschnitt bearbeiten").click()
     editor = page.get_by_role("dialog", name=re.compile("Foto bearbeiten"))
     expect(editor.get_by_label("Alternativtext")).to_be_focused()
     expect(editor).to_contain_text("Bildquelle, Lizenz und Einschränkungen setzt")
-    assert violations_in(page, "dialog.photo-chooser") == []
+    assert axe_violations(page, "dialog.photo-chooser") == []
     editor.get_by_label("Alternativtext").fill(
         "Feuerwehrleute löschen eine brennende Scheune"
     )

@@ -9,24 +9,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.conftest import PASSWORD, log_in
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "browser-test-passwort"
-
-
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page.locator("#logout-form")).to_have_count(1)
 
 
 def pings_while_open(page, live_server, article) -> list[str]:

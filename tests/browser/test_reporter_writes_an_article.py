@@ -13,12 +13,22 @@ from playwright.sync_api import expect
 
 from articles.models import Article, BodyGallery, BodyPhoto
 from teasers.demo import draw_demo_photo
-from tests.articles.public.test_body_photos import make_gallery
-from tests.browser.conftest import ARTIFACTS, save_screenshot
-from tests.browser.test_body_editor import PASSWORD, log_in, open_form
-from tests.browser.test_desk_workflow import role
-from tests.browser.test_photo_chooser import REPORTER
-from tests.factories import AgencyFactory, ArticleFactory, PhotoFactory, UserFactory
+from tests.browser.conftest import (
+    ARTIFACTS,
+    PASSWORD,
+    REPORTER,
+    log_in,
+    open_form,
+    role,
+    save_screenshot,
+)
+from tests.factories import (
+    AgencyFactory,
+    ArticleFactory,
+    PhotoFactory,
+    UserFactory,
+    make_gallery,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,8 +45,7 @@ GALLERIES = [
 
 
 @pytest.fixture
-def reporter(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def reporter(fast_passwords):
     user = UserFactory(username="rita", password=PASSWORD, is_staff=True)
     user.groups.add(role("Redakteur", *REPORTER, *GALLERIES))
     return user

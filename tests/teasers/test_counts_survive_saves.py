@@ -16,7 +16,7 @@ from articles.workflow import services
 from teasers.admin import SponsoredSlotAdmin
 from teasers.counting import counter_buffer, flush_counts
 from teasers.models import SponsoredSlot
-from tests.articles.admin.test_workflow_admin import edit_form
+from tests.articles.admin.article_form import edit_form
 from tests.factories import ArticleFactory, SponsoredSlotFactory, UserFactory
 from tests.teasers.test_admin import slot_form
 

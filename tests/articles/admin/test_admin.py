@@ -16,7 +16,7 @@ from articles.models import (
 )
 from articles.photos.renditions import RenditionSpec, get_rendition
 from tests import factories
-from tests.articles.admin.test_workflow_admin import edit_form
+from tests.articles.admin.article_form import edit_form
 
 pytestmark = pytest.mark.django_db
 

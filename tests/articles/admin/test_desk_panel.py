@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleNote
 from articles.workflow import services
+from tests.articles.admin.article_form import change_url
 from tests.articles.admin.staff import client_for, user_in
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
@@ -24,10 +25,6 @@ TASK_LISTS = (
     "Meine Aufgaben: mir zugewiesen",
     "Meine Aufgaben: Notizen, die mich erwähnen (ungelesen)",
 )
-
-
-def change_url(article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def test_sending_back_asks_for_a_reason_which_reaches_the_authors_dashboard():

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleTransition
 from articles.workflow import services
+from tests.articles.admin.article_form import edit_form
 from tests.articles.admin.staff import client_for, user_in
-from tests.articles.admin.test_workflow_admin import edit_form
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,12 +15,8 @@ from articles.models import Article, BodyGallery, BodyPhoto, Gallery, GalleryPic
 from tests import factories
 from tests.articles.admin.article_form import management_forms
 from tests.articles.admin.staff import client_for, client_in, user_in
-from tests.articles.public.test_body_photos import (
-    gallery_block,
-    make_gallery,
-    photo_block,
-    saved,
-)
+from tests.body_blocks import gallery_block, photo_block, saved
+from tests.factories import make_gallery
 
 pytestmark = pytest.mark.django_db
 

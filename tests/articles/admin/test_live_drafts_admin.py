@@ -3,14 +3,13 @@ shows it with its diff, and only the desk publishes it (each role checked on
 the server)."""
 
 import re
-from datetime import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from articles.models import Article, CorrectionNote
+from articles.models import CorrectionNote
 from articles.workflow import services
+from tests.articles.admin.article_form import change_url, edit_form, live
 from tests.articles.admin.staff import client_for, user_in
 from tests.factories import (
     ArticleFactory,
@@ -20,35 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def edit_form(client, article) -> dict:
-    """The change form's current values, as a browser would send them back."""
-    form = client.get(change_url(article)).context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if isinstance(value, datetime):
-            local = timezone.localtime(value)
-            data[f"{name}_0"] = local.strftime("%d.%m.%Y")
-            data[f"{name}_1"] = local.strftime("%H:%M:%S")
-        elif isinstance(value, list):
-            data[name] = [str(item) for item in value]
-        else:
-            data[name] = value
-    for prefix in ("article_photos", "corrections"):
-        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
-    return data
-
-
-def live(article) -> Article:
-    return Article.objects.get(pk=article.pk)
 
 
 @pytest.fixture

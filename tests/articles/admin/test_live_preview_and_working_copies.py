@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleRevision, WorkingCopy
 from articles.workflow import live_drafts, working_copies
+from tests.articles.admin.article_form import edit_form
 from tests.articles.admin.staff import client_for, user_in
-from tests.articles.admin.test_workflow_admin import edit_form
 from tests.factories import (
     ArticleFactory,
     ArticlePhotoFactory,

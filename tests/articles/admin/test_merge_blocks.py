@@ -9,7 +9,7 @@ import pytest
 
 from articles.admin.merging import block_text, copyable_blocks, top_level_blocks
 from articles.workflow import services
-from tests.articles.admin.test_live_drafts_admin import change_url, edit_form, live
+from tests.articles.admin.article_form import change_url, edit_form, live
 from tests.articles.admin.test_merging import editors, merge_form
 from tests.factories import ArticleFactory
 

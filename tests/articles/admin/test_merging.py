@@ -7,8 +7,8 @@ import pytest
 
 from articles.models import Article
 from articles.workflow import services
+from tests.articles.admin.article_form import change_url, edit_form, live
 from tests.articles.admin.staff import client_for, user_in
-from tests.articles.admin.test_live_drafts_admin import change_url, edit_form, live
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

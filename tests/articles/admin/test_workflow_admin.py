@@ -1,5 +1,5 @@
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleRevision
 from articles.workflow import services
 from articles.workflow.previews import preview_link
+from tests.articles.admin.article_form import edit_form, save
 from tests.articles.admin.staff import client_for, user_in
 from tests.factories import (
     ArticleFactory,
@@ -20,39 +21,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def edit_form(client, article) -> dict:
-    """The change form's current values, as a browser would send them back."""
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    form = client.get(url).context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if isinstance(value, datetime):
-            local = timezone.localtime(value)
-            data[f"{name}_0"] = local.strftime("%d.%m.%Y")
-            data[f"{name}_1"] = local.strftime("%H:%M:%S")
-        elif isinstance(value, list):
-            data[name] = [str(item) for item in value]
-        else:
-            data[name] = value
-    data.update(
-        {
-            "article_photos-TOTAL_FORMS": "0",
-            "article_photos-INITIAL_FORMS": "0",
-            "corrections-TOTAL_FORMS": "0",
-            "corrections-INITIAL_FORMS": "0",
-        }
-    )
-    return data
-
-
-def save(client, article, data):
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    return client.post(url, data)
 
 
 def test_two_editors_cannot_overwrite_each_other_unknowingly():

@@ -11,12 +11,13 @@ from django.utils import timezone
 from articles.models import BodyGallery, BodyPhoto, Gallery, GalleryPicture, Photo
 from articles.photos.body_uses import body_references, load_body_media
 from articles.public.article_page import public_article_page
-from articles.workflow import services
+from tests.body_blocks import gallery_block, photo_block, saved
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
     ArticlePhotoFactory,
     PhotoFactory,
+    make_gallery,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,33 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def page_cache_off(settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-
-
-def photo_block(photo, caption="", crop="orig"):
-    inner = f"<figcaption>{caption}</figcaption>" if caption else ""
-    return (
-        f'<figure data-block="photo" data-photo="{photo.pk}" data-crop="{crop}">'
-        f"{inner}</figure>"
-    )
-
-
-def gallery_block(gallery):
-    return f'<figure data-block="gallery" data-gallery="{gallery.pk}"></figure>'
-
-
-def make_gallery(photos, title="Das Stadtfest in Bildern", **fields):
-    gallery = Gallery.objects.create(title=title, **fields)
-    for position, photo in enumerate(photos):
-        GalleryPicture.objects.create(
-            gallery=gallery, photo=photo, position=position, caption=f"Bild {position}"
-        )
-    return gallery
-
-
-def saved(article, body):
-    """`body` saved as an edit (the service records what it names)."""
-    article.body = body
-    return services.save_article(article, by=None)
 
 
 def test_blocks_are_read_in_order_once_each():

@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.models import Article
 from articles.workflow.services import flag_breaking_news, withdraw_article
@@ -18,21 +17,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 BANNER = 'class="breaking-news"'
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A clock the test moves; the page cache expires by it."""
-
-    class Clock:
-        now = timezone.now()
-
-        def move(self, **delta):
-            self.now += timedelta(**delta)
-
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
 
 
 @pytest.fixture

@@ -14,13 +14,13 @@ from django.utils import timezone
 from articles.models import Article, Gallery, Photo
 from articles.photos.renditions import RenditionSpec, rendition_url
 from articles.workflow import services
-from tests.articles.public.test_body_photos import (
-    gallery_block,
+from tests.body_blocks import gallery_block, photo_block, saved
+from tests.factories import (
+    AgencyFactory,
+    ArticleFactory,
+    PhotoFactory,
     make_gallery,
-    photo_block,
-    saved,
 )
-from tests.factories import AgencyFactory, ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

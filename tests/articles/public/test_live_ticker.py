@@ -212,21 +212,6 @@ def test_etag_changes_with_the_json_ld_dates(client, ticker):
     ).isoformat(timespec="seconds")
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """A clock the test moves (what the services and pages call now)."""
-
-    class Clock:
-        now = timezone.now()
-
-        def move(self, **delta):
-            self.now += timedelta(**delta)
-
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
-
-
 def test_corrections_and_deletions_move_the_tickers_update_time(
     client, ticker, clock, django_capture_on_commit_callbacks
 ):

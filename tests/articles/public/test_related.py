@@ -111,11 +111,9 @@ def test_the_article_page_shows_more_on_topic_but_not_the_rails_teasers(
 
 
 def test_an_article_going_live_joins_the_cached_list_on_time(
-    client, newsroom, settings, monkeypatch
+    client, newsroom, settings, clock
 ):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 3600
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
     story(
         -0.5,
         section=newsroom["by_region"].section,
@@ -124,7 +122,7 @@ def test_an_article_going_live_joins_the_cached_list_on_time(
     )
     url = newsroom["article"].get_absolute_url()
     assert "Gleich live" not in client.get(url).content.decode()
-    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=31))
+    clock.move(minutes=31)
     assert "Gleich live" in client.get(url).content.decode()
 
 
