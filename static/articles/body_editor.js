@@ -5,7 +5,8 @@
 // 2. headline, kicker, teaser (and the SEO and social fields) show how many
 //    characters they have against the length editors aim for
 //    (data-guide-chars, set by the form): guidance, not a limit;
-// 3. the admin's autocomplete fields get their labels (below).
+// 3. the admin's autocomplete fields get their labels (below);
+// 4. the editor's dialogs hand focus and selection back at once.
 (function () {
   "use strict";
   var t = window.gettext || function (text) { return text; };
@@ -57,8 +58,62 @@
     }
   }
 
+  // 4. The editor's dialogs (link, photo, gallery, embed) hand focus and
+  // selection back to the writing area at once when they close. Left to
+  // the package, the hand-back comes late: Tiptap's focus command waits
+  // for the next animation frame when the editor is not focused, and
+  // ProseMirror, when the focus comes back, puts its selection into the
+  // page 20 ms later if the page's differs. A click made in between
+  // (before the editor has read it) was undone by that late step, and
+  // keys typed before the frame went nowhere.
+  function handDialogsBack(editor) {
+    var view = editor.view;
+    var container = view.dom.parentElement;
+    var inDialog = false;
+    function modalOpen() {
+      try {
+        return !!document.querySelector("dialog:modal");
+      } catch (error) {
+        return !!document.querySelector("dialog[open]");
+      }
+    }
+    // Focus went from the editor into a dialog.
+    view.dom.addEventListener("focusout", function (event) {
+      var to = event.relatedTarget;
+      if (to && to.closest && to.closest("dialog")) inDialog = true;
+    });
+    // The focus comes back from a dialog (close() gives it back itself).
+    // Before ProseMirror's own focus handler (this listens in the capture
+    // phase): the editor counts as focused already, so ProseMirror sets no
+    // late selection, and the selection goes into the page now
+    // (EditorView.focus is synchronous). "ProseMirror-focused" is the
+    // class ProseMirror's handler would set.
+    container.addEventListener("focus", function (event) {
+      if (event.target !== view.dom || !inDialog || editor.isDestroyed) return;
+      inDialog = false;
+      view.dom.classList.add("ProseMirror-focused");
+      view.focused = true;
+      view.focus();
+    }, true);
+    // The package's dialogs are removed without close() when confirmed:
+    // the focus falls to the page. This observer runs before the code
+    // that applies the dialog's result (both are microtasks, the
+    // removal's first), so that code finds the editor focused and waits
+    // for no frame.
+    new MutationObserver(function (records) {
+      if (!inDialog || view.hasFocus() || modalOpen()) return;
+      var removed = records.some(function (record) {
+        return Array.prototype.some.call(record.removedNodes, function (node) {
+          return node.nodeType === 1 && (node.matches("dialog") || !!node.querySelector("dialog"));
+        });
+      });
+      if (removed) view.focus();
+    }).observe(container, { childList: true });
+  }
+
   document.addEventListener("prose-editor:ready", function (event) {
     var textarea = event.detail.textarea;
+    handDialogsBack(event.detail.editor);
     // The autosave's copy (article_form.js) is restored into the textarea.
     textarea.addEventListener("newsroom:restored", function () {
       event.detail.editor.commands.setContent(textarea.value);

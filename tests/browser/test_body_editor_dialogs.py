@@ -1,0 +1,86 @@
+"""Right after one of the body editor's dialogs closes, the reporter's next
+key or click goes where they put it (issue #16).
+
+The package's hand-back (Tiptap's focus command) waits for the next
+animation frame; the test holds the page's animation frames back until it
+has typed and clicked, so "a frame later" is as late as it can ever be
+and the race cannot hide."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_body_editor import draft, log_in, open_form, reporter
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+__all__ = ["draft", "reporter"]
+
+# The page's requestAnimationFrame queues its callbacks until released.
+HOLD_FRAMES = """() => {
+  window.heldFrames = [];
+  window.realFrame = window.requestAnimationFrame;
+  window.requestAnimationFrame = (callback) => window.heldFrames.push(callback);
+}"""
+RELEASE_FRAMES = """() => {
+  window.requestAnimationFrame = window.realFrame;
+  const held = window.heldFrames.splice(0);
+  held.forEach((callback) => callback(performance.now()));
+  return held.length;
+}"""
+# Where a word is on the screen, for the mouse (as a person aims at it).
+WORD_BOX = """(element, word) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(word);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + word.length);
+    const box = range.getBoundingClientRect();
+    return { x: box.x, y: box.y, width: box.width, height: box.height };
+  }
+  return null;
+}"""
+
+
+def word_box(paragraph, word):
+    paragraph.scroll_into_view_if_needed()
+    return paragraph.evaluate(WORD_BOX, word)
+
+
+def test_keys_and_clicks_right_after_the_link_dialog_go_where_the_reporter_put_them(
+    live_server, page, reporter, draft, console_errors
+):
+    draft.body = "<p>Erster Absatz mit Worten</p><p>Zweiter Absatz hier</p>"
+    draft.save()
+    log_in(page, live_server, reporter)
+    editor = open_form(page, live_server, draft)
+    toolbar = page.get_by_role("toolbar", name="Textformatierung")
+    first, second = editor.locator("p").first, editor.locator("p").nth(1)
+
+    box = word_box(first, "Worten")
+    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    toolbar.get_by_role("button", name="Link einfügen").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Adresse (URL)").fill("https://example.org/")
+    page.evaluate(HOLD_FRAMES)
+    dialog.get_by_role("button", name="Übernehmen").click()
+    expect(editor.get_by_role("link", name="Worten")).to_have_count(1)
+
+    # No frame has passed: the editor has the focus and the linked words
+    # are still selected, so the reporter can type on at once.
+    expect(editor).to_be_focused(timeout=2_000)
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.type("neuen ")
+    expect(first).to_have_text("Erster Absatz mit neuen Worten")
+
+    # A click into the other paragraph, then the frames the page held
+    # back: the click stands.
+    box = word_box(second, "hier")
+    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+    page.keyboard.type("!")
+    page.evaluate(RELEASE_FRAMES)
+    page.keyboard.type("?")
+    expect(second).to_have_text("Zweiter Absatz hier!?")
+    expect(first).to_have_text("Erster Absatz mit neuen Worten")
+    expect(editor.get_by_role("link", name="Worten")).to_have_count(1)
+    assert console_errors == []
