@@ -7,7 +7,8 @@
 //    (data-guide-chars, set by the form): guidance, not a limit;
 // 3. the admin's autocomplete fields get their labels (below);
 // 4. the editor's dialogs hand focus and selection back at once;
-// 5. a key right after a click acts where the click put the caret.
+// 5. a key or toolbar button right after a click acts where the click put
+//    the caret.
 (function () {
   "use strict";
   var t = window.gettext || function (text) { return text; };
@@ -112,25 +113,33 @@
     }).observe(container, { childList: true });
   }
 
-  // 5. A key pressed right after a click acts where the click put the
-  // caret. The browser reports a click's new selection a task later
-  // ("selectionchange"); on a busy machine that can come after the next
-  // key, which ProseMirror then applied to the old selection (Enter after
-  // a click split the paragraph the caret had been in before). Before
-  // ProseMirror handles a key (this listens in the capture phase), it
-  // reads the page's selection now, as the late event would have it do.
-  function readClickBeforeKey(editor) {
+  // 5. A key pressed, or a toolbar button clicked, right after a click or
+  // a selection with the mouse acts where the mouse put the caret. The
+  // browser reports a new selection a task later ("selectionchange"); on
+  // a busy machine that can come after the next key or button, which
+  // ProseMirror then applied to the old selection (Enter split the
+  // paragraph the caret had been in before; a button put the old
+  // selection back). Before ProseMirror or the toolbar handle either
+  // (these listen in the capture phase), the editor reads the page's
+  // selection now, as the late event would have it do.
+  function readSelectionFirst(editor) {
     var view = editor.view;
-    view.dom.parentElement.addEventListener("keydown", function (event) {
-      if (event.target !== view.dom || event.isComposing || event.keyCode === 229) return;
-      if (!editor.isDestroyed && view.domObserver) view.domObserver.flush();
+    var container = view.dom.parentElement;
+    function read() {
+      if (!editor.isDestroyed && view.domObserver && view.hasFocus()) view.domObserver.flush();
+    }
+    container.addEventListener("keydown", function (event) {
+      if (event.target === view.dom && !event.isComposing && event.keyCode !== 229) read();
+    }, true);
+    container.addEventListener("mousedown", function (event) {
+      if (!view.dom.contains(event.target)) read();
     }, true);
   }
 
   document.addEventListener("prose-editor:ready", function (event) {
     var textarea = event.detail.textarea;
     handDialogsBack(event.detail.editor);
-    readClickBeforeKey(event.detail.editor);
+    readSelectionFirst(event.detail.editor);
     // The autosave's copy (article_form.js) is restored into the textarea.
     textarea.addEventListener("newsroom:restored", function () {
       event.detail.editor.commands.setContent(textarea.value);

@@ -148,7 +148,7 @@ RELEASE_SELECTION_REPORTS = """() => {
 }"""
 
 
-def test_a_key_right_after_a_click_acts_where_the_click_put_the_caret(
+def test_a_key_or_button_right_after_a_click_acts_where_the_click_put_the_caret(
     live_server, page, reporter, draft, console_errors
 ):
     draft.body = "<p>Erster Absatz mit Worten</p><p>Zweiter Absatz hier</p>"
@@ -170,4 +170,14 @@ def test_a_key_right_after_a_click_acts_where_the_click_put_the_caret(
     expect(editor.locator("p")).to_have_text(
         ["Erster Absatz mit Worten", "Zweiter Absatz hier", "Dritter"]
     )
+
+    # The same for a toolbar button right after a word is double-clicked.
+    page.evaluate(HOLD_SELECTION_REPORTS)
+    box = word_box(first, "Absatz")
+    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    toolbar = page.get_by_role("toolbar", name="Textformatierung")
+    toolbar.get_by_role("button", name="Fett").click()
+    assert page.evaluate(RELEASE_SELECTION_REPORTS) > 0
+    expect(editor.locator("strong")).to_have_text(["Absatz"])
+    expect(first).to_have_text("Erster Absatz mit Worten")
     assert console_errors == []
