@@ -5,7 +5,10 @@
 // 2. headline, kicker, teaser (and the SEO and social fields) show how many
 //    characters they have against the length editors aim for
 //    (data-guide-chars, set by the form): guidance, not a limit;
-// 3. the admin's autocomplete fields get their labels (below).
+// 3. the admin's autocomplete fields get their labels (below);
+// 4. the editor's dialogs hand focus and selection back at once;
+// 5. a key or toolbar button right after a click acts where the click put
+//    the caret.
 (function () {
   "use strict";
   var t = window.gettext || function (text) { return text; };
@@ -57,8 +60,86 @@
     }
   }
 
+  // 4. The editor's dialogs (link, photo, gallery, embed) hand focus and
+  // selection back to the writing area at once when they close. Left to
+  // the package, the hand-back comes late: Tiptap's focus command waits
+  // for the next animation frame when the editor is not focused, and
+  // ProseMirror, when the focus comes back, puts its selection into the
+  // page 20 ms later if the page's differs. A click made in between
+  // (before the editor has read it) was undone by that late step, and
+  // keys typed before the frame went nowhere.
+  function handDialogsBack(editor) {
+    var view = editor.view;
+    var container = view.dom.parentElement;
+    var inDialog = false;
+    function modalOpen() {
+      try {
+        return !!document.querySelector("dialog:modal");
+      } catch (error) {
+        return !!document.querySelector("dialog[open]");
+      }
+    }
+    // Focus went from the editor into a dialog.
+    view.dom.addEventListener("focusout", function (event) {
+      var to = event.relatedTarget;
+      if (to && to.closest && to.closest("dialog")) inDialog = true;
+    });
+    // The focus comes back from a dialog (close() gives it back itself).
+    // Before ProseMirror's own focus handler (this listens in the capture
+    // phase): the editor counts as focused already, so ProseMirror sets no
+    // late selection, and the selection goes into the page now
+    // (EditorView.focus is synchronous). "ProseMirror-focused" is the
+    // class ProseMirror's handler would set.
+    container.addEventListener("focus", function (event) {
+      if (event.target !== view.dom || !inDialog || editor.isDestroyed) return;
+      inDialog = false;
+      view.dom.classList.add("ProseMirror-focused");
+      view.focused = true;
+      view.focus();
+    }, true);
+    // The package's dialogs are removed without close() when confirmed:
+    // the focus falls to the page. This observer runs before the code
+    // that applies the dialog's result (both are microtasks, the
+    // removal's first), so that code finds the editor focused and waits
+    // for no frame.
+    new MutationObserver(function (records) {
+      if (!inDialog || view.hasFocus() || modalOpen()) return;
+      var removed = records.some(function (record) {
+        return Array.prototype.some.call(record.removedNodes, function (node) {
+          return node.nodeType === 1 && (node.matches("dialog") || !!node.querySelector("dialog"));
+        });
+      });
+      if (removed) view.focus();
+    }).observe(container, { childList: true });
+  }
+
+  // 5. A key pressed, or a toolbar button clicked, right after a click or
+  // a selection with the mouse acts where the mouse put the caret. The
+  // browser reports a new selection a task later ("selectionchange"); on
+  // a busy machine that can come after the next key or button, which
+  // ProseMirror then applied to the old selection (Enter split the
+  // paragraph the caret had been in before; a button put the old
+  // selection back). Before ProseMirror or the toolbar handle either
+  // (these listen in the capture phase), the editor reads the page's
+  // selection now, as the late event would have it do.
+  function readSelectionFirst(editor) {
+    var view = editor.view;
+    var container = view.dom.parentElement;
+    function read() {
+      if (!editor.isDestroyed && view.domObserver && view.hasFocus()) view.domObserver.flush();
+    }
+    container.addEventListener("keydown", function (event) {
+      if (event.target === view.dom && !event.isComposing && event.keyCode !== 229) read();
+    }, true);
+    container.addEventListener("mousedown", function (event) {
+      if (!view.dom.contains(event.target)) read();
+    }, true);
+  }
+
   document.addEventListener("prose-editor:ready", function (event) {
     var textarea = event.detail.textarea;
+    handDialogsBack(event.detail.editor);
+    readSelectionFirst(event.detail.editor);
     // The autosave's copy (article_form.js) is restored into the textarea.
     textarea.addEventListener("newsroom:restored", function () {
       event.detail.editor.commands.setContent(textarea.value);

@@ -467,3 +467,24 @@ def build_newsroom(*, sponsored_target: str) -> Newsroom:
     for kind, (title, body) in SITE_PAGES.items():
         SitePage.objects.create(kind=kind, title=title, body=body)
     return Newsroom(city, sport, top_story, new_story, updated_story, slot)
+
+
+# Where a word is on the screen, for the mouse (as a person aims at it).
+WORD_BOX = """(element, word) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(word);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + word.length);
+    const box = range.getBoundingClientRect();
+    return { x: box.x, y: box.y, width: box.width, height: box.height };
+  }
+  return null;
+}"""
+
+
+def word_box(paragraph, word):
+    paragraph.scroll_into_view_if_needed()
+    return paragraph.evaluate(WORD_BOX, word)

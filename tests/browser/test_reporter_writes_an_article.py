@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     open_form,
     role,
     save_screenshot,
+    word_box,
 )
 from tests.factories import (
     AgencyFactory,
@@ -51,15 +52,6 @@ def reporter(fast_passwords):
     return user
 
 
-# Known editor bug (issue #16, open): right after one of the editor's
-# dialogs closes, the selection it hands back a frame later can override
-# the reader's next click or key, so the link step selects the wrong words
-# on some runs. Kept running (not skipped) so every other step is checked
-# on each run; strict=False until the hand-back is fixed.
-@pytest.mark.xfail(
-    strict=False,
-    reason="editor dialogs hand the selection back late (issue #16)",
-)
 def test_reporter_writes_an_article_with_every_kind_of_element(
     live_server, page, reporter, console_errors
 ):
@@ -120,12 +112,12 @@ def test_reporter_writes_an_article_with_every_kind_of_element(
     dialog.get_by_role("button", name="Einbetten").click()
     expect(editor.locator(".body-embed")).to_contain_text("Einbettung: YouTube")
 
-    # Back after the first paragraph with the mouse (once the dialog has
-    # handed the focus back: that comes a frame after it closes), a list;
-    # Enter on an empty point ends it.
-    expect(editor).to_be_focused()
-    editor.locator("p").filter(has_text="Das Fest beginnt").click()
-    page.keyboard.press("End")
+    # Back after the first paragraph with the mouse (a click at the end of
+    # its last word: "End" would stop where the line wraps), a list; Enter
+    # on an empty point ends it.
+    first = editor.locator("p").filter(has_text="Das Fest beginnt")
+    box = word_box(first, "Stadt")
+    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
     page.keyboard.press("Enter")
     toolbar.get_by_role("button", name="Aufzählung").click()
     page.keyboard.type("Fassanstich um 18 Uhr")
@@ -168,15 +160,15 @@ def test_reporter_writes_an_article_with_every_kind_of_element(
     expect(editor.locator(".newsroom-block--gallery")).to_contain_text("2 Bilder")
     save_screenshot(page, "body-editor-every-element")
 
-    # Last, a link through its dialog on words written before. (Last: a
-    # dialog hands focus and selection back a frame after it closes, so
-    # nothing is typed after one; the focus back in the editor shows the
-    # gallery dialog's hand-back is done.)
-    expect(editor).to_be_focused()
-    editor.locator("p").filter(has_text="Das Fest beginnt").click()
-    page.keyboard.press("End")
-    for _ in range(len("bei der Stadt")):
-        page.keyboard.press("Shift+ArrowLeft")
+    # Last, a link through its dialog on words written before, selected
+    # as a person does: a double click on the first word, a shift-click at
+    # the end of the last.
+    box = word_box(first, "bei")
+    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    box = word_box(first, "Stadt")
+    page.keyboard.down("Shift")
+    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+    page.keyboard.up("Shift")
     toolbar.get_by_role("button", name="Link einfügen").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Adresse (URL)").fill("https://www.stadt-koeln.de/stadtfest")
