@@ -24,6 +24,13 @@ def check_pages(live_server, page, pages: dict[str, str], viewport: str) -> list
         # Lazy pictures load as a reader scrolls; the screenshot shows them.
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.wait_for_load_state("networkidle")
+        # Teasers far from the viewport are not drawn (content-visibility:
+        # auto): drawn here, the screenshot shows them and axe checks their
+        # contrast as a reader scrolling past them sees it.
+        page.evaluate(
+            "document.querySelectorAll('.teaser')"
+            ".forEach(teaser => { teaser.style.contentVisibility = 'visible'; })"
+        )
         save_screenshot(page, f"{name}-{viewport}")
         found += [f"{name}: {violation}" for violation in axe_violations(page)]
     return found
