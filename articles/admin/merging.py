@@ -23,14 +23,18 @@ from html.parser import HTMLParser
 from django import forms
 from django.db import models
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from articles.admin.diffs import HTML_FIELDS, paragraphs, word_diff
-from articles.models import REVISION_RELATIONS, Article, ArticleRevision
+from articles.models import (
+    REVISION_RELATIONS,
+    Article,
+    ArticleRevision,
+    decode_revision_value,
+)
 from articles.sanitising import sanitise_body_html
 
 MERGE_VERSION = "merge_version"
@@ -116,7 +120,7 @@ def saved_values(form: forms.ModelForm, names: list[str]) -> dict:
     for name in names:
         form_field = form.fields[name]
         if name in draft:
-            raw = draft[name]
+            raw = decode_revision_value(name, draft[name])
         elif name in REVISION_RELATIONS:
             raw = list(getattr(article, name).values_list("pk", flat=True))
         else:
@@ -133,11 +137,6 @@ def as_cleaned(form_field: forms.Field, raw):
         return form_field.queryset.filter(pk=raw).first() if raw else None
     if isinstance(form_field, forms.CharField):
         return raw or ""
-    if isinstance(raw, str) and isinstance(
-        form_field, (forms.DateTimeField, forms.SplitDateTimeField)
-    ):
-        # A live article's draft holds its times as text (live_drafts).
-        return parse_datetime(raw)
     return raw
 
 
@@ -259,7 +258,7 @@ def preselected(base: dict | None, name: str, mine, theirs) -> str | None:
     """The side that changed the field since `base`, when only one did."""
     if base is None or name not in base:
         return None
-    before = comparable(name, base[name])
+    before = comparable(name, decode_revision_value(name, base[name]))
     if comparable(name, mine) == before:
         return THEIRS
     if comparable(name, theirs) == before:
@@ -292,7 +291,8 @@ def find_conflicts(
         elif shown_version != current_version and not (
             shown is not None
             and name in shown
-            and comparable(name, shown[name]) == comparable(name, theirs[name])
+            and comparable(name, decode_revision_value(name, shown[name]))
+            == comparable(name, theirs[name])
         ):
             # Someone changed this field again since the choice was made.
             choice = None
@@ -328,4 +328,6 @@ def apply_shown_choices(form: forms.ModelForm, shown: dict) -> None:
     for name in mergeable(form):
         chosen = form.data.get(CHOICE_PREFIX + name) == THEIRS
         if chosen and name in shown and name in form.cleaned_data:
-            form.cleaned_data[name] = as_cleaned(form.fields[name], shown[name])
+            form.cleaned_data[name] = as_cleaned(
+                form.fields[name], decode_revision_value(name, shown[name])
+            )

@@ -28,7 +28,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from articles.models import (
@@ -38,6 +37,7 @@ from articles.models import (
     ArticleRevision,
     Photo,
     apply_revision_values,
+    decode_revision_value,
     publication_problems,
     revision_values,
 )
@@ -59,7 +59,6 @@ HELD_FIELDS = (
     "embargo_time_unknown",
     "updated_at",
 )
-HELD_DATETIMES = frozenset({"published_at", "embargo_until", "updated_at"})
 # The article's photos as the draft has them, in order:
 # [{"photo": id, "position": n, "caption": "…"}].
 PHOTOS = "photos"
@@ -148,21 +147,12 @@ def same_value(a, b) -> bool:
 
 def held_values(article: Article) -> dict:
     """The article's HELD_FIELDS as JSON-ready values."""
-    return {
-        name: value.isoformat() if isinstance(value, datetime) else value
-        for name in HELD_FIELDS
-        for value in [getattr(article, name)]
-    }
+    return revision_values(article, HELD_FIELDS)
 
 
 def apply_held_values(article: Article, data: dict) -> None:
     """Set the article's HELD_FIELDS from a draft (those it holds)."""
-    for name in HELD_FIELDS:
-        if name in data:
-            value = data[name]
-            if name in HELD_DATETIMES and isinstance(value, str):
-                value = parse_datetime(value)
-            setattr(article, name, value)
+    apply_revision_values(article, data, HELD_FIELDS)
 
 
 def held_from_data(data: dict) -> dict:
@@ -320,8 +310,8 @@ def publish_draft(
     apply_held_values(article, draft.data)
     if all(key in draft.data for key in AGENCY_VERSION_KEYS):
         article.agency_version = draft.data["agency_version"]
-        article.agency_version_created = parse_datetime(
-            draft.data["agency_version_created"] or ""
+        article.agency_version_created = decode_revision_value(
+            "agency_version_created", draft.data["agency_version_created"]
         )
         if article.pending_agency_version == article.agency_version:
             article.pending_agency_version = None
