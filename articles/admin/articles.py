@@ -18,6 +18,7 @@ from articles.admin import desk, edit_screen
 from articles.admin import views as admin_views
 from articles.admin.body_editor import editor_csp, embed_check
 from articles.admin.forms import (
+    LIVE_PHOTOS_MESSAGE,
     TRANSITION,
     ArticleAdminForm,
     ArticlePhotoForm,
@@ -990,23 +991,48 @@ def draft_data(form, formsets) -> dict:
 
 @admin.register(ArticlePhoto)
 class ArticlePhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
-    """Where a photo is used; changing a use needs the right to edit its article."""
+    """Where a photo is used; changing a use needs the right to edit its article.
+
+    A live article's photos are part of what readers see: a change to them
+    waits in the article's draft until it is published (live_drafts), and
+    only the edit form keeps such a draft. Here they are read-only, with a
+    pointer to the form, rather than changed on the public page at once.
+    """
 
     form = ArticlePhotoForm
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and may_edit(request, obj and obj.article)
+        return allowed and may_edit(request, obj and obj.article) and not is_live(obj)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and may_edit(request, obj and obj.article)
+        return allowed and may_edit(request, obj and obj.article) and not is_live(obj)
 
     def save_model(self, request, obj, form, change):
         services.check_may_edit(request.user, obj.article)
         super().save_model(request, obj, form, change)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        use = self.get_object(request, object_id)
+        if use is not None and is_live(use) and request.method == "GET":
+            self.message_user(request, live_article_note(use.article), messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     list_display = ["photo", "article", "position"]
     list_select_related = ["photo__agency", "article"]
     search_fields = ["article__headline", "photo__caption", "photo__credit_line"]
     autocomplete_fields = ["article", "photo"]
+
+
+def is_live(use: ArticlePhoto | None) -> bool:
+    return use is not None and live_drafts.is_live(use.article)
+
+
+def live_article_note(article: Article):
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        LIVE_PHOTOS_MESSAGE % {"headline": article.headline},
+        reverse("admin:articles_article_change", args=[article.pk]),
+        _("Zum Bearbeitungsformular des Artikels"),
+    )

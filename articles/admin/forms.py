@@ -442,6 +442,15 @@ def photo_uses_in(formset: forms.BaseInlineFormSet) -> list[dict]:
     return sorted(uses, key=lambda use: use["position"])
 
 
+# A live article's photos change only through its edit form (as a draft).
+LIVE_PHOTOS_MESSAGE = _(
+    "„%(headline)s“ ist live: Fotos, ihre Reihenfolge und Bildunterschriften "
+    "in diesem Artikel ändern Sie im Bearbeitungsformular des Artikels. Dort "
+    "werden die Änderungen als Entwurf gespeichert und erst mit „Änderungen "
+    "veröffentlichen“ öffentlich."
+)
+
+
 class ArticlePhotoForm(forms.ModelForm):
     class Meta:
         model = ArticlePhoto
@@ -449,6 +458,13 @@ class ArticlePhotoForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        article = cleaned.get("article")
+        if article is not None and live_drafts.is_live(article):
+            # Adding here would change the public page at once.
+            self.add_error(
+                "article", LIVE_PHOTOS_MESSAGE % {"headline": article.headline}
+            )
+            return cleaned
         try:
             check_photo_ready(cleaned.get("article"), cleaned.get("photo"))
         except forms.ValidationError as error:
