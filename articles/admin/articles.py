@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -95,7 +96,7 @@ class ArticlePhotoInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.user = request.user
+        formset.user, formset.request = request.user, request
         return formset
 
     # The article's photos are the article: the same rights as its text,
@@ -388,6 +389,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         # modelform_factory made this class for this request alone.
         form.saves_draft = self.saves_draft(request, obj)
+        form.request = request
         form.shows_draft = obj is not None and live_drafts.may_propose_changes(
             request.user, obj
         )
@@ -552,8 +554,10 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
-        if getattr(formset, "draft_photos", None) is not None:
-            # The pending change's photos, saved with it: the whole list.
+        merged = getattr(formset, "merged_photos", None) is not None
+        if merged or getattr(formset, "draft_photos", None) is not None:
+            # The pending change's photos, saved with it, or the list a
+            # conflict merge chose: the whole list.
             live_drafts.set_photo_uses(form.instance, photo_uses_in(formset))
             formset.new_objects, formset.changed_objects = [], []
             formset.deleted_objects = []
@@ -1012,6 +1016,17 @@ class ArticlePhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.check_may_edit(request.user, obj.article)
         super().save_model(request, obj, form, change)
+        moved_on(obj.article)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        moved_on(obj.article)
+
+    def delete_queryset(self, request, queryset):
+        articles = {use.article_id: use.article for use in queryset}
+        super().delete_queryset(request, queryset)
+        for article in articles.values():
+            moved_on(article)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         use = self.get_object(request, object_id)
@@ -1023,6 +1038,15 @@ class ArticlePhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
     list_select_related = ["photo__agency", "article"]
     search_fields = ["article__headline", "photo__caption", "photo__credit_line"]
     autocomplete_fields = ["article", "photo"]
+
+
+@transaction.atomic
+def moved_on(article: Article) -> None:
+    """The article's photos changed here: its version moves on, so an edit
+    form opened before refuses to save its photo list over this change and
+    shows both lists to merge (merging.PhotoConflict)."""
+    services.lock(article)
+    services.save_workflow_fields(article, ())
 
 
 def is_live(use: ArticlePhoto | None) -> bool:

@@ -99,3 +99,22 @@ def test_through_the_edit_form_readers_see_the_change_once_it_is_published(
         desk_client.post(publish, {"loaded_version": article.version})
     public = client.get(article.get_absolute_url()).content.decode()
     assert "Nachher" in public and "Vorher" not in public
+
+
+def test_a_change_here_moves_the_version_on_so_an_open_form_must_merge(
+    desk_client,
+):
+    use = ArticlePhotoFactory(article__draft=True, caption="Alt")
+    article = use.article
+    form = form_with_inlines(desk_client, article)
+    response = desk_client.post(
+        use_url(use),
+        {"article": article.pk, "photo": use.photo_id, "position": 0, "caption": "Neu"},
+    )
+    assert response.status_code == 302
+    # The form opened before cannot write its photo list over the change.
+    form |= {"article_photos-0-caption": "Aus dem Formular", "headline": "Neu"}
+    html = desk_client.post(change_url(article), form).content.decode()
+    assert 'data-field="photos"' in html
+    use.refresh_from_db()
+    assert use.caption == "Neu"
