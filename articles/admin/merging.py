@@ -442,9 +442,8 @@ def posted_photo_list(raw: str | None) -> list[dict] | None:
 
 
 def posted_taken(data) -> frozenset[int]:
-    return frozenset(
-        int(value) for value in data.getlist(TAKE_PHOTOS, []) if value.isdigit()
-    )
+    values = data.getlist(TAKE_PHOTOS) if hasattr(data, "getlist") else []
+    return frozenset(int(value) for value in values if value.isdigit())
 
 
 def shown_photo_result(mine: list[dict], data) -> list[dict]:

@@ -4,6 +4,7 @@ and the marks of catch-up jobs."""
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -41,7 +42,10 @@ def decode_revision_value(name: str, stored):
     """One value as a revision stores it (revision_values), as the
     article's field `name` holds it: the one place that reads stored times
     back."""
-    field = Article._meta.get_field(name)
+    try:
+        field = Article._meta.get_field(name)
+    except FieldDoesNotExist:  # a draft's own keys (photos, corrections)
+        return stored
     if isinstance(field, models.DateTimeField) and isinstance(stored, str):
         return parse_datetime(stored)
     return stored
