@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from articles.admin import desk, edit_screen
 from articles.admin import views as admin_views
 from articles.admin.body_editor import editor_csp, embed_check
 from articles.admin.forms import (
+    LIVE_PHOTOS_MESSAGE,
     TRANSITION,
     ArticleAdminForm,
     ArticlePhotoForm,
@@ -94,7 +96,7 @@ class ArticlePhotoInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.user = request.user
+        formset.user, formset.request = request.user, request
         return formset
 
     # The article's photos are the article: the same rights as its text,
@@ -387,6 +389,7 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         # modelform_factory made this class for this request alone.
         form.saves_draft = self.saves_draft(request, obj)
+        form.request = request
         form.shows_draft = obj is not None and live_drafts.may_propose_changes(
             request.user, obj
         )
@@ -551,8 +554,10 @@ class ArticleAdmin(MovesToTrashAdmin, PurgesPageCacheAdmin, admin.ModelAdmin):
         return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
-        if getattr(formset, "draft_photos", None) is not None:
-            # The pending change's photos, saved with it: the whole list.
+        merged = getattr(formset, "merged_photos", None) is not None
+        if merged or getattr(formset, "draft_photos", None) is not None:
+            # The pending change's photos, saved with it, or the list a
+            # conflict merge chose: the whole list.
             live_drafts.set_photo_uses(form.instance, photo_uses_in(formset))
             formset.new_objects, formset.changed_objects = [], []
             formset.deleted_objects = []
@@ -990,23 +995,68 @@ def draft_data(form, formsets) -> dict:
 
 @admin.register(ArticlePhoto)
 class ArticlePhotoAdmin(PurgesPageCacheAdmin, admin.ModelAdmin):
-    """Where a photo is used; changing a use needs the right to edit its article."""
+    """Where a photo is used; changing a use needs the right to edit its article.
+
+    A live article's photos are part of what readers see: a change to them
+    waits in the article's draft until it is published (live_drafts), and
+    only the edit form keeps such a draft. Here they are read-only, with a
+    pointer to the form, rather than changed on the public page at once.
+    """
 
     form = ArticlePhotoForm
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and may_edit(request, obj and obj.article)
+        return allowed and may_edit(request, obj and obj.article) and not is_live(obj)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and may_edit(request, obj and obj.article)
+        return allowed and may_edit(request, obj and obj.article) and not is_live(obj)
 
     def save_model(self, request, obj, form, change):
         services.check_may_edit(request.user, obj.article)
         super().save_model(request, obj, form, change)
+        moved_on(obj.article)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        moved_on(obj.article)
+
+    def delete_queryset(self, request, queryset):
+        articles = {use.article_id: use.article for use in queryset}
+        super().delete_queryset(request, queryset)
+        for article in articles.values():
+            moved_on(article)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        use = self.get_object(request, object_id)
+        if use is not None and is_live(use) and request.method == "GET":
+            self.message_user(request, live_article_note(use.article), messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     list_display = ["photo", "article", "position"]
     list_select_related = ["photo__agency", "article"]
     search_fields = ["article__headline", "photo__caption", "photo__credit_line"]
     autocomplete_fields = ["article", "photo"]
+
+
+@transaction.atomic
+def moved_on(article: Article) -> None:
+    """The article's photos changed here: its version moves on, so an edit
+    form opened before refuses to save its photo list over this change and
+    shows both lists to merge (merging.PhotoConflict)."""
+    services.lock(article)
+    services.save_workflow_fields(article, ())
+
+
+def is_live(use: ArticlePhoto | None) -> bool:
+    return use is not None and live_drafts.is_live(use.article)
+
+
+def live_article_note(article: Article):
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        LIVE_PHOTOS_MESSAGE % {"headline": article.headline},
+        reverse("admin:articles_article_change", args=[article.pk]),
+        _("Zum Bearbeitungsformular des Artikels"),
+    )

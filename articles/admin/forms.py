@@ -122,6 +122,9 @@ class ArticleAdminForm(forms.ModelForm):
     # The live preview reads the form without saving: no version check, which
     # would lock the article's row for every keystroke.
     checks_version = True
+    # The admin's request (set by the admin per request): the photo inline
+    # built for it registers there, so a conflict merge covers the photos.
+    request = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,6 +219,18 @@ class ArticleAdminForm(forms.ModelForm):
             shown=base,
             shown_version=merged_against,
         )
+        mine = self.posted_photos()
+        if mine is not None:
+            if merged_against is not None:
+                mine = merging.shown_photo_result(mine, self.data)
+            self.merge.photos = merging.find_photo_conflict(
+                self.instance,
+                mine,
+                self.data,
+                base=base,
+                current_version=conflict.current_version,
+                shown_version=merged_against,
+            )
         raise forms.ValidationError(
             format_html(
                 "{} {}",
@@ -232,12 +247,23 @@ class ArticleAdminForm(forms.ModelForm):
     def finish_merge(self, *, loaded: int, merged_against: int) -> None:
         """Saving a merge made against the current version: every differing
         field needs a choice; the chosen values become the form's."""
+        base = merging.content_at(self.instance.pk, loaded)
         merge, theirs = merging.find_conflicts(
             self,
             current_version=merged_against,
-            base=merging.content_at(self.instance.pk, loaded),
+            base=base,
             shown_version=merged_against,
         )
+        mine = self.posted_photos()
+        if mine is not None:
+            merge.photos = merging.find_photo_conflict(
+                self.instance,
+                mine,
+                self.data,
+                base=base,
+                current_version=merged_against,
+                shown_version=merged_against,
+            )
         if merge.unresolved:
             self.merge = merge
             raise forms.ValidationError(
@@ -246,6 +272,24 @@ class ArticleAdminForm(forms.ModelForm):
                 code="merge_incomplete",
             )
         merging.apply_choices(self, merge, theirs)
+        if merge.photos is not None:
+            # Saved instead of the inline's own list (photo_uses_in).
+            self.photo_formset.merged_photos = merge.photos.result()
+
+    @property
+    def photo_formset(self):
+        """The photo inline posted with this form, if the admin built one."""
+        return getattr(self.request, "article_photo_formset", None)
+
+    def posted_photos(self) -> list[dict] | None:
+        """The photo list this form posts (live_drafts.PHOTOS); None where
+        the user cannot change the photos or the inline has errors."""
+        formset = self.photo_formset
+        if formset is None or not getattr(formset, "editable", True):
+            return None
+        if not formset.is_valid():
+            return None
+        return photo_uses_in(formset)
 
     def clean_transition(self) -> tuple[str, str, datetime | None] | None:
         """The panel button's step and its input, checked before anything
@@ -318,8 +362,18 @@ class ArticlePhotoInlineForm(forms.ModelForm):
 
 
 class ArticlePhotoFormSet(forms.BaseInlineFormSet):
-    # Set per request by ArticlePhotoInline.get_formset(): whose cards.
+    # Set per request by ArticlePhotoInline.get_formset(): whose cards, and
+    # the request the edit form finds this formset on (a conflict merge
+    # covers the photo list: ArticleAdminForm.posted_photos).
     user = None
+    request = None
+    # The photo list a conflict merge chose: saved instead of the forms'.
+    merged_photos: list[dict] | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None:
+            self.request.article_photo_formset = self
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -426,7 +480,10 @@ def showing_draft_photos(
 
 def photo_uses_in(formset: forms.BaseInlineFormSet) -> list[dict]:
     """The photos an article's photo formset holds after the edit, in
-    order, as a draft stores them (live_drafts.PHOTOS)."""
+    order, as a draft stores them (live_drafts.PHOTOS); after a conflict
+    merge, the list it chose."""
+    if getattr(formset, "merged_photos", None) is not None:
+        return formset.merged_photos
     uses = []
     for form in formset.forms:
         data = getattr(form, "cleaned_data", None) or {}
@@ -442,6 +499,15 @@ def photo_uses_in(formset: forms.BaseInlineFormSet) -> list[dict]:
     return sorted(uses, key=lambda use: use["position"])
 
 
+# A live article's photos change only through its edit form (as a draft).
+LIVE_PHOTOS_MESSAGE = _(
+    "„%(headline)s“ ist live: Fotos, ihre Reihenfolge und Bildunterschriften "
+    "in diesem Artikel ändern Sie im Bearbeitungsformular des Artikels. Dort "
+    "werden die Änderungen als Entwurf gespeichert und erst mit „Änderungen "
+    "veröffentlichen“ öffentlich."
+)
+
+
 class ArticlePhotoForm(forms.ModelForm):
     class Meta:
         model = ArticlePhoto
@@ -449,6 +515,13 @@ class ArticlePhotoForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        article = cleaned.get("article")
+        if article is not None and live_drafts.is_live(article):
+            # Adding here would change the public page at once.
+            self.add_error(
+                "article", LIVE_PHOTOS_MESSAGE % {"headline": article.headline}
+            )
+            return cleaned
         try:
             check_photo_ready(cleaned.get("article"), cleaned.get("photo"))
         except forms.ValidationError as error:

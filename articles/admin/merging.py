@@ -15,6 +15,7 @@ or lower is what a form showed at version v.
 """
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,19 +24,33 @@ from html.parser import HTMLParser
 from django import forms
 from django.db import models
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from articles.admin.diffs import HTML_FIELDS, paragraphs, word_diff
-from articles.models import REVISION_RELATIONS, Article, ArticleRevision
+from articles.admin.photo_chooser import THUMBNAIL
+from articles.models import (
+    REVISION_RELATIONS,
+    Article,
+    ArticleRevision,
+    Photo,
+    decode_revision_value,
+)
+from articles.photos.renditions import rendition_url
 from articles.sanitising import sanitise_body_html
+from articles.workflow import live_drafts
 
 MERGE_VERSION = "merge_version"
 CHOICE_PREFIX = "merge-"
 MINE, THEIRS = "mine", "theirs"
+PHOTOS = live_drafts.PHOTOS
+# The photos only "theirs" has that the editor takes into "mine".
+TAKE_PHOTOS = "merge-photos-take"
+# "Theirs" photo list as the merge showed it (for a merge overtaken by a
+# third save: what the choice was made against).
+SHOWN_PHOTOS = "merge-photos-shown"
 # Form fields that are not article content.
 NOT_MERGED = frozenset({"loaded_version", "substantial_update"})
 
@@ -67,16 +82,63 @@ class FieldConflict:
         return CHOICE_PREFIX + self.name
 
 
+@dataclass(frozen=True)
+class PhotoCard:
+    """One photo of a side of the photo list, as the merge shows it."""
+
+    photo: int
+    number: int  # its place in the list, from 1 (1 = the lead photo)
+    caption: str  # in this article, else the photo's own
+    credit: str
+    thumbnail_url: str
+    only_here: bool  # the other side does not have this photo
+    changed: bool  # both have it, with another place or caption
+
+
+@dataclass
+class PhotoConflict:
+    """The article's photos (choice, order, caption in the article) where
+    "mine" and "theirs" differ: chosen as a whole, and with "mine" a photo
+    only "theirs" has can be taken over (TAKE_PHOTOS)."""
+
+    mine: list[dict]  # as a draft stores them (live_drafts.PHOTOS)
+    theirs: list[dict]
+    choice: str | None
+    taken: frozenset[int] = frozenset()
+    mine_cards: list[PhotoCard] = field(default_factory=list)
+    theirs_cards: list[PhotoCard] = field(default_factory=list)
+    name = PHOTOS
+    input_name = CHOICE_PREFIX + PHOTOS
+
+    @property
+    def label(self) -> str:
+        return _("Fotos")
+
+    @property
+    def shown_json(self) -> str:
+        return json.dumps(self.theirs)
+
+    def result(self) -> list[dict] | None:
+        """The photo list to save; None while no side is chosen."""
+        if self.choice is None:
+            return None
+        return chosen_photos(self.choice, self.mine, self.theirs, self.taken)
+
+
 @dataclass
 class Merge:
     """The state of a merge, for the form's panel (_live_draft.html)."""
 
     version: int
     fields: list[FieldConflict] = field(default_factory=list)
+    photos: PhotoConflict | None = None
 
     @property
-    def unresolved(self) -> list[FieldConflict]:
-        return [conflict for conflict in self.fields if conflict.choice is None]
+    def unresolved(self) -> list[FieldConflict | PhotoConflict]:
+        open_fields = [conflict for conflict in self.fields if conflict.choice is None]
+        if self.photos is not None and self.photos.choice is None:
+            open_fields.append(self.photos)
+        return open_fields
 
 
 def merged_version(data) -> int | None:
@@ -116,7 +178,7 @@ def saved_values(form: forms.ModelForm, names: list[str]) -> dict:
     for name in names:
         form_field = form.fields[name]
         if name in draft:
-            raw = draft[name]
+            raw = decode_revision_value(name, draft[name])
         elif name in REVISION_RELATIONS:
             raw = list(getattr(article, name).values_list("pk", flat=True))
         else:
@@ -133,11 +195,6 @@ def as_cleaned(form_field: forms.Field, raw):
         return form_field.queryset.filter(pk=raw).first() if raw else None
     if isinstance(form_field, forms.CharField):
         return raw or ""
-    if isinstance(raw, str) and isinstance(
-        form_field, (forms.DateTimeField, forms.SplitDateTimeField)
-    ):
-        # A live article's draft holds its times as text (live_drafts).
-        return parse_datetime(raw)
     return raw
 
 
@@ -259,7 +316,7 @@ def preselected(base: dict | None, name: str, mine, theirs) -> str | None:
     """The side that changed the field since `base`, when only one did."""
     if base is None or name not in base:
         return None
-    before = comparable(name, base[name])
+    before = comparable(name, decode_revision_value(name, base[name]))
     if comparable(name, mine) == before:
         return THEIRS
     if comparable(name, theirs) == before:
@@ -292,7 +349,8 @@ def find_conflicts(
         elif shown_version != current_version and not (
             shown is not None
             and name in shown
-            and comparable(name, shown[name]) == comparable(name, theirs[name])
+            and comparable(name, decode_revision_value(name, shown[name]))
+            == comparable(name, theirs[name])
         ):
             # Someone changed this field again since the choice was made.
             choice = None
@@ -328,4 +386,146 @@ def apply_shown_choices(form: forms.ModelForm, shown: dict) -> None:
     for name in mergeable(form):
         chosen = form.data.get(CHOICE_PREFIX + name) == THEIRS
         if chosen and name in shown and name in form.cleaned_data:
-            form.cleaned_data[name] = as_cleaned(form.fields[name], shown[name])
+            form.cleaned_data[name] = as_cleaned(
+                form.fields[name], decode_revision_value(name, shown[name])
+            )
+
+
+# The photo list: not a form field but the photo inline, merged as one.
+
+
+def photo_key(uses: list[dict]) -> list[tuple]:
+    """A photo list reduced to what readers see: order, photo, caption."""
+    ordered = sorted(uses, key=lambda use: use["position"])
+    return [(use["photo"], use["caption"].strip()) for use in ordered] + [
+        tuple(use["position"] for use in ordered)
+    ]
+
+
+def chosen_photos(
+    choice: str, mine: list[dict], theirs: list[dict], taken
+) -> list[dict]:
+    """The merged photo list: theirs, or mine plus the photos taken from
+    theirs (at their place there)."""
+    if choice == THEIRS:
+        return list(theirs)
+    have = {use["photo"] for use in mine}
+    added = [
+        use for use in theirs if use["photo"] in taken and use["photo"] not in have
+    ]
+    return sorted([*mine, *added], key=lambda use: use["position"])
+
+
+def posted_photo_list(raw: str | None) -> list[dict] | None:
+    """A photo list as SHOWN_PHOTOS posts it; None if it is not one."""
+    try:
+        uses = json.loads(raw or "")
+    except ValueError:
+        return None
+    if not isinstance(uses, list):
+        return None
+    cleaned = []
+    for use in uses:
+        if not isinstance(use, dict):
+            return None
+        photo, position, caption = (
+            use.get("photo"),
+            use.get("position"),
+            use.get("caption"),
+        )
+        if not (isinstance(photo, int) and isinstance(position, int)):
+            return None
+        cleaned.append(
+            {"photo": photo, "position": position, "caption": str(caption or "")}
+        )
+    return cleaned
+
+
+def posted_taken(data) -> frozenset[int]:
+    values = data.getlist(TAKE_PHOTOS) if hasattr(data, "getlist") else []
+    return frozenset(int(value) for value in values if value.isdigit())
+
+
+def shown_photo_result(mine: list[dict], data) -> list[dict]:
+    """The photo list a merge overtaken by a third save had chosen: "mine"
+    of the next merge (`mine` itself if it chose nothing)."""
+    choice = data.get(CHOICE_PREFIX + PHOTOS)
+    shown = posted_photo_list(data.get(SHOWN_PHOTOS))
+    if choice not in (MINE, THEIRS) or shown is None:
+        return mine
+    return chosen_photos(choice, mine, shown, posted_taken(data))
+
+
+def find_photo_conflict(
+    article: Article,
+    mine: list[dict],
+    data,
+    *,
+    base: dict | None,
+    current_version: int,
+    shown_version: int | None,
+) -> PhotoConflict | None:
+    """The photo list where the form's ("mine") differs from the saved one
+    (the pending draft's, if any, as the edit form shows it), with the
+    posted choice (valid while "theirs" is still the list it was made
+    against) or the side that alone changed it since `base`; None where
+    both lists are the same."""
+    theirs = live_drafts.photo_uses(Article.objects.get(pk=article.pk))
+    if photo_key(mine) == photo_key(theirs):
+        return None
+    choice = data.get(CHOICE_PREFIX + PHOTOS)
+    taken = posted_taken(data)
+    if choice not in (MINE, THEIRS):
+        choice = None
+    if shown_version != current_version:
+        shown = posted_photo_list(data.get(SHOWN_PHOTOS))
+        if shown is None or photo_key(shown) != photo_key(theirs):
+            # Someone changed the photos again since the choice was made.
+            choice, taken = None, frozenset()
+    if choice is None and base is not None and PHOTOS in base:
+        before = photo_key(base[PHOTOS])
+        if photo_key(mine) == before:
+            choice = THEIRS
+        elif photo_key(theirs) == before:
+            choice = MINE
+    only_theirs = {use["photo"] for use in theirs} - {use["photo"] for use in mine}
+    conflict = PhotoConflict(
+        mine=mine, theirs=theirs, choice=choice, taken=taken & only_theirs
+    )
+    conflict.mine_cards, conflict.theirs_cards = photo_cards(mine, theirs)
+    return conflict
+
+
+def photo_cards(mine: list[dict], theirs: list[dict]):
+    """Both sides as cards, each marked where it differs from the other."""
+    photos = Photo.objects.select_related("agency").in_bulk(
+        {use["photo"] for use in (*mine, *theirs)}
+    )
+
+    def cards(side: list[dict], other: list[dict]) -> list[PhotoCard]:
+        ordered = sorted(side, key=lambda use: use["position"])
+        elsewhere = {
+            use["photo"]: (number, use["caption"].strip())
+            for number, use in enumerate(
+                sorted(other, key=lambda use: use["position"]), start=1
+            )
+        }
+        shown = []
+        for number, use in enumerate(ordered, start=1):
+            photo = photos.get(use["photo"])
+            there = elsewhere.get(use["photo"])
+            shown.append(
+                PhotoCard(
+                    photo=use["photo"],
+                    number=number,
+                    caption=use["caption"] or (photo.caption if photo else ""),
+                    credit=photo.credit if photo else "",
+                    thumbnail_url=rendition_url(photo, THUMBNAIL) if photo else "",
+                    only_here=there is None,
+                    changed=there is not None
+                    and there != (number, use["caption"].strip()),
+                )
+            )
+        return shown
+
+    return cards(mine, theirs), cards(theirs, mine)

@@ -7,6 +7,7 @@ Each view checks the permission itself; ArticleAdmin.get_urls() wraps them
 in admin_view (staff login, CSRF) and passes the ModelAdmin.
 """
 
+from datetime import datetime
 from functools import wraps
 
 from django import forms
@@ -397,7 +398,7 @@ def readable_held(live: dict, proposed: dict) -> None:
     ids = {
         use["photo"] for side in (live, proposed) for use in side[live_drafts.PHOTOS]
     }
-    photos = Photo.objects.in_bulk(ids)
+    photos = Photo.objects.select_related("agency").in_bulk(ids)
     for side in (live, proposed):
         side[live_drafts.PHOTOS] = "\n".join(
             photo_line(number, use, photos.get(use["photo"]))
@@ -406,7 +407,7 @@ def readable_held(live: dict, proposed: dict) -> None:
         for name, value in live_drafts.held_from_data(side).items():
             if isinstance(value, bool):
                 side[name] = _("ja") if value else _("nein")
-            elif value is not None:
+            elif isinstance(value, datetime):
                 side[name] = date_format(timezone.localtime(value), "DATETIME_FORMAT")
         side[live_drafts.SUBSTANTIAL] = (
             _("ja") if side.get(live_drafts.SUBSTANTIAL) else ""
@@ -425,6 +426,8 @@ def photo_line(number: int, use: dict, photo: Photo | None) -> str:
     }
     if use["caption"]:
         line += " – " + _("Bildunterschrift: %(caption)s") % {"caption": use["caption"]}
+    if photo and photo.credit:
+        line += " – " + _("Foto: %(credit)s") % {"credit": photo.credit}
     return line
 
 

@@ -114,6 +114,22 @@ class AgencyPhotos:
         ArticlePhoto.objects.bulk_create([ArticlePhoto(**use) for use in self.uses])
         self.new, self.uses = [], []
 
+    def save_photos_only(self) -> list[dict]:
+        """Save the new photos, not the uses: those are returned as a draft
+        of a live article holds them (live_drafts.PHOTOS), to take effect
+        when it is published."""
+        insert_checked_photos(self.new)
+        held = [
+            {
+                "photo": use["photo"].pk,
+                "position": use["position"],
+                "caption": use["caption"],
+            }
+            for use in self.uses
+        ]
+        self.new, self.uses = [], []
+        return held
+
     def photo_bytes(self, agency_photo: AgencyPhoto) -> bytes:
         url = agency_photo.url
         if url.startswith(("http://", "https://")):

@@ -204,7 +204,7 @@ def apply_version(
         kill(article, item)
         return "withdrawn", ""
     if article.locally_edited:
-        return keep_local_edit(article, item)
+        return keep_local_edit(article, item, batch=batch)
     fill(article, item)
     if item.signal in ("update", "correction") and article.first_published_at:
         article.updated_at = timezone.now()
@@ -226,27 +226,39 @@ def apply_version(
     return ("embargoed" if is_embargoed(item) else "updated"), note
 
 
-def keep_local_edit(article: Article, item: AgencyItem) -> tuple[str, str]:
+def keep_local_edit(
+    article: Article, item: AgencyItem, *, batch: Batch
+) -> tuple[str, str]:
     """Keep the editor's text, but follow the agency's holds.
 
-    A live story gets the agency's text as its pending change ("Live +
-    Entwurf"), for the desk to publish or discard; readers keep the edited
-    text until then. A draft the desk saved is not replaced.
+    A live story gets the agency's version as its pending change ("Live +
+    Entwurf"): its text and byline, and its photos (stored now, attached
+    only when the draft is published), for the desk to publish or discard;
+    readers keep the edited story until then. A draft the desk saved is
+    not replaced.
 
     Local-edit protection protects text, never a takedown: a "withheld"
     hides the story at once (a later "usable" lifts that hold again), and
     an embargo the agency sets or extends applies too. An embargo the
     agency drops does not lift one the editors keep.
     """
-    proposed = live_drafts.is_live(article) and live_drafts.propose_agency_version(
-        article, agency_text(item.__dict__), item=item
-    )
+    proposed = live_drafts.takes_agency_version(article)
+    if proposed:
+        photos = AgencyPhotos(base_dir=batch.base_dir)
+        photo_note = photos.attach(article, item, article.agency, new=False)
+        live_drafts.propose_agency_version(
+            article,
+            agency_text(item.__dict__),
+            item=item,
+            new_photos=photos.save_photos_only(),
+        )
     article.pending_agency_version = item.version
     if proposed:
         note = _(
             "lokal bearbeitet: Agentur-Version %(v)s als unveröffentlichte "
             "Änderungen gespeichert"
         ) % {"v": item.version}
+        note = "; ".join(filter(None, [note, photo_note]))
     else:
         note = _(
             "lokal bearbeitet: Agentur-Version %(v)s gespeichert, nicht übernommen"

@@ -60,6 +60,7 @@ from articles.models.workflow import (
     JobMark,
     NoteMention,
     apply_revision_values,
+    decode_revision_value,
     revision_values,
 )
 from articles.models.working_copies import WorkingCopy
@@ -110,6 +111,7 @@ __all__ = [
     "WorkingCopy",
     "apply_revision_values",
     "article_url",
+    "decode_revision_value",
     "first_seen_at",
     "german_slugify",
     "goes_live_at",

@@ -1,9 +1,13 @@
 """The editorial workflow's records: revisions, transitions, corrections,
 and the marks of catch-up jobs."""
 
+from datetime import datetime
+
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.articles import SEARCH_AND_SOCIAL_FIELDS, Article
@@ -23,22 +27,42 @@ REVISION_FIELDS = (
 REVISION_RELATIONS = ("authors", "regions", "tags")
 
 
-def revision_values(article: Article) -> dict:
-    """The article's REVISION_FIELDS as a revision stores them: foreign keys
-    as ids, read from the row without loading the related objects."""
-    return {
-        name: getattr(article, Article._meta.get_field(name).attname)
-        for name in REVISION_FIELDS
-    }
+def revision_values(article: Article, names=REVISION_FIELDS) -> dict:
+    """The article's fields `names` (default REVISION_FIELDS) as a revision
+    stores them: foreign keys as ids, read from the row without loading the
+    related objects; times as ISO text (JSON has no datetime)."""
+    values = {}
+    for name in names:
+        value = getattr(article, Article._meta.get_field(name).attname)
+        values[name] = value.isoformat() if isinstance(value, datetime) else value
+    return values
 
 
-def apply_revision_values(article: Article, data: dict) -> None:
-    """Set the article's REVISION_FIELDS from a revision's stored values.
+def decode_revision_value(name: str, stored):
+    """One value as a revision stores it (revision_values), as the
+    article's field `name` holds it: the one place that reads stored times
+    back."""
+    try:
+        field = Article._meta.get_field(name)
+    except FieldDoesNotExist:  # a draft's own keys (photos, corrections)
+        return stored
+    if isinstance(field, models.DateTimeField) and isinstance(stored, str):
+        return parse_datetime(stored)
+    return stored
+
+
+def apply_revision_values(article: Article, data: dict, names=REVISION_FIELDS) -> None:
+    """Set the article's fields `names` (default REVISION_FIELDS) from a
+    revision's stored values.
 
     Revisions stored before a field existed leave it as it is."""
-    for name in REVISION_FIELDS:
+    for name in names:
         if name in data:
-            setattr(article, Article._meta.get_field(name).attname, data[name])
+            setattr(
+                article,
+                Article._meta.get_field(name).attname,
+                decode_revision_value(name, data[name]),
+            )
 
 
 class ArticleRevision(models.Model):

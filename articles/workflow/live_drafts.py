@@ -28,7 +28,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from articles.models import (
@@ -38,6 +37,7 @@ from articles.models import (
     ArticleRevision,
     Photo,
     apply_revision_values,
+    decode_revision_value,
     publication_problems,
     revision_values,
 )
@@ -50,8 +50,10 @@ Status = Article.Status
 AGENCY_VERSION_KEYS = ("agency_version", "agency_version_created")
 
 # The article's own fields a draft holds beyond a revision's text and
-# filing: what readers see of its timing and placement.
+# filing: the byline an agency update brings (the edit form has no field
+# for it), and what readers see of its timing and placement.
 HELD_FIELDS = (
+    "byline",
     "is_top",
     "is_live_ticker",
     "published_at",
@@ -59,7 +61,6 @@ HELD_FIELDS = (
     "embargo_time_unknown",
     "updated_at",
 )
-HELD_DATETIMES = frozenset({"published_at", "embargo_until", "updated_at"})
 # The article's photos as the draft has them, in order:
 # [{"photo": id, "position": n, "caption": "…"}].
 PHOTOS = "photos"
@@ -148,21 +149,12 @@ def same_value(a, b) -> bool:
 
 def held_values(article: Article) -> dict:
     """The article's HELD_FIELDS as JSON-ready values."""
-    return {
-        name: value.isoformat() if isinstance(value, datetime) else value
-        for name in HELD_FIELDS
-        for value in [getattr(article, name)]
-    }
+    return revision_values(article, HELD_FIELDS)
 
 
 def apply_held_values(article: Article, data: dict) -> None:
     """Set the article's HELD_FIELDS from a draft (those it holds)."""
-    for name in HELD_FIELDS:
-        if name in data:
-            value = data[name]
-            if name in HELD_DATETIMES and isinstance(value, str):
-                value = parse_datetime(value)
-            setattr(article, name, value)
+    apply_revision_values(article, data, HELD_FIELDS)
 
 
 def held_from_data(data: dict) -> dict:
@@ -320,8 +312,8 @@ def publish_draft(
     apply_held_values(article, draft.data)
     if all(key in draft.data for key in AGENCY_VERSION_KEYS):
         article.agency_version = draft.data["agency_version"]
-        article.agency_version_created = parse_datetime(
-            draft.data["agency_version_created"] or ""
+        article.agency_version_created = decode_revision_value(
+            "agency_version_created", draft.data["agency_version_created"]
         )
         if article.pending_agency_version == article.agency_version:
             article.pending_agency_version = None
@@ -428,31 +420,43 @@ def discard_draft(
     )
 
 
-def propose_agency_version(article: Article, text: dict, *, item) -> bool:
-    """An agency update to a locally edited live story, as its draft.
-
-    `text`: the article's fields as the agency sends them (agency_text).
-    Never over a draft of the desk: their work is not replaced unseen (the
-    version stays stored and the article marked, as before). Returns
-    whether a draft was saved. The caller holds the row lock.
-    """
-    waiting = article.pending_revision_id and pending_draft(article)
-    if waiting and waiting.created_by_id is not None:
+def takes_agency_version(article: Article) -> bool:
+    """An agency update to this locally edited story may become its draft:
+    it is live, and no draft of the desk waits (their work is not replaced
+    unseen; the version stays stored and the article marked, as before)."""
+    if not is_live(article):
         return False
+    waiting = article.pending_revision_id and pending_draft(article)
+    return not (waiting and waiting.created_by_id is not None)
+
+
+def propose_agency_version(
+    article: Article, text: dict, *, item, new_photos: list[dict] = ()
+) -> ArticleRevision:
+    """An agency update to a locally edited live story, as its draft
+    (check takes_agency_version first). The caller holds the row lock.
+
+    `text`: the article's fields as the agency sends them (agency_text),
+    its byline among them. `new_photos`: the item's photos the live article
+    does not show yet, as a draft holds them (PHOTOS): what the import
+    would attach, beside the photos readers see now.
+    """
     proposal = copy.copy(article)
     headline = proposal.headline
     for name, value in text.items():
         setattr(proposal, name, value)
     proposal.headline = proposal.headline or headline
-    data = draft_values(proposal, current_relations(article))
+    photos = sorted(
+        [*live_photo_uses(article), *new_photos], key=lambda use: use["position"]
+    )
+    data = draft_values(proposal, current_relations(article), photos=photos)
     data["agency_version"] = item.version
     data["agency_version_created"] = (
         item.version_created.isoformat() if item.version_created else None
     )
-    save_draft(
+    return save_draft(
         article,
         by=None,
         data=data,
         note=_("Agentur-Version %(v)s, nicht veröffentlicht") % {"v": item.version},
     )
-    return True

@@ -28,6 +28,13 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // Taking a photo only the saved version has adds it to "mine".
+  document.querySelectorAll('input[name="merge-photos-take"]').forEach(function (box) {
+    box.addEventListener("change", function () {
+      if (box.checked) chooseMine("merge-photos");
+    });
+  });
+
   // What "the same paragraph" means (merging.block_text on the server).
   function textOf(node) {
     return (node.textContent || "").replace(/\s+/g, " ").trim();

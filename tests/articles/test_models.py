@@ -1,10 +1,18 @@
+import json
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.models import Agency, Article, Section
+from articles.models import (
+    Agency,
+    Article,
+    Section,
+    apply_revision_values,
+    decode_revision_value,
+    revision_values,
+)
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -249,3 +257,21 @@ def test_djangos_latest_is_not_shadowed():
     newer = ArticleFactory(published_at=timezone.now() - timedelta(days=1))
     assert Article.objects.latest("published_at") == newer
     assert list(Article.objects.newest_first()) == [newer, older]
+
+
+def test_revision_values_store_times_as_text_and_read_them_back():
+    at = timezone.now().replace(microsecond=0)
+    article = ArticleFactory(embargo_until=at, byline="Von dpa")
+    names = ("byline", "embargo_until", "published_at")
+    stored = revision_values(article, names)
+    assert stored["embargo_until"] == at.isoformat()
+    assert json.loads(json.dumps(stored)) == stored  # JSON as it is
+    copy = Article()
+    apply_revision_values(copy, stored, names)
+    assert (copy.byline, copy.embargo_until, copy.published_at) == (
+        "Von dpa",
+        at,
+        article.published_at,
+    )
+    assert decode_revision_value("embargo_until", None) is None
+    assert decode_revision_value("photos", [{"photo": 1}]) == [{"photo": 1}]

@@ -1,6 +1,7 @@
-"""In a real browser: two editors change the body of the same article; the
-second, refused, copies the first one's new paragraph into their own body
-and saves, and the article keeps both changes."""
+"""In a real browser: two editors change the body (or the photos) of the
+same article; the second, refused, copies the first one's new paragraph
+(or photo) into their own version and saves, and the article keeps both
+changes."""
 
 import re
 
@@ -17,7 +18,7 @@ from tests.browser.conftest import (
     save_and_continue,
     save_screenshot,
 )
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ArticlePhotoFactory, PhotoFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,6 +85,59 @@ def test_the_second_editor_copies_a_paragraph_across_and_both_changes_stay(
         "Annas neuer Absatz.",
         "Zweiter Absatz. Von Ben ergänzt.",
         "Bens Schluss.",
+    ]
+    ben_page.context.close()
+    assert console_errors == []
+
+
+def test_two_editors_change_the_photos_and_the_merge_keeps_both(
+    browser, live_server, page, editors, console_errors
+):
+    anna, ben = editors
+    article = ArticleFactory(draft=True, headline="Hafenfest")
+    first = ArticlePhotoFactory(article=article, caption="Eins").photo
+    harbour = PhotoFactory(caption="Hafen im Abendlicht", credit_line="Hans Hafen/dpa")
+    services.save_article(article, by=anna)
+    services.record_revision(article, by=anna)
+    ben_page = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
+    log_in(page, live_server, anna)
+    log_in(ben_page, live_server, ben)
+    open_form(page, live_server, article)
+    open_form(ben_page, live_server, article)
+
+    # Anna adds a photo in the chooser; Ben changes the first one's caption.
+    page.get_by_role("button", name="Foto hinzufügen").click()
+    dialog = page.get_by_role("dialog", name="Foto auswählen")
+    search = dialog.get_by_label("Suchbegriff")
+    search.fill("Abendlicht")
+    search.press("Enter")
+    expect(dialog.locator(".photo-choice")).to_have_count(1)
+    dialog.get_by_role("button", name=re.compile("^Auswählen: Hafen")).click()
+    dialog.get_by_role("button", name=re.compile("Ausgewählte übernehmen")).click()
+    save_and_continue(page)
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich")
+    ben_page.locator('textarea[name="article_photos-0-caption"]').fill(
+        "Bens Unterschrift"
+    )
+    save_and_continue(ben_page)
+
+    photos = ben_page.locator('.merge fieldset[data-field="photos"]')
+    expect(photos).to_contain_text("(bitte wählen)")
+    expect(photos).to_contain_text("Foto: Hans Hafen/dpa")
+    expect(photos.locator(".merge-photo--only")).to_have_text(
+        re.compile("Hafen im Abendlicht.*fehlt in Ihrer Fassung", re.S)
+    )
+    assert axe_violations(ben_page, ".merge") == []
+    photos.get_by_label("In meine Fassung übernehmen").check()
+    expect(photos.locator('input[value="mine"]')).to_be_checked()
+    save_screenshot(ben_page, "merge-photos")
+    save_and_continue(ben_page)
+    expect(ben_page.locator(".messagelist")).to_contain_text("erfolgreich")
+
+    uses = Article.objects.get(pk=article.pk).article_photos.order_by("position", "pk")
+    assert [(use.photo_id, use.caption) for use in uses] == [
+        (first.pk, "Bens Unterschrift"),
+        (harbour.pk, ""),
     ]
     ben_page.context.close()
     assert console_errors == []
