@@ -9,7 +9,10 @@ itself when the banner changes or the month does (the footer links this
 month's archive and names the year). Rendering it on every page, with its
 dozen translations and addresses, was about a third of an uncached article
 page's template work. Nothing in it is per reader: no user, no CSRF token,
-no CSP nonce.
+no CSP nonce. The addresses of the style sheet and the scripts (hashed by
+collectstatic) are in it too: after a deploy, a frame of the previous
+release may be shown for NEWSROOM_FRAGMENT_CACHE_SECONDS at most, as
+cached pages are for their time.
 """
 
 from dataclasses import dataclass
@@ -31,8 +34,9 @@ from articles.purging import ChangeTimes
 
 @dataclass(frozen=True)
 class SiteFrame:
+    head_links: SafeString  # the icon and the style sheet
     header: SafeString  # from the skip link to the banner
-    footer: SafeString
+    footer: SafeString  # and the script every page loads
     # When it changes by itself (the banner, the month); None: not by itself.
     changes_at: datetime | None
 
@@ -67,6 +71,7 @@ def _built_frame(
         "banner": banner_html(news),
     }
     frame = SiteFrame(
+        head_links=render_to_string("site/frame.html#head_links", context),
         header=render_to_string("site/frame.html#header", context),
         footer=render_to_string("site/frame.html#footer", context),
         changes_at=changes.earliest,

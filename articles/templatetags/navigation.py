@@ -7,6 +7,12 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
+def site_head_links(context) -> SafeString:
+    """The icon and the style sheet, in the head."""
+    return page_frame(context).head_links
+
+
+@register.simple_tag(takes_context=True)
 def site_header(context) -> SafeString:
     """The skip link, the header (logo, sections, search) and the banner."""
     return page_frame(context).header
@@ -14,7 +20,8 @@ def site_header(context) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def site_footer(context) -> SafeString:
-    """The footer: the sections again, archive, search, the site pages."""
+    """The footer (the sections again, archive, search, the site pages) and
+    the script that shows times relative to now."""
     return page_frame(context).footer
 
 
