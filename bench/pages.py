@@ -43,7 +43,8 @@ them is measured, with no target). Exits non-zero when a target is missed.
 
 Run: `make bench`, or `.venv/bin/python bench/pages.py`.
 Environment: BENCH_ROUNDS (default 5), BENCH_SECONDS per round (2),
-BENCH_CLIENTS (2), BENCH_WARMUP seconds per URL and server (1).
+BENCH_CLIENTS (2), BENCH_WARMUP seconds per URL and server (1),
+BENCH_PAGES (front,article; e.g. "article" measures the article page alone).
 """
 
 import contextlib
@@ -390,7 +391,9 @@ def run(stack: contextlib.ExitStack) -> int:
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")
     manage({**env, "NEWSROOM_ALLOW_DEMO": "true"}, "load_demo")
+    pages = os.environ.get("BENCH_PAGES", "front,article").split(",")
     paths = {"front": FRONT, "article": article_path(env)}
+    paths = {page: path for page, path in paths.items() if page in pages}
 
     servers = []
     for name, (cache_seconds, fast_path, _label) in SERVERS.items():

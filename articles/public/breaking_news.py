@@ -2,14 +2,14 @@
 
 Part of what the page cache knows: a page showing the banner expires when
 the flag runs out, and a page without it when a flagged article goes live,
-so the banner appears and disappears on time without a purge.
+so the banner appears and disappears on time without a purge. The banner
+is part of the frame every page shares (articles/public/site_frame.py).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from articles.models import Article, article_url
-from articles.public.page_cache import cached_fragment, page_being_built
 from articles.purging import ChangeTimes
 
 
@@ -41,17 +41,3 @@ def current_breaking_news(
         url=article_url(row["section__slug"], row["slug"], row["pk"]),
     )
     return news, changes.earliest
-
-
-def breaking_news_for_page() -> BreakingNews | None:
-    """The banner for the page being rendered (shared by every page as a
-    fragment); the page learns when it changes."""
-
-    def build(now):
-        news, changes_at = current_breaking_news(now)
-        return (news, changes_at), changes_at
-
-    news, changes_at = cached_fragment("breaking-news", build)
-    if page := page_being_built():
-        page.changes.add(changes_at)
-    return news

@@ -1,30 +1,10 @@
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Section
-from articles.public.page_cache import cached_fragment
 from newsroom.perf.url_formats import UrlFormat
-
-
-def navigation_links() -> tuple[tuple[str, str, str], ...]:
-    """(slug, name, address) of every section, for the site navigation."""
-    # Shared by every page and purged with them when a section changes.
-    # Plain tuples: read from the cache on every page, they cost a fraction
-    # of model instances.
-    return cached_fragment(
-        "navigation-links",
-        lambda now: (
-            tuple(
-                (section.slug, section.name, section.get_absolute_url())
-                for section in Section.objects.only("slug", "name", "order")
-            ),
-            None,
-        ),
-    )
-
 
 FRONT_PAGE_ADDRESS = UrlFormat("teasers:front_page")
 FRONT_FEED_ADDRESS = UrlFormat("teasers:front_feed")
@@ -32,16 +12,25 @@ SEARCH_ADDRESS = UrlFormat("articles:search")
 
 
 def site(request):
-    """Site name and addresses for every public template (the navigation:
-    {% site_navigation %}). Address formats: every page shows them, and
-    {% url %} costs a reverse() each time."""
+    """Site name and addresses for every public template. Address formats:
+    every page shows them, and {% url %} costs a reverse() each time."""
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "front_page_url": FRONT_PAGE_ADDRESS(),
         "front_feed_url": FRONT_FEED_ADDRESS(),
+    }
+
+
+def frame_context(now: datetime) -> dict:
+    """What the frame every page shares shows at `now`
+    (articles/public/site_frame.py, rendered without a request)."""
+    today = timezone.localdate(now)
+    return {
+        **site(None),
         "search_url": SEARCH_ADDRESS(),
         # This month's archive (from it, the calendar leads further back).
-        "archive_url": archive_month_url(timezone.localdate()),
+        "archive_url": archive_month_url(today),
+        "year": str(today.year),  # a string: no thousands separator
     }
 
 

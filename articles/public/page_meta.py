@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -48,9 +49,11 @@ class ArticleHead:
     has_photo: bool
     json_ld: SafeString
 
+    @cached_property
     def html(self) -> SafeString:
         """The <head> elements; one format_html instead of some thirty
-        template variables, a third of the page's rendering."""
+        template variables, a third of the page's rendering. Kept with the
+        head, which the article page's memo keeps (article_page.py)."""
         description = self.description
         return format_html(
             HEAD_HTML,
