@@ -16,17 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """A clock the test moves; pages and fragments expire by it."""
-
-    class Clock:
-        now = timezone.make_aware(datetime(2026, 12, 31, 23, 59))
-
-        def move(self, **delta):
-            self.now += timedelta(**delta)
-
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
+def new_years_eve(clock):
+    """The shared clock one minute before the year (and month) turns."""
+    clock.now = timezone.make_aware(datetime(2026, 12, 31, 23, 59))
     return clock
 
 
@@ -37,15 +29,15 @@ def caches_on(settings):
 
 
 def test_the_footer_turns_to_the_new_month_and_year_at_midnight(
-    client, clock, caches_on, both_paths
+    client, new_years_eve, caches_on, both_paths
 ):
-    article = ArticleFactory(published_at=clock.now - timedelta(hours=1))
+    article = ArticleFactory(published_at=new_years_eve.now - timedelta(hours=1))
     december = reverse("articles:archive_month", args=[2026, 12])
     january = reverse("articles:archive_month", args=[2027, 1])
     for page in ("/", article.get_absolute_url()):
         html = client.get(page).content.decode()
         assert f'href="{december}"' in html and "© 2026 " in html, page
-    clock.move(minutes=1, seconds=1)
+    new_years_eve.move(minutes=1, seconds=1)
     for page in ("/", article.get_absolute_url()):
         html = client.get(page).content.decode()
         assert f'href="{january}"' in html and "© 2027 " in html, page
