@@ -21,6 +21,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, CorrectionNote, Section, SitePage
+from articles.workflow import services
 from teasers.demo import draw_demo_photo
 from teasers.demo_data import SITE_PAGES
 from teasers.models import SponsoredSlot
@@ -336,6 +337,20 @@ def open_form(page, live_server, article):
     editor = page.get_by_role("textbox", name="Text")
     expect(editor).to_be_visible()
     return editor
+
+
+def both_open(browser, page, live_server, editors, article):
+    """Anna (in `page`) and Ben (in a tab of his own, returned) each have the
+    article's form open on the version Anna saved: the start of a conflict."""
+    anna, ben = editors
+    services.save_article(article, by=anna)
+    services.record_revision(article, by=anna)
+    ben_page = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
+    log_in(page, live_server, anna)
+    log_in(ben_page, live_server, ben)
+    open_form(page, live_server, article)
+    open_form(ben_page, live_server, article)
+    return ben_page
 
 
 def save_and_continue(page):

@@ -6,10 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.workflow import services
 from tests.browser.conftest import (
     VIEWPORTS,
     axe_violations,
+    both_open,
     log_in,
     open_form,
     save_and_continue,
@@ -58,17 +58,10 @@ def test_readers_see_the_desk_s_change_only_once_it_is_published(
 def test_the_second_editor_merges_field_by_field_and_both_changes_stay(
     browser, live_server, page, editors, console_errors
 ):
-    anna, ben = editors
     article = ArticleFactory(
         draft=True, headline="Original", teaser="Alter Vorspann", kicker="Dach"
     )
-    services.save_article(article, by=anna)
-    services.record_revision(article, by=anna)
-    ben_page = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
-    log_in(page, live_server, anna)
-    log_in(ben_page, live_server, ben)
-    open_form(page, live_server, article)
-    open_form(ben_page, live_server, article)
+    ben_page = both_open(browser, page, live_server, editors, article)
 
     page.locator("#id_headline").fill("Annas Überschrift")
     page.locator("#id_kicker").fill("Annas Dach")

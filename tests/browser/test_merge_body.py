@@ -9,12 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.workflow import services
 from tests.browser.conftest import (
-    VIEWPORTS,
     axe_violations,
-    log_in,
-    open_form,
+    both_open,
     save_and_continue,
     save_screenshot,
 )
@@ -35,17 +32,10 @@ def type_after(page, paragraph: str, text: str, *, new_paragraph: bool):
 def test_the_second_editor_copies_a_paragraph_across_and_both_changes_stay(
     browser, live_server, page, editors, console_errors
 ):
-    anna, ben = editors
     article = ArticleFactory(
         draft=True, body="<p>Erster Absatz.</p><p>Zweiter Absatz.</p>"
     )
-    services.save_article(article, by=anna)
-    services.record_revision(article, by=anna)
-    ben_page = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
-    log_in(page, live_server, anna)
-    log_in(ben_page, live_server, ben)
-    open_form(page, live_server, article)
-    open_form(ben_page, live_server, article)
+    ben_page = both_open(browser, page, live_server, editors, article)
 
     type_after(page, "Erster Absatz.", "Annas neuer Absatz.", new_paragraph=True)
     save_and_continue(page)
@@ -93,17 +83,10 @@ def test_the_second_editor_copies_a_paragraph_across_and_both_changes_stay(
 def test_two_editors_change_the_photos_and_the_merge_keeps_both(
     browser, live_server, page, editors, console_errors
 ):
-    anna, ben = editors
     article = ArticleFactory(draft=True, headline="Hafenfest")
     first = ArticlePhotoFactory(article=article, caption="Eins").photo
     harbour = PhotoFactory(caption="Hafen im Abendlicht", credit_line="Hans Hafen/dpa")
-    services.save_article(article, by=anna)
-    services.record_revision(article, by=anna)
-    ben_page = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
-    log_in(page, live_server, anna)
-    log_in(ben_page, live_server, ben)
-    open_form(page, live_server, article)
-    open_form(ben_page, live_server, article)
+    ben_page = both_open(browser, page, live_server, editors, article)
 
     # Anna adds a photo in the chooser; Ben changes the first one's caption.
     page.get_by_role("button", name="Foto hinzufügen").click()
