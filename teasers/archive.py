@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image
 
 from articles.models import (
@@ -219,7 +220,7 @@ def ensure_taxonomy():
     ]
     regions = [
         Region.objects.get_or_create(
-            slug=f"region-{place.lower()}", defaults={"name": place, "order": i}
+            slug=f"region-{slugify(place)}", defaults={"name": place, "order": i}
         )[0]
         for i, place in enumerate(PLACES)
     ]
