@@ -11,7 +11,7 @@ Then, for each size, a subprocess with that database measures every surface
 of issue #19 in-process through Django's test Client (page cache off,
 production settings otherwise, median of BENCH_ROUNDS requests after one
 warm-up; the per-process memos and the fragment cache are warm, as in
-production): the front page, an article page (new and four years old), a
+production): the front page, an article page (the newest and the oldest), a
 section's first and last page, the most popular tag's page, the search (a
 common word, a medium word, two words), the sitemap index, the articles'
 sitemap pages (the open one, with the newest articles, and the first), the
@@ -169,8 +169,6 @@ def measure(rounds: int) -> dict[str, float | None]:
 
     django.setup()
 
-    from datetime import timedelta
-
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.utils import timezone
@@ -180,11 +178,8 @@ def measure(rounds: int) -> dict[str, float | None]:
     now = timezone.now()
     published = Article.objects.published(now)
     newest = published.order_by("-published_at").first()
-    old = (
-        published.filter(published_at__lte=now - timedelta(days=4 * 365))
-        .order_by("-published_at")
-        .first()
-    )
+    # Five years back at 300k, six days at 1k: the generator's steady rate.
+    old = published.order_by("published_at").first()
     section = newest.section
     popular_tag = (
         Tag.objects.filter(slug="thema-000").first() or Tag.objects.order_by("pk")[0]
@@ -218,7 +213,7 @@ def measure(rounds: int) -> dict[str, float | None]:
 
     run("front page", page(reader, "/"))
     run("article page, new", page(reader, newest.get_absolute_url()))
-    run("article page, 4 years old", page(reader, old.get_absolute_url()))
+    run("article page, oldest", page(reader, old.get_absolute_url()))
     run("section page 1", page(reader, section.get_absolute_url()))
     run("section page, last", page(reader, section.get_absolute_url() + "?page=last"))
     run("tag page, popular tag", page(reader, f"/thema/{popular_tag.slug}/"))

@@ -1,11 +1,15 @@
 """A generated archive for measuring the site at scale (bench/scale.py).
 
 `generate_archive(articles=300_000, seed=1)` writes, in large bulk inserts,
-what a regional newsroom's database holds after five years: six sections,
+what a regional newsroom's database holds: six sections,
 200 tags, 50 authors, 12 regions, articles with about 3 KB of German body
 text, lead photos (rows sharing one tiny image file), a few embargoed,
 scheduled, withheld and withdrawn articles, the front page's rails and
-hourly views for the newest 2,000 articles. The same seed gives the same
+hourly views for the newest 2,000 articles. Articles come at a regional
+newsroom's steady rate (`PER_DAY`, about 165 a day: 300,000 are five years),
+so a bigger archive is a longer past, not busier days: the newest days look
+the same at every size, as they do in a newsroom whose archive grows. The
+same seed gives the same
 archive (the texts, dates and relations; not the ids of an appended run).
 
 It lives in `teasers` because it writes the front page's rails and hourly
@@ -37,7 +41,8 @@ from articles.models import (
 from teasers.models import HourlyViews, Rail
 
 BATCH = 5000
-YEARS = 5
+# 300,000 articles in five years: what the measured archive stands for.
+PER_DAY = 165
 NEWEST_WITH_HOURLY_VIEWS = 2000
 HOURS_OF_VIEWS = 48
 SHARED_IMAGE = "archiv/archivbild.jpg"
@@ -275,10 +280,9 @@ def body_text(rng: random.Random, topic: str, place: str, name: str) -> str:
 
 
 def article_times(rng: random.Random, index: int, count: int, now: datetime):
-    """Publication time: spread evenly over five years, oldest first."""
-    span = timedelta(days=365 * YEARS)
+    """Publication time: `PER_DAY` articles a day, oldest first."""
     # The newest lands a few minutes ago, so rails and "Neu" have something.
-    age = span * (count - index) / count + timedelta(minutes=3)
+    age = timedelta(days=(count - index) / PER_DAY, minutes=3)
     return now - age + timedelta(seconds=rng.randint(-600, 0))
 
 

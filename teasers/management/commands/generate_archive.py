@@ -7,7 +7,7 @@ from teasers.archive import ArchiveNotEmpty, generate_archive
 class Command(BaseCommand):
     help = (
         "Generate an archive of N articles (German bodies, sections, tags, "
-        "authors, photos, five years of dates) for measuring the site at scale."
+        "authors, photos, 165 articles a day) for measuring the site at scale."
     )
 
     def add_arguments(self, parser):
