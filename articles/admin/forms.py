@@ -124,6 +124,8 @@ class ArticleAdminForm(forms.ModelForm):
     checks_version = True
     # The admin's request (set by the admin per request): the photo inline
     # built for it registers there, so a conflict merge covers the photos.
+    # Django's change view builds the form, then the inlines, and validates
+    # the form without handing it them: the request is where they meet.
     request = None
 
     def __init__(self, *args, **kwargs):
@@ -212,25 +214,12 @@ class ArticleAdminForm(forms.ModelForm):
             # result is "mine", the version merged against the base.
             base = merging.content_at(self.instance.pk, merged_against)
             merging.apply_shown_choices(self, base or {})
-        self.merge, _theirs = merging.find_conflicts(
-            self,
-            current_version=conflict.current_version,
+        self.merge, _theirs = self.find_merge(
             base=base,
+            current_version=conflict.current_version,
             shown=base,
             shown_version=merged_against,
         )
-        mine = self.posted_photos()
-        if mine is not None:
-            if merged_against is not None:
-                mine = merging.shown_photo_result(mine, self.data)
-            self.merge.photos = merging.find_photo_conflict(
-                self.instance,
-                mine,
-                self.data,
-                base=base,
-                current_version=conflict.current_version,
-                shown_version=merged_against,
-            )
         raise forms.ValidationError(
             format_html(
                 "{} {}",
@@ -248,22 +237,9 @@ class ArticleAdminForm(forms.ModelForm):
         """Saving a merge made against the current version: every differing
         field needs a choice; the chosen values become the form's."""
         base = merging.content_at(self.instance.pk, loaded)
-        merge, theirs = merging.find_conflicts(
-            self,
-            current_version=merged_against,
-            base=base,
-            shown_version=merged_against,
+        merge, theirs = self.find_merge(
+            base=base, current_version=merged_against, shown_version=merged_against
         )
-        mine = self.posted_photos()
-        if mine is not None:
-            merge.photos = merging.find_photo_conflict(
-                self.instance,
-                mine,
-                self.data,
-                base=base,
-                current_version=merged_against,
-                shown_version=merged_against,
-            )
         if merge.unresolved:
             self.merge = merge
             raise forms.ValidationError(
@@ -275,6 +251,43 @@ class ArticleAdminForm(forms.ModelForm):
         if merge.photos is not None:
             # Saved instead of the inline's own list (photo_uses_in).
             self.photo_formset.merged_photos = merge.photos.result()
+
+    def find_merge(
+        self,
+        *,
+        base: dict | None,
+        current_version: int,
+        shown_version: int | None,
+        shown: dict | None = None,
+    ) -> tuple[merging.Merge, dict]:
+        """The fields (merging.find_conflicts) and the photo list
+        (merging.find_photo_conflict, where this form posts one) in which
+        this form differs from the article as saved now, and the saved
+        values. A merge overtaken by a third save (shown against an older
+        version than the current one) counts its chosen photo list as
+        "mine", as offer_merge does its chosen field values."""
+        saved = merging.saved_now(self.instance.pk)
+        merge, theirs = merging.find_conflicts(
+            self,
+            saved,
+            current_version=current_version,
+            base=base,
+            shown=shown,
+            shown_version=shown_version,
+        )
+        mine = self.posted_photos()
+        if mine is not None:
+            if shown_version is not None and shown_version != current_version:
+                mine = merging.shown_photo_result(mine, self.data)
+            merge.photos = merging.find_photo_conflict(
+                saved,
+                mine,
+                self.data,
+                base=base,
+                current_version=current_version,
+                shown_version=shown_version,
+            )
+        return merge, theirs
 
     @property
     def photo_formset(self):

@@ -165,15 +165,26 @@ def mergeable(form: forms.ModelForm) -> list[str]:
     return [name for name in form.fields if name not in NOT_MERGED]
 
 
-def saved_values(form: forms.ModelForm, names: list[str]) -> dict:
+@dataclass(frozen=True)
+class Saved:
+    """The article as saved now and its pending draft's data (empty without
+    one): "theirs" of a merge, fields and photos alike. Read once, after the
+    version check locked the row: the form's own instance was loaded before
+    it, and a save committed in between would not be in it."""
+
+    article: Article
+    draft: dict
+
+
+def saved_now(article_id: int) -> Saved:
+    article = Article.objects.get(pk=article_id)
+    return Saved(article, live_drafts.pending_data(article))
+
+
+def saved_values(form: forms.ModelForm, names: list[str], saved: Saved) -> dict:
     """Each field's value as the article is saved now (its pending draft,
     if any, as the edit form shows it), as the form field cleans it."""
-    article = Article.objects.get(pk=form.instance.pk)
-    draft = (
-        ArticleRevision.objects.get(pk=article.pending_revision_id).data
-        if article.pending_revision_id
-        else {}
-    )
+    article, draft = saved.article, saved.draft
     values = {}
     for name in names:
         form_field = form.fields[name]
@@ -326,6 +337,7 @@ def preselected(base: dict | None, name: str, mine, theirs) -> str | None:
 
 def find_conflicts(
     form: forms.ModelForm,
+    saved: Saved,
     *,
     current_version: int,
     base: dict | None,
@@ -337,7 +349,7 @@ def find_conflicts(
     choice was made against, still holds for the field) or preselected;
     and the saved values."""
     names = [name for name in mergeable(form) if name in form.cleaned_data]
-    theirs = saved_values(form, names)
+    theirs = saved_values(form, names, saved)
     merge = Merge(version=current_version)
     for name in names:
         mine = form.cleaned_data[name]
@@ -395,11 +407,13 @@ def apply_shown_choices(form: forms.ModelForm, shown: dict) -> None:
 
 
 def photo_key(uses: list[dict]) -> list[tuple]:
-    """A photo list reduced to what readers see: order, photo, caption."""
+    """A photo list reduced to what makes two lists differ: photo and
+    caption in order, and the position numbers too. Readers see only the
+    order, but the numbers place a photo taken from "theirs" among "mine"
+    (chosen_photos): a list renumbered since the merge was shown is not the
+    list its choice was made against."""
     ordered = sorted(uses, key=lambda use: use["position"])
-    return [(use["photo"], use["caption"].strip()) for use in ordered] + [
-        tuple(use["position"] for use in ordered)
-    ]
+    return [(use["photo"], use["caption"].strip(), use["position"]) for use in ordered]
 
 
 def chosen_photos(
@@ -442,8 +456,9 @@ def posted_photo_list(raw: str | None) -> list[dict] | None:
 
 
 def posted_taken(data) -> frozenset[int]:
-    values = data.getlist(TAKE_PHOTOS) if hasattr(data, "getlist") else []
-    return frozenset(int(value) for value in values if value.isdigit())
+    return frozenset(
+        int(value) for value in data.getlist(TAKE_PHOTOS) if value.isdigit()
+    )
 
 
 def shown_photo_result(mine: list[dict], data) -> list[dict]:
@@ -457,7 +472,7 @@ def shown_photo_result(mine: list[dict], data) -> list[dict]:
 
 
 def find_photo_conflict(
-    article: Article,
+    saved: Saved,
     mine: list[dict],
     data,
     *,
@@ -470,7 +485,7 @@ def find_photo_conflict(
     posted choice (valid while "theirs" is still the list it was made
     against) or the side that alone changed it since `base`; None where
     both lists are the same."""
-    theirs = live_drafts.photo_uses(Article.objects.get(pk=article.pk))
+    theirs = live_drafts.photo_uses(saved.article, saved.draft)
     if photo_key(mine) == photo_key(theirs):
         return None
     choice = data.get(CHOICE_PREFIX + PHOTOS)

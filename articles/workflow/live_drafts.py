@@ -180,10 +180,12 @@ def live_photo_uses(article: Article) -> list[dict]:
     ]
 
 
-def photo_uses(article: Article) -> list[dict]:
+def photo_uses(article: Article, data: dict | None = None) -> list[dict]:
     """The article's photos as its editors see them: the pending draft's
-    (if it holds photos), else the live ones."""
-    data = pending_data(article)
+    (if it holds photos), else the live ones. `data`: the pending draft's
+    data where the caller has read it already."""
+    if data is None:
+        data = pending_data(article)
     return data[PHOTOS] if PHOTOS in data else live_photo_uses(article)
 
 

@@ -28,18 +28,47 @@ RELEASE_FRAMES = """() => {
 }"""
 
 
+def open_two_paragraphs(page, live_server, user, draft):
+    """`draft` with two paragraphs, open in `user`'s edit form: the body
+    editor and its first and second paragraph."""
+    draft.body = "<p>Erster Absatz mit Worten</p><p>Zweiter Absatz hier</p>"
+    draft.save()
+    log_in(page, live_server, user)
+    editor = open_form(page, live_server, draft)
+    first = editor.locator("p").filter(has_text="Erster")
+    second = editor.locator("p").filter(has_text="Zweiter")
+    return editor, first, second
+
+
+def click_after(page, paragraph, word):
+    """A click just inside the end of `word`: the caret after it."""
+    box = word_box(paragraph, word)
+    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+
+
+def double_click(page, paragraph, word):
+    """A double click on `word`: the word selected."""
+    box = word_box(paragraph, word)
+    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def click_and_type_around_the_held_frames(page, second):
+    """A click into the second paragraph and a key, then the frames the page
+    held back, then another key: the click stands."""
+    click_after(page, second, "hier")
+    page.keyboard.type("!")
+    page.evaluate(RELEASE_FRAMES)
+    page.keyboard.type("?")
+    expect(second).to_have_text("Zweiter Absatz hier!?")
+
+
 def test_keys_and_clicks_right_after_the_link_dialog_go_where_the_reporter_put_them(
     live_server, page, reporter, draft, console_errors
 ):
-    draft.body = "<p>Erster Absatz mit Worten</p><p>Zweiter Absatz hier</p>"
-    draft.save()
-    log_in(page, live_server, reporter)
-    editor = open_form(page, live_server, draft)
+    editor, first, second = open_two_paragraphs(page, live_server, reporter, draft)
     toolbar = page.get_by_role("toolbar", name="Textformatierung")
-    first, second = editor.locator("p").first, editor.locator("p").nth(1)
 
-    box = word_box(first, "Worten")
-    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    double_click(page, first, "Worten")
     toolbar.get_by_role("button", name="Link einfügen").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Adresse (URL)").fill("https://example.org/")
@@ -56,12 +85,7 @@ def test_keys_and_clicks_right_after_the_link_dialog_go_where_the_reporter_put_t
 
     # A click into the other paragraph, then the frames the page held
     # back: the click stands.
-    box = word_box(second, "hier")
-    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
-    page.keyboard.type("!")
-    page.evaluate(RELEASE_FRAMES)
-    page.keyboard.type("?")
-    expect(second).to_have_text("Zweiter Absatz hier!?")
+    click_and_type_around_the_held_frames(page, second)
     expect(first).to_have_text("Erster Absatz mit neuen Worten")
     expect(editor.get_by_role("link", name="Worten")).to_have_count(1)
     assert console_errors == []
@@ -74,16 +98,10 @@ def test_a_click_right_after_the_gallery_dialog_goes_where_the_reporter_put_it(
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     chief = UserFactory(username="chefin", password=PASSWORD, is_superuser=True)
     gallery = make_gallery([PhotoFactory(), PhotoFactory()])
-    draft.body = "<p>Erster Absatz mit Worten</p><p>Zweiter Absatz hier</p>"
-    draft.save()
-    log_in(page, live_server, chief)
-    editor = open_form(page, live_server, draft)
+    editor, first, second = open_two_paragraphs(page, live_server, chief, draft)
     toolbar = page.get_by_role("toolbar", name="Textformatierung")
-    first = editor.locator("p").filter(has_text="Erster")
-    second = editor.locator("p").filter(has_text="Zweiter")
 
-    box = word_box(first, "Worten")
-    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+    click_after(page, first, "Worten")
     toolbar.get_by_role("button", name="Bildergalerie einfügen").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Bildergalerie (Nummer)").fill(str(gallery.pk))
@@ -92,12 +110,7 @@ def test_a_click_right_after_the_gallery_dialog_goes_where_the_reporter_put_it(
     expect(editor.locator(".newsroom-block--gallery")).to_have_count(1)
     expect(editor).to_be_focused(timeout=2_000)
 
-    box = word_box(second, "hier")
-    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
-    page.keyboard.type("!")
-    page.evaluate(RELEASE_FRAMES)
-    page.keyboard.type("?")
-    expect(second).to_have_text("Zweiter Absatz hier!?")
+    click_and_type_around_the_held_frames(page, second)
     expect(editor.locator(".newsroom-block--gallery")).to_have_count(1)
     expect(editor.locator(".newsroom-block--gallery")).to_contain_text("2 Bilder")
     assert console_errors == []
@@ -124,19 +137,12 @@ RELEASE_SELECTION_REPORTS = """() => {
 def test_a_key_or_button_right_after_a_click_acts_where_the_click_put_the_caret(
     live_server, page, reporter, draft, console_errors
 ):
-    draft.body = "<p>Erster Absatz mit Worten</p><p>Zweiter Absatz hier</p>"
-    draft.save()
-    log_in(page, live_server, reporter)
-    editor = open_form(page, live_server, draft)
-    first = editor.locator("p").filter(has_text="Erster")
-    second = editor.locator("p").filter(has_text="Zweiter")
-    box = word_box(first, "Worten")
-    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+    editor, first, second = open_two_paragraphs(page, live_server, reporter, draft)
+    click_after(page, first, "Worten")
     expect(editor).to_be_focused()
 
     page.evaluate(HOLD_SELECTION_REPORTS)
-    box = word_box(second, "hier")
-    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+    click_after(page, second, "hier")
     page.keyboard.press("Enter")
     page.keyboard.type("Dritter")
     assert page.evaluate(RELEASE_SELECTION_REPORTS) > 0
@@ -146,8 +152,7 @@ def test_a_key_or_button_right_after_a_click_acts_where_the_click_put_the_caret(
 
     # The same for a toolbar button right after a word is double-clicked.
     page.evaluate(HOLD_SELECTION_REPORTS)
-    box = word_box(first, "Absatz")
-    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    double_click(page, first, "Absatz")
     toolbar = page.get_by_role("toolbar", name="Textformatierung")
     toolbar.get_by_role("button", name="Fett").click()
     assert page.evaluate(RELEASE_SELECTION_REPORTS) > 0

@@ -3,9 +3,13 @@ article's photos meet in the merge, which shows both lists; saving it
 writes exactly the chosen list."""
 
 import re
+from dataclasses import dataclass
 
 import pytest
+from django.http import QueryDict
 
+from articles.admin import merging
+from articles.models import Article, Photo
 from articles.workflow import live_drafts, services
 from tests.articles.admin.staff import client_for, user_in
 from tests.articles.admin.test_live_drafts_admin import (
@@ -13,20 +17,15 @@ from tests.articles.admin.test_live_drafts_admin import (
     form_with_inlines,
     live,
 )
-from tests.articles.admin.test_merging import merge_form
+from tests.articles.admin.test_merging import editors, merge_form
 from tests.factories import ArticleFactory, ArticlePhotoFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def editors():
-    anna = user_in("Chef vom Dienst", "anna", first_name="Anna", last_name="Alt")
-    ben = user_in("Chef vom Dienst", "ben", first_name="Ben", last_name="Bau")
-    return client_for(anna), client_for(ben)
+__all__ = ["editors"]  # the fixture, shared
 
 
-def with_article(published: bool = False):
+def with_article(published: bool = False) -> Article:
     """An article with one photo (caption "Eins") and its first revision."""
     article = ArticleFactory(
         headline="Original", teaser="Vorspann", draft=not published
@@ -54,10 +53,32 @@ def photo_list(article) -> list[tuple[int, str]]:
     ]
 
 
-def conflicting_photo_edits(editors, article):
-    """Anna adds a photo and saves; Ben, from the same version, changes
-    only the first photo's caption and saves: refused. Returns Ben's form,
-    the merge page, and Anna's new photo."""
+@dataclass
+class Refused:
+    """Ben's refused save: his form, the merge page and the choices it
+    preselects; the article's first photo and the one Anna added."""
+
+    form: dict
+    html: str
+    choices: dict
+    first: Photo
+    annas: Photo
+
+    def merged(self, photos: str, *, take: bool = False, **more) -> dict:
+        """Ben's form posted again with the merge's choices, `photos` for
+        the photo list and, with `take`, Anna's photo taken into his."""
+        data = self.form | self.choices | {"merge-photos": photos} | more
+        if take:
+            data["merge-photos-take"] = str(self.annas.pk)
+        return data
+
+
+def conflicting_photo_edits(editors, *, published: bool = False):
+    """with_article(); Anna adds a photo and saves; Ben, from the same
+    version, changes only the first photo's caption and saves: refused.
+    Returns the article and Ben's refused save."""
+    article = with_article(published)
+    first = live(article).article_photos.get().photo
     anna, ben = editors
     anna_form = form_with_inlines(anna, article)
     ben_form = form_with_inlines(ben, article)
@@ -68,15 +89,16 @@ def conflicting_photo_edits(editors, article):
     ben_form["article_photos-0-caption"] = "Bens Unterschrift"
     response = ben.post(change_url(article), ben_form)
     assert response.status_code == 200
-    return ben_form, response.content.decode(), annas
+    html = response.content.decode()
+    choices, _open = merge_form(html)
+    return article, Refused(ben_form, html, choices, first, annas)
 
 
 def test_a_save_that_differs_only_in_the_photos_is_refused_and_shows_both_lists(
     editors,
 ):
-    article = with_article()
-    first = live(article).article_photos.get().photo
-    _form, html, annas = conflicting_photo_edits(editors, article)
+    article, refused = conflicting_photo_edits(editors)
+    html, annas = refused.html, refused.annas
     assert "Anna Alt hat diesen Artikel am" in html
     assert "unterscheidet sich in keinem Feld" not in html
     _choices, open_fields = merge_form(html)
@@ -87,57 +109,49 @@ def test_a_save_that_differs_only_in_the_photos_is_refused_and_shows_both_lists(
     assert "fehlt in Ihrer Fassung" in html
     assert f'name="merge-photos-take" value="{annas.pk}"' in html
     assert "Stelle oder Bildunterschrift geändert" in html
-    assert photo_list(article) == [(first.pk, "Eins"), (annas.pk, "")]
+    assert photo_list(article) == [(refused.first.pk, "Eins"), (annas.pk, "")]
 
 
-def test_the_merge_keeps_my_caption_and_the_colleague_s_photo(editors):
-    article = with_article()
-    first = live(article).article_photos.get().photo
-    ben_form, html, annas = conflicting_photo_edits(editors, article)
+@pytest.mark.parametrize(
+    ("photos", "take", "expected"),
+    [
+        # Mine (my caption) with the colleague's photo taken over.
+        ("mine", True, [("first", "Bens Unterschrift"), ("annas", "")]),
+        # Mine alone: the colleague's photo goes.
+        ("mine", False, [("first", "Bens Unterschrift")]),
+        # Theirs: exactly the saved list.
+        ("theirs", False, [("first", "Eins"), ("annas", "")]),
+    ],
+)
+def test_saving_the_merge_writes_exactly_the_chosen_list(
+    editors, photos, take, expected
+):
+    article, refused = conflicting_photo_edits(editors)
     _anna, ben = editors
-    choices, _open = merge_form(html)
+    first, annas = refused.first, refused.annas
 
     # Without a choice for the photos nothing is written.
-    response = ben.post(change_url(article), ben_form | choices)
+    response = ben.post(change_url(article), refused.form | refused.choices)
     assert response.status_code == 200
     assert "Bitte wählen Sie für jedes markierte Feld eine Fassung: Fotos" in (
         response.content.decode()
     )
     assert photo_list(article) == [(first.pk, "Eins"), (annas.pk, "")]
 
-    merged = (
-        ben_form
-        | choices
-        | {
-            "merge-photos": "mine",
-            "merge-photos-take": str(annas.pk),
-        }
-    )
+    merged = refused.merged(photos, take=take)
     assert ben.post(change_url(article), merged).status_code == 302
-    assert photo_list(article) == [(first.pk, "Bens Unterschrift"), (annas.pk, "")]
+    ids = {"first": first.pk, "annas": annas.pk}
+    assert photo_list(article) == [(ids[name], caption) for name, caption in expected]
     saved = live(article)
     assert (saved.headline, saved.teaser) == ("Original", "Vorspann")
 
 
-def test_choosing_theirs_writes_exactly_the_saved_list(editors):
-    article = with_article()
-    first = live(article).article_photos.get().photo
-    ben_form, html, annas = conflicting_photo_edits(editors, article)
-    _anna, ben = editors
-    choices, _open = merge_form(html)
-    merged = ben_form | choices | {"merge-photos": "theirs"}
-    assert ben.post(change_url(article), merged).status_code == 302
-    assert photo_list(article) == [(first.pk, "Eins"), (annas.pk, "")]
-
-
 def test_a_third_photo_change_during_the_merge_is_refused_again(editors):
-    article = with_article()
-    first = live(article).article_photos.get().photo
+    article, refused = conflicting_photo_edits(editors)
+    first = refused.first
     carl = client_for(user_in("Chef vom Dienst", "carl"))
-    ben_form, html, annas = conflicting_photo_edits(editors, article)
     _anna, ben = editors
-    choices, _open = merge_form(html)
-    shown = re.search(r'name="merge-photos-shown" value="([^"]*)"', html)[1]
+    shown = re.search(r'name="merge-photos-shown" value="([^"]*)"', refused.html)[1]
 
     # Carl, on the newest version, removes Anna's photo meanwhile.
     carl_form = form_with_inlines(carl, article)
@@ -145,14 +159,8 @@ def test_a_third_photo_change_during_the_merge_is_refused_again(editors):
     assert carl.post(change_url(article), carl_form).status_code == 302
     assert photo_list(article) == [(first.pk, "Eins")]
 
-    merged = (
-        ben_form
-        | choices
-        | {
-            "merge-photos": "mine",
-            "merge-photos-take": str(annas.pk),
-            "merge-photos-shown": shown.replace("&quot;", '"'),
-        }
+    merged = refused.merged(
+        "mine", take=True, **{"merge-photos-shown": shown.replace("&quot;", '"')}
     )
     response = ben.post(change_url(article), merged)
     assert response.status_code == 200
@@ -164,19 +172,10 @@ def test_a_third_photo_change_during_the_merge_is_refused_again(editors):
 
 
 def test_editors_of_a_live_article_merge_the_photos_into_its_draft(editors):
-    article = with_article(published=True)
-    first = live(article).article_photos.get().photo
-    ben_form, html, annas = conflicting_photo_edits(editors, article)
+    article, refused = conflicting_photo_edits(editors, published=True)
+    first, annas = refused.first, refused.annas
     _anna, ben = editors
-    choices, _open = merge_form(html)
-    merged = (
-        ben_form
-        | choices
-        | {
-            "merge-photos": "mine",
-            "merge-photos-take": str(annas.pk),
-        }
-    )
+    merged = refused.merged("mine", take=True)
     assert ben.post(change_url(article), merged).status_code == 302
     # Readers still see the live list; the draft holds the merged one.
     assert photo_list(article) == [(first.pk, "Eins")]
@@ -184,3 +183,53 @@ def test_editors_of_a_live_article_merge_the_photos_into_its_draft(editors):
         {"photo": first.pk, "position": 0, "caption": "Bens Unterschrift"},
         {"photo": annas.pk, "position": 1, "caption": ""},
     ]
+
+
+@pytest.mark.parametrize(
+    ("published", "queries"),
+    [
+        (False, 2),  # the live photo list, the cards' photos
+        (True, 1),  # the cards' photos: the draft holds the list
+    ],
+)
+def test_the_photo_conflict_reads_the_saved_article_and_draft_no_second_time(
+    editors, published, queries, django_assert_num_queries
+):
+    # "Theirs" is the article and draft the merge read once for all fields
+    # (merging.saved_now), after the version check locked the row.
+    article, refused = conflicting_photo_edits(editors, published=published)
+    saved = merging.saved_now(article.pk)
+    assert (live_drafts.PHOTOS in saved.draft) is published
+    mine = [{"photo": refused.first.pk, "position": 0, "caption": "Bens"}]
+    with django_assert_num_queries(queries):
+        conflict = merging.find_photo_conflict(
+            saved,
+            mine,
+            QueryDict(),
+            base=None,
+            current_version=saved.article.version,
+            shown_version=None,
+        )
+    assert [card.photo for card in conflict.theirs_cards] == [
+        refused.first.pk,
+        refused.annas.pk,
+    ]
+
+
+def test_a_renumbered_photo_list_differs_though_readers_see_the_same_order():
+    # The numbers place a photo taken from "theirs" among "mine"
+    # (chosen_photos): photo 3 lands after photo 2 in one list, before it
+    # in the renumbered one.
+    mine = [
+        {"photo": 1, "position": 0, "caption": "Eins"},
+        {"photo": 2, "position": 1, "caption": ""},
+    ]
+    renumbered = [mine[0], mine[1] | {"position": 5}]
+    assert merging.photo_key(mine) != merging.photo_key(renumbered)
+    assert merging.photo_key(mine) == merging.photo_key(list(reversed(mine)))
+    taken = {"photo": 3, "position": 2, "caption": ""}
+    in_order = [
+        [use["photo"] for use in merging.chosen_photos("mine", side, [taken], {3})]
+        for side in (mine, renumbered)
+    ]
+    assert in_order == [[1, 2, 3], [1, 3, 2]]
