@@ -132,14 +132,29 @@ class Rail(models.Model):
 
     def articles_to_fill(self, at: datetime | None = None):
         """Published articles matching this rail's section, region and tag."""
-        articles = Article.objects.published(at)
-        if self.section_id:
-            articles = articles.filter(section_id=self.section_id)
-        if self.region_id:
-            articles = articles.in_region(self.region_id)
-        if self.tag_id:
-            articles = articles.tagged(self.tag_id)
-        return articles
+        return rail_articles(at, *self.fill_filters)
+
+    @property
+    def fill_filters(self) -> tuple[int | None, int | None, int | None]:
+        """(section, region, tag): what the rail's articles must match."""
+        return self.section_id, self.region_id, self.tag_id
+
+
+def rail_articles(
+    at: datetime | None,
+    section_id: int | None = None,
+    region_id: int | None = None,
+    tag_id: int | None = None,
+):
+    """Published articles in the section, region and tag given (if given)."""
+    articles = Article.objects.published(at)
+    if section_id:
+        articles = articles.filter(section_id=section_id)
+    if region_id:
+        articles = articles.in_region(region_id)
+    if tag_id:
+        articles = articles.tagged(tag_id)
+    return articles
 
 
 class RailItemQuerySet(models.QuerySet):
@@ -229,6 +244,18 @@ class HourlyViewsQuerySet(models.QuerySet):
         when the candidates leave places empty (a rail of a small section)
         is every viewed article of the window ranked.
         """
+        ids = list(
+            self.most_read_candidates(articles, since=since, until=until, limit=limit)
+        )
+        if len(ids) == limit:
+            return ids
+        return self.most_read_of_all(articles, since=since, until=until, limit=limit)
+
+    def most_read_candidates(
+        self, articles, *, since: datetime, until: datetime, limit: int
+    ):
+        """The first try of `most_read_article_ids()`: `articles` among the
+        window's most read few, by views (a values_list() of ids)."""
         window = self.filter(hour__gte=since, hour__lte=until)
         by_views = window.values("article").annotate(total=Sum("views"))
         candidates = by_views.order_by("-total", "-article").values("article")
@@ -238,14 +265,22 @@ class HourlyViewsQuerySet(models.QuerySet):
             .annotate(total=Sum("views"))
             .values("total")
         )
-        ids = list(
+        return (
             articles.filter(pk__in=candidates[: limit * MOST_READ_CANDIDATES_PER_PLACE])
             .annotate(views_in_window=Subquery(views_in_window))
             .order_by("-views_in_window", "-pk")
             .values_list("pk", flat=True)[:limit]
         )
-        if len(ids) == limit:
-            return ids
+
+    def most_read_of_all(
+        self, articles, *, since: datetime, until: datetime, limit: int
+    ) -> list[int]:
+        """The second try: every viewed one of `articles` in the window."""
+        by_views = (
+            self.filter(hour__gte=since, hour__lte=until)
+            .values("article")
+            .annotate(total=Sum("views"))
+        )
         return list(
             by_views.filter(article__in=articles)
             .order_by("-total", "-article")
@@ -276,7 +311,16 @@ class HourlyViews(models.Model):
                 ),
             )
         ]
-        indexes = [models.Index(fields=["hour", "article"])]
+        indexes = [
+            # "Meistgelesen" sums a window's views per article: with the
+            # views in the index, PostgreSQL reads the window from the index
+            # alone (SQLite ignores `include`).
+            models.Index(
+                fields=["hour", "article"],
+                include=["views"],
+                name="hourly_views_window",
+            )
+        ]
 
     def __str__(self):
         return f"{self.article_id} {self.hour:%Y-%m-%d %H}: {self.views}"

@@ -23,8 +23,16 @@ from articles.models import (
     article_url,
 )
 from articles.purging import ChangeTimes
+from newsroom.perf.prepared import PreparedQueries, PreparedQuery
 from teasers.badges import Badge, badge_for, row_badge_changes_at
-from teasers.models import CropRatio, HourlyViews, Rail, RailItem, SponsoredSlot
+from teasers.models import (
+    CropRatio,
+    HourlyViews,
+    Rail,
+    RailItem,
+    SponsoredSlot,
+    rail_articles,
+)
 
 CLICK_SALT = "teasers.sponsored-click"
 
@@ -172,6 +180,19 @@ class RailDraft:
     items: list[RailItem]
 
 
+# The page's first queries, compiled once per process (newsroom/perf/).
+RAILS = PreparedQuery(lambda: Rail.objects.all())
+PINS = PreparedQuery(lambda at: RailItem.objects.pinned(at), at=datetime)
+SLOTS_NOT_ENDED = PreparedQuery(
+    lambda at: (
+        SponsoredSlot.objects.filter(ends_at__gt=at)
+        .select_related("photo__agency")
+        .order_by("pk")
+    ),
+    at=datetime,
+)
+
+
 def assemble_page(
     *,
     at: datetime | None = None,
@@ -190,9 +211,11 @@ def assemble_page(
     """
     at = at or timezone.now()
     changes = ChangeTimes(at)
-    rails = list(Rail.objects.all())
+    rails = RAILS()
     pins_by_rail = defaultdict(list)
-    for item in RailItem.objects.pinned(at).filter(rail__in=rails):
+    # Every pin and slot belongs to a rail: their queries need no list of
+    # rails (and so are prepared once), only a draft's rail is sorted out.
+    for item in PINS(at=at):
         pins_by_rail[item.rail_id].append(item)
         changes.add(item.pinned_until)
     if draft:
@@ -202,11 +225,10 @@ def assemble_page(
         )
         pins_by_rail[draft.rail.pk] = draft_pins(draft, at=at)
     slots_by_rail = defaultdict(list)
-    for slot in (
-        SponsoredSlot.objects.filter(rail__in=rails, ends_at__gt=at)
-        .select_related("photo__agency")
-        .order_by("pk")
-    ):
+    rail_ids = {rail.pk for rail in rails}
+    for slot in SLOTS_NOT_ENDED(at=at):
+        if slot.rail_id not in rail_ids:
+            continue
         if slot.is_running(at):
             slots_by_rail[slot.rail_id].append(slot)
             changes.add(slot.ends_at)
@@ -315,16 +337,45 @@ def plan_rail(
     return [place for place in places if place]
 
 
+# The automatic rails' queries, built and compiled once per process for each
+# rail filter and LIMIT (the shape: section, region, tag, limit), then run
+# with the moment (newsroom/perf/prepared.py), as the rails, pins and slots
+# above: building and compiling the same queries on every request was most
+# of the front page's own Python time.
+NEWEST_ARTICLE_IDS = PreparedQueries(
+    lambda shape, at: (
+        rail_articles(at, *shape[:3])
+        .newest_first()
+        .values_list("pk", flat=True)[: shape[3]]
+    ),
+    at=datetime,
+)
+MOST_READ_CANDIDATES = PreparedQueries(
+    lambda shape, at, since: HourlyViews.objects.most_read_candidates(
+        rail_articles(at, *shape[:3]), since=since, until=at, limit=shape[3]
+    ),
+    at=datetime,
+    since=datetime,
+)
+
+
 def automatic_article_ids(rail: Rail, *, at: datetime, limit: int) -> list[int]:
-    """Candidates for a rail's free places: latest or most read in a window."""
-    articles = rail.articles_to_fill(at)
+    """Candidates for a rail's free places: latest or most read in a window.
+
+    The same as `HourlyViews.objects.most_read_article_ids()` and
+    `newest_first()` over `rail.articles_to_fill(at)`, from prepared queries.
+    """
+    shape = (*rail.fill_filters, limit)
     if window := rail.most_read_window:
         # Hourly buckets: the window starts at the full hour it falls in.
         since = (at - window).replace(minute=0, second=0, microsecond=0)
-        return HourlyViews.objects.most_read_article_ids(
-            articles, since=since, until=at, limit=limit
+        ids = MOST_READ_CANDIDATES(shape, at=at, since=since)
+        if len(ids) == limit:
+            return ids
+        return HourlyViews.objects.most_read_of_all(
+            rail.articles_to_fill(at), since=since, until=at, limit=limit
         )
-    return list(articles.newest_first().values_list("pk", flat=True)[:limit])
+    return NEWEST_ARTICLE_IDS(shape, at=at)
 
 
 def place_sponsored(

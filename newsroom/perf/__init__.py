@@ -19,7 +19,8 @@ tests of the helpers themselves are marked `fast_path`.
 Modules
 -------
 switch.py        fast_path(): whether the helpers serve.
-prepared.py      PreparedQuery: a queryset compiled once, run with new values.
+prepared.py      PreparedQuery: a queryset compiled once, run with new values;
+                 PreparedQueries: one per shape (filters, LIMIT).
 url_formats.py   UrlFormat: reverse() once per URLconf and prefix, then a
                  str.format().
 lru.py           LeastRecentlyUsed: a bounded, thread-safe mapping.
@@ -37,6 +38,10 @@ prepared.py
     and `query.annotations` (checked to be empty).
   - `QuerySet._prefetch_related_lookups` (checked to be empty) and
     `QuerySet._fetch_mode` (passed on to from_db() and the populators).
+  - `QuerySet._iterable_class`: `ValuesListIterable` or
+    `FlatValuesListIterable` (`django.db.models.query`, not documented)
+    mark a values_list() queryset, whose rows are returned after the
+    converters, as `results_iter()` gives them.
   - `SQLCompiler.as_sql()`: returns the very parameters `execute_sql()`
     passes to the cursor, datetimes already adapted by
     `connection.ops.adapt_datetimefield_value()` (the placeholders are

@@ -22,8 +22,8 @@ from teasers.fragments import (
     teaser_changes,
     teasers_on_topic,
 )
-from teasers.markup import teaser_html
-from teasers.services import Teaser, article_teasers
+from teasers.markup import front_page_rail_html, teaser_html
+from teasers.services import AssembledRail, Teaser, article_teasers
 
 register = template.Library()
 
@@ -34,6 +34,18 @@ def teaser_card(
 ):
     """A teaser's markup (teasers/_teaser.html); `dated`: with its date."""
     return teaser_html(teaser, layout, bool(lazy), get_language(), bool(dated))
+
+
+@register.simple_tag
+def front_page_rail(assembled: AssembledRail, is_first_rail: bool) -> SafeString:
+    """A rail's markup on the front page (teasers/_front_page_rail.html)."""
+    return front_page_rail_html(
+        assembled.rail.slug,
+        assembled.rail.title,
+        tuple(assembled.teasers),
+        bool(is_first_rail),
+        get_language(),
+    )
 
 
 @register.simple_tag

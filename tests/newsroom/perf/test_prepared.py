@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticlePhoto, Photo
 from articles.public.article_page import PUBLIC_ARTICLE, USABLE_PHOTO_USES
-from newsroom.perf.prepared import CompiledShape, PreparedQuery
+from newsroom.perf.prepared import CompiledShape, PreparedQueries, PreparedQuery
 from tests.factories import AgencyFactory, ArticleFactory, ArticlePhotoFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,78 @@ def test_a_prepared_query_cannot_prefetch():
     )
     with pytest.raises(ImproperlyConfigured, match="cannot prefetch"):
         query(pk=1)
+
+
+@pytest.mark.fast_path
+def test_a_prepared_values_list_gives_the_orm_s_rows_for_two_moments():
+    now = timezone.now()
+    old = ArticleFactory(published_at=now - timedelta(hours=3))
+    new = ArticleFactory(published_at=now - timedelta(minutes=5))
+    # Two placeholders of one kind: each must be found on its own.
+    ids = PreparedQuery(
+        lambda at, since: (
+            Article.objects.published(at)
+            .filter(visible_from__gte=since)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        at=datetime,
+        since=datetime,
+    )
+    rows = PreparedQuery(
+        lambda at: (
+            Article.objects.published(at)
+            .order_by("pk")
+            .values_list("pk", "published_at")
+        ),
+        at=datetime,
+    )
+    assert ids(at=now, since=now - timedelta(hours=1)) == [new.pk]
+    assert ids(at=now, since=now - timedelta(hours=4)) == [old.pk, new.pk]
+    assert ids(at=now - timedelta(hours=1), since=now - timedelta(hours=4)) == [old.pk]
+    expected = list(
+        Article.objects.published(now).order_by("pk").values_list("pk", "published_at")
+    )
+    assert rows(at=now) == expected
+    # Converted as by the ORM: aware datetimes on every database.
+    assert rows(at=now)[0][1].tzinfo is not None
+    assert ids.shapes and rows.shapes
+
+
+@pytest.mark.fast_path
+def test_prepared_queries_keep_one_compiled_query_per_shape():
+    now = timezone.now()
+    articles = [
+        ArticleFactory(published_at=now - timedelta(minutes=n)) for n in (1, 2, 3)
+    ]
+    newest = PreparedQueries(
+        lambda limit, at: (
+            Article.objects.published(at)
+            .newest_first()
+            .values_list("pk", flat=True)[:limit]
+        ),
+        at=datetime,
+    )
+    assert newest(2, at=now) == [articles[0].pk, articles[1].pk]
+    assert newest(3, at=now) == [article.pk for article in articles]
+    assert newest(2, at=now - timedelta(seconds=90)) == [
+        articles[1].pk,
+        articles[2].pk,
+    ]
+    assert len(newest.queries.entries) == 2
+
+
+def test_without_the_fast_path_prepared_queries_are_the_orm_s(settings):
+    settings.NEWSROOM_FAST_PATH = False
+    article = ArticleFactory()
+    newest = PreparedQueries(
+        lambda limit, at: Article.objects.published(at).values_list("pk", flat=True)[
+            :limit
+        ],
+        at=datetime,
+    )
+    assert newest(5, at=timezone.now()) == [article.pk]
+    assert not newest.queries.entries
 
 
 def test_a_prepared_query_needs_every_value():
