@@ -28,6 +28,9 @@ memo.py          memoize(): pure markup kept per process and argument value.
 page_copies.py   PageCopies: this process's copies of cached pages.
 redis_cache.py   ReusingRedisCacheClient: one client per pool, for the
                  production backend newsroom/cache.py.
+admin_rows.py    The admin list's rows, worked out per column, not per cell
+                 (`{% result_rows cl %}`, the article list).
+admin_nav.py     The admin sidebar's app list, rendered once per content.
 (bulk_inserts.py is gone: measured on 2026-12-03, Django's bulk_create()
 keeps the first import above 2x the naive upsert.)
 
@@ -72,6 +75,26 @@ redis_cache.py
     operation gets its client; `_get_connection_pool(write)` and `_client`
     (the redis.Redis class).
   - `RedisCache._class`, set in `__init__()` and read by `_cache`.
+admin_rows.py
+  - `django.contrib.admin.templatetags.admin_list`: `items_for_result()`
+    (its markup and branches are copied: the tests compare the rows with
+    its own), `results()`, `result_headers()`, `result_hidden_fields()`,
+    `ResultList`, `_coerce_field_name()`; the `result_list` tag's context
+    and template (admin/change_list_results.html, one item per row is the
+    same HTML).
+  - `django.contrib.admin.utils`: `_get_non_gfk_field()`,
+    `FieldIsAForeignKeyColumnName`, `display_for_field()`,
+    `display_for_value()`, and lookup_field()'s order (a ModelAdmin
+    method before a model attribute).
+  - `ChangeList.url_for_result()`: reverse("admin:<app>_<model>_change",
+    args=(quote(pk),)); `add_preserved_filters()` gives every change
+    address the same query string.
+  - `django.contrib.admin.templatetags.base.InclusionAdminNode` (the tag).
+admin_nav.py
+  - admin/nav_sidebar.html (copied to templates/admin/) includes
+    admin/app_list.html, which reads `app_list`, `request.path` and
+    `show_changelinks` only, and of each app and model the keys in
+    `_key()`.
 memo.py, lru.py, page_copies.py, switch.py
   - No Django internals: `django.conf.settings` only.
 """

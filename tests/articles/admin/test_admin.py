@@ -1,9 +1,11 @@
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import (
     AgencyVersion,
@@ -272,3 +274,28 @@ def test_the_lists_checkboxes_are_djangos_markup_without_its_widget(admin_client
     page = admin_client.get(reverse("admin:articles_article_changelist"))
     assert django_markup in page.content.decode()
     assert "Dieses Objekt für eine Aktion auswählen" in django_markup
+
+
+def test_the_article_list_reads_no_texts_and_few_queries(
+    superuser_client, django_assert_max_num_queries
+):
+    # Every kind of row: scheduled, embargoed, by an agency, by a reporter.
+    factories.ArticleFactory(scheduled=True, agency=factories.AgencyFactory())
+    factories.ArticleFactory(embargo_until=timezone.now() + timedelta(hours=1))
+    factories.ArticleFactory(draft=True, created_by=factories.UserFactory())
+    factories.ArticleFactory.create_batch(3)
+    url = reverse("admin:articles_article_changelist")
+    # The session, the user, the section and agency filters' choices, the
+    # capped count and the page's rows.
+    with django_assert_max_num_queries(6):
+        page = superuser_client.get(url)
+    rows = page.context["cl"].result_list
+    assert len(rows) == 6
+    # What the list does not show stays in the database: the bodies above
+    # all; the form and the actions load an article whole.
+    assert {"body", "teaser"} <= rows[0].get_deferred_fields()
+    assert not {"headline", "status", "published_at"} & rows[0].get_deferred_fields()
+    article = superuser_client.get(
+        reverse("admin:articles_article_change", args=[rows[0].pk])
+    ).context["original"]
+    assert not article.get_deferred_fields()
