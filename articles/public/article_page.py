@@ -47,13 +47,22 @@ PUBLIC_ARTICLE = PreparedQuery(
         Article.objects.published(at)
         .select_related("section", "agency", "social_photo__agency", "counting_mark")
         .filter(pk=pk)
+        # One row: the model's ordering would only cost the ORM's building
+        # of it (about a third of this queryset's time without the fast
+        # path) and the database a sort.
+        .order_by()
     ),
     at=datetime,
     pk=int,
 )
+# Uses and corrections are put in their models' order (numbers, times and
+# ids: the same as the database's) by Python: a few rows, and building the
+# ORDER BY was about a fifth of each queryset's time without the fast path.
+PHOTO_USE_ORDER = attrgetter("position", "pk")
+CORRECTION_ORDER = attrgetter("created_at", "pk")
 USABLE_PHOTO_USES = PreparedQuery(
-    lambda at, article_id: ArticlePhoto.objects.usable(at).filter(
-        article_id=article_id
+    lambda at, article_id: (
+        ArticlePhoto.objects.usable(at).filter(article_id=article_id).order_by()
     ),
     at=datetime,
     article_id=int,
@@ -68,7 +77,7 @@ TAGS = PreparedQuery(
     lambda article_id: Tag.objects.filter(articles=article_id), article_id=int
 )
 CORRECTIONS = PreparedQuery(
-    lambda article_id: CorrectionNote.objects.filter(article_id=article_id),
+    lambda article_id: CorrectionNote.objects.filter(article_id=article_id).order_by(),
     article_id=int,
 )
 
@@ -140,7 +149,9 @@ def public_article_page(pk: int, at: datetime) -> ArticlePage | None:
         return None
     article = found[0]
     # What Article.photo_uses reads (for_listing() prefetches it elsewhere).
-    article.usable_photo_uses = USABLE_PHOTO_USES(at=at, article_id=pk)
+    article.usable_photo_uses = sorted(
+        USABLE_PHOTO_USES(at=at, article_id=pk), key=PHOTO_USE_ORDER
+    )
     # The body's photos and galleries, as recorded for the saved article
     # (no query for a body without them); sets article.body_media.
     load_body_media(article, at)
@@ -151,7 +162,7 @@ def public_article_page(pk: int, at: datetime) -> ArticlePage | None:
     return ArticlePage(
         article=article,
         authors=AUTHORS(article_id=pk),
-        corrections=CORRECTIONS(article_id=pk),
+        corrections=sorted(CORRECTIONS(article_id=pk), key=CORRECTION_ORDER),
         regions=REGIONS(article_id=pk),
         tags=TAGS(article_id=pk),
     )
