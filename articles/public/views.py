@@ -105,7 +105,7 @@ class ArticleDetailView(View):
             page = replace(page, live_entries=tuple(ticker.entries))
         elif self.before is not None:
             raise Http404("only a live ticker has older entries")
-        article_html, head = article_markup(page, self.request)
+        article_html, head, parts = article_markup(page, self.request)
         response = render(
             self.request,
             "articles/article_detail.html",
@@ -113,6 +113,7 @@ class ArticleDetailView(View):
                 "article": article,
                 "article_html": article_html,
                 "head": head,
+                "parts": parts,
                 "topic": page.topic(),
                 "counting_pixel_url": page.counting_pixel_url,
                 "ticker": ticker,

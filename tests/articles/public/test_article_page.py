@@ -2,6 +2,8 @@
 both paths (tests/articles/public/conftest.py). The speed helpers it uses are
 tested in tests/newsroom/perf/."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
@@ -85,3 +87,58 @@ def test_the_article_links_its_authors_regions_and_tags(client):
     cache.clear()
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<a href="/thema/pegel/">Pegel</a>' in html
+
+
+def test_photos_and_corrections_keep_their_order(client):
+    """Ordered by Python (position, time, id), as the models order them."""
+    article = ArticleFactory()
+    # Created in the other order: ids alone would put them wrong.
+    ArticlePhotoFactory(article=article, position=2, caption="Zweites Bild")
+    ArticlePhotoFactory(article=article, position=1, caption="Erstes Bild")
+    now = timezone.now()
+    later = article.corrections.create(text="Spätere Korrektur", created_at=now)
+    article.corrections.create(
+        text="Frühere Korrektur", created_at=now - timedelta(hours=1)
+    )
+    tie = article.corrections.create(text="Gleichzeitige Korrektur", created_at=now)
+    assert later.pk < tie.pk
+    page = public_article_page(article.pk, timezone.now())
+    assert [use.caption for use in page.article.photo_uses] == [
+        "Erstes Bild",
+        "Zweites Bild",
+    ]
+    html = client.get(article.get_absolute_url()).content.decode()
+    positions = [
+        html.index(text)
+        for text in (
+            "Erstes Bild",
+            "Zweites Bild",
+            "Frühere Korrektur",
+            "Spätere Korrektur",
+            "Gleichzeitige Korrektur",
+        )
+    ]
+    assert positions == sorted(positions)
+
+
+def test_the_document_parts_follow_the_article(client, page_cache_off):
+    """Title, description, robots tag and scripts are kept with the memoized
+    markup: an edit that bypasses every service still shows."""
+    article = ArticleFactory(seo_title="Alter Titel", meta_description="Alt")
+    url = article.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "<title>Alter Titel – " in html
+    assert '<meta name="description" content="Alt">' in html
+    assert 'name="robots"' not in html and "live_ticker" not in html
+
+    Article.objects.filter(pk=article.pk).update(
+        seo_title="Neuer Titel",
+        meta_description="Neu " + "x" * 200,
+        noindex=True,
+        is_live_ticker=True,
+    )
+    html = client.get(url).content.decode()
+    assert "<title>Neuer Titel – " in html and "Alter Titel" not in html
+    assert f'<meta name="description" content="Neu {"x" * 155}…">' in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "live_ticker" in html and "embeds" in html

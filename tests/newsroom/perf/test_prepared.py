@@ -5,7 +5,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from articles.models import Article, ArticlePhoto, Photo
-from articles.public.article_page import PUBLIC_ARTICLE, USABLE_PHOTO_USES
+from articles.public.article_page import (
+    PHOTO_USE_ORDER,
+    PUBLIC_ARTICLE,
+    USABLE_PHOTO_USES,
+)
 from newsroom.perf.prepared import CompiledShape, PreparedQueries, PreparedQuery
 from tests.factories import AgencyFactory, ArticleFactory, ArticlePhotoFactory
 
@@ -53,15 +57,14 @@ def test_prepared_photo_uses_follow_licences_in_order():
     Photo.objects.filter(pk=expiring.photo_id).update(
         licence_expires_at=now + timedelta(hours=1)
     )
-    assert USABLE_PHOTO_USES(at=now, article_id=article.pk) == [
-        first,
-        second,
-        expiring,
-    ]
+    # Unordered (the article page puts them in order: PHOTO_USE_ORDER).
+    assert sorted(
+        USABLE_PHOTO_USES(at=now, article_id=article.pk), key=PHOTO_USE_ORDER
+    ) == [first, second, expiring]
     later = now + timedelta(hours=2)
-    assert USABLE_PHOTO_USES(at=later, article_id=article.pk) == list(
-        ArticlePhoto.objects.usable(later).filter(article=article)
-    )
+    assert sorted(
+        USABLE_PHOTO_USES(at=later, article_id=article.pk), key=PHOTO_USE_ORDER
+    ) == list(ArticlePhoto.objects.usable(later).filter(article=article))
     assert expiring not in USABLE_PHOTO_USES(at=later, article_id=article.pk)
 
 
