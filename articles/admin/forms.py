@@ -263,9 +263,10 @@ class ArticleAdminForm(forms.ModelForm):
         """The fields (merging.find_conflicts) and the photo list
         (merging.find_photo_conflict, where this form posts one) in which
         this form differs from the article as saved now, and the saved
-        values. A merge overtaken by a third save (shown against an older
-        version than the current one) counts its chosen photo list as
-        "mine", as offer_merge does its chosen field values."""
+        values. For a merge overtaken by a third save (shown against an
+        older version than the current one) the photo list is still the
+        posted one, its earlier choice carried over where it holds
+        (find_photo_conflict)."""
         saved = merging.saved_now(self.instance.pk)
         merge, theirs = merging.find_conflicts(
             self,
@@ -277,8 +278,6 @@ class ArticleAdminForm(forms.ModelForm):
         )
         mine = self.posted_photos()
         if mine is not None:
-            if shown_version is not None and shown_version != current_version:
-                mine = merging.shown_photo_result(mine, self.data)
             merge.photos = merging.find_photo_conflict(
                 saved,
                 mine,

@@ -462,8 +462,8 @@ def posted_taken(data) -> frozenset[int]:
 
 
 def shown_photo_result(mine: list[dict], data) -> list[dict]:
-    """The photo list a merge overtaken by a third save had chosen: "mine"
-    of the next merge (`mine` itself if it chose nothing)."""
+    """The photo list a merge overtaken by a third save had chosen (`mine`
+    itself if it chose nothing)."""
     choice = data.get(CHOICE_PREFIX + PHOTOS)
     shown = posted_photo_list(data.get(SHOWN_PHOTOS))
     if choice not in (MINE, THEIRS) or shown is None:
@@ -482,9 +482,16 @@ def find_photo_conflict(
 ) -> PhotoConflict | None:
     """The photo list where the form's ("mine") differs from the saved one
     (the pending draft's, if any, as the edit form shows it), with the
-    posted choice (valid while "theirs" is still the list it was made
-    against) or the side that alone changed it since `base`; None where
-    both lists are the same."""
+    posted choice and photos taken (valid while "theirs" is still the list
+    they were made against) or the side that alone changed it since `base`;
+    None where both lists are the same.
+
+    "Mine" is always the list the form posts, also in a merge overtaken by
+    a third save: a save of the page as shown posts that list with the
+    choices shown, so a photo taken before must be offered (ticked) again,
+    not shown inside "mine" (the save would drop it). Only the preselection
+    counts the overtaken merge's chosen list as "mine", as offer_merge does
+    its chosen field values."""
     theirs = live_drafts.photo_uses(saved.article, saved.draft)
     if photo_key(mine) == photo_key(theirs):
         return None
@@ -492,14 +499,20 @@ def find_photo_conflict(
     taken = posted_taken(data)
     if choice not in (MINE, THEIRS):
         choice = None
+    chosen = mine
     if shown_version != current_version:
+        if shown_version is not None:
+            chosen = shown_photo_result(mine, data)
         shown = posted_photo_list(data.get(SHOWN_PHOTOS))
         if shown is None or photo_key(shown) != photo_key(theirs):
             # Someone changed the photos again since the choice was made.
             choice, taken = None, frozenset()
-    if choice is None and base is not None and PHOTOS in base:
+    if choice is None and photo_key(chosen) == photo_key(theirs):
+        # The overtaken merge chose the list saved now.
+        choice = THEIRS
+    elif choice is None and base is not None and PHOTOS in base:
         before = photo_key(base[PHOTOS])
-        if photo_key(mine) == before:
+        if photo_key(chosen) == before:
             choice = THEIRS
         elif photo_key(theirs) == before:
             choice = MINE

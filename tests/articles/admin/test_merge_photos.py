@@ -4,6 +4,7 @@ writes exactly the chosen list."""
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 import pytest
 from django.http import QueryDict
@@ -146,12 +147,28 @@ def test_saving_the_merge_writes_exactly_the_chosen_list(
     assert (saved.headline, saved.teaser) == ("Original", "Vorspann")
 
 
+def shown_photos(html: str) -> str:
+    """The "theirs" photo list a merge page posts back (SHOWN_PHOTOS)."""
+    return unescape(re.search(r'name="merge-photos-shown" value="([^"]*)"', html)[1])
+
+
+def as_shown(html: str) -> dict:
+    """What a browser posts of a merge page saved as shown: its version,
+    the choices checked, the photo list shown and the photos ticked."""
+    choices, _open = merge_form(html)
+    return choices | {
+        "merge-photos-shown": shown_photos(html),
+        "merge-photos-take": re.findall(
+            r'name="merge-photos-take" value="(\d+)" checked', html
+        ),
+    }
+
+
 def test_a_third_photo_change_during_the_merge_is_refused_again(editors):
     article, refused = conflicting_photo_edits(editors)
     first = refused.first
     carl = client_for(user_in("Chef vom Dienst", "carl"))
     _anna, ben = editors
-    shown = re.search(r'name="merge-photos-shown" value="([^"]*)"', refused.html)[1]
 
     # Carl, on the newest version, removes Anna's photo meanwhile.
     carl_form = form_with_inlines(carl, article)
@@ -160,7 +177,7 @@ def test_a_third_photo_change_during_the_merge_is_refused_again(editors):
     assert photo_list(article) == [(first.pk, "Eins")]
 
     merged = refused.merged(
-        "mine", take=True, **{"merge-photos-shown": shown.replace("&quot;", '"')}
+        "mine", take=True, **{"merge-photos-shown": shown_photos(refused.html)}
     )
     response = ben.post(change_url(article), merged)
     assert response.status_code == 200
@@ -169,6 +186,59 @@ def test_a_third_photo_change_during_the_merge_is_refused_again(editors):
     # Carl's change is not undone unseen: the photos are to choose again.
     assert merge_form(html)[1] == {"photos"}
     assert photo_list(article) == [(first.pk, "Eins")]
+
+
+@pytest.mark.parametrize(
+    ("photos", "carls_caption", "choice", "ticked", "written"),
+    [
+        # Carl left the photos alone: Ben's choice and his taken photo stay,
+        # offered again (his list shown as he posts it, the photo ticked).
+        ("mine", None, "mine", ["annas"], [("first", "Bens"), ("annas", "")]),
+        ("theirs", None, "theirs", [], [("first", "Eins"), ("annas", "")]),
+        # Carl saved exactly the list Ben chose: that one, preselected.
+        ("mine", "Bens", "theirs", [], [("first", "Bens"), ("annas", "")]),
+        # Carl changed the photos otherwise: Ben chooses again, and "mine"
+        # is the list his form posts, without the photo taken before.
+        ("mine", "Carls", None, [], [("first", "Bens")]),
+    ],
+)
+def test_a_merge_overtaken_by_a_third_save_shows_what_saving_it_writes(
+    editors, photos, carls_caption, choice, ticked, written
+):
+    article, refused = conflicting_photo_edits(editors)
+    ids = {"first": refused.first.pk, "annas": refused.annas.pk}
+    captions = {"Bens": "Bens Unterschrift", "Carls": "Carls Unterschrift"}
+    carl = client_for(user_in("Chef vom Dienst", "carl"))
+    _anna, ben = editors
+
+    # Carl, on the newest version, changes the headline (or a caption).
+    carl_form = form_with_inlines(carl, article)
+    carl_form["headline"] = "Carls Titel"
+    if carls_caption:
+        carl_form["article_photos-0-caption"] = captions[carls_caption]
+    assert carl.post(change_url(article), carl_form).status_code == 302
+
+    merged = refused.merged(
+        photos,
+        take=photos == "mine",
+        **{"merge-photos-shown": shown_photos(refused.html)},
+    )
+    response = ben.post(change_url(article), merged)
+    assert response.status_code == 200
+    page = response.content.decode()
+    conflict = response.context["adminform"].form.merge.photos
+    assert conflict.choice == choice
+    # "Mine" as the page shows it is Ben's form's list, as a save posts it.
+    assert [card.photo for card in conflict.mine_cards] == [ids["first"]]
+    assert as_shown(page)["merge-photos-take"] == [str(ids[n]) for n in ticked]
+
+    again = refused.form | as_shown(page)
+    again.setdefault("merge-photos", "mine")  # where Ben must choose again
+    assert ben.post(change_url(article), again).status_code == 302
+    assert photo_list(article) == [
+        (ids[name], captions.get(caption, caption)) for name, caption in written
+    ]
+    assert live(article).headline == "Carls Titel"
 
 
 def test_editors_of_a_live_article_merge_the_photos_into_its_draft(editors):
