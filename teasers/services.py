@@ -215,7 +215,8 @@ def assemble_page(
     pins_by_rail = defaultdict(list)
     # Every pin and slot belongs to a rail: their queries need no list of
     # rails (and so are prepared once), only a draft's rail is sorted out.
-    for item in PINS(at=at):
+    # Without rails (a site still being set up) there is nothing to ask.
+    for item in PINS(at=at) if rails else ():
         pins_by_rail[item.rail_id].append(item)
         changes.add(item.pinned_until)
     if draft:
@@ -226,7 +227,7 @@ def assemble_page(
         pins_by_rail[draft.rail.pk] = draft_pins(draft, at=at)
     slots_by_rail = defaultdict(list)
     rail_ids = {rail.pk for rail in rails}
-    for slot in SLOTS_NOT_ENDED(at=at):
+    for slot in SLOTS_NOT_ENDED(at=at) if rail_ids else ():
         if slot.rail_id not in rail_ids:
             continue
         if slot.is_running(at):
