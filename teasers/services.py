@@ -212,29 +212,28 @@ def assemble_page(
     at = at or timezone.now()
     changes = ChangeTimes(at)
     rails = RAILS()
-    pins_by_rail = defaultdict(list)
-    # Every pin and slot belongs to a rail: their queries need no list of
-    # rails (and so are prepared once), only a draft's rail is sorted out.
-    # Without rails (a site still being set up) there is nothing to ask.
-    for item in PINS(at=at) if rails else ():
-        pins_by_rail[item.rail_id].append(item)
-        changes.add(item.pinned_until)
     if draft:
         rails = sorted(
             [r for r in rails if r.pk != draft.rail.pk] + [draft.rail],
             key=lambda rail: (rail.order, rail.pk or 0),
         )
-        pins_by_rail[draft.rail.pk] = draft_pins(draft, at=at)
+    pins_by_rail = defaultdict(list)
     slots_by_rail = defaultdict(list)
-    rail_ids = {rail.pk for rail in rails}
-    for slot in SLOTS_NOT_ENDED(at=at) if rail_ids else ():
-        if slot.rail_id not in rail_ids:
-            continue
-        if slot.is_running(at):
-            slots_by_rail[slot.rail_id].append(slot)
-            changes.add(slot.ends_at)
-        else:
-            changes.add(slot.starts_at)
+    # Every pin and slot belongs to a rail: their queries need no list of
+    # rails (and so are prepared once). Without rails (a site still being
+    # set up) there is nothing to ask.
+    if rails:
+        for item in PINS(at=at):
+            pins_by_rail[item.rail_id].append(item)
+            changes.add(item.pinned_until)
+        for slot in SLOTS_NOT_ENDED(at=at):
+            if slot.is_running(at):
+                slots_by_rail[slot.rail_id].append(slot)
+                changes.add(slot.ends_at)
+            else:
+                changes.add(slot.starts_at)
+    if draft:
+        pins_by_rail[draft.rail.pk] = draft_pins(draft, at=at)
     changes.add(Article.objects.next_visibility_change(at))
 
     excluded = set(exclude_article_ids)

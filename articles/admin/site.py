@@ -25,19 +25,17 @@ class NewsroomAdminSite(admin.AdminSite):
         }
         return super().index(request, extra_context)
 
-    def get_app_list(self, request, app_label=None):
-        """Django's, with each (lazy) name translated once: Django's sort
-        translated two at every comparison, and the sidebar each again
-        (some hundred translations on every admin page)."""
-        app_dict = self._build_app_dict(request, app_label)
+    def _build_app_dict(self, request, label=None):
+        """Django's, with each (lazy) name translated once: Django's sort in
+        get_app_list() translated two at every comparison, and the sidebar
+        each again (some hundred translations on every admin page). The
+        method is private to Django: check it on upgrades."""
+        app_dict = super()._build_app_dict(request, label)
         for app in app_dict.values():
             app["name"] = str(app["name"])
             for model in app["models"]:
                 model["name"] = str(model["name"])
-        app_list = sorted(app_dict.values(), key=lambda app: app["name"].lower())
-        for app in app_list:
-            app["models"].sort(key=lambda model: model["name"])
-        return app_list
+        return app_dict
 
     def logout(self, request, extra_context=None):
         response = super().logout(request, extra_context)

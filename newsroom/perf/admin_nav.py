@@ -13,28 +13,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from newsroom.perf.memo import memoize
-from newsroom.perf.switch import fast_path
 
 TEMPLATE = "admin/app_list.html"
-
-
-def app_list_markup(request, app_list) -> str:
-    """admin/app_list.html for the sidebar (`show_changelinks` off)."""
-    if not fast_path():
-        return _render(request, app_list)
-    return _memoized(_key(request, app_list), request, app_list)
-
-
-def _render(request, app_list) -> str:
-    return render_to_string(
-        TEMPLATE,
-        {"app_list": app_list, "show_changelinks": False, "request": request},
-    )
-
-
-@memoize(256, key=lambda key, request, app_list: key)
-def _memoized(key, request, app_list) -> str:
-    return _render(request, app_list)
 
 
 def _key(request, app_list) -> tuple:
@@ -64,4 +44,13 @@ def _key(request, app_list) -> tuple:
             )
             for app in app_list
         ),
+    )
+
+
+@memoize(256, key=_key)
+def app_list_markup(request, app_list) -> str:
+    """admin/app_list.html for the sidebar (`show_changelinks` off)."""
+    return render_to_string(
+        TEMPLATE,
+        {"app_list": app_list, "show_changelinks": False, "request": request},
     )

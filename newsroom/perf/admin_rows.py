@@ -126,15 +126,7 @@ class _Column:
         elif self.related:
             shown = self.empty if value is None else value
         elif type(value) in MEMO_TYPES:
-            shown = _field_display(
-                type(value),
-                value,
-                field,
-                self.empty,
-                self.is_link,
-                get_language(),
-                timezone.get_current_timezone(),
-            )
+            shown = _field_display(value, field, self.empty, self.is_link)
         else:
             shown = display_for_field(value, field, self.empty, avoid_link=self.is_link)
         shown = link(row, shown) if self.is_link else conditional_escape(shown)
@@ -147,11 +139,23 @@ class _Column:
 MEMO_TYPES = {datetime.datetime, datetime.date, datetime.time, int, float, Decimal}
 
 
-@memoize(4096)
-def _field_display(kind, value, field, empty, avoid_link, language, zone):
-    """display_for_field(), for the active language and time zone (passed
-    to key the memo, as is the value's type: 1 == 1.0; display_for_field()
-    reads them itself)."""
+def _display_key(value, field, empty, avoid_link) -> tuple:
+    """The value with its type (1 == 1.0), and the active language and time
+    zone, which display_for_field() reads itself."""
+    return (
+        type(value),
+        value,
+        field,
+        empty,
+        avoid_link,
+        get_language(),
+        timezone.get_current_timezone(),
+    )
+
+
+@memoize(4096, key=_display_key)
+def _field_display(value, field, empty, avoid_link):
+    """display_for_field(), kept per value, language and time zone."""
     return display_for_field(value, field, empty, avoid_link=avoid_link)
 
 

@@ -503,3 +503,15 @@ WORD_BOX = """(element, word) => {
 def word_box(paragraph, word):
     paragraph.scroll_into_view_if_needed()
     return paragraph.evaluate(WORD_BOX, word)
+
+
+def click_after(page, paragraph, word):
+    """A click just inside the end of `word`: the caret after it."""
+    box = word_box(paragraph, word)
+    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+
+
+def double_click(page, paragraph, word):
+    """A double click on `word`: the word selected."""
+    box = word_box(paragraph, word)
+    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

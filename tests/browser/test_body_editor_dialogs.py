@@ -9,7 +9,13 @@ and the race cannot hide."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, log_in, open_form, word_box
+from tests.browser.conftest import (
+    PASSWORD,
+    click_after,
+    double_click,
+    log_in,
+    open_form,
+)
 from tests.factories import PhotoFactory, UserFactory, make_gallery
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,18 +44,6 @@ def open_two_paragraphs(page, live_server, user, draft):
     first = editor.locator("p").filter(has_text="Erster")
     second = editor.locator("p").filter(has_text="Zweiter")
     return editor, first, second
-
-
-def click_after(page, paragraph, word):
-    """A click just inside the end of `word`: the caret after it."""
-    box = word_box(paragraph, word)
-    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
-
-
-def double_click(page, paragraph, word):
-    """A double click on `word`: the word selected."""
-    box = word_box(paragraph, word)
-    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 def click_and_type_around_the_held_frames(page, second):

@@ -17,11 +17,12 @@ from tests.browser.conftest import (
     ARTIFACTS,
     PASSWORD,
     REPORTER,
+    click_after,
+    double_click,
     log_in,
     open_form,
     role,
     save_screenshot,
-    word_box,
 )
 from tests.factories import (
     AgencyFactory,
@@ -116,8 +117,7 @@ def test_reporter_writes_an_article_with_every_kind_of_element(
     # its last word: "End" would stop where the line wraps), a list; Enter
     # on an empty point ends it.
     first = editor.locator("p").filter(has_text="Das Fest beginnt")
-    box = word_box(first, "Stadt")
-    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+    click_after(page, first, "Stadt")
     page.keyboard.press("Enter")
     toolbar.get_by_role("button", name="Aufzählung").click()
     page.keyboard.type("Fassanstich um 18 Uhr")
@@ -163,11 +163,9 @@ def test_reporter_writes_an_article_with_every_kind_of_element(
     # Last, a link through its dialog on words written before, selected
     # as a person does: a double click on the first word, a shift-click at
     # the end of the last.
-    box = word_box(first, "bei")
-    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    box = word_box(first, "Stadt")
+    double_click(page, first, "bei")
     page.keyboard.down("Shift")
-    page.mouse.click(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2)
+    click_after(page, first, "Stadt")
     page.keyboard.up("Shift")
     toolbar.get_by_role("button", name="Link einfügen").click()
     dialog = page.get_by_role("dialog")
