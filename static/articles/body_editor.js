@@ -37,7 +37,7 @@
     "redo": t("Wiederholen")
   };
 
-  function germanToolbar(container, textarea) {
+  function germanToolbar(container) {
     var menubar = container.querySelector(".prose-menubar");
     if (menubar) {
       menubar.setAttribute("role", "toolbar");
@@ -50,14 +50,15 @@
         }
       });
     }
-    var area = container.querySelector("[contenteditable]");
+  }
+
+  function nameWritingArea(area, textarea) {
     var label = document.querySelector("label[for='" + textarea.id + "']");
-    if (area && label) {
-      if (!label.id) label.id = textarea.id + "_label";
-      area.setAttribute("role", "textbox");
-      area.setAttribute("aria-multiline", "true");
-      area.setAttribute("aria-labelledby", label.id);
-    }
+    if (!label) return;
+    if (!label.id) label.id = textarea.id + "_label";
+    area.setAttribute("role", "textbox");
+    area.setAttribute("aria-multiline", "true");
+    area.setAttribute("aria-labelledby", label.id);
   }
 
   // 4. The editor's dialogs (link, photo, gallery, embed) hand focus and
@@ -144,16 +145,19 @@
     textarea.addEventListener("newsroom:restored", function () {
       event.detail.editor.commands.setContent(textarea.value);
     });
+    // The writing area is named at once: the toolbar comes a moment
+    // later, and a screen reader (or axe) may ask for the name before.
+    nameWritingArea(event.detail.editor.view.dom, textarea);
     var container = textarea.closest(".prose-editor") || textarea.parentNode;
     if (container.querySelector(".prose-menubar")) {
-      germanToolbar(container, textarea);
+      germanToolbar(container);
       return;
     }
     // The toolbar is added a moment after the editor reports ready.
     var observer = new MutationObserver(function () {
       if (!container.querySelector(".prose-menubar")) return;
       observer.disconnect();
-      germanToolbar(container, textarea);
+      germanToolbar(container);
     });
     observer.observe(container, { childList: true, subtree: true });
   });

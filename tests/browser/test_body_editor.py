@@ -126,6 +126,28 @@ def test_edit_form_with_the_editor_passes_axe(
     assert console_errors == []
 
 
+# Read at the moment the editor reports ready (a window listener runs after
+# the page's own document listeners): its writing area must have its name
+# then, not only once the toolbar has come.
+NAME_AT_READY = """
+window.addEventListener("prose-editor:ready", (event) => {
+  const area = event.detail.editor.view.dom;
+  const id = area.getAttribute("aria-labelledby");
+  window.nameAtReady = id && document.getElementById(id)?.textContent.trim();
+});
+"""
+
+
+def test_the_writing_area_has_its_name_as_soon_as_the_editor_is_ready(
+    live_server, page, reporter, draft, console_errors
+):
+    log_in(page, live_server, reporter)
+    page.add_init_script(NAME_AT_READY)
+    open_form(page, live_server, draft)
+    assert page.evaluate("window.nameAtReady") == "Text:"
+    assert console_errors == []
+
+
 WORD_PASTE = (
     '<html xmlns:o="urn:schemas-microsoft-com:office:office"><body>'
     '<h1 style="font-family:Calibri">Sitzung des Rates</h1>'
