@@ -47,12 +47,21 @@ def current_generation() -> str | None:
     return generation
 
 
+class LocalPurges:
+    """How many purges this process has made: a process that keeps the
+    generation it read for a moment (articles/public/page_cache.py) reads
+    it again after a purge of its own, reached or not."""
+
+    count = 0
+
+
 def purge_pages() -> bool:
     """Forget every cached page (after an editorial write).
 
     False if the shared cache could not be reached: the backend then purges
     when it reaches Redis again (`purge_after_outage`), in this process.
     """
+    LocalPurges.count += 1
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     # Any generation read back is a purge: a newer one is another's purge.
     return cache.get(GENERATION_KEY) is not None

@@ -6,6 +6,11 @@ with the page cache off, requests the page bench/pages.py measures through
 Django's test client: a warm-up, the queries of one request, the mean CPU
 time of BENCH_PROFILE_REQUESTS (300) requests, and cProfile's top functions.
 
+BENCH_PROFILE_CACHE_SECONDS (0) sets the page cache: with 300 the profile is
+of the cached page (the page benchmark's "cached" server). BENCH_PROFILE_BARE=1
+profiles the bare view instead (/bench/bare/article/, the benchmark's
+baseline), so that the two can be set side by side.
+
 Run: `.venv/bin/python bench/profile_article.py` (fast path on) or with
 NEWSROOM_FAST_PATH=false (off). BENCH_PROFILE_SORT (cumulative) and
 BENCH_PROFILE_LINES (40; or restrictions, comma-separated, such as
@@ -44,6 +49,12 @@ from django.test.utils import CaptureQueriesContext
 
 path, host = sys.argv[1], sys.argv[2]
 client = Client(HTTP_HOST=host, HTTP_USER_AGENT=sys.argv[3])
+response = client.get(path)
+assert response.status_code == 200, response.status_code
+if os.environ.get("BENCH_PROFILE_BARE") == "1":
+    with open(os.path.join(os.environ["BENCH_BARE_DIR"], "article.html"), "wb") as f:
+        f.write(response.content)
+    path = "/bench/bare/article/"
 for _ in range(20):
     response = client.get(path)
     assert response.status_code == 200, response.status_code
@@ -89,7 +100,9 @@ def run(stack: contextlib.ExitStack) -> int:
         manage(env, "collectstatic", "--no-input")
         manage({**env, "NEWSROOM_ALLOW_DEMO": "true"}, "load_demo")
     path = article_path(env)
-    env["NEWSROOM_PAGE_CACHE_SECONDS"] = "0"
+    env["NEWSROOM_PAGE_CACHE_SECONDS"] = os.environ.get(
+        "BENCH_PROFILE_CACHE_SECONDS", "0"
+    )
     env.setdefault("NEWSROOM_FAST_PATH", os.environ.get("NEWSROOM_FAST_PATH", "true"))
     result = subprocess.run(
         [sys.executable, "-c", CHILD, path, HEADERS["Host"], HEADERS["User-Agent"]],

@@ -534,6 +534,16 @@ NEWSROOM_FAST_PATH = env_bool("NEWSROOM_FAST_PATH", True)
 # Articles whose markup each process keeps, keyed by everything it shows
 # (articles/public/article_page.py); about 15 KB each. 0 renders every time.
 NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE = env_int("NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE", 500)
+# Article pages whose whole document each process keeps, keyed by the values
+# of its parts (the markup above, the frame, the rails under it); about
+# 90 KB each. 0 renders every time.
+NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE = env_int(
+    "NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE", 100
+)
+# How long a process keeps the cache generation it read (a purge by another
+# process reaches it at most this much later; one of its own at once): a
+# cached page then costs no round trip to Redis. 0: read on every request.
+NEWSROOM_PAGE_GENERATION_SECONDS = env_float("NEWSROOM_PAGE_GENERATION_SECONDS", 1.0)
 # Cached pages and fragments each process also keeps in its own memory (of
 # the current cache generation, so purges still reach it at once); about
 # 80 KB each. 0: every request reads them from the shared cache.

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.public.page_cache import KeptGeneration
 from newsroom.settings import s3_media_storage
 from tests.redis_server import RedisServer
 
@@ -31,10 +32,13 @@ def counter_dir(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    # The local-memory cache outlives a test; cached pages must not.
+    # The local-memory cache outlives a test; cached pages must not, nor
+    # the generation a process keeps for a moment.
     cache.clear()
+    KeptGeneration.forget()
     yield
     cache.clear()
+    KeptGeneration.forget()
 
 
 @pytest.fixture

@@ -4,12 +4,14 @@ notes; and the article's markup.
 
 The article page is the read that runs most often with its cached copy
 cold: every editorial write purges every page. So it is built from
-prepared queries (newsroom/perf/prepared.py; the ORM's building of these four
-querysets cost four times their execution), and the article's own markup
+prepared queries (newsroom/perf/prepared.py; the ORM's building of these six
+querysets cost several times their execution), the article's own markup
 (the `<article>` element and the page's machine-readable head) is memoized
-per process, keyed by every value it is rendered from. Unlike a cache, the
-memo cannot be stale: a changed headline, photo, caption, author, correction
-or view count is a new key, read from the database on this very request.
+per process, keyed by every value it is rendered from, and so is the
+document around it, keyed by its parts (`article_document`). Unlike a cache,
+a memo cannot be stale: a changed headline, photo, caption, author,
+correction or view count is a new key, read from the database on this very
+request.
 """
 
 import json
@@ -37,8 +39,10 @@ from articles.models import (
     Tag,
 )
 from articles.photos.body_uses import load_body_media
+from articles.public.context_processors import site
 from articles.public.page_meta import ArticleHead, article_head
 from articles.public.related import ArticleTopic
+from articles.public.site_frame import SiteFrame, site_frame
 from newsroom.perf.memo import memoize
 from newsroom.perf.prepared import PreparedQuery
 
@@ -284,4 +288,72 @@ def article_markup(
             live_entries=page.live_entries,
         ),
         document_parts(article),
+    )
+
+
+@dataclass(frozen=True)
+class ArticleDocument:
+    """Every value the public article page's document is rendered from:
+    equal values, equal page. The parts that read the database (the
+    article's markup, the frame every page shares, what teasers puts under
+    the article, a live ticker's entries) come in as markup already."""
+
+    article_html: SafeString
+    head: ArticleHead
+    parts: DocumentParts
+    counting_pixel_url: str
+    ticker_html: SafeString
+    under_article: SafeString
+    frame: SiteFrame
+    site: tuple  # the `site` context processor's items
+    language: str
+
+
+def article_document(
+    page: ArticlePage, request: HttpRequest, *, ticker_html: SafeString = ""
+) -> str:
+    """The public page of `page`'s article: the document around its markup.
+
+    Its parts are rendered first (each memoised or shared on its own), then
+    the document from them, once per process and set of values: Django's
+    template machinery for the page around the parts (the inheritance from
+    base.html, its blocks and conditions) was two thirds of an uncached
+    page's time. The document uses nothing per reader (no user, CSRF token,
+    CSP nonce, message), like the page cache that stores it for all.
+    """
+    article_html, head, parts = article_markup(page, request)
+    under_article = render_to_string(
+        "articles/_under_article.html",
+        {"topic": page.topic(), "article_id": page.article.pk},
+    )
+    return _rendered_document(
+        ArticleDocument(
+            article_html=article_html,
+            head=head,
+            parts=parts,
+            counting_pixel_url=page.counting_pixel_url,
+            ticker_html=ticker_html,
+            under_article=under_article,
+            frame=site_frame(),
+            site=tuple(site(request).items()),
+            language=get_language(),
+        )
+    )
+
+
+@memoize(lambda: settings.NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE)
+def _rendered_document(document: ArticleDocument) -> str:
+    return render_to_string(
+        "articles/article_detail.html",
+        {
+            **dict(document.site),
+            "article_html": document.article_html,
+            "head": document.head,
+            "parts": document.parts,
+            "counting_pixel_url": document.counting_pixel_url,
+            "ticker_html": document.ticker_html,
+            "under_article": document.under_article,
+            # Read by the frame's tags (articles/templatetags/navigation.py).
+            "site_frame": document.frame,
+        },
     )

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -36,7 +37,7 @@ from articles.photos.renditions import (
     rendition_url,
     rendition_version,
 )
-from articles.public.article_page import article_markup, public_article_page
+from articles.public.article_page import article_document, public_article_page
 from articles.public.body_photos import gallery_html
 from articles.public.filters import ArticleSearchFilter
 from articles.public.listings import publication_days_around
@@ -105,24 +106,22 @@ class ArticleDetailView(View):
             page = replace(page, live_entries=tuple(ticker.entries))
         elif self.before is not None:
             raise Http404("only a live ticker has older entries")
-        article_html, head, parts = article_markup(page, self.request)
-        response = render(
-            self.request,
-            "articles/article_detail.html",
-            {
-                "article": article,
-                "article_html": article_html,
-                "head": head,
-                "parts": parts,
-                "topic": page.topic(),
-                "counting_pixel_url": page.counting_pixel_url,
-                "ticker": ticker,
-                "ticker_updates_url": updates_url(article) if ticker else "",
-                "ticker_poll_seconds": settings.NEWSROOM_LIVE_TICKER_POLL_SECONDS,
-            },
+        ticker_html = ""
+        if ticker:
+            ticker_html = render_to_string(
+                "articles/_live_ticker.html",
+                {
+                    "article": article,
+                    "ticker": ticker,
+                    "ticker_updates_url": updates_url(article),
+                    "ticker_poll_seconds": settings.NEWSROOM_LIVE_TICKER_POLL_SECONDS,
+                },
+            )
+        response = HttpResponse(
+            article_document(page, self.request, ticker_html=ticker_html)
         )
-        # The template adds what the parts it shows need (the rails under
-        # the article: their changes and sponsored slots).
+        # The parts under the article added what they need (the rails: their
+        # changes and sponsored slots) while they were rendered.
         facts = {"path": canonical, "article_id": pk}
         changes = ChangeTimes(now)
         for use in article.photo_uses:

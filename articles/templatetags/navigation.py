@@ -26,8 +26,9 @@ def site_footer(context) -> SafeString:
 
 
 def page_frame(context) -> SiteFrame:
-    # Read once per page for header and footer.
-    frame = context.render_context.get("site_frame")
+    # Read once per page for header and footer; or read by the view, whose
+    # memoised document it is part of (articles/public/article_page.py).
+    frame = context.get("site_frame") or context.render_context.get("site_frame")
     if frame is None:
         frame = context.render_context["site_frame"] = site_frame(
             context.get("current_section_slug")

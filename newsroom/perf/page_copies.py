@@ -2,9 +2,11 @@
 
 The rails under articles are some 60 KB, a page some 80; fetching and
 unpickling them from Redis on every request was a third of an uncached
-article page and most of a cached one. Each request still asks the shared
-cache for the generation (a few bytes), so a purge reaches every process at
-once; a copy is used only while its generation is current. The least
+article page and most of a cached one. The generation (a few bytes) comes
+from the shared cache, kept by the process for at most
+NEWSROOM_PAGE_GENERATION_SECONDS (articles/public/page_cache.py), so a purge
+reaches every process within that time; a copy is used only while its
+generation is current. The least
 recently used copies go first beyond NEWSROOM_PAGE_COPIES_PER_PROCESS.
 
 With NEWSROOM_FAST_PATH off no copy is kept or read: every read goes to the

@@ -5,16 +5,17 @@ tested in tests/newsroom/perf/."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, ArticlePhoto, Author, Photo
 from articles.public.article_page import public_article_page
+from articles.purging import purge_pages
 from tests.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     AuthorFactory,
     RegionFactory,
+    SectionFactory,
     TagFactory,
 )
 
@@ -52,6 +53,45 @@ def test_the_article_markup_is_never_stale(client, page_cache_off):
     assert f"/bild/{use.photo_id}/" not in html
 
 
+def templates_of(response) -> set[str]:
+    return {template.name for template in response.templates}
+
+
+def test_the_document_around_the_article_is_rendered_once_per_content(
+    client, page_cache_off, both_paths
+):
+    """The page around the article's markup is memoised by the values of its
+    parts (the frame of every page is one of them); without the fast path
+    it is rendered every time."""
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert "articles/article_detail.html" in templates_of(first)
+    again = client.get(url)
+    assert again.content == first.content
+    rendered_again = "articles/article_detail.html" in templates_of(again)
+    assert rendered_again == (both_paths == "plain")
+    # What teasers puts under the article is asked for on each request.
+    assert "articles/_under_article.html" in templates_of(again)
+
+    SectionFactory(name="Kultur", slug="kultur")
+    purge_pages()  # what the admin's save of a section does
+    changed = client.get(url)
+    assert "articles/article_detail.html" in templates_of(changed)
+    assert '<a href="/kultur/">Kultur</a>' in changed.content.decode()
+
+
+def test_the_page_is_the_same_with_the_document_memo_off(
+    client, page_cache_off, settings
+):
+    article = ArticleFactory()
+    ArticlePhotoFactory(article=article)
+    url = article.get_absolute_url()
+    memoised = client.get(url).content
+    settings.NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE = 0
+    assert client.get(url).content == memoised
+
+
 def test_the_memo_keeps_the_host_apart(client, page_cache_off, settings):
     settings.ALLOWED_HOSTS = ["www.example.de", "m.example.de"]
     article = ArticleFactory()
@@ -84,7 +124,7 @@ def test_the_article_links_its_authors_regions_and_tags(client):
     assert '<a href="/thema/hochwasser/">Hochwasser</a>' in html
     # A tag added later is a new markup key, not a stale memo.
     article.tags.add(TagFactory(name="Pegel", slug="pegel"))
-    cache.clear()
+    purge_pages()
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<a href="/thema/pegel/">Pegel</a>' in html
 

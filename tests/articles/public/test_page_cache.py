@@ -1,9 +1,11 @@
+import time
+
 import pytest
 from django.core.cache import cache
 from django.db import transaction
 
 from articles.models import Article
-from articles.purging import GENERATION_KEY, PagePurge
+from articles.purging import GENERATION_KEY, PagePurge, purge_pages
 from articles.workflow import services
 from tests.factories import ArticleFactory
 
@@ -88,7 +90,7 @@ def test_a_rolled_back_transaction_leaves_nothing_that_stops_the_next_purge():
     assert cache.get(GENERATION_KEY) not in (before, published)
 
 
-def test_a_request_reads_the_cache_generation_once(client, monkeypatch):
+def test_a_request_reads_the_cache_generation_once(client, monkeypatch, settings):
     from articles.public import page_cache
 
     reads = []
@@ -104,7 +106,40 @@ def test_a_request_reads_the_cache_generation_once(client, monkeypatch):
     # of the same generation; PageCacheMiddleware reads it once.
     assert client.get(article.get_absolute_url()).status_code == 200
     assert len(reads) == 1
-    # Outside a request every read asks the shared cache.
+    # Then the process keeps it for a moment, inside a request or not.
+    assert client.get(article.get_absolute_url()).status_code == 200
+    page_cache.cached_fragment("a", lambda now: ("A", None))
+    assert len(reads) == 1
+    # Without that moment, every read outside a request asks the shared cache.
+    settings.NEWSROOM_PAGE_GENERATION_SECONDS = 0
     page_cache.cached_fragment("a", lambda now: ("A", None))
     page_cache.cached_fragment("b", lambda now: ("B", None))
     assert len(reads) == 3
+
+
+def test_another_machines_purge_reaches_this_process_after_the_kept_moment(
+    client, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    settings.NEWSROOM_PAGE_GENERATION_SECONDS = 0.5
+    article = ArticleFactory(headline="Die erste Fassung")
+    url = article.get_absolute_url()
+    assert "Die erste Fassung" in client.get(url).content.decode()
+    Article.objects.filter(pk=article.pk).update(headline="Die zweite Fassung")
+    # Another machine's purge: it moves the generation in the shared cache.
+    cache.set(GENERATION_KEY, "moved-elsewhere", None)
+    assert "Die erste Fassung" in client.get(url).content.decode()
+    time.sleep(0.5)
+    assert "Die zweite Fassung" in client.get(url).content.decode()
+
+
+def test_a_purge_of_this_process_reaches_it_at_once(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    settings.NEWSROOM_PAGE_GENERATION_SECONDS = 60
+    article = ArticleFactory(headline="Die erste Fassung")
+    url = article.get_absolute_url()
+    assert "Die erste Fassung" in client.get(url).content.decode()
+    Article.objects.filter(pk=article.pk).update(headline="Die zweite Fassung")
+    assert "Die erste Fassung" in client.get(url).content.decode()
+    purge_pages()
+    assert "Die zweite Fassung" in client.get(url).content.decode()
