@@ -117,15 +117,23 @@ def test_a_request_reads_the_cache_generation_once(client, monkeypatch, settings
     assert len(reads) == 3
 
 
-def test_another_machines_purge_reaches_this_process_after_the_kept_moment(
-    client, settings
-):
+def changed_behind_a_cached_page(client, settings, kept_seconds: float) -> str:
+    """The address of a cached article page whose headline then changed
+    without a purge; the process keeps the generation `kept_seconds`."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
-    settings.NEWSROOM_PAGE_GENERATION_SECONDS = 0.5
+    settings.NEWSROOM_PAGE_GENERATION_SECONDS = kept_seconds
     article = ArticleFactory(headline="Die erste Fassung")
     url = article.get_absolute_url()
     assert "Die erste Fassung" in client.get(url).content.decode()
     Article.objects.filter(pk=article.pk).update(headline="Die zweite Fassung")
+    assert "Die erste Fassung" in client.get(url).content.decode()
+    return url
+
+
+def test_another_machines_purge_reaches_this_process_after_the_kept_moment(
+    client, settings
+):
+    url = changed_behind_a_cached_page(client, settings, kept_seconds=0.5)
     # Another machine's purge: it moves the generation in the shared cache.
     cache.set(GENERATION_KEY, "moved-elsewhere", None)
     assert "Die erste Fassung" in client.get(url).content.decode()
@@ -134,12 +142,6 @@ def test_another_machines_purge_reaches_this_process_after_the_kept_moment(
 
 
 def test_a_purge_of_this_process_reaches_it_at_once(client, settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
-    settings.NEWSROOM_PAGE_GENERATION_SECONDS = 60
-    article = ArticleFactory(headline="Die erste Fassung")
-    url = article.get_absolute_url()
-    assert "Die erste Fassung" in client.get(url).content.decode()
-    Article.objects.filter(pk=article.pk).update(headline="Die zweite Fassung")
-    assert "Die erste Fassung" in client.get(url).content.decode()
+    url = changed_behind_a_cached_page(client, settings, kept_seconds=60)
     purge_pages()
     assert "Die zweite Fassung" in client.get(url).content.decode()
