@@ -534,9 +534,10 @@ NEWSROOM_FAST_PATH = env_bool("NEWSROOM_FAST_PATH", True)
 # Articles whose markup each process keeps, keyed by everything it shows
 # (articles/public/article_page.py); about 15 KB each. 0 renders every time.
 NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE = env_int("NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE", 500)
-# Article pages whose whole document each process keeps, keyed by the values
-# of its parts (the markup above, the frame, the rails under it); about
-# 90 KB each. 0 renders every time.
+# Article pages whose document each process keeps, keyed by the values of
+# its parts (the markup above, the frame), without the rails under the
+# article (they change with every publication); about 11 KB each. 0 renders
+# every time.
 NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE = env_int(
     "NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE", 100
 )

@@ -26,7 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from articles.models import (
@@ -293,20 +293,25 @@ def article_markup(
 
 @dataclass(frozen=True)
 class ArticleDocument:
-    """Every value the public article page's document is rendered from:
-    equal values, equal page. The parts that read the database (the
-    article's markup, the frame every page shares, what teasers puts under
-    the article, a live ticker's entries) come in as markup already."""
+    """Every value the public article page's document is rendered from,
+    but for what teasers puts under the article: equal values, equal page.
+    The parts that read the database (the article's markup, the frame every
+    page shares, a live ticker's entries) come in as markup already."""
 
     article_html: SafeString
     head: ArticleHead
     parts: DocumentParts
     counting_pixel_url: str
     ticker_html: SafeString
-    under_article: SafeString
     frame: SiteFrame
     site: tuple  # the `site` context processor's items
     language: str
+
+
+# Where what teasers puts under the article goes in the memoised document:
+# the rails change with every publication, the document around them seldom.
+# No page holds a NUL (clean_text drops control characters from all text).
+UNDER_ARTICLE = mark_safe("\x00under-article\x00")
 
 
 def article_document(
@@ -315,34 +320,45 @@ def article_document(
     """The public page of `page`'s article: the document around its markup.
 
     Its parts are rendered first (each memoised or shared on its own), then
-    the document from them, once per process and set of values: Django's
-    template machinery for the page around the parts (the inheritance from
+    the document around them, once per process and set of values: Django's
+    template machinery for the page around its parts (the inheritance from
     base.html, its blocks and conditions) was two thirds of an uncached
     page's time. The document uses nothing per reader (no user, CSRF token,
     CSP nonce, message), like the page cache that stores it for all.
     """
     article_html, head, parts = article_markup(page, request)
+    document = ArticleDocument(
+        article_html=article_html,
+        head=head,
+        parts=parts,
+        counting_pixel_url=page.counting_pixel_url,
+        ticker_html=ticker_html,
+        frame=site_frame(),
+        site=tuple(site(request).items()),
+        language=get_language(),
+    )
     under_article = render_to_string(
         "articles/_under_article.html",
         {"topic": page.topic(), "article_id": page.article.pk},
     )
-    return _rendered_document(
-        ArticleDocument(
-            article_html=article_html,
-            head=head,
-            parts=parts,
-            counting_pixel_url=page.counting_pixel_url,
-            ticker_html=ticker_html,
-            under_article=under_article,
-            frame=site_frame(),
-            site=tuple(site(request).items()),
-            language=get_language(),
-        )
-    )
+    if around := _document_around(document):
+        before, after = around
+        return before + under_article + after
+    return _rendered_document(document, under_article)
 
 
 @memoize(lambda: settings.NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE)
-def _rendered_document(document: ArticleDocument) -> str:
+def _document_around(document: ArticleDocument) -> tuple[str, str] | None:
+    """The document before and after what goes under the article; None if
+    the place is not found exactly once."""
+    html = _rendered_document(document, UNDER_ARTICLE)
+    before, _, after = html.partition(UNDER_ARTICLE)
+    if UNDER_ARTICLE in after or len(before) == len(html):
+        return None
+    return before, after
+
+
+def _rendered_document(document: ArticleDocument, under_article: SafeString) -> str:
     return render_to_string(
         "articles/article_detail.html",
         {
@@ -352,7 +368,7 @@ def _rendered_document(document: ArticleDocument) -> str:
             "parts": document.parts,
             "counting_pixel_url": document.counting_pixel_url,
             "ticker_html": document.ticker_html,
-            "under_article": document.under_article,
+            "under_article": under_article,
             # Read by the frame's tags (articles/templatetags/navigation.py).
             "site_frame": document.frame,
         },

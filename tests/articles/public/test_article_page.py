@@ -2,13 +2,22 @@
 both paths (tests/articles/public/conftest.py). The speed helpers it uses are
 tested in tests/newsroom/perf/."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from articles.models import Article, ArticlePhoto, Author, Photo
-from articles.public.article_page import public_article_page
+from articles.public.article_page import (
+    UNDER_ARTICLE,
+    ArticleDocument,
+    _document_around,
+    _rendered_document,
+    public_article_page,
+)
+from articles.public.site_frame import site_frame
 from articles.purging import purge_pages
 from tests.factories import (
     ArticleFactory,
@@ -71,8 +80,15 @@ def test_the_document_around_the_article_is_rendered_once_per_content(
     assert again.content == first.content
     rendered_again = "articles/article_detail.html" in templates_of(again)
     assert rendered_again == (both_paths == "plain")
-    # What teasers puts under the article is asked for on each request.
+    # What teasers puts under the article is asked for on each request, and
+    # a change there ("Mehr zum Thema", the rails) leaves the document as is.
     assert "articles/_under_article.html" in templates_of(again)
+    ArticleFactory(headline="Neu im Ressort", section=article.section)
+    purge_pages()  # what the publication does
+    newer = client.get(url)
+    assert "Neu im Ressort" in newer.content.decode()
+    rendered_again = "articles/article_detail.html" in templates_of(newer)
+    assert rendered_again == (both_paths == "plain")
 
     SectionFactory(name="Kultur", slug="kultur")
     purge_pages()  # what the admin's save of a section does
@@ -182,3 +198,22 @@ def test_the_document_parts_follow_the_article(client, page_cache_off):
     assert f'<meta name="description" content="Neu {"x" * 155}…">' in html
     assert '<meta name="robots" content="noindex">' in html
     assert "live_ticker" in html and "embeds" in html
+
+
+def test_the_place_for_the_rails_must_be_found_exactly_once():
+    """Else the document is rendered whole, with what goes under the article
+    (a NUL cannot reach an article: clean_text drops control characters)."""
+    document = ArticleDocument(
+        article_html=mark_safe(f"<article>{UNDER_ARTICLE}</article>"),
+        head=None,
+        parts=None,
+        counting_pixel_url="",
+        ticker_html="",
+        frame=site_frame(),
+        site=(),
+        language="de",
+    )
+    assert _document_around.__wrapped__(document) is None
+    clean = replace(document, article_html=mark_safe("<article></article>"))
+    before, after = _document_around.__wrapped__(clean)
+    assert before + "RAILS" + after == _rendered_document(clean, mark_safe("RAILS"))
