@@ -11,6 +11,7 @@ Services, importers and the admin import this module only; serving pages
 from the cache is the public room's business (articles/public/page_cache.py).
 """
 
+import threading
 import uuid
 from datetime import datetime
 from weakref import WeakKeyDictionary
@@ -48,11 +49,19 @@ def current_generation() -> str | None:
 
 
 class LocalPurges:
-    """How many purges this process has made: a process that keeps the
-    generation it read for a moment (articles/public/page_cache.py) reads
-    it again after a purge of its own, reached or not."""
+    """Counts this process's purges: a process that keeps the generation it
+    read for a moment (articles/public/page_cache.py) reads it again after
+    a purge of its own, reached or not. Counted before and after the new
+    generation is written, so that a generation read in between is not
+    kept under the count of the purge that replaced it."""
 
     count = 0
+    _lock = threading.Lock()
+
+    @classmethod
+    def note(cls) -> None:
+        with cls._lock:
+            cls.count += 1
 
 
 def purge_pages() -> bool:
@@ -61,8 +70,9 @@ def purge_pages() -> bool:
     False if the shared cache could not be reached: the backend then purges
     when it reaches Redis again (`purge_after_outage`), in this process.
     """
-    LocalPurges.count += 1
+    LocalPurges.note()
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    LocalPurges.note()
     # Any generation read back is a purge: a newer one is another's purge.
     return cache.get(GENERATION_KEY) is not None
 
