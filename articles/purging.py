@@ -53,15 +53,21 @@ class LocalPurges:
     read for a moment (articles/public/page_cache.py) reads it again after
     a purge of its own, reached or not. Counted before and after the new
     generation is written, so that a generation read in between is not
-    kept under the count of the purge that replaced it."""
+    kept under the count of the purge that replaced it. While a purge of
+    this process has not reached Redis (`pending`), no generation is kept:
+    every request asks, so that the thread that owes the purge after the
+    outage (each thread has its own cache connection) meets Redis soon."""
 
     count = 0
+    pending = False
     _lock = threading.Lock()
 
     @classmethod
-    def note(cls) -> None:
+    def note(cls, *, reached: bool | None = None) -> None:
         with cls._lock:
             cls.count += 1
+            if reached is not None:
+                cls.pending = not reached
 
 
 def purge_pages() -> bool:
@@ -72,9 +78,10 @@ def purge_pages() -> bool:
     """
     LocalPurges.note()
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    LocalPurges.note()
     # Any generation read back is a purge: a newer one is another's purge.
-    return cache.get(GENERATION_KEY) is not None
+    reached = cache.get(GENERATION_KEY) is not None
+    LocalPurges.note(reached=reached)
+    return reached
 
 
 def purge_after_outage(sender, **kwargs) -> None:

@@ -543,7 +543,8 @@ NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE = env_int(
 )
 # How long a process keeps the cache generation it read (a purge by another
 # process reaches it at most this much later; one of its own at once): a
-# cached page then costs no round trip to Redis. 0: read on every request.
+# cached page then costs no round trip to Redis. 0, or the fast path off:
+# read on every request.
 NEWSROOM_PAGE_GENERATION_SECONDS = env_float("NEWSROOM_PAGE_GENERATION_SECONDS", 1.0)
 # Cached pages and fragments each process also keeps in its own memory (of
 # the current cache generation, so purges still reach it at once); about

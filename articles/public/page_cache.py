@@ -15,11 +15,11 @@ While the shared cache cannot be reached every page is built (and still
 tells a CDN how long it may keep it).
 """
 
-import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import monotonic
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +29,7 @@ from django.utils.cache import patch_cache_control
 
 from articles.purging import ChangeTimes, LocalPurges, current_generation
 from newsroom.perf.page_copies import PageCopies
+from newsroom.perf.switch import fast_path
 
 # What a page builder returns: the response, when the page changes by itself
 # (None: not by itself), and facts the view needs on every serve (such as
@@ -121,7 +122,8 @@ class KeptGeneration:
     NEWSROOM_PAGE_GENERATION_SECONDS: a cached page served from this
     process's copy then needs no round trip to the shared cache at all (the
     round trip was a fifth of such a request). A purge made elsewhere
-    reaches this process that much later; one made here at once."""
+    reaches this process that much later; one made here at once. A
+    per-process copy like the pages': not kept with the fast path off."""
 
     # (generation, monotonic time read, LocalPurges.count when read)
     kept: tuple[str, float, int] | None = None
@@ -136,12 +138,14 @@ class KeptGeneration:
 def _recent_generation() -> str | None:
     seconds = settings.NEWSROOM_PAGE_GENERATION_SECONDS
     kept = KeptGeneration.kept
-    now = time.monotonic()
+    now = monotonic()
     if (
         kept is not None
+        and fast_path()
         and seconds > 0
         and now - kept[1] < seconds
         and kept[2] == LocalPurges.count
+        and not LocalPurges.pending
     ):
         return kept[0]
     purges = LocalPurges.count

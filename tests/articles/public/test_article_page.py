@@ -97,15 +97,21 @@ def test_the_document_around_the_article_is_rendered_once_per_content(
     assert '<a href="/kultur/">Kultur</a>' in changed.content.decode()
 
 
-def test_the_page_is_the_same_with_the_document_memo_off(
-    client, page_cache_off, settings
+def test_the_spliced_page_is_the_page_rendered_whole(
+    client, page_cache_off, monkeypatch
 ):
+    """What goes under the article is put into the memoised document at its
+    place: byte for byte what rendering the whole page gives."""
+    from articles.public import article_page
+
     article = ArticleFactory()
     ArticlePhotoFactory(article=article)
+    ArticleFactory(section=article.section)  # "Mehr zum Thema"
     url = article.get_absolute_url()
-    memoised = client.get(url).content
-    settings.NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE = 0
-    assert client.get(url).content == memoised
+    spliced = client.get(url).content
+    assert b"more-on-topic" in spliced
+    monkeypatch.setattr(article_page, "_document_around", lambda document: None)
+    assert client.get(url).content == spliced
 
 
 def test_the_memo_keeps_the_host_apart(client, page_cache_off, settings):

@@ -1,5 +1,3 @@
-import time
-
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -90,7 +88,9 @@ def test_a_rolled_back_transaction_leaves_nothing_that_stops_the_next_purge():
     assert cache.get(GENERATION_KEY) not in (before, published)
 
 
-def test_a_request_reads_the_cache_generation_once(client, monkeypatch, settings):
+@pytest.fixture
+def generation_reads(monkeypatch) -> list:
+    """One item per read of the cache generation from the shared cache."""
     from articles.public import page_cache
 
     reads = []
@@ -101,20 +101,62 @@ def test_a_request_reads_the_cache_generation_once(client, monkeypatch, settings
         return real()
 
     monkeypatch.setattr(page_cache, "current_generation", counted)
+    return reads
+
+
+def test_a_request_reads_the_cache_generation_once(
+    client, generation_reads, settings, both_paths
+):
+    from articles.public import page_cache
+
+    settings.NEWSROOM_PAGE_GENERATION_SECONDS = 60
     article = ArticleFactory()
     # The page, the rails under it and the navigation are three entries
     # of the same generation; PageCacheMiddleware reads it once.
     assert client.get(article.get_absolute_url()).status_code == 200
-    assert len(reads) == 1
-    # Then the process keeps it for a moment, inside a request or not.
+    assert len(generation_reads) == 1
+    # Then the process keeps it for a moment, inside a request or not (but
+    # not with the fast path off: no per-process copies).
     assert client.get(article.get_absolute_url()).status_code == 200
     page_cache.cached_fragment("a", lambda now: ("A", None))
-    assert len(reads) == 1
+    assert len(generation_reads) == (1 if both_paths == "fast" else 3)
     # Without that moment, every read outside a request asks the shared cache.
     settings.NEWSROOM_PAGE_GENERATION_SECONDS = 0
+    reads_before = len(generation_reads)
     page_cache.cached_fragment("a", lambda now: ("A", None))
     page_cache.cached_fragment("b", lambda now: ("B", None))
-    assert len(reads) == 3
+    assert len(generation_reads) == reads_before + 2
+
+
+def test_no_generation_is_kept_while_a_purge_has_not_reached_redis(
+    generation_reads, settings, monkeypatch, both_paths
+):
+    from articles import purging
+    from articles.public import page_cache
+
+    def read_twice() -> int:
+        before = len(generation_reads)
+        for _ in range(2):
+            page_cache.cached_fragment("a", lambda now: ("A", None))
+        return len(generation_reads) - before
+
+    settings.NEWSROOM_PAGE_GENERATION_SECONDS = 60
+    kept_reads = 1 if both_paths == "fast" else 2  # nothing kept when plain
+    assert read_twice() == kept_reads
+    with monkeypatch.context() as outage:
+        outage.setattr(purging.cache, "get", lambda *args, **kwargs: None)
+        assert purge_pages() is False  # owed until Redis answers again
+    assert read_twice() == 2  # asked every time
+    assert purge_pages() is True
+    assert read_twice() == kept_reads
+
+
+class FakeMonotonic:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def changed_behind_a_cached_page(client, settings, kept_seconds: float) -> str:
@@ -131,13 +173,19 @@ def changed_behind_a_cached_page(client, settings, kept_seconds: float) -> str:
 
 
 def test_another_machines_purge_reaches_this_process_after_the_kept_moment(
-    client, settings
+    client, settings, monkeypatch, both_paths
 ):
-    url = changed_behind_a_cached_page(client, settings, kept_seconds=0.5)
+    from articles.public import page_cache
+
+    clock = FakeMonotonic()
+    monkeypatch.setattr(page_cache, "monotonic", clock)
+    url = changed_behind_a_cached_page(client, settings, kept_seconds=60)
     # Another machine's purge: it moves the generation in the shared cache.
     cache.set(GENERATION_KEY, "moved-elsewhere", None)
-    assert "Die erste Fassung" in client.get(url).content.decode()
-    time.sleep(0.5)
+    if both_paths == "fast":
+        clock.now += 59
+        assert "Die erste Fassung" in client.get(url).content.decode()
+        clock.now += 1
     assert "Die zweite Fassung" in client.get(url).content.decode()
 
 
