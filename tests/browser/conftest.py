@@ -334,9 +334,18 @@ def open_form(page, live_server, article):
     page.goto(
         live_server.url + reverse("admin:articles_article_change", args=[article.pk])
     )
-    editor = page.get_by_role("textbox", name="Text")
+    editor = body_editor(page)
     expect(editor).to_be_visible()
     return editor
+
+
+def body_editor(page):
+    """The body editor's writing area, named "Text". Not the textarea that
+    bears the same name until the editor replaces it: a locator resolved to
+    it on a slow start would wait for a hidden element."""
+    return page.get_by_role("textbox", name="Text").and_(
+        page.locator("[contenteditable]")
+    )
 
 
 def both_open(browser, page, live_server, editors, article):

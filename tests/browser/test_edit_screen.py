@@ -12,6 +12,7 @@ from articles.models import Article, WorkingCopy
 from tests.browser.conftest import (
     VIEWPORTS,
     axe_violations,
+    body_editor,
     log_in,
     open_form,
     save_screenshot,
@@ -94,7 +95,7 @@ def test_two_columns_at_1366_and_the_preview_follows_the_typing(
     expect(preview.locator("h1")).to_have_text("Rat beschließt neuen Radweg")
     page.locator("#id_headline").fill("Radweg <b>kommt</b> doch")
     expect(preview.locator("h1")).to_have_text("Radweg <b>kommt</b> doch")
-    editor = page.get_by_role("textbox", name="Text")
+    editor = body_editor(page)
     editor.click()
     page.keyboard.press("End")
     page.keyboard.type(" Gebaut wird ab März.")

@@ -19,6 +19,7 @@ from articles.workflow import live_ticker
 from tests.browser.conftest import (
     VIEWPORTS,
     axe_violations,
+    body_editor,
     log_in,
     render,
     save_screenshot,
@@ -113,7 +114,7 @@ def test_new_entry_appears_for_the_reader_without_a_reload(
         "admin:articles_article_live_ticker", args=[ticker.pk]
     )
     admin.goto(desk_url)
-    editor = admin.get_by_role("textbox", name="Text")
+    editor = body_editor(admin)
     expect(editor).to_be_visible()
     expect(admin.get_by_role("toolbar", name="Textformatierung")).to_be_visible()
     assert axe_violations(admin) == []
@@ -125,7 +126,7 @@ def test_new_entry_appears_for_the_reader_without_a_reload(
     )
     assert admin.url == desk_url, "the desk stays on the ticker's page"
     # The form is empty again for the next entry.
-    expect(admin.get_by_role("textbox", name="Text")).to_have_text("")
+    expect(body_editor(admin)).to_have_text("")
     added_at = time.monotonic()
     save_screenshot(admin, "live-ticker-desk")
     desk.close()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.browser.conftest import (
     axe_violations,
+    body_editor,
     both_open,
     save_and_continue,
     save_screenshot,
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def type_after(page, paragraph: str, text: str, *, new_paragraph: bool):
-    editor = page.get_by_role("textbox", name="Text")
+    editor = body_editor(page)
     editor.locator("p", has_text=paragraph).click()
     page.keyboard.press("End")
     if new_paragraph:
@@ -55,7 +56,7 @@ def test_the_second_editor_copies_a_paragraph_across_and_both_changes_stay(
         "Absatz 2 in Ihre Fassung übernommen."
     )
     expect(body.locator('input[value="mine"]')).to_be_checked()
-    editor = ben_page.get_by_role("textbox", name="Text")
+    editor = body_editor(ben_page)
     expect(editor.locator("p")).to_have_text(
         [
             "Erster Absatz.",
