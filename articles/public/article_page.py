@@ -352,9 +352,9 @@ def _document_around(document: ArticleDocument) -> tuple[str, str] | None:
     """The document before and after what goes under the article; None if
     the place is not found exactly once."""
     html = _rendered_document(document, UNDER_ARTICLE)
-    before, _, after = html.partition(UNDER_ARTICLE)
-    if UNDER_ARTICLE in after or len(before) == len(html):
+    if html.count(UNDER_ARTICLE) != 1:
         return None
+    before, _, after = html.partition(UNDER_ARTICLE)
     return before, after
 
 

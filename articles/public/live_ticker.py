@@ -124,6 +124,20 @@ def ticker_page(article_id: int, *, before: int | None = None) -> TickerPage:
     return page
 
 
+def ticker_html(article: Article, ticker: TickerPage) -> str:
+    """The ticker's section under its article: summary, pinned entries and
+    this page of entries (static/js/live_ticker.js adds new ones)."""
+    return render_to_string(
+        "articles/_live_ticker.html",
+        {
+            "article": article,
+            "ticker": ticker,
+            "ticker_updates_url": updates_url(article),
+            "ticker_poll_seconds": settings.NEWSROOM_LIVE_TICKER_POLL_SECONDS,
+        },
+    )
+
+
 def entry_html(entry: LiveEntry, *, pinned: bool = False) -> str:
     return render_to_string(
         "articles/_live_entry.html", {"entry": entry, "pinned": pinned}

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -41,7 +40,7 @@ from articles.public.article_page import article_document, public_article_page
 from articles.public.body_photos import gallery_html
 from articles.public.filters import ArticleSearchFilter
 from articles.public.listings import publication_days_around
-from articles.public.live_ticker import parse_id, ticker_page, updates_url
+from articles.public.live_ticker import parse_id, ticker_html, ticker_page
 from articles.public.page_cache import (
     BuiltPage,
     is_cacheable,
@@ -106,19 +105,12 @@ class ArticleDetailView(View):
             page = replace(page, live_entries=tuple(ticker.entries))
         elif self.before is not None:
             raise Http404("only a live ticker has older entries")
-        ticker_html = ""
-        if ticker:
-            ticker_html = render_to_string(
-                "articles/_live_ticker.html",
-                {
-                    "article": article,
-                    "ticker": ticker,
-                    "ticker_updates_url": updates_url(article),
-                    "ticker_poll_seconds": settings.NEWSROOM_LIVE_TICKER_POLL_SECONDS,
-                },
-            )
         response = HttpResponse(
-            article_document(page, self.request, ticker_html=ticker_html)
+            article_document(
+                page,
+                self.request,
+                ticker_html=ticker_html(article, ticker) if ticker else "",
+            )
         )
         # The parts under the article added what they need (the rails: their
         # changes and sponsored slots) while they were rendered.
