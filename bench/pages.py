@@ -14,9 +14,11 @@ NEWSROOM_FAST_PATH:
   figures, teasers, an article's markup keyed by every value it shows) are
   reused, as in production after a purge);
 - "cached": 300, on (served from the page cache);
-- "plain": 0, off (as "cold" without the speed helpers of newsroom/perf/:
-  the ORM, reverse(), no memo; what production runs after switching them
-  off when a Django upgrade broke one).
+- "plain": 0, off (as "cold" without the speed helpers that rely on Django
+  internals: the ORM instead of prepared queries, reverse(), Django's own
+  Redis client; the memos and page copies, which rely on none, serve as on
+  "cold"; what production runs after switching them off when a Django
+  upgrade broke one).
 
 All three must return the same bytes. Each also serves /bench/bare/<page>/
 (bench/urls.py): a plain view behind the same middleware that returns the

@@ -35,6 +35,7 @@ from articles.models import (
     Author,
     CorrectionNote,
     LiveEntry,
+    Photo,
     Region,
     Tag,
 )
@@ -49,7 +50,9 @@ from newsroom.perf.prepared import PreparedQuery
 PUBLIC_ARTICLE = PreparedQuery(
     lambda at, pk: (
         Article.objects.published(at)
-        .select_related("section", "agency", "social_photo__agency", "counting_mark")
+        # Not the social photo: most articles have none, and most that do
+        # show it on the page too (public_article_page).
+        .select_related("section", "agency", "counting_mark")
         .filter(pk=pk)
         # One row: the model's ordering would only cost the ORM's building
         # of it (about a third of this queryset's time without the fast
@@ -64,12 +67,22 @@ PUBLIC_ARTICLE = PreparedQuery(
 # ORDER BY was about a fifth of each queryset's time without the fast path.
 PHOTO_USE_ORDER = attrgetter("position", "pk")
 CORRECTION_ORDER = attrgetter("created_at", "pk")
-USABLE_PHOTO_USES = PreparedQuery(
-    lambda at, article_id: (
-        ArticlePhoto.objects.usable(at).filter(article_id=article_id).order_by()
+# An article's photo uses, usable or not: public_article_page keeps those
+# whose photo is_usable() at the page's moment (the Python twin of usable()).
+# Building usable()'s conditions across the join was a third of this
+# queryset's time without the fast path, for a few rows read anyway.
+PHOTO_USES = PreparedQuery(
+    lambda article_id: (
+        ArticlePhoto.objects.filter(article_id=article_id)
+        .select_related("photo__agency")
+        .order_by()
     ),
-    at=datetime,
     article_id=int,
+)
+SOCIAL_PHOTO = PreparedQuery(
+    lambda at, pk: Photo.objects.usable(at).select_related("agency").filter(pk=pk),
+    at=datetime,
+    pk=int,
 )
 AUTHORS = PreparedQuery(
     lambda article_id: Author.objects.filter(articles=article_id), article_id=int
@@ -154,15 +167,16 @@ def public_article_page(pk: int, at: datetime) -> ArticlePage | None:
     article = found[0]
     # What Article.photo_uses reads (for_listing() prefetches it elsewhere).
     article.usable_photo_uses = sorted(
-        USABLE_PHOTO_USES(at=at, article_id=pk), key=PHOTO_USE_ORDER
+        (use for use in PHOTO_USES(article_id=pk) if use.photo.is_usable(at)),
+        key=PHOTO_USE_ORDER,
     )
     # The body's photos and galleries, as recorded for the saved article
     # (no query for a body without them); sets article.body_media.
     load_body_media(article, at)
-    if article.social_photo_id and not article.social_photo.is_usable(at):
-        # Expired or killed: gone from the previews like from the page (and
-        # from the memo's key, which the head is rendered from).
-        article.social_photo = None
+    if article.social_photo_id:
+        # Expired or killed: None, gone from the previews like from the page
+        # (and from the memo's key, which the head is rendered from).
+        article.social_photo = _social_photo(article, at)
     return ArticlePage(
         article=article,
         authors=AUTHORS(article_id=pk),
@@ -170,6 +184,18 @@ def public_article_page(pk: int, at: datetime) -> ArticlePage | None:
         regions=REGIONS(article_id=pk),
         tags=TAGS(article_id=pk),
     )
+
+
+def _social_photo(article: Article, at: datetime) -> Photo | None:
+    """The article's social photo if usable at `at`: one the page shows
+    already (all of them are usable), else read."""
+    shown = [use.photo for use in article.photo_uses]
+    shown += article.body_media.photos.values()
+    for photo in shown:
+        if photo.pk == article.social_photo_id:
+            return photo
+    found = SOCIAL_PHOTO(at=at, pk=article.social_photo_id)
+    return found[0] if found else None
 
 
 def row_values(row: Model) -> tuple:

@@ -10,11 +10,21 @@ list below.
 The switch is NEWSROOM_FAST_PATH (a setting, from the environment; on by
 default; `switch.fast_path()` reads it). Off, the helpers take Django's
 plain path: the ORM instead of prepared queries, reverse() instead of
-address formats, no memo, no per-process copies of cached pages, Django's
-own Redis client. When an upgrade breaks one of the internals below,
+address formats, Django's own Redis client, Django's admin rows and
+sidebar. When an upgrade breaks one of the internals below,
 NEWSROOM_FAST_PATH=false keeps the site up until the helper is mended. The
 public pages' tests run on both paths (tests/conftest.py: `both_paths`);
 tests of the helpers themselves are marked `fast_path`.
+
+The memos (memo.py) and this process's page copies (page_copies.py) rely
+on no Django internal, so they serve on both paths: the plain path reads
+the same values through the ORM on every request and renders only what
+changed. The article page's memos, the page copies and the kept cache
+generation have settings of their own (NEWSROOM_ARTICLE_MARKUP_MEMO_SIZE,
+NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE, NEWSROOM_PAGE_COPIES_PER_PROCESS,
+NEWSROOM_PAGE_GENERATION_SECONDS): 0 turns each off. A memo whose key lists
+what one of Django's own templates reads is marked
+`uses_django_internals` and is off with the switch.
 
 Modules
 -------

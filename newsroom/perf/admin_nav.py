@@ -47,7 +47,8 @@ def _key(request, app_list) -> tuple:
     )
 
 
-@memoize(256, key=_key)
+# The key lists what Django's admin/app_list.html reads: off with the switch.
+@memoize(256, key=_key, uses_django_internals=True)
 def app_list_markup(request, app_list) -> str:
     """admin/app_list.html for the sidebar (`show_changelinks` off)."""
     return render_to_string(

@@ -153,7 +153,8 @@ def _display_key(value, field, empty, avoid_link) -> tuple:
     )
 
 
-@memoize(4096, key=_display_key)
+# The key lists what display_for_field() reads: off with the switch.
+@memoize(4096, key=_display_key, uses_django_internals=True)
 def _field_display(value, field, empty, avoid_link):
     """display_for_field(), kept per value, language and time zone."""
     return display_for_field(value, field, empty, avoid_link=avoid_link)

@@ -9,8 +9,9 @@ reaches every process within that time; a copy is used only while its
 generation is current. The least
 recently used copies go first beyond NEWSROOM_PAGE_COPIES_PER_PROCESS.
 
-With NEWSROOM_FAST_PATH off no copy is kept or read: every read goes to the
-cache.
+The copies rely on nothing of Django's (the cache's get() and the
+settings), so they serve on both paths of NEWSROOM_FAST_PATH;
+NEWSROOM_PAGE_COPIES_PER_PROCESS=0 keeps none.
 """
 
 from collections.abc import Callable
@@ -18,7 +19,6 @@ from collections.abc import Callable
 from django.conf import settings
 
 from newsroom.perf.lru import LeastRecentlyUsed
-from newsroom.perf.switch import fast_path
 
 
 class PageCopies(LeastRecentlyUsed):
@@ -40,8 +40,6 @@ class PageCopies(LeastRecentlyUsed):
 
         `prefix` is what every key of `generation` starts with.
         """
-        if not fast_path():
-            return fetch()
         if self.generation != generation:
             self.clear()
             self.generation, self.prefix = generation, prefix
@@ -52,5 +50,5 @@ class PageCopies(LeastRecentlyUsed):
 
     def put(self, key: str, value) -> None:
         # Keys carry their generation: a copy of an older one is dropped.
-        if fast_path() and self.prefix and key.startswith(self.prefix):
+        if self.prefix and key.startswith(self.prefix):
             super().put(key, value)

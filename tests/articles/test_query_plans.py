@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from articles.public.article_page import public_article_page
 from articles.public.sitemaps import (
     ArticleSitemap,
     NewsSitemap,
@@ -24,7 +25,12 @@ from articles.public.sitemaps import (
     article_pages,
 )
 from articles.workflow.publication_events import process_publication_events
-from tests.factories import ArticleFactory, SectionFactory, TagFactory
+from tests.factories import (
+    ArticleFactory,
+    ArticlePhotoFactory,
+    SectionFactory,
+    TagFactory,
+)
 
 pytestmark = [
     pytest.mark.django_db,
@@ -158,6 +164,22 @@ def test_the_news_sitemap_reads_two_days_of_the_index_in_order(archive):
     assert_uses(plan, "article_visible_from", "article_published_newest")
     assert plan.startswith("Limit"), plan
     assert "visible_from >=" in plan, plan
+
+
+def test_the_article_page_reads_its_photos_by_index(archive):
+    """The photo uses by their article's id, a social photo of its own by
+    its id: the usability of each is decided in Python, on the few rows."""
+    article = ArticleFactory(section=archive)
+    ArticlePhotoFactory(article=article)
+    social = ArticlePhotoFactory().photo
+    Article.objects.filter(pk=article.pk).update(social_photo=social)
+    plans = plans_of_queries(
+        lambda: public_article_page(article.pk, timezone.now()), "articles_photo"
+    )
+    assert len(plans) == 2, plans  # the uses and the social photo
+    for plan in plans:
+        assert "Seq Scan" not in plan, plan
+        assert "Index" in plan, plan
 
 
 def test_publication_events_read_a_range_of_the_index(archive):

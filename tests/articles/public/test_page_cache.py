@@ -115,11 +115,11 @@ def test_a_request_reads_the_cache_generation_once(
     # of the same generation; PageCacheMiddleware reads it once.
     assert client.get(article.get_absolute_url()).status_code == 200
     assert len(generation_reads) == 1
-    # Then the process keeps it for a moment, inside a request or not (but
-    # not with the fast path off: no per-process copies).
+    # Then the process keeps it for a moment, inside a request or not (on
+    # both paths: keeping it relies on no Django internal).
     assert client.get(article.get_absolute_url()).status_code == 200
     page_cache.cached_fragment("a", lambda now: ("A", None))
-    assert len(generation_reads) == (1 if both_paths == "fast" else 3)
+    assert len(generation_reads) == 1
     # Without that moment, every read outside a request asks the shared cache.
     settings.NEWSROOM_PAGE_GENERATION_SECONDS = 0
     reads_before = len(generation_reads)
@@ -141,14 +141,13 @@ def test_no_generation_is_kept_while_a_purge_has_not_reached_redis(
         return len(generation_reads) - before
 
     settings.NEWSROOM_PAGE_GENERATION_SECONDS = 60
-    kept_reads = 1 if both_paths == "fast" else 2  # nothing kept when plain
-    assert read_twice() == kept_reads
+    assert read_twice() == 1  # kept
     with monkeypatch.context() as outage:
         outage.setattr(purging.cache, "get", lambda *args, **kwargs: None)
         assert purge_pages() is False  # owed until Redis answers again
     assert read_twice() == 2  # asked every time
     assert purge_pages() is True
-    assert read_twice() == kept_reads
+    assert read_twice() == 1
 
 
 class FakeMonotonic:
@@ -182,10 +181,9 @@ def test_another_machines_purge_reaches_this_process_after_the_kept_moment(
     url = changed_behind_a_cached_page(client, settings, kept_seconds=60)
     # Another machine's purge: it moves the generation in the shared cache.
     cache.set(GENERATION_KEY, "moved-elsewhere", None)
-    if both_paths == "fast":
-        clock.now += 59
-        assert "Die erste Fassung" in client.get(url).content.decode()
-        clock.now += 1
+    clock.now += 59
+    assert "Die erste Fassung" in client.get(url).content.decode()
+    clock.now += 1
     assert "Die zweite Fassung" in client.get(url).content.decode()
 
 

@@ -14,8 +14,10 @@ from newsroom.perf.page_copies import PageCopies
 from tests.factories import ArticleFactory
 
 
-@pytest.mark.fast_path
-def test_a_copy_serves_while_its_generation_is_current():
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_a_copy_serves_while_its_generation_is_current(settings, fast_path):
+    """On both paths: the copies rely on no Django internal."""
+    settings.NEWSROOM_FAST_PATH = fast_path
     copies, fetched = PageCopies(), []
 
     def fetch():
@@ -30,8 +32,8 @@ def test_a_copy_serves_while_its_generation_is_current():
     assert list(copies.entries) == ["pages:g2:a"]
 
 
-def test_without_the_fast_path_every_read_goes_to_the_cache(settings):
-    settings.NEWSROOM_FAST_PATH = False
+def test_without_copies_every_read_goes_to_the_cache(settings):
+    settings.NEWSROOM_PAGE_COPIES_PER_PROCESS = 0
     copies, fetched = PageCopies(), []
     for _ in range(3):
         copies.of_generation("g1", "pages:g1:", "pages:g1:a", lambda: fetched.append(1))
@@ -39,7 +41,6 @@ def test_without_the_fast_path_every_read_goes_to_the_cache(settings):
     assert len(fetched) == 3 and not copies.entries
 
 
-@pytest.mark.fast_path
 @pytest.mark.django_db
 def test_a_process_copy_of_a_cached_page_ends_with_a_purge(
     client, settings, count_queries
@@ -60,7 +61,6 @@ def test_a_process_copy_of_a_cached_page_ends_with_a_purge(
     assert "Die zweite Fassung" in html
 
 
-@pytest.mark.fast_path
 @pytest.mark.django_db
 def test_process_copies_are_bounded(client, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
@@ -70,7 +70,6 @@ def test_process_copies_are_bounded(client, settings):
     assert len(_local_copies.entries) == 3
 
 
-@pytest.mark.fast_path
 @pytest.mark.django_db
 def test_a_purge_by_another_machine_ends_this_process_copy(
     client, settings, redis_cache, count_queries

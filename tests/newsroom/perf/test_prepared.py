@@ -4,14 +4,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from articles.models import Article, ArticlePhoto, Photo
-from articles.public.article_page import (
-    PHOTO_USE_ORDER,
-    PUBLIC_ARTICLE,
-    USABLE_PHOTO_USES,
-)
+from articles.models import Article
+from articles.public.article_page import PUBLIC_ARTICLE
 from newsroom.perf.prepared import CompiledShape, PreparedQueries, PreparedQuery
-from tests.factories import AgencyFactory, ArticleFactory, ArticlePhotoFactory
+from tests.factories import AgencyFactory, ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,27 +41,6 @@ def test_a_prepared_query_reads_related_rows_and_converts_values(
     # Dates come back as aware datetimes on every database, as from the ORM.
     assert found.published_at == Article.objects.get(pk=article.pk).published_at
     assert found.published_at.tzinfo is not None
-
-
-@pytest.mark.fast_path
-def test_prepared_photo_uses_follow_licences_in_order():
-    now = timezone.now()
-    article = ArticleFactory()
-    second = ArticlePhotoFactory(article=article, position=1)
-    first = ArticlePhotoFactory(article=article, position=0)
-    expiring = ArticlePhotoFactory(article=article, position=2)
-    Photo.objects.filter(pk=expiring.photo_id).update(
-        licence_expires_at=now + timedelta(hours=1)
-    )
-    # Unordered (the article page puts them in order: PHOTO_USE_ORDER).
-    assert sorted(
-        USABLE_PHOTO_USES(at=now, article_id=article.pk), key=PHOTO_USE_ORDER
-    ) == [first, second, expiring]
-    later = now + timedelta(hours=2)
-    assert sorted(
-        USABLE_PHOTO_USES(at=later, article_id=article.pk), key=PHOTO_USE_ORDER
-    ) == list(ArticlePhoto.objects.usable(later).filter(article=article))
-    assert expiring not in USABLE_PHOTO_USES(at=later, article_id=article.pk)
 
 
 @pytest.mark.fast_path
