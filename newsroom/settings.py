@@ -526,10 +526,12 @@ NEWSROOM_RELATED_ARTICLES = env_int("NEWSROOM_RELATED_ARTICLES", 5)
 NEWSROOM_REDIS_TIMEOUT_SECONDS = env_float("NEWSROOM_REDIS_TIMEOUT_SECONDS", 0.25)
 NEWSROOM_REDIS_RETRY_SECONDS = env_float("NEWSROOM_REDIS_RETRY_SECONDS", 1.0)
 NEWSROOM_REDIS_WARNING_SECONDS = env_float("NEWSROOM_REDIS_WARNING_SECONDS", 60.0)
-# The speed machinery (newsroom/perf/: prepared queries, address formats,
-# markup memos, per-process page copies, the reused Redis client): false
-# serves the plain ORM and template path, the way out when a Django upgrade
-# breaks one of the internals it relies on (listed in newsroom/perf/).
+# The speed helpers that rely on Django internals (newsroom/perf/: prepared
+# queries, address formats, the reused Redis client, the admin's rows and
+# sidebar): false serves the plain ORM, reverse() and Django's own code, the
+# way out when a Django upgrade breaks one of the internals (listed in
+# newsroom/perf/). The markup memos and page copies rely on none and stay on
+# (their own settings below turn them off).
 NEWSROOM_FAST_PATH = env_bool("NEWSROOM_FAST_PATH", True)
 # Articles whose markup each process keeps, keyed by everything it shows
 # (articles/public/article_page.py); about 15 KB each. 0 renders every time.
@@ -543,11 +545,11 @@ NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE = env_int(
 )
 # How long a process keeps the cache generation it read (a purge by another
 # process reaches it at most this much later; one of its own at once): a
-# cached page then costs no round trip to Redis. 0, or the fast path off:
-# read on every request.
+# cached page then costs no round trip to Redis. 0: read on every request.
 NEWSROOM_PAGE_GENERATION_SECONDS = env_float("NEWSROOM_PAGE_GENERATION_SECONDS", 1.0)
 # Cached pages and fragments each process also keeps in its own memory (of
-# the current cache generation, so purges still reach it at once); about
+# the current cache generation, so a purge reaches them as it reaches the
+# generation above); about
 # 80 KB each. 0: every request reads them from the shared cache.
 NEWSROOM_PAGE_COPIES_PER_PROCESS = env_int("NEWSROOM_PAGE_COPIES_PER_PROCESS", 100)
 # Sponsored slots competing for one place take turns in windows this long.

@@ -173,6 +173,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(params=["fast", "plain"])
 def both_paths(request, settings):
-    """The test once with the speed helpers of newsroom/perf/, once without."""
+    """The test once with the speed helpers of newsroom/perf/ that rely on
+    Django internals, once without (NEWSROOM_FAST_PATH)."""
     settings.NEWSROOM_FAST_PATH = request.param == "fast"
     return request.param

@@ -57,7 +57,7 @@ def outage(request, redis_cache, settings):
 
 @pytest.fixture
 def fast_path(request, settings):
-    """With the per-process page copies and the reused client, and without."""
+    """With the reused Redis client and prepared queries, and without."""
     settings.NEWSROOM_FAST_PATH = request.param
     return request.param
 

@@ -124,13 +124,16 @@ def article_head(
     )
     lead = article.lead_photo_use
     photo = lead.photo if lead else None
-    preview_photo = social_photo(article) or photo
-    if preview_photo is None:
-        image = logo
-    elif preview_photo is photo:
+    social = social_photo(article)
+    preview_photo = social or photo
+    # A social photo is cropped for link previews even when it is the lead
+    # photo too (then the very same object: public_article_page reads it once).
+    if social is not None:
+        image = sized_image(social, SOCIAL_RATIO).absolute(request)
+    elif photo is not None:
         image = sized_image(photo).absolute(request)
     else:
-        image = sized_image(preview_photo, SOCIAL_RATIO).absolute(request)
+        image = logo
     data = news_article_data(
         article,
         authors=authors,

@@ -28,7 +28,7 @@ what one of Django's own templates reads is marked
 
 Modules
 -------
-switch.py        fast_path(): whether the helpers serve.
+switch.py        fast_path(): whether the helpers that rely on internals serve.
 prepared.py      PreparedQuery: a queryset compiled once, run with new values;
                  PreparedQueries: one per shape (filters, LIMIT).
 url_formats.py   UrlFormat: reverse() once per URLconf and prefix, then a

@@ -1,12 +1,9 @@
 from dataclasses import replace
 
-import pytest
-
 from teasers.markup import teaser_html
 from teasers.services import Teaser
 
 
-@pytest.mark.fast_path
 def test_teaser_markup_is_memoized_by_the_teaser_value():
     teaser = Teaser(
         headline="Rathaus <beschließt>", url="/lokales/a-1/", view_count=19467

@@ -19,10 +19,12 @@ from articles.public.article_page import (
 )
 from articles.public.site_frame import site_frame
 from articles.purging import purge_pages
+from tests.body_blocks import photo_block, saved
 from tests.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     AuthorFactory,
+    PhotoFactory,
     RegionFactory,
     SectionFactory,
     TagFactory,
@@ -142,10 +144,14 @@ def test_the_page_shows_the_photos_usable_at_its_moment_in_order():
     first = ArticlePhotoFactory(article=article, position=0)
     expiring = ArticlePhotoFactory(article=article, position=2)
     killed = ArticlePhotoFactory(article=article, position=3)
+    to_review = ArticlePhotoFactory(article=article, position=4)
+    deleted = ArticlePhotoFactory(article=article, position=5)
     Photo.objects.filter(pk=expiring.photo_id).update(
         licence_expires_at=now + timedelta(hours=1)
     )
     Photo.objects.filter(pk=killed.photo_id).update(killed_at=now)
+    Photo.objects.filter(pk=to_review.photo_id).update(credit_needs_review=True)
+    Photo.objects.filter(pk=deleted.photo_id).update(deleted_at=now)
     for at, expected in [
         (now, [first, second, expiring]),
         (now + timedelta(hours=2), [first, second]),
@@ -161,7 +167,22 @@ def test_a_social_photo_the_page_shows_is_not_read_again(django_assert_num_queri
     Article.objects.filter(pk=article.pk).update(social_photo=use.photo)
     with django_assert_num_queries(6):
         page = public_article_page(article.pk, timezone.now())
-        assert page.article.social_photo is page.article.lead_photo_use.photo
+        assert page.article.social_photo == use.photo
+        assert page.article.social_photo.agency.short_name
+
+
+def test_a_social_photo_in_the_body_is_not_read_again(django_assert_num_queries):
+    """As in the demo: the social photo is one of the body's photos."""
+    article = ArticleFactory()
+    photo = PhotoFactory()
+    saved(article, photo_block(photo))
+    Article.objects.filter(pk=article.pk).update(social_photo=photo)
+    # article, photo uses, the body's photos, authors, corrections, regions,
+    # tags: no query for the social photo
+    with django_assert_num_queries(7):
+        page = public_article_page(article.pk, timezone.now())
+        assert page.article.social_photo == photo
+        assert page.article.social_photo.agency.short_name
 
 
 def test_a_social_photo_of_its_own_is_read_if_usable(django_assert_num_queries):

@@ -303,6 +303,18 @@ def test_seo_and_social_fields_are_used_where_each_belongs(client):
     assert head.meta["og:image"] not in {image["url"] for image in data["image"]}
 
 
+def test_a_social_photo_that_is_the_lead_photo_is_cropped_for_previews(client):
+    use = ArticlePhotoFactory(photo__image__width=1600, photo__image__height=1200)
+    article = use.article
+    article.social_photo = use.photo
+    article.save()
+    head = head_of(client, article)
+    assert head.meta["og:image"].startswith(f"http://testserver/bild/{use.photo_id}/")
+    assert head.meta["og:image"].endswith("/191x100-1280.jpg")
+    width, height = image_size(client, head.meta["og:image"])
+    assert abs(width / height - 1.91) < 0.01
+
+
 def test_an_unusable_social_photo_falls_back_to_the_lead_photo(client):
     use = ArticlePhotoFactory(photo__image__width=1600, photo__image__height=1200)
     article = use.article

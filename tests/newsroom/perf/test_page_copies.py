@@ -35,8 +35,13 @@ def test_a_copy_serves_while_its_generation_is_current(settings, fast_path):
 def test_without_copies_every_read_goes_to_the_cache(settings):
     settings.NEWSROOM_PAGE_COPIES_PER_PROCESS = 0
     copies, fetched = PageCopies(), []
+
+    def fetch():
+        fetched.append(1)
+        return "page"
+
     for _ in range(3):
-        copies.of_generation("g1", "pages:g1:", "pages:g1:a", lambda: fetched.append(1))
+        assert copies.of_generation("g1", "pages:g1:", "pages:g1:a", fetch) == "page"
     copies.put("pages:g1:a", "page")
     assert len(fetched) == 3 and not copies.entries
 
