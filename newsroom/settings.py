@@ -549,8 +549,8 @@ NEWSROOM_ARTICLE_DOCUMENT_MEMO_SIZE = env_int(
 NEWSROOM_PAGE_GENERATION_SECONDS = env_float("NEWSROOM_PAGE_GENERATION_SECONDS", 1.0)
 # Cached pages and fragments each process also keeps in its own memory (of
 # the current cache generation, so a purge reaches them as it reaches the
-# generation above); about
-# 80 KB each. 0: every request reads them from the shared cache.
+# generation above); about 80 KB each. 0: every request reads them from the
+# shared cache.
 NEWSROOM_PAGE_COPIES_PER_PROCESS = env_int("NEWSROOM_PAGE_COPIES_PER_PROCESS", 100)
 # Sponsored slots competing for one place take turns in windows this long.
 NEWSROOM_SPONSORED_ROTATION_SECONDS = env_int(

@@ -1012,15 +1012,21 @@ class Article(KeepsCounters):
         return uses[0] if uses else None
 
     @property
-    def photo_credit_line(self) -> str:
-        """'Foto: dpa' or 'Fotos: dpa, AFP': the sources of every photo the
-        page shows (lead photo, the body's photos and gallery pictures once
-        `body_media` is loaded, closing photos), in order, without repeats."""
+    def shown_photos(self) -> list[Photo]:
+        """Every photo the page shows, in order: the lead photo, the body's
+        photos and gallery pictures once `body_media` is loaded, the closing
+        photos. All usable at the moment they were read for."""
         photos = [use.photo for use in self.photo_uses]
         media = getattr(self, "body_media", None)
         if media is not None:
             photos[1:1] = media.photos_in_order()
-        return credit_line_for(photos)
+        return photos
+
+    @property
+    def photo_credit_line(self) -> str:
+        """'Foto: dpa' or 'Fotos: dpa, AFP': the sources of every photo the
+        page shows, in order, without repeats."""
+        return credit_line_for(self.shown_photos)
 
     @property
     def body_html(self) -> SafeString:

@@ -189,12 +189,11 @@ def public_article_page(pk: int, at: datetime) -> ArticlePage | None:
 def _social_photo(article: Article, at: datetime) -> Photo | None:
     """The article's social photo if usable at `at`: one the page shows
     already (all of them are usable), else read."""
-    shown = [use.photo for use in article.photo_uses]
-    shown += article.body_media.photos.values()
-    for photo in shown:
-        if photo.pk == article.social_photo_id:
+    wanted = article.social_photo_id
+    for photo in article.shown_photos:
+        if photo.pk == wanted:
             return photo
-    found = SOCIAL_PHOTO(at=at, pk=article.social_photo_id)
+    found = SOCIAL_PHOTO(at=at, pk=wanted)
     return found[0] if found else None
 
 

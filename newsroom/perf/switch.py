@@ -4,14 +4,11 @@ from django.conf import settings
 
 
 def fast_path() -> bool:
-    """Whether the helpers that rely on Django internals serve: prepared
-    queries, address formats, the reused Redis client, the admin's rows and
-    the memos keyed by what Django's templates read.
+    """Whether the helpers that rely on Django internals serve (which they
+    are, and which serve either way: newsroom/perf/__init__.py).
 
     NEWSROOM_FAST_PATH=false (or `settings.NEWSROOM_FAST_PATH = False`) makes
-    the plain ORM, reverse() and Django's own Redis client serve instead: the
-    way out when a Django upgrade breaks one of the internals this package
-    relies on. The other memos and the page copies rely on none and serve
-    either way (newsroom/perf/__init__.py).
+    Django's own code serve instead: the way out when a Django upgrade breaks
+    one of the internals this package relies on.
     """
     return settings.NEWSROOM_FAST_PATH

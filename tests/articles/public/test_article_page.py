@@ -69,7 +69,7 @@ def templates_of(response) -> set[str]:
 
 
 def test_the_document_around_the_article_is_rendered_once_per_content(
-    client, page_cache_off, both_paths
+    client, page_cache_off
 ):
     """The page around the article's markup is memoised by the values of its
     parts (the frame of every page is one of them), on both paths: the memo

@@ -104,9 +104,7 @@ def generation_reads(monkeypatch) -> list:
     return reads
 
 
-def test_a_request_reads_the_cache_generation_once(
-    client, generation_reads, settings, both_paths
-):
+def test_a_request_reads_the_cache_generation_once(client, generation_reads, settings):
     from articles.public import page_cache
 
     settings.NEWSROOM_PAGE_GENERATION_SECONDS = 60
@@ -129,7 +127,7 @@ def test_a_request_reads_the_cache_generation_once(
 
 
 def test_no_generation_is_kept_while_a_purge_has_not_reached_redis(
-    generation_reads, settings, monkeypatch, both_paths
+    generation_reads, settings, monkeypatch
 ):
     from articles import purging
     from articles.public import page_cache
@@ -172,7 +170,7 @@ def changed_behind_a_cached_page(client, settings, kept_seconds: float) -> str:
 
 
 def test_another_machines_purge_reaches_this_process_after_the_kept_moment(
-    client, settings, monkeypatch, both_paths
+    client, settings, monkeypatch
 ):
     from articles.public import page_cache
 
