@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -139,15 +140,23 @@ def page(browser, console_errors):
 
 
 class OneRequestAtATime:
-    """A WSGI application that lets one request in at a time."""
+    """A WSGI application that lets one request in at a time, and a query
+    wrapper that keeps the test's own queries out while a request runs.
+
+    The lock is reentrant: the request holding it runs its own queries.
+    """
 
     def __init__(self, application):
         self.application = application
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
 
     def __call__(self, environ, start_response):
         with self.lock:
             return self.application(environ, start_response)
+
+    def query(self, execute, sql, params, many, context):
+        with self.lock:
+            return execute(sql, params, many, context)
 
 
 @pytest.fixture
@@ -157,15 +166,26 @@ def live_server(live_server, settings):
     The in-memory SQLite test database lets the server's threads share the
     test's one connection, which breaks when a browser loads a page's images
     in parallel. On PostgreSQL each thread has a connection of its own.
+    The test's own queries wait for the request being answered: the same
+    statement run from two threads at once on one SQLite connection can come
+    back empty (a live preview answered 404 while the test read its article).
     The server's port is one the site is served on (newsroom/hosts.py).
     """
     settings.NEWSROOM_ALLOWED_PORTS = [str(live_server.thread.port)]
     server = live_server.thread.httpd
-    if live_server.thread.connections_override and not isinstance(
-        server.get_app(), OneRequestAtATime
-    ):
+    shared = live_server.thread.connections_override
+    if not shared:
+        yield live_server
+        return
+    if not isinstance(server.get_app(), OneRequestAtATime):
         server.set_app(OneRequestAtATime(server.get_app()))
-    return live_server
+    serialised = server.get_app()
+    connection = shared[DEFAULT_DB_ALIAS]
+    connection.execute_wrappers.append(serialised.query)
+    try:
+        yield live_server
+    finally:
+        connection.execute_wrappers.remove(serialised.query)
 
 
 @pytest.fixture
